@@ -1,0 +1,66 @@
+namespace Vigil.Contracts.Events;
+
+/// <summary>
+/// One CloudTrail record after normalisation. Every string comes from the log and is
+/// attacker-controlled: render it as text and never trust its length beyond the reader's bounds.
+/// </summary>
+public sealed record CloudTrailEvent
+{
+    /// <summary>The record's <c>eventID</c>, or a hash of the raw record when the field is missing.</summary>
+    public required string EventId { get; init; }
+
+    /// <summary>The record's <c>eventTime</c> in UTC.</summary>
+    public required DateTimeOffset EventTime { get; init; }
+
+    /// <summary>When Vigil read the record (wall clock, UTC); kept apart from <see cref="EventTime"/>.</summary>
+    public required DateTimeOffset IngestTime { get; init; }
+
+    public string? EventVersion { get; init; }
+
+    public string? EventSource { get; init; }
+
+    public string? EventName { get; init; }
+
+    public string? AwsRegion { get; init; }
+
+    public string? SourceIpAddress { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    public string? ErrorCode { get; init; }
+
+    public string? ErrorMessage { get; init; }
+
+    public string? EventType { get; init; }
+
+    public string? EventCategory { get; init; }
+
+    public bool? ReadOnly { get; init; }
+
+    public bool? ManagementEvent { get; init; }
+
+    public string? RecipientAccountId { get; init; }
+
+    public string? RequestId { get; init; }
+
+    /// <summary>The caller; null for records without <c>userIdentity</c>, such as Insights events.</summary>
+    public UserIdentity? UserIdentity { get; init; }
+
+    /// <summary><c>requestParameters</c> as raw JSON text of whatever shape the record had, or null.</summary>
+    public string? RequestParametersJson { get; init; }
+
+    /// <summary><c>responseElements</c> as raw JSON text of whatever shape the record had, or null.</summary>
+    public string? ResponseElementsJson { get; init; }
+
+    /// <summary><c>additionalEventData</c> as raw JSON text, or null.</summary>
+    public string? AdditionalEventDataJson { get; init; }
+
+    /// <summary>The whole record as delivered (UTF-8 JSON text).</summary>
+    public required string RawJson { get; init; }
+
+    /// <summary>The account the event belongs to: <c>recipientAccountId</c>, else the caller's account.</summary>
+    public string AccountId => RecipientAccountId ?? UserIdentity?.AccountId ?? "unknown";
+
+    /// <summary>True when the call succeeded (no <c>errorCode</c>).</summary>
+    public bool Succeeded => string.IsNullOrEmpty(ErrorCode);
+}

@@ -1,0 +1,135 @@
+namespace Vigil.Contracts.Findings;
+
+/// <summary>
+/// A finding in GuardDuty's JSON shape (schema version 2.0). Serialised with
+/// <see cref="FindingJson.Options"/>, the property names become GuardDuty's camel-case field names.
+/// The tenant is not part of the GuardDuty document; it travels beside it.
+/// </summary>
+public sealed record Finding
+{
+    public string SchemaVersion { get; init; } = "2.0";
+
+    public required string AccountId { get; init; }
+
+    public required string Region { get; init; }
+
+    public string Partition { get; init; } = "aws";
+
+    /// <summary>32 lower-case hex digits, stable for one aggregation key (see <see cref="FindingId"/>).</summary>
+    public required string Id { get; init; }
+
+    public required string Arn { get; init; }
+
+    public required string Type { get; init; }
+
+    public required FindingResource Resource { get; init; }
+
+    public required FindingService Service { get; init; }
+
+    /// <summary>GuardDuty severity, 1.0 to 10.0.</summary>
+    public required double Severity { get; init; }
+
+    /// <summary>When the finding was first stored (wall clock).</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the finding was last aggregated or changed (wall clock).</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public required string Title { get; init; }
+
+    public required string Description { get; init; }
+}
+
+public sealed record FindingResource
+{
+    /// <summary>GuardDuty resource type, for example AccessKey.</summary>
+    public required string ResourceType { get; init; }
+
+    public AccessKeyDetails? AccessKeyDetails { get; init; }
+}
+
+public sealed record AccessKeyDetails
+{
+    public string? AccessKeyId { get; init; }
+
+    public string? PrincipalId { get; init; }
+
+    public string? UserName { get; init; }
+
+    public string? UserType { get; init; }
+}
+
+public sealed record FindingService
+{
+    public string ServiceName { get; init; } = "guardduty";
+
+    public required string DetectorId { get; init; }
+
+    public required FindingAction Action { get; init; }
+
+    public FindingEvidence? Evidence { get; init; }
+
+    public bool Archived { get; init; }
+
+    /// <summary>Occurrences aggregated into this finding id.</summary>
+    public required long Count { get; init; }
+
+    /// <summary>Event time of the first occurrence.</summary>
+    public required DateTimeOffset EventFirstSeen { get; init; }
+
+    /// <summary>Event time of the latest occurrence.</summary>
+    public required DateTimeOffset EventLastSeen { get; init; }
+
+    /// <summary>ACTOR or TARGET.</summary>
+    public required string ResourceRole { get; init; }
+
+    public IReadOnlyDictionary<string, string>? AdditionalInfo { get; init; }
+}
+
+public sealed record FindingAction
+{
+    /// <summary>AWS_API_CALL, NETWORK_CONNECTION, PORT_PROBE or DNS_REQUEST.</summary>
+    public required string ActionType { get; init; }
+
+    public AwsApiCallAction? AwsApiCallAction { get; init; }
+}
+
+public sealed record AwsApiCallAction
+{
+    public string? Api { get; init; }
+
+    public string? ServiceName { get; init; }
+
+    /// <summary>"Remote IP", "AWS Service" or "Unknown".</summary>
+    public string? CallerType { get; init; }
+
+    public string? ErrorCode { get; init; }
+
+    public string? UserAgent { get; init; }
+
+    public RemoteIpDetails? RemoteIpDetails { get; init; }
+
+    public IReadOnlyDictionary<string, string>? AffectedResources { get; init; }
+}
+
+public sealed record RemoteIpDetails
+{
+    public string? IpAddressV4 { get; init; }
+
+    public string? IpAddressV6 { get; init; }
+}
+
+public sealed record FindingEvidence
+{
+    public required IReadOnlyList<ThreatIntelligenceDetail> ThreatIntelligenceDetails { get; init; }
+}
+
+public sealed record ThreatIntelligenceDetail
+{
+    public required string ThreatListName { get; init; }
+
+    /// <summary>The list entries (IP or CIDR text) that matched.</summary>
+    public required IReadOnlyList<string> ThreatNames { get; init; }
+
+    public string? ThreatFileSha256 { get; init; }
+}
