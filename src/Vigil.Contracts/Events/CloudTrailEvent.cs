@@ -55,6 +55,9 @@ public sealed record CloudTrailEvent
     /// <summary><c>additionalEventData</c> as raw JSON text, or null.</summary>
     public string? AdditionalEventDataJson { get; init; }
 
+    /// <summary>The <c>insightDetails</c> of a CloudTrail Insights event; null for other events.</summary>
+    public InsightDetails? Insight { get; init; }
+
     /// <summary>The whole record as delivered (UTF-8 JSON text).</summary>
     public required string RawJson { get; init; }
 

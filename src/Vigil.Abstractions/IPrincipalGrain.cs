@@ -1,0 +1,37 @@
+using Vigil.Contracts.Events;
+
+namespace Vigil.Abstractions;
+
+/// <summary>
+/// One principal of one tenant's account, keyed <c>tenant/account/principal</c>. It drops events it
+/// has already seen (by CloudTrail <c>eventID</c>), runs the detectors over the rest and hands the
+/// findings to the finding sink before the call returns.
+/// </summary>
+[Alias("Vigil.PrincipalGrain")]
+public interface IPrincipalGrain : IGrainWithStringKey
+{
+    /// <summary>Applies one chunk of this principal's events from one log object. Applying the same chunk twice has no effect.</summary>
+    [Alias("ApplyCloudTrail")]
+    Task<BatchResult> ApplyCloudTrailAsync(CloudTrailBatch batch);
+}
+
+/// <summary>
+/// One grain call's worth of events: the tenant, the object they came from and the chunk number
+/// inside that object (together the idempotency key), and the events in file order.
+/// </summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("Vigil.CloudTrailBatch")]
+public sealed record CloudTrailBatch(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] string ObjectKey,
+    [property: Id(2)] int ChunkIndex,
+    [property: Id(3)] IReadOnlyList<CloudTrailEvent> Events);
+
+/// <summary>What a grain did with a batch.</summary>
+[GenerateSerializer]
+[Alias("Vigil.BatchResult")]
+public sealed record BatchResult(
+    [property: Id(0)] int Applied,
+    [property: Id(1)] int Duplicates,
+    [property: Id(2)] int FindingsRaised);

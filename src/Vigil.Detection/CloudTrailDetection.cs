@@ -1,0 +1,43 @@
+using Vigil.Contracts.Events;
+using Vigil.Contracts.Findings;
+using Vigil.Detection.Detectors;
+
+namespace Vigil.Detection;
+
+/// <summary>Runs the CloudTrail detectors over a batch of one principal's events and merges repeats of a finding id.</summary>
+public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detectors)
+{
+    /// <summary>The detectors Vigil runs by default.</summary>
+    public static CloudTrailDetection Default { get; } = new(
+    [
+        new RootCredentialUsageDetector(),
+        new CloudTrailLoggingDisabledDetector(),
+        new CustomThreatListCallerDetector(),
+    ]);
+
+    /// <summary>Returns one aggregated finding occurrence per finding id raised by the events.</summary>
+    public IReadOnlyList<Finding> Inspect(IEnumerable<CloudTrailEvent> records, string principalKey, DetectionContext context)
+    {
+        var raised = new List<Finding>();
+        foreach (var record in records)
+        {
+            foreach (var detector in detectors)
+            {
+                detector.Inspect(record, principalKey, context, raised);
+            }
+        }
+
+        if (raised.Count <= 1)
+        {
+            return raised;
+        }
+
+        var byId = new Dictionary<string, Finding>();
+        foreach (var finding in raised)
+        {
+            byId[finding.Id] = byId.TryGetValue(finding.Id, out var existing) ? FindingAggregation.Merge(existing, finding) : finding;
+        }
+
+        return [.. byId.Values];
+    }
+}

@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using Vigil.Contracts.Events;
+
+namespace Vigil.Detection;
+
+/// <summary>
+/// Names the principal that owns an event: <c>account/principal</c>, where the principal is the IAM
+/// ARN, the role ARN behind an assumed-role session, the invoking service, or a marker for events
+/// without an identity. The principal grain key is <c>tenant/account/principal</c>.
+/// </summary>
+public static class PrincipalKey
+{
+    /// <summary>Longest key kept as is; longer keys (forged or unusual ARNs) are shortened with a hash suffix.</summary>
+    public const int MaxLength = 512;
+
+    public static string For(CloudTrailEvent record)
+    {
+        var identity = record.UserIdentity;
+        var account = record.AccountId;
+        var principal = identity switch
+        {
+            null => "(no identity)",
+            { Type: "AssumedRole" } => identity.SessionIssuerArn ?? identity.Arn ?? identity.PrincipalId,
+            { Type: "Root" } => identity.Arn ?? $"arn:aws:iam::{identity.AccountId ?? account}:root",
+            { Type: "AWSService" } => "service:" + (identity.InvokedBy ?? "unknown"),
+            { Type: "AWSAccount" } => "account:" + (identity.AccountId ?? identity.PrincipalId),
+            _ => identity.Arn ?? identity.PrincipalId ?? identity.UserName,
+        } ?? "(" + (identity?.Type ?? "unknown") + ")";
+
+        return Bound($"{account}/{principal}");
+    }
+
+    public static string GrainKey(string tenantId, string principalKey) => $"{tenantId}/{principalKey}";
+
+    private static string Bound(string key)
+    {
+        if (key.Length <= MaxLength)
+        {
+            return key;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+        return key[..(MaxLength - 17)] + "#" + hash;
+    }
+}

@@ -1,0 +1,127 @@
+using Microsoft.Extensions.Logging;
+using Vigil.Abstractions;
+using Vigil.Contracts.Events;
+using Vigil.Contracts.Storage;
+using Vigil.Detection;
+using Vigil.Detection.Intel;
+
+namespace Vigil.Grains.Principals;
+
+/// <summary>
+/// Scores one principal's CloudTrail events. Thin glue: the detection library decides, the finding
+/// sink stores, and this grain remembers which events and chunks it has already applied. State is
+/// written behind on a timer and on deactivation, never once per event.
+/// </summary>
+public sealed partial class PrincipalGrain(
+    [PersistentState("principal", VigilGrainStorage.Name)] IPersistentState<PrincipalState> state,
+    IFindingSink findingSink,
+    ThreatIntelRegistry intel,
+    TimeProvider clock,
+    ILogger<PrincipalGrain> logger) : Grain, IPrincipalGrain
+{
+    /// <summary>Event ids remembered for duplicate detection; CloudTrail redelivers within hours, not weeks.</summary>
+    internal const int MaxRememberedEventIds = 20_000;
+
+    internal const int MaxRememberedChunks = 2_000;
+
+    private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(30);
+
+    private BoundedRecentSet eventIds = null!;
+    private BoundedRecentSet chunks = null!;
+    private bool dirty;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        eventIds = new BoundedRecentSet(state.State.RecentEventIds, MaxRememberedEventIds);
+        chunks = new BoundedRecentSet(state.State.AppliedChunks, MaxRememberedChunks);
+        this.RegisterGrainTimer(FlushIfDirtyAsync, new GrainTimerCreationOptions(FlushPeriod, FlushPeriod) { Interleave = false });
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await FlushIfDirtyAsync(cancellationToken);
+    }
+
+    public async Task<BatchResult> ApplyCloudTrailAsync(CloudTrailBatch batch)
+    {
+        var (tenantId, principalKey) = SplitKey(this.GetPrimaryKeyString());
+        if (batch.TenantId != tenantId)
+        {
+            throw new ArgumentException($"Batch for tenant '{batch.TenantId}' sent to principal grain of tenant '{tenantId}'.", nameof(batch));
+        }
+
+        var chunkKey = $"{batch.ObjectKey}#{batch.ChunkIndex}";
+        if (chunks.Contains(chunkKey))
+        {
+            LogChunkAlreadyApplied(logger, chunkKey, principalKey);
+            return new BatchResult(0, batch.Events.Count, 0);
+        }
+
+        // Decide what is new without changing state, so a failed finding write can be retried in full.
+        var seenInBatch = new HashSet<string>(StringComparer.Ordinal);
+        var fresh = new List<CloudTrailEvent>(batch.Events.Count);
+        foreach (var record in batch.Events)
+        {
+            if (!eventIds.Contains(record.EventId) && seenInBatch.Add(record.EventId))
+            {
+                fresh.Add(record);
+            }
+        }
+
+        var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
+        var findings = CloudTrailDetection.Default.Inspect(fresh, principalKey, context);
+        if (findings.Count > 0)
+        {
+            await findingSink.WriteAsync(tenantId, findings, CancellationToken.None);
+        }
+
+        Remember(chunkKey, fresh, batch.Events.Count - fresh.Count);
+        return new BatchResult(fresh.Count, batch.Events.Count - fresh.Count, findings.Count);
+    }
+
+    /// <summary>Splits a grain key <c>tenant/account/principal</c> into the tenant and the principal key.</summary>
+    internal static (string TenantId, string PrincipalKey) SplitKey(string grainKey)
+    {
+        var slash = grainKey.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0)
+        {
+            throw new ArgumentException($"Principal grain key '{grainKey}' has no tenant prefix.", nameof(grainKey));
+        }
+
+        return (grainKey[..slash], grainKey[(slash + 1)..]);
+    }
+
+    private void Remember(string chunkKey, List<CloudTrailEvent> applied, int duplicates)
+    {
+        foreach (var record in applied)
+        {
+            eventIds.Add(record.EventId);
+            if (state.State.LastEventTime is null || record.EventTime > state.State.LastEventTime)
+            {
+                state.State.LastEventTime = record.EventTime;
+            }
+        }
+
+        chunks.Add(chunkKey);
+        state.State.EventsApplied += applied.Count;
+        state.State.DuplicatesDropped += duplicates;
+        dirty = true;
+    }
+
+    private async Task FlushIfDirtyAsync(CancellationToken cancellationToken)
+    {
+        if (!dirty)
+        {
+            return;
+        }
+
+        state.State.RecentEventIds = eventIds.ToList();
+        state.State.AppliedChunks = chunks.ToList();
+        await state.WriteStateAsync(cancellationToken);
+        dirty = false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Chunk {ChunkKey} was already applied to principal {PrincipalKey}; skipped")]
+    private static partial void LogChunkAlreadyApplied(ILogger logger, string chunkKey, string principalKey);
+}

@@ -1,0 +1,359 @@
+using System.Buffers;
+using System.Text.Json;
+using Vigil.Contracts.Events;
+using Vigil.Contracts.Storage;
+
+namespace Vigil.Ingestion.CloudTrail;
+
+/// <summary>
+/// Streams the records of one CloudTrail log object (the decompressed content of a delivered file)
+/// with <see cref="Utf8JsonReader"/>, holding at most one record and one read buffer in memory.
+/// A bad record is reported with its position and skipped; invalid JSON stops the object at that
+/// point, and every record read before it is kept. Digest files are recognised by their fields.
+/// </summary>
+public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
+{
+    private const int InitialBufferSize = 64 * 1024;
+
+    public CloudTrailObjectReader()
+        : this(CloudTrailReaderOptions.Default)
+    {
+    }
+
+    /// <summary>
+    /// Reads every record of <paramref name="utf8Json"/> and hands the events to <paramref name="onEvents"/>
+    /// in the order of the file, a buffer's worth at a time.
+    /// </summary>
+    public async Task<CloudTrailObjectSummary> ReadAsync(
+        Stream utf8Json,
+        string objectName,
+        DateTimeOffset ingestTime,
+        Func<IReadOnlyList<CloudTrailEvent>, ValueTask> onEvents,
+        Action<RecordRejection> onRejected,
+        CancellationToken cancellationToken)
+    {
+        var scan = new ScanState(objectName, ingestTime, options);
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        var length = 0;
+        var final = false;
+        try
+        {
+            while (true)
+            {
+                if (!final && length < buffer.Length)
+                {
+                    var read = await utf8Json.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                    length += read;
+                    final = read == 0;
+                    if (!final && length < buffer.Length)
+                    {
+                        continue;
+                    }
+                }
+
+                var events = new List<CloudTrailEvent>();
+                var consumed = Scan(buffer.AsSpan(0, length), final, scan, events, onRejected);
+                if (events.Count > 0)
+                {
+                    await onEvents(events);
+                }
+
+                if (scan.Finished)
+                {
+                    break;
+                }
+
+                if (final)
+                {
+                    var reason = scan.Phase == ScanPhase.Start ? "the object is empty" : "the JSON ends before the top-level object closes";
+                    scan.Fail(scan.BytesBefore + consumed, scan.LineAt(buffer.AsSpan(0, consumed)), reason);
+                    break;
+                }
+
+                scan.Advance(buffer.AsSpan(0, consumed));
+                if (consumed == 0 && length == buffer.Length)
+                {
+                    buffer = Grow(buffer, length, scan);
+                    if (scan.Finished)
+                    {
+                        break;
+                    }
+                }
+                else
+                {
+                    buffer.AsSpan(consumed, length - consumed).CopyTo(buffer);
+                    length -= consumed;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return scan.Summary();
+    }
+
+    private byte[] Grow(byte[] buffer, int length, ScanState scan)
+    {
+        // The buffer holds only part of one record (or, while discarding, of one token). Records up to
+        // MaxRecordBytes are buffered whole; beyond that ReadRecord switches to discarding.
+        var limit = (long)options.MaxRecordBytes * 2;
+        if (buffer.Length >= limit)
+        {
+            scan.Fail(scan.BytesBefore, scan.LineAt([]), $"a single JSON token is larger than {limit} bytes");
+            return buffer;
+        }
+
+        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit, buffer.Length * 2L));
+        buffer.AsSpan(0, length).CopyTo(larger);
+        ArrayPool<byte>.Shared.Return(buffer);
+        return larger;
+    }
+
+    /// <summary>Consumes complete tokens and records from <paramref name="data"/>; returns the bytes consumed.</summary>
+    private static int Scan(ReadOnlySpan<byte> data, bool final, ScanState scan, List<CloudTrailEvent> events, Action<RecordRejection> onRejected)
+    {
+        var reader = new Utf8JsonReader(data, final, scan.ReaderState);
+        var consumed = 0;
+        try
+        {
+            while (!scan.Finished)
+            {
+                var stateBefore = reader.CurrentState;
+                var startBefore = (int)reader.BytesConsumed;
+                if (!reader.Read())
+                {
+                    break;
+                }
+
+                var step = scan.Discarding
+                    ? scan.DiscardToken(ref reader, data, onRejected)
+                    : scan.Phase switch
+                    {
+                        ScanPhase.Start => scan.ReadStart(ref reader, data),
+                        ScanPhase.TopLevel => scan.ReadTopLevel(ref reader),
+                        ScanPhase.Records => scan.ReadRecord(ref reader, data, events, onRejected),
+                        _ => StepResult.Continue,
+                    };
+
+                if (step == StepResult.NeedMoreData)
+                {
+                    scan.ReaderState = stateBefore;
+                    return startBefore;
+                }
+
+                consumed = (int)reader.BytesConsumed;
+                scan.ReaderState = reader.CurrentState;
+            }
+        }
+        catch (JsonException exception)
+        {
+            var position = (int)Math.Min(reader.BytesConsumed, data.Length);
+            scan.Fail(scan.BytesBefore + position, scan.LineAt(data[..position]), $"invalid JSON: {exception.Message}");
+        }
+
+        return consumed;
+    }
+
+    internal enum ScanPhase
+    {
+        Start,
+        TopLevel,
+        Records,
+        Done,
+    }
+
+    internal enum StepResult
+    {
+        Continue,
+        NeedMoreData,
+    }
+
+    /// <summary>Position, phase and counters of one object scan, kept across buffer refills.</summary>
+    private sealed class ScanState(string objectName, DateTimeOffset ingestTime, CloudTrailReaderOptions options)
+    {
+        private long lineBase = 1;
+        private long recordIndex;
+        private long recordsRead;
+        private long recordsRejected;
+        private bool sawRecords;
+        private bool sawDigestField;
+        private string? error;
+        private int discardDepth;
+        private long discardStart;
+        private long discardLine;
+
+        public JsonReaderState ReaderState { get; set; } = new(new JsonReaderOptions { MaxDepth = options.MaxDepth });
+
+        public ScanPhase Phase { get; private set; } = ScanPhase.Start;
+
+        public bool Finished { get; private set; }
+
+        public bool Discarding { get; private set; }
+
+        public long BytesBefore { get; private set; }
+
+        public void Advance(ReadOnlySpan<byte> consumed)
+        {
+            lineBase += consumed.Count((byte)'\n');
+            BytesBefore += consumed.Length;
+        }
+
+        public long LineAt(ReadOnlySpan<byte> prefix) => lineBase + prefix.Count((byte)'\n');
+
+        public void Fail(long byteOffset, long line, string reason)
+        {
+            error = $"{objectName}: line {line} (byte {byteOffset}): {reason}";
+            Finished = true;
+        }
+
+        public StepResult ReadStart(ref Utf8JsonReader reader, ReadOnlySpan<byte> data)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                Fail(BytesBefore + reader.TokenStartIndex, LineAt(data[..(int)reader.TokenStartIndex]), "the file is not a JSON object");
+                return StepResult.Continue;
+            }
+
+            Phase = ScanPhase.TopLevel;
+            return StepResult.Continue;
+        }
+
+        public StepResult ReadTopLevel(ref Utf8JsonReader reader)
+        {
+            if (reader.TokenType == JsonTokenType.EndObject)
+            {
+                Phase = ScanPhase.Done;
+                Finished = true;
+                return StepResult.Continue;
+            }
+
+            var name = reader.GetString();
+            if (!reader.Read())
+            {
+                return StepResult.NeedMoreData;
+            }
+
+            if (name == "Records" && reader.TokenType == JsonTokenType.StartArray)
+            {
+                sawRecords = true;
+                Phase = ScanPhase.Records;
+                return StepResult.Continue;
+            }
+
+            if (name is "digestPublicKeyFingerprint" or "digestSignatureAlgorithm" or "digestStartTime" or "logFiles")
+            {
+                sawDigestField = true;
+            }
+
+            return reader.TrySkip() ? StepResult.Continue : StepResult.NeedMoreData;
+        }
+
+        public StepResult ReadRecord(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, List<CloudTrailEvent> events, Action<RecordRejection> onRejected)
+        {
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                Phase = ScanPhase.TopLevel;
+                return StepResult.Continue;
+            }
+
+            var start = (int)reader.TokenStartIndex;
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                if (!reader.TrySkip())
+                {
+                    return StepResult.NeedMoreData;
+                }
+
+                Reject(onRejected, start, LineAt(data[..start]), null, $"the record is a JSON {Describe(reader.TokenType)}, not an object");
+                return StepResult.Continue;
+            }
+
+            var depth = reader.CurrentDepth;
+            if (!reader.TrySkip())
+            {
+                if (data.Length - start >= options.MaxRecordBytes)
+                {
+                    // Too large to keep: walk past it token by token instead of buffering it.
+                    Discarding = true;
+                    discardDepth = depth;
+                    discardStart = BytesBefore + start;
+                    discardLine = LineAt(data[..start]);
+                    return StepResult.Continue;
+                }
+
+                return StepResult.NeedMoreData;
+            }
+
+            var record = data[start..(int)reader.BytesConsumed];
+            var parsed = CloudTrailRecordParser.Parse(record, ingestTime, options, out var recordError);
+            if (parsed is null)
+            {
+                Reject(onRejected, start, LineAt(data[..start]), recordError?.Field, recordError?.Reason ?? "unreadable record");
+                return StepResult.Continue;
+            }
+
+            recordIndex++;
+            recordsRead++;
+            events.Add(parsed);
+            return StepResult.Continue;
+        }
+
+        public StepResult DiscardToken(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, Action<RecordRejection> onRejected)
+        {
+            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == discardDepth)
+            {
+                Discarding = false;
+                var size = BytesBefore + reader.BytesConsumed - discardStart;
+                recordIndex++;
+                recordsRejected++;
+                onRejected(new RecordRejection(objectName, recordIndex - 1, discardLine, discardStart, null, $"the record is {size} bytes, more than the limit of {options.MaxRecordBytes}"));
+            }
+
+            return StepResult.Continue;
+        }
+
+        public CloudTrailObjectSummary Summary()
+        {
+            var kind = sawRecords ? ObjectKind.CloudTrail : sawDigestField ? ObjectKind.CloudTrailDigest : ObjectKind.Unknown;
+            var summaryError = error;
+            if (summaryError is null && kind == ObjectKind.Unknown)
+            {
+                summaryError = $"{objectName}: the object has no Records array and is not a CloudTrail digest";
+            }
+
+            return new CloudTrailObjectSummary(kind, recordsRead, recordsRejected, summaryError);
+        }
+
+        private void Reject(Action<RecordRejection> onRejected, int start, long line, string? field, string reason)
+        {
+            recordIndex++;
+            recordsRejected++;
+            onRejected(new RecordRejection(objectName, recordIndex - 1, line, BytesBefore + start, field, reason));
+        }
+
+        private static string Describe(JsonTokenType type) => type switch
+        {
+            JsonTokenType.StartArray => "array",
+            JsonTokenType.String => "string",
+            JsonTokenType.Number => "number",
+            JsonTokenType.True or JsonTokenType.False => "boolean",
+            JsonTokenType.Null => "null",
+            _ => type.ToString(),
+        };
+    }
+}
+
+/// <summary>What one object turned out to be and how many of its records were read and rejected.</summary>
+public sealed record CloudTrailObjectSummary(ObjectKind Kind, long RecordsRead, long RecordsRejected, string? Error);
+
+/// <summary>
+/// A record that was not accepted: the object, the record's index in <c>Records</c>, its line and
+/// byte offset in the decompressed object, the field at fault (null for the whole record) and why.
+/// </summary>
+public sealed record RecordRejection(string ObjectName, long RecordIndex, long Line, long ByteOffset, string? Field, string Reason)
+{
+    public override string ToString() =>
+        $"{ObjectName}: line {Line}, record {RecordIndex}{(Field is null ? "" : $", field {Field}")}: {Reason}";
+}

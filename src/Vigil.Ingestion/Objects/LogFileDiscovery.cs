@@ -1,0 +1,70 @@
+using Vigil.Contracts.Storage;
+
+namespace Vigil.Ingestion.Objects;
+
+/// <summary>
+/// Finds CloudTrail log objects in a local folder laid out like the S3 bucket
+/// (<c>AWSLogs/[o-org/]account/CloudTrail/region/YYYY/MM/DD/file.json.gz</c>) or flat.
+/// </summary>
+public static class LogFileDiscovery
+{
+    /// <summary>Lists the files below <paramref name="root"/> (or the single file it names) in key order.</summary>
+    public static IReadOnlyList<LogObject> Enumerate(string root)
+    {
+        if (File.Exists(root))
+        {
+            var file = new FileInfo(root);
+            return [Describe(file, file.Name)];
+        }
+
+        if (!Directory.Exists(root))
+        {
+            throw new DirectoryNotFoundException($"The log folder '{root}' does not exist.");
+        }
+
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            IgnoreInaccessible = true,
+            AttributesToSkip = FileAttributes.Hidden | FileAttributes.System,
+            ReturnSpecialDirectories = false,
+        };
+
+        var objects = new List<LogObject>();
+        foreach (var path in Directory.EnumerateFiles(root, "*", options))
+        {
+            var file = new FileInfo(path);
+            var key = Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
+            objects.Add(Describe(file, key));
+        }
+
+        objects.Sort((left, right) => string.CompareOrdinal(left.Key, right.Key));
+        return objects;
+    }
+
+    /// <summary>Guesses the kind of an object from its key; the reader confirms it from the content.</summary>
+    public static ObjectKind KindFromKey(string key)
+    {
+        var name = key[(key.LastIndexOf('/') + 1)..];
+        if (key.Contains("CloudTrail-Digest", StringComparison.Ordinal))
+        {
+            return ObjectKind.CloudTrailDigest;
+        }
+
+        if (name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".json.gz", StringComparison.OrdinalIgnoreCase))
+        {
+            return ObjectKind.CloudTrail;
+        }
+
+        return ObjectKind.Unknown;
+    }
+
+    private static LogObject Describe(FileInfo file, string key) =>
+        new(file.FullName, key, KindFromKey(key), $"{file.Length}:{file.LastWriteTimeUtc.Ticks}");
+}
+
+/// <summary>
+/// A log object found in a folder: its path, its key (relative path with '/' separators), the kind
+/// guessed from the key, and a fingerprint of size and modification time that changes when it is rewritten.
+/// </summary>
+public sealed record LogObject(string Path, string Key, ObjectKind Kind, string Fingerprint);

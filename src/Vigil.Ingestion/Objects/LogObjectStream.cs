@@ -1,0 +1,125 @@
+using System.IO.Compression;
+
+namespace Vigil.Ingestion.Objects;
+
+/// <summary>Opens a delivered log object for reading, decompressing gzip (every member) when the content starts with its magic bytes.</summary>
+public static class LogObjectStream
+{
+    /// <summary>
+    /// Wraps <paramref name="raw"/> so that reading it yields the decompressed content. The result
+    /// throws <see cref="DecompressedSizeExceededException"/> once more than <paramref name="maxDecompressedBytes"/> are read.
+    /// </summary>
+    public static async Task<Stream> OpenAsync(Stream raw, long maxDecompressedBytes, CancellationToken cancellationToken)
+    {
+        var buffered = raw.CanSeek ? raw : new BufferedStream(raw, 64 * 1024);
+        var magic = new byte[2];
+        var read = await ReadPrefixAsync(buffered, magic, cancellationToken);
+
+        Stream content;
+        if (raw.CanSeek)
+        {
+            raw.Seek(-read, SeekOrigin.Current);
+            content = raw;
+        }
+        else
+        {
+            content = new PrefixedStream(magic.AsMemory(0, read), buffered);
+        }
+
+        if (read == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        {
+            // GZipStream reads concatenated gzip members one after another (multi-member files).
+            content = new GZipStream(content, CompressionMode.Decompress, leaveOpen: false);
+        }
+
+        return new BoundedReadStream(content, maxDecompressedBytes);
+    }
+
+    private static async Task<int> ReadPrefixAsync(Stream stream, byte[] prefix, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        while (total < prefix.Length)
+        {
+            var read = await stream.ReadAsync(prefix.AsMemory(total), cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
+    }
+
+    /// <summary>Returns the bytes already taken from a non-seekable stream before the rest of it.</summary>
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    {
+        private ReadOnlyMemory<byte> remaining = prefix;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (remaining.IsEmpty)
+            {
+                return rest.Read(buffer);
+            }
+
+            var count = Math.Min(buffer.Length, remaining.Length);
+            remaining.Span[..count].CopyTo(buffer);
+            remaining = remaining[count..];
+            return count;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (remaining.IsEmpty)
+            {
+                return await rest.ReadAsync(buffer, cancellationToken);
+            }
+
+            return Read(buffer.Span);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                rest.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>Raised when a decompressed object exceeds the configured size (a gzip bomb, or a wrong setting).</summary>
+public sealed class DecompressedSizeExceededException(long limit)
+    : IOException($"The decompressed object is larger than the limit of {limit} bytes; raise the limit only if such objects are expected.")
+{
+    public long Limit { get; } = limit;
+}
