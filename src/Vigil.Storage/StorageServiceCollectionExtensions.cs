@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Vigil.Contracts.Storage;
+
+namespace Vigil.Storage;
+
+/// <summary>Registers Vigil's PostgreSQL storage for the host and the command-line tool.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one <see cref="NpgsqlDataSource"/> for <paramref name="connectionString"/>, the
+    /// <see cref="DatabaseMigrator"/> and the repositories, each as its concrete type and its
+    /// contracts (<see cref="IFindingSink"/>, <see cref="IFindingQueries"/>, <see cref="IObjectLedger"/>,
+    /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>), all singletons.
+    /// A <see cref="ConsoleUserStoreOptions"/> registered before this call replaces the defaults.
+    /// The caller registers logging and runs the migrator before the repositories are used.
+    /// </summary>
+    public static IServiceCollection AddVigilStorage(this IServiceCollection services, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+
+        services.TryAddSingleton(provider => new NpgsqlDataSourceBuilder(connectionString)
+            .UseLoggerFactory(provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance)
+            .Build());
+        services.TryAddSingleton<DatabaseMigrator>();
+        services.TryAddSingleton(new ConsoleUserStoreOptions());
+
+        services.TryAddSingleton<PostgresFindingStore>();
+        services.TryAddSingleton<IFindingSink>(provider => provider.GetRequiredService<PostgresFindingStore>());
+        services.TryAddSingleton<IFindingQueries>(provider => provider.GetRequiredService<PostgresFindingStore>());
+
+        services.TryAddSingleton<PostgresObjectLedger>();
+        services.TryAddSingleton<IObjectLedger>(provider => provider.GetRequiredService<PostgresObjectLedger>());
+
+        services.TryAddSingleton<PostgresConsoleUserStore>();
+        services.TryAddSingleton<IConsoleUserStore>(provider => provider.GetRequiredService<PostgresConsoleUserStore>());
+
+        services.TryAddSingleton<PostgresThreatListStore>();
+        services.TryAddSingleton<IThreatListStore>(provider => provider.GetRequiredService<PostgresThreatListStore>());
+        return services;
+    }
+}
