@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Vigil.Contracts.Findings;
 
@@ -25,6 +26,7 @@ public static class FindingJson
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             WriteIndented = indented,
             // Log values may contain '<' or '&'; the document is data, and HTML encoding is the job

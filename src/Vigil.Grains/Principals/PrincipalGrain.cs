@@ -40,7 +40,16 @@ public sealed partial class PrincipalGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await FlushIfDirtyAsync(cancellationToken);
+        try
+        {
+            await FlushIfDirtyAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The findings are already stored; what is lost is only the memory of recent event ids,
+            // so a redelivery after this point could count an occurrence twice.
+            LogFlushFailed(logger, exception, this.GetPrimaryKeyString());
+        }
     }
 
     public async Task<BatchResult> ApplyCloudTrailAsync(CloudTrailBatch batch)
@@ -121,6 +130,9 @@ public sealed partial class PrincipalGrain(
         await state.WriteStateAsync(cancellationToken);
         dirty = false;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Saving the state of principal grain {GrainKey} at deactivation failed")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception, string grainKey);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Chunk {ChunkKey} was already applied to principal {PrincipalKey}; skipped")]
     private static partial void LogChunkAlreadyApplied(ILogger logger, string chunkKey, string principalKey);

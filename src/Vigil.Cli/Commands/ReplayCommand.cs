@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Vigil.Cli.Replay;
+using Vigil.Contracts.Findings;
+using Vigil.Grains.Ingest;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary><c>vigil replay</c>: runs the detections offline over a folder of logs and writes the findings as JSON Lines.</summary>
+internal static class ReplayCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("path") { Description = "A CloudTrail log file, or a folder of them (S3 key layout or flat)." };
+        var lists = new Option<string[]>("--list") { Description = "A plain-text IP/CIDR threat list; repeat for several.", AllowMultipleArgumentsPerToken = false };
+        var output = new Option<string?>("--out") { Description = "File to write the findings to as JSON Lines; standard output when omitted." };
+        var tenant = CommonOptions.Tenant();
+
+        var command = new Command("replay", "Run Vigil's grains and detectors in process over a folder of logs (no database) and write the findings.") { path, lists, output, tenant };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var tenantId = parse.GetValue(tenant)!;
+            if (!CommonOptions.ValidateTenant(tenantId, Console.Error))
+            {
+                return 2;
+            }
+
+            var listFiles = parse.GetValue(lists) ?? [];
+            foreach (var missing in listFiles.Where(file => !File.Exists(file)))
+            {
+                Console.Error.WriteLine($"error: threat list '{missing}' not found.");
+                return 2;
+            }
+
+            var logPath = parse.GetValue(path)!;
+            if (!File.Exists(logPath) && !Directory.Exists(logPath))
+            {
+                Console.Error.WriteLine($"error: log path '{logPath}' not found.");
+                return 2;
+            }
+
+            var runner = new ReplayRunner(logging => logging.AddSimpleConsole().AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
+            var result = await runner.RunAsync(tenantId, logPath, listFiles, new ProgressReporter(), cancellationToken);
+
+            foreach (var error in result.ListErrors)
+            {
+                Console.Error.WriteLine($"warning: {error}");
+            }
+
+            await WriteFindingsAsync(result.Findings, parse.GetValue(output), cancellationToken);
+            PrintSummary(result.Summary, result.Findings.Count);
+            return result.Summary.ObjectsFailed == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static async Task WriteFindingsAsync(IReadOnlyList<Finding> findings, string? outputPath, CancellationToken cancellationToken)
+    {
+        await using var writer = outputPath is null ? Console.Out : new StreamWriter(outputPath, append: false);
+        foreach (var finding in findings)
+        {
+            await writer.WriteLineAsync(FindingJson.Serialize(finding).AsMemory(), cancellationToken);
+        }
+
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    private static void PrintSummary(FolderIngestSummary summary, int findingCount)
+    {
+        Console.Error.WriteLine(
+            $"Read {summary.RecordsRead} records from {summary.ObjectsRead} objects ({summary.ObjectsFailed} failed); " +
+            $"{summary.RecordsRejected} records rejected, {summary.DuplicatesDropped} duplicates dropped; {findingCount} findings.");
+    }
+}

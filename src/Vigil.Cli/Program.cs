@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Vigil.Cli.Commands;
+
+var root = new RootCommand("Vigil: threat detection for AWS logs.")
+{
+    IngestCommand.Create(),
+    ReplayCommand.Create(),
+    SimulateCommand.Create(),
+    DatabaseCommand.Create(),
+    ListsCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();

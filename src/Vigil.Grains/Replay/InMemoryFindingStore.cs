@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Vigil.Contracts.Findings;
+using Vigil.Contracts.Storage;
+
+namespace Vigil.Grains.Replay;
+
+/// <summary>
+/// Findings kept in process memory, aggregated with the same rule as the PostgreSQL store, for
+/// <c>vigil replay</c> and tests. Sorting and paging run in memory.
+/// </summary>
+public sealed class InMemoryFindingStore : IFindingSink, IFindingQueries
+{
+    private readonly ConcurrentDictionary<(string TenantId, string Id), Finding> findings = new();
+    private readonly Lock writeLock = new();
+
+    public Task WriteAsync(string tenantId, IReadOnlyList<Finding> occurrences, CancellationToken cancellationToken)
+    {
+        lock (writeLock)
+        {
+            foreach (var occurrence in occurrences)
+            {
+                var key = (tenantId, occurrence.Id);
+                findings[key] = findings.TryGetValue(key, out var existing) ? FindingAggregation.Merge(existing, occurrence) : occurrence;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Returns every finding of the tenant, oldest first seen first, then by id.</summary>
+    public IReadOnlyList<Finding> Snapshot(string tenantId) =>
+        [.. findings.Where(pair => pair.Key.TenantId == tenantId)
+            .Select(pair => pair.Value)
+            .OrderBy(finding => finding.Service.EventFirstSeen)
+            .ThenBy(finding => finding.Id, StringComparer.Ordinal)];
+
+    public Task<FindingPage> ListAsync(string tenantId, FindingListQuery query, CancellationToken cancellationToken)
+    {
+        var selected = Snapshot(tenantId).Where(finding => query.IncludeArchived || !finding.Service.Archived);
+        var ordered = Order(selected, query.SortBy, query.Descending).ToList();
+        var limit = Math.Clamp(query.Limit, 1, 500);
+        var page = ordered.Skip(Math.Max(0, query.Offset)).Take(limit).Select(Summarise).ToList();
+        return Task.FromResult(new FindingPage(page, ordered.Count));
+    }
+
+    public Task<Finding?> GetAsync(string tenantId, string findingId, CancellationToken cancellationToken) =>
+        Task.FromResult(findings.TryGetValue((tenantId, findingId), out var finding) ? finding : null);
+
+    private static IEnumerable<Finding> Order(IEnumerable<Finding> findings, FindingSortField field, bool descending)
+    {
+        Func<Finding, IComparable> key = field switch
+        {
+            FindingSortField.FirstSeen => finding => finding.Service.EventFirstSeen,
+            FindingSortField.Severity => finding => finding.Severity,
+            FindingSortField.Type => finding => finding.Type,
+            FindingSortField.Count => finding => finding.Service.Count,
+            FindingSortField.AccountId => finding => finding.AccountId,
+            FindingSortField.Resource => finding => ResourceLabel(finding),
+            _ => finding => finding.Service.EventLastSeen,
+        };
+        var ordered = descending ? findings.OrderByDescending(key) : findings.OrderBy(key);
+        return ordered.ThenBy(finding => finding.Id, StringComparer.Ordinal);
+    }
+
+    private static FindingSummary Summarise(Finding finding) => new()
+    {
+        Id = finding.Id,
+        Type = finding.Type,
+        Severity = finding.Severity,
+        ResourceType = finding.Resource.ResourceType,
+        Resource = ResourceLabel(finding),
+        AccountId = finding.AccountId,
+        Region = finding.Region,
+        Count = finding.Service.Count,
+        EventFirstSeen = finding.Service.EventFirstSeen,
+        EventLastSeen = finding.Service.EventLastSeen,
+        Title = finding.Title,
+        Archived = finding.Service.Archived,
+    };
+
+    private static string ResourceLabel(Finding finding) =>
+        finding.Resource.AccessKeyDetails?.UserName ?? finding.Resource.AccessKeyDetails?.PrincipalId ?? finding.Resource.ResourceType;
+}
