@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Vigil.Console.Account;
+
+namespace Vigil.Console;
+
+/// <summary>Registers the services of the SOC console.</summary>
+public static class ConsoleServiceCollectionExtensions
+{
+    /// <summary>
+    /// Lifetime of the session cookie. A request made after half of it has passed renews it
+    /// (the cookie handler's sliding expiration).
+    /// </summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// Adds the console: Razor components with interactive server rendering, MudBlazor, cookie
+    /// authentication as the default scheme, authorization, antiforgery and the cascading
+    /// authentication state.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/> and
+    /// <see cref="Contracts.Storage.IConsoleUserStore"/>. The console resolves both from the request
+    /// or circuit scope, so any lifetime works.
+    /// </para>
+    /// <para>
+    /// The authorization fallback policy requires an authenticated user for every endpoint that has
+    /// no authorization metadata of its own, not only the console pages. Endpoints that must stay
+    /// anonymous need <c>AllowAnonymous()</c>: static assets (<c>app.MapStaticAssets().AllowAnonymous()</c>,
+    /// or the sign-in page loads without its CSS and scripts), health checks and machine-facing APIs.
+    /// </para>
+    /// </remarks>
+    public static IServiceCollection AddVigilConsole(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddCascadingAuthenticationState();
+        services.AddAntiforgery();
+
+        services
+            .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options =>
+            {
+                options.Cookie.Name = "vigil.console";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.ExpireTimeSpan = SessionLifetime;
+                options.SlidingExpiration = true;
+                options.LoginPath = "/login";
+                options.LogoutPath = AccountEndpoints.LogoutPath;
+                options.AccessDeniedPath = "/login";
+                options.ReturnUrlParameter = "returnUrl";
+            });
+
+        services
+            .AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        return services;
+    }
+}
