@@ -1,0 +1,110 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.Extensions.Logging;
+using Vigil.Contracts.Findings;
+using Vigil.Contracts.Storage;
+
+namespace Vigil.Console.Components.Pages;
+
+/// <summary>One finding of the signed-in user's tenant, with its principal, source, evidence and JSON document.</summary>
+public partial class FindingDetail
+{
+    private LoadState _state = LoadState.Loading;
+    private Finding? _finding;
+    private string _json = string.Empty;
+    private string? _loadedId;
+
+    private enum LoadState
+    {
+        Loading,
+        Loaded,
+        TenantMissing,
+        Failed,
+    }
+
+    /// <summary>The finding id from the URL. It selects a finding within the tenant of the signed-in user only.</summary>
+    [Parameter]
+    public string Id { get; set; } = string.Empty;
+
+    [Inject]
+    private IFindingQueries Findings { get; set; } = default!;
+
+    [Inject]
+    private ILogger<FindingDetail> Logger { get; set; } = default!;
+
+    [CascadingParameter]
+    private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    private AccessKeyDetails? Principal => _finding?.Resource.AccessKeyDetails;
+
+    private AwsApiCallAction? ApiCall => _finding?.Service.Action.AwsApiCallAction;
+
+    private string? RemoteIp => ApiCall?.RemoteIpDetails?.IpAddressV4 ?? ApiCall?.RemoteIpDetails?.IpAddressV6;
+
+    private string Count => _finding?.Service.Count.ToString("N0", CultureInfo.InvariantCulture) ?? string.Empty;
+
+    private IReadOnlyList<ThreatIntelligenceDetail> ThreatIntelligence =>
+        _finding?.Service.Evidence?.ThreatIntelligenceDetails ?? [];
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (Id == _loadedId)
+        {
+            return;
+        }
+
+        _loadedId = Id;
+        _state = LoadState.Loading;
+        _finding = null;
+        _json = string.Empty;
+
+        var tenantId = (await AuthenticationState).User.FindTenantId();
+        if (tenantId is null)
+        {
+            _state = LoadState.TenantMissing;
+            return;
+        }
+
+        try
+        {
+            _finding = await Findings.GetAsync(tenantId, Id, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.GetFailed(Logger, exception, tenantId, Id);
+            _state = LoadState.Failed;
+            return;
+        }
+
+        _state = LoadState.Loaded;
+        if (_finding is not null)
+        {
+            _json = SerializeForDisplay(_finding, tenantId);
+        }
+    }
+
+    // A document that cannot be serialised should not hide the fields above it, so the failure
+    // stays inside the JSON block.
+    private string SerializeForDisplay(Finding finding, string tenantId)
+    {
+        try
+        {
+            return FindingJson.Serialize(finding, indented: true);
+        }
+        catch (Exception exception) when (exception is NotSupportedException or InvalidOperationException or TypeInitializationException)
+        {
+            Log.SerializeFailed(Logger, exception, tenantId, finding.Id);
+            return "The finding JSON could not be produced; the service log has the error.";
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Error, Message = "Reading finding {FindingId} of tenant {TenantId} failed")]
+        public static partial void GetFailed(ILogger logger, Exception exception, string tenantId, string findingId);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Serialising finding {FindingId} of tenant {TenantId} to JSON failed")]
+        public static partial void SerializeFailed(ILogger logger, Exception exception, string tenantId, string findingId);
+    }
+}
