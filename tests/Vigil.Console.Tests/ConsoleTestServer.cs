@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Contracts.Storage;
+
+namespace Vigil.Console.Tests;
+
+/// <summary>
+/// An in-memory host that wires the console the way the real host must: AddVigilConsole, then
+/// authentication, authorization and antiforgery middleware, then MapVigilConsole.
+/// </summary>
+internal sealed partial class ConsoleTestServer : IAsyncDisposable
+{
+    /// <summary>A test-only endpoint that returns the signed-in user's tenant claim.</summary>
+    public const string TenantProbePath = "/test/tenant";
+
+    private readonly WebApplication _app;
+
+    private ConsoleTestServer(WebApplication app, FakeConsoleUserStore users)
+    {
+        _app = app;
+        Users = users;
+    }
+
+    public FakeConsoleUserStore Users { get; }
+
+    public static async Task<ConsoleTestServer> StartAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+
+        var users = new FakeConsoleUserStore();
+        builder.Services.AddVigilConsole();
+        builder.Services.AddSingleton<IConsoleUserStore>(users);
+        builder.Services.AddSingleton<IFindingQueries>(new FakeFindingQueries());
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapVigilConsole();
+        app.MapGet(TenantProbePath, (HttpContext context) => context.User.FindTenantId() ?? "(none)").AllowAnonymous();
+
+        await app.StartAsync();
+        return new ConsoleTestServer(app, users);
+    }
+
+    /// <summary>Returns a client that keeps cookies and does not follow redirects.</summary>
+    public HttpClient CreateClient()
+    {
+        var server = _app.GetTestServer();
+        var cookies = new CookieContainer();
+        var handler = new CookieHandler(cookies) { InnerHandler = server.CreateHandler() };
+        return new HttpClient(handler) { BaseAddress = server.BaseAddress };
+    }
+
+    /// <summary>Loads the sign-in page and returns the antiforgery token from its form.</summary>
+    public static async Task<string> GetAntiforgeryTokenAsync(HttpClient client)
+    {
+        var html = await client.GetStringAsync("/login");
+        var match = AntiforgeryField().Match(html);
+        Assert.True(match.Success, "The sign-in page has no antiforgery field.");
+        return WebUtility.HtmlDecode(match.Groups["token"].Value);
+    }
+
+    /// <summary>Posts the sign-in form with a fresh antiforgery token.</summary>
+    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string userName, string password, string? returnUrl = null)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await GetAntiforgeryTokenAsync(client),
+            ["userName"] = userName,
+            ["password"] = password,
+        };
+        if (returnUrl is not null)
+        {
+            fields["returnUrl"] = returnUrl;
+        }
+
+        return await client.PostAsync("/account/login", new FormUrlEncodedContent(fields));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"(?<token>[^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    /// <summary>Stores and sends cookies, because the test server's handler does neither.</summary>
+    private sealed class CookieHandler(CookieContainer cookies) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var uri = request.RequestUri!;
+            var header = cookies.GetCookieHeader(uri);
+            if (header.Length > 0)
+            {
+                request.Headers.Add("Cookie", header);
+            }
+
+            var response = await base.SendAsync(request, cancellationToken);
+            if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+            {
+                foreach (var setCookie in setCookies)
+                {
+                    cookies.SetCookies(uri, setCookie);
+                }
+            }
+
+            return response;
+        }
+    }
+}

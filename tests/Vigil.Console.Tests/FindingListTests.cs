@@ -1,0 +1,162 @@
+using Bunit;
+using Vigil.Console.Components.Pages;
+
+namespace Vigil.Console.Tests;
+
+public sealed class FindingListTests : ConsoleComponentTest
+{
+    [Theory]
+    [InlineData(2.0, "Low 2.0", "mud-chip-color-info")]
+    [InlineData(3.9, "Low 3.9", "mud-chip-color-info")]
+    [InlineData(4.0, "Medium 4.0", "mud-chip-color-warning")]
+    [InlineData(6.9, "Medium 6.9", "mud-chip-color-warning")]
+    [InlineData(7.0, "High 7.0", "mud-chip-color-error")]
+    [InlineData(8.9, "High 8.9", "mud-chip-color-error")]
+    [InlineData(9.0, "Critical 9.0", "mud-chip-color-tertiary")]
+    [InlineData(10.0, "Critical 10.0", "mud-chip-color-tertiary")]
+    public void Row_ShowsSeverityChip(double severity, string expectedText, string expectedColorClass)
+    {
+        Queries.Add(TenantId, TestFindings.Create("f1", severity));
+
+        var page = RenderPage<FindingList>();
+
+        var chip = page.WaitForElement("tbody .vigil-severity");
+        Assert.Equal(expectedText, chip.TextContent.Trim());
+        Assert.Contains(expectedColorClass, chip.ClassList);
+    }
+
+    [Fact]
+    public void Rows_ShowOneRowPerFinding()
+    {
+        Queries
+            .Add(TenantId, TestFindings.Create("f1", 2.0))
+            .Add(TenantId, TestFindings.Create("f2", 8.0));
+
+        var page = RenderPage<FindingList>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("tbody tr.mud-table-row").Count));
+    }
+
+    [Fact]
+    public void Row_ShowsColumns()
+    {
+        Queries.Add(TenantId, TestFindings.Create("f1", userName: "bob"));
+
+        var page = RenderPage<FindingList>();
+
+        var row = page.WaitForElement("tbody tr.mud-table-row");
+        Assert.Contains("UnauthorizedAccess:IAMUser/MaliciousIPCaller", row.TextContent);
+        Assert.Contains("bob", row.TextContent);
+        Assert.Contains("111122223333", row.TextContent);
+        Assert.Contains("eu-west-1", row.TextContent);
+        Assert.Contains("2025-03-04 05:06:07Z", row.TextContent);
+        Assert.Contains("2025-03-05 18:30:00Z", row.TextContent);
+    }
+
+    [Fact]
+    public void Row_LinksToDetail()
+    {
+        Queries.Add(TenantId, TestFindings.Create("0123456789abcdef0123456789abcdef"));
+
+        var page = RenderPage<FindingList>();
+
+        var link = page.WaitForElement("tbody a.vigil-finding-link");
+        Assert.Equal("findings/0123456789abcdef0123456789abcdef", link.GetAttribute("href"));
+    }
+
+    [Fact]
+    public void List_QueriesTenantFromClaim()
+    {
+        Queries
+            .Add(TenantId, TestFindings.Create("mine"))
+            .Add(OtherTenantId, TestFindings.Create("theirs"));
+
+        var page = RenderPage<FindingList>();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(Queries.ListRequests));
+        Assert.All(Queries.ListRequests, request => Assert.Equal(TenantId, request.TenantId));
+        Assert.DoesNotContain("findings/theirs", page.Markup);
+    }
+
+    [Fact]
+    public void List_FirstQueryUsesDefaults()
+    {
+        var page = RenderPage<FindingList>();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(Queries.ListRequests));
+        var query = Queries.ListRequests[0].Query;
+        Assert.Equal(0, query.Offset);
+        Assert.Equal(25, query.Limit);
+        Assert.Equal(Contracts.Storage.FindingSortField.LastSeen, query.SortBy);
+        Assert.True(query.Descending);
+        Assert.False(query.IncludeArchived);
+    }
+
+    [Fact]
+    public void List_ShowsEmptyState()
+    {
+        var page = RenderPage<FindingList>();
+
+        page.WaitForAssertion(() => Assert.Contains("No active findings.", page.Find(".vigil-empty").TextContent));
+    }
+
+    [Fact]
+    public void ArchivedSwitch_ReloadsWithArchived()
+    {
+        Queries.Add(TenantId, TestFindings.Create("old", archived: true));
+        var page = RenderPage<FindingList>();
+        page.WaitForAssertion(() => Assert.NotEmpty(Queries.ListRequests));
+
+        page.Find("input[type=checkbox]").Change(true);
+
+        page.WaitForAssertion(() => Assert.True(Queries.ListRequests[^1].Query.IncludeArchived));
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("tbody tr.mud-table-row")));
+    }
+
+    [Fact]
+    public void HostileValues_RenderAsText()
+    {
+        Queries.Add(TenantId, TestFindings.Create("f1", type: "<script>alert(1)</script>", userName: "<img src=x onerror=alert(1)>"));
+
+        var page = RenderPage<FindingList>();
+
+        page.WaitForElement("tbody tr.mud-table-row");
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", page.Markup);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", page.Markup);
+        Assert.Empty(page.FindAll("script"));
+        Assert.Empty(page.FindAll("img"));
+    }
+
+    [Fact]
+    public void ControlCharacters_ShownEscaped()
+    {
+        Queries.Add(TenantId, TestFindings.Create("f1", userName: "eve\r\n\u001b[31mroot"));
+
+        var page = RenderPage<FindingList>();
+
+        var row = page.WaitForElement("tbody tr.mud-table-row");
+        Assert.Contains(@"eve\r\n\u001b[31mroot", row.TextContent);
+    }
+
+    [Fact]
+    public void StoreFailure_ShowsError()
+    {
+        Queries.Failure = new InvalidOperationException("connection refused");
+
+        var page = RenderPage<FindingList>();
+
+        page.WaitForAssertion(() => Assert.Contains("could not be loaded", page.Find("[role=alert]").TextContent));
+        Assert.DoesNotContain("connection refused", page.Markup);
+    }
+
+    [Fact]
+    public void MissingTenantClaim_ShowsError()
+    {
+        AddAuthorization().SetAuthorized("no-tenant");
+
+        var page = RenderPage<FindingList>();
+
+        Assert.Contains("no tenant", page.Find("[role=alert]").TextContent);
+        Assert.Empty(Queries.ListRequests);
+    }
+}
