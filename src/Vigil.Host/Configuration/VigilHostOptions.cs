@@ -1,0 +1,69 @@
+namespace Vigil.Host.Configuration;
+
+/// <summary>
+/// The host's settings, bound from the <c>Vigil</c> configuration section (appsettings.json, or
+/// environment variables such as <c>Vigil__Database__ConnectionString</c>).
+/// </summary>
+public sealed class VigilHostOptions
+{
+    public const string SectionName = "Vigil";
+
+    public DatabaseSettings Database { get; set; } = new();
+
+    public ClusterSettings Cluster { get; set; } = new();
+
+    public IngestSettings Ingest { get; set; } = new();
+
+    public AdministratorSettings Administrator { get; set; } = new();
+}
+
+public sealed class DatabaseSettings
+{
+    /// <summary>Npgsql connection string of the PostgreSQL database shared by all silos. Required.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Apply pending schema migrations when the host starts (default true).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
+
+public sealed class ClusterSettings
+{
+    /// <summary>Orleans cluster id; every silo of one deployment uses the same value (default "vigil").</summary>
+    public string ClusterId { get; set; } = Abstractions.VigilCluster.DefaultClusterId;
+
+    /// <summary>Orleans service id under which grain state and reminders are stored (default "vigil").</summary>
+    public string ServiceId { get; set; } = Abstractions.VigilCluster.DefaultServiceId;
+
+    /// <summary>Address other silos and clients use to reach this silo (default 127.0.0.1).</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Port for silo-to-silo traffic (default 11111).</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port for Orleans clients such as <c>vigil ingest</c> (default 30000).</summary>
+    public int GatewayPort { get; set; } = 30000;
+}
+
+public sealed class IngestSettings
+{
+    /// <summary>Folder of CloudTrail logs to watch (S3 key layout or flat); no folder is watched when empty.</summary>
+    public string? WatchFolder { get; set; }
+
+    /// <summary>Tenant the watched folder's logs belong to (default "default").</summary>
+    public string TenantId { get; set; } = "default";
+
+    /// <summary>Seconds between scans of the watched folder (default 10); file system events trigger a scan sooner.</summary>
+    public int PollSeconds { get; set; } = 10;
+}
+
+public sealed class AdministratorSettings
+{
+    /// <summary>User name of the administrator created on first start (default "admin").</summary>
+    public string UserName { get; set; } = "admin";
+
+    /// <summary>Password of that administrator; generated and printed once when empty.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Tenant the first administrator belongs to (default "default").</summary>
+    public string TenantId { get; set; } = "default";
+}

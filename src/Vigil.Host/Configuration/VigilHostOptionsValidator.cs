@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace Vigil.Host.Configuration;
+
+/// <summary>Checks the host's settings at start-up; each failure names the configuration key to set.</summary>
+public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, VigilHostOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+        {
+            failures.Add("Vigil:Database:ConnectionString is missing: set it (or the environment variable Vigil__Database__ConnectionString) to the Npgsql connection string of Vigil's PostgreSQL database.");
+        }
+
+        CheckPort(failures, "Vigil:Cluster:SiloPort", options.Cluster.SiloPort);
+        CheckPort(failures, "Vigil:Cluster:GatewayPort", options.Cluster.GatewayPort);
+        if (options.Cluster.SiloPort == options.Cluster.GatewayPort)
+        {
+            failures.Add($"Vigil:Cluster:SiloPort and Vigil:Cluster:GatewayPort are both {options.Cluster.SiloPort}; give them different ports.");
+        }
+
+        if (!IPAddress.TryParse(options.Cluster.AdvertisedAddress, out _))
+        {
+            failures.Add($"Vigil:Cluster:AdvertisedAddress '{options.Cluster.AdvertisedAddress}' is not an IP address.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Cluster.ClusterId) || string.IsNullOrWhiteSpace(options.Cluster.ServiceId))
+        {
+            failures.Add("Vigil:Cluster:ClusterId and Vigil:Cluster:ServiceId must not be empty.");
+        }
+
+        if (!TenantPattern().IsMatch(options.Ingest.TenantId))
+        {
+            failures.Add($"Vigil:Ingest:TenantId '{options.Ingest.TenantId}' is invalid; use 1 to 64 lower-case letters, digits or '-'.");
+        }
+
+        if (!TenantPattern().IsMatch(options.Administrator.TenantId))
+        {
+            failures.Add($"Vigil:Administrator:TenantId '{options.Administrator.TenantId}' is invalid; use 1 to 64 lower-case letters, digits or '-'.");
+        }
+
+        if (options.Ingest.PollSeconds is < 1 or > 86_400)
+        {
+            failures.Add($"Vigil:Ingest:PollSeconds is {options.Ingest.PollSeconds}; use 1 to 86400.");
+        }
+
+        if (!string.IsNullOrEmpty(options.Ingest.WatchFolder) && !Directory.Exists(options.Ingest.WatchFolder))
+        {
+            failures.Add($"Vigil:Ingest:WatchFolder '{options.Ingest.WatchFolder}' does not exist; create it or clear the setting.");
+        }
+
+        if (options.Administrator.Password is { Length: > 0 and < 12 })
+        {
+            failures.Add("Vigil:Administrator:Password is shorter than 12 characters; use a longer one or leave it empty to have one generated.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckPort(List<string> failures, string key, int port)
+    {
+        if (port is < 1 or > 65_535)
+        {
+            failures.Add($"{key} is {port}; use a TCP port from 1 to 65535.");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
+    private static partial Regex TenantPattern();
+}

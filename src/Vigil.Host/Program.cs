@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+using Vigil.Console;
+using Vigil.Host;
+using Vigil.Host.Configuration;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Serve the static files of MudBlazor and the console from the build output in every environment,
+// not only under `dotnet run` in Development.
+builder.WebHost.UseStaticWebAssets();
+
+var options = builder.Configuration.GetSection(VigilHostOptions.SectionName).Get<VigilHostOptions>() ?? new VigilHostOptions();
+var validation = new VigilHostOptionsValidator().Validate(null, options);
+if (validation.Failed)
+{
+    System.Console.Error.WriteLine("Vigil cannot start because of its configuration:");
+    foreach (var failure in validation.Failures ?? [])
+    {
+        System.Console.Error.WriteLine("  " + failure);
+    }
+
+    return 2;
+}
+
+builder.AddVigilHost(options);
+builder.Services.AddVigilConsole();
+
+var app = builder.Build();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.MapStaticAssets().AllowAnonymous();
+app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+app.MapVigilConsole();
+
+await app.RunAsync();
+return 0;

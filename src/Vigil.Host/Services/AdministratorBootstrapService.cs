@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Vigil.Contracts.Storage;
+using Vigil.Host.Configuration;
+
+namespace Vigil.Host.Services;
+
+/// <summary>
+/// Creates the first console administrator when the database has no user. A generated password is
+/// written once to standard output, not to the log, so it never lands in log storage.
+/// </summary>
+public sealed partial class AdministratorBootstrapService(IConsoleUserStore users, IOptions<VigilHostOptions> options, ILogger<AdministratorBootstrapService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (await users.AnyUserAsync(cancellationToken))
+        {
+            return;
+        }
+
+        var settings = options.Value.Administrator;
+        var generated = string.IsNullOrEmpty(settings.Password);
+        var password = generated ? RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 20) : settings.Password!;
+        if (!await users.CreateIfMissingAsync(settings.UserName, password, settings.TenantId, ConsoleRoles.PlatformOperator, cancellationToken))
+        {
+            return;
+        }
+
+        LogAdministratorCreated(logger, settings.UserName, settings.TenantId);
+        if (generated)
+        {
+            System.Console.WriteLine($"Created console administrator '{settings.UserName}' with password: {password}");
+            System.Console.WriteLine("This password is shown only once; set Vigil:Administrator:Password to choose your own on a new database.");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created the first console administrator {UserName} for tenant {TenantId}")]
+    private static partial void LogAdministratorCreated(ILogger logger, string userName, string tenantId);
+}
