@@ -11,7 +11,7 @@ namespace Vigil.Storage;
 /// </summary>
 public sealed partial class DatabaseMigrator
 {
-    // Any fixed 64-bit key works as long as nothing else in the database uses it; these are the
+    // Any fixed 64-bit key works as long as nothing else in the database uses it. These are the
     // ASCII codes of "VigilMig".
     private const long AdvisoryLockKey = 0x5669_6769_6C4D_6967;
 
@@ -93,7 +93,7 @@ public sealed partial class DatabaseMigrator
         LogWaitingForLock(logger, connection.Database);
         await using var waitForLock = new NpgsqlCommand($"SELECT pg_advisory_lock({AdvisoryLockKey})", connection)
         {
-            // Another process holds the lock while it migrates; the caller's token bounds the wait.
+            // Another process has the lock while it migrates, and the caller's token bounds the wait.
             CommandTimeout = 0,
         };
         await waitForLock.ExecuteNonQueryAsync(cancellationToken);
@@ -157,7 +157,7 @@ public sealed partial class DatabaseMigrator
         {
             await using (var migration = new NpgsqlCommand(script.Sql, connection, transaction))
             {
-                // Index builds on large tables can take long; the caller's token bounds the run.
+                // Index builds on large tables can take long, so only the caller's token bounds the run.
                 migration.CommandTimeout = 0;
                 await migration.ExecuteNonQueryAsync(cancellationToken);
             }

@@ -33,7 +33,7 @@ internal sealed record MigrationScript(int Version, string FileName, string Sql,
         return scripts;
     }
 
-    /// <summary>Creates a migration from its file name and text; the name must start with the version number and an underscore.</summary>
+    /// <summary>Creates a migration from its file name, which starts with the version number and an underscore, and its text.</summary>
     public static MigrationScript FromText(string fileName, string sql)
     {
         var separator = fileName.IndexOf('_', StringComparison.Ordinal);
@@ -42,7 +42,7 @@ internal sealed record MigrationScript(int Version, string FileName, string Sql,
             throw new InvalidOperationException($"Migration file name '{fileName}' is invalid: expected a version number, an underscore and a description, such as 0001_orleans_clustering.sql.");
         }
 
-        // Git may check the files out with CRLF line ends on Windows; the checksum must not depend on that.
+        // Git may check the files out with CRLF line ends on Windows, and the checksum must not depend on that.
         var normalized = sql.Replace("\r\n", "\n", StringComparison.Ordinal);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)));
         return new MigrationScript(version, fileName, normalized, sha256);

@@ -11,7 +11,7 @@ namespace Vigil.Storage;
 /// </summary>
 public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
 {
-    /// <summary>The largest page <see cref="ListAsync"/> returns, whatever the query asks for.</summary>
+    /// <summary>The maximum page size of <see cref="ListAsync"/>, whatever limit the query requests.</summary>
     public const int MaxPageSize = 500;
 
     // One statement for the whole batch: the arrays are unnested into rows. On conflict the
@@ -145,7 +145,7 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
             return null;
         }
 
-        // The document is the latest occurrence; the aggregate values live in the columns.
+        // The document is the latest occurrence, and the aggregate values live in the columns.
         var document = FindingJson.Deserialize(reader.GetString(0));
         return document with
         {
@@ -185,7 +185,7 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
     private static void AddArray<T>(NpgsqlCommand command, string name, List<Finding> findings, Func<Finding, T> select) =>
         command.Parameters.Add(new NpgsqlParameter<T[]>(name, findings.Select(select).ToArray()));
 
-    /// <summary>Maps a sort field to its column; the result is spliced into SQL, so it never comes from input text.</summary>
+    /// <summary>Maps a sort field to its column name. The name is spliced into SQL, so it never comes from input text.</summary>
     private static string SortColumn(FindingSortField field) => field switch
     {
         FindingSortField.LastSeen => "event_last_seen",

@@ -5,7 +5,7 @@ internal static class Eventually
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Polls <paramref name="condition"/> until it returns true; fails the test after <paramref name="timeout"/>.</summary>
+    /// <summary>Polls <paramref name="condition"/> until it returns true, and fails the test after <paramref name="timeout"/>.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string description)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -48,7 +48,7 @@ public sealed class ReminderProbeGrain : Grain, IReminderProbeGrain, IRemindable
     }
 }
 
-/// <summary>Lets a test wait for the next tick of a reminder; the silos run in the test process.</summary>
+/// <summary>Lets a test wait for the next tick of a reminder. This works because the silos run in the test process.</summary>
 public static class ReminderTicks
 {
     private static readonly ConcurrentDictionary<(string GrainKey, string ReminderName), TaskCompletionSource> Waiters = new();

@@ -1,3 +1,4 @@
+using Npgsql;
 using Vigil.Testing;
 using static Vigil.Storage.Tests.Sql.OrleansQueries;
 
@@ -228,12 +229,36 @@ public sealed class ClusteringQueryTests(PostgresFixture database) : IClassFixtu
         Assert.Equal(0L, await SiloCountAsync());
     }
 
+    [Fact]
+    public async Task NonUtcSessionWithoutAsserts_SameResults()
+    {
+        // The texts must not depend on the session time zone or on plpgsql assertions being checked.
+        var connectionString = new NpgsqlConnectionStringBuilder(database.ConnectionString)
+        {
+            Timezone = "Pacific/Auckland",
+            Options = "-c plpgsql.check_asserts=off",
+        }.ConnectionString;
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var session = new OrleansQueries(dataSource);
+        await session.ScalarAsync("InsertMembershipVersionKey", Text("DeploymentId", deployment));
+
+        Assert.True(await InsertSiloAsync(session, port: 11111, version: 0));
+        Assert.False(await InsertSiloAsync(session, port: 11111, version: 1));
+
+        Assert.Equal(1, await TableVersionAsync());
+        var row = await ReadSiloAsync(11111);
+        Assert.Equal(StartTime, ((DateTime)row["starttime"]!).ToUniversalTime());
+    }
+
     private async Task InitVersionAsync() =>
         await queries.ScalarAsync("InsertMembershipVersionKey", Text("DeploymentId", deployment));
 
-    private async Task<bool> InsertSiloAsync(int port, int version, int status = Active, int proxyPort = 30000)
+    private Task<bool> InsertSiloAsync(int port, int version, int status = Active, int proxyPort = 30000) =>
+        InsertSiloAsync(queries, port, version, status, proxyPort);
+
+    private async Task<bool> InsertSiloAsync(OrleansQueries session, int port, int version, int status = Active, int proxyPort = 30000)
     {
-        var result = await queries.ScalarAsync(
+        var result = await session.ScalarAsync(
             "InsertMembershipKey",
             Text("DeploymentId", deployment),
             Text("Address", Address),
