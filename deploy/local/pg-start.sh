@@ -56,6 +56,19 @@ install_server() {
   log "no PostgreSQL server found; installing Debian's 'postgresql' package"
   apt-get update -q >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >&2
+
+  # The package creates and may start a system cluster ("main", port 5432). Vigil runs its own
+  # cluster, so stop any cluster that the installation left running.
+  # NOTE: this install path has not been run on a machine without PostgreSQL yet.
+  local version name cluster_port status rest
+  if command -v pg_lsclusters >/dev/null; then
+    while read -r version name cluster_port status rest; do
+      if [[ "$status" == online* ]]; then
+        log "stopping the system cluster $version/$name on port $cluster_port that the package started"
+        pg_ctlcluster "$version" "$name" stop || log "warning: stopping cluster $version/$name failed; stop it with: pg_ctlcluster $version $name stop"
+      fi
+    done < <(pg_lsclusters -h)
+  fi
 }
 
 bin_dir="$(find_server_bin)"
