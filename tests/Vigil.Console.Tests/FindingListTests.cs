@@ -93,6 +93,29 @@ public sealed class FindingListTests : ConsoleComponentTest
     }
 
     [Fact]
+    public void SortHeaders_AreTabStops()
+    {
+        var page = RenderPage<FindingList>();
+
+        var labels = page.FindAll("th .mud-table-sort-label");
+        Assert.Equal(7, labels.Count);
+        Assert.All(labels, label => Assert.Equal("0", label.GetAttribute("tabindex")));
+        Assert.All(labels, label => Assert.Equal("button", label.GetAttribute("role")));
+    }
+
+    [Fact]
+    public void SortHeader_EnterSortsBySeverity()
+    {
+        var page = RenderPage<FindingList>();
+        page.WaitForAssertion(() => Assert.NotEmpty(Queries.ListRequests));
+
+        page.Find("th .mud-table-sort-label").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter" });
+
+        page.WaitForAssertion(() => Assert.Equal(Contracts.Storage.FindingSortField.Severity, Queries.ListRequests[^1].Query.SortBy));
+        Assert.False(Queries.ListRequests[^1].Query.Descending);
+    }
+
+    [Fact]
     public void List_ShowsEmptyState()
     {
         var page = RenderPage<FindingList>();
