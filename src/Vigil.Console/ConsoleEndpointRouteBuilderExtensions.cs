@@ -13,8 +13,10 @@ public static class ConsoleEndpointRouteBuilderExtensions
     /// <c>POST /account/logout</c>.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// Call <see cref="ConsoleServiceCollectionExtensions.AddVigilConsole"/> on the services first.
     /// The host builds its pipeline in this order:
+    /// </para>
     /// <code>
     /// app.UseAuthentication();
     /// app.UseAuthorization();
@@ -22,9 +24,21 @@ public static class ConsoleEndpointRouteBuilderExtensions
     /// app.MapStaticAssets().AllowAnonymous();
     /// app.MapVigilConsole();
     /// </code>
-    /// <c>MapStaticAssets</c> serves MudBlazor's files and <c>_framework/blazor.web.js</c> from the build
-    /// output. In development, <c>builder.WebHost.UseStaticWebAssets()</c> makes the files of referenced
-    /// packages and projects available when the host does not run from a published folder.
+    /// <para>
+    /// <c>MapStaticAssets</c> serves MudBlazor's files, the console's stylesheet and
+    /// <c>_framework/blazor.web.js</c> from the build output. <c>AllowAnonymous()</c> is needed because
+    /// the fallback policy of <see cref="ConsoleServiceCollectionExtensions.AddVigilConsole"/> would
+    /// otherwise redirect the sign-in page's own CSS and scripts to the sign-in page. A host that runs
+    /// from its build folder rather than a published one calls <c>builder.WebHost.UseStaticWebAssets()</c>
+    /// so that the files of referenced packages resolve. <c>WebApplication.CreateBuilder</c> does this
+    /// itself in the Development environment.
+    /// </para>
+    /// <para>
+    /// The host project file must set <c>&lt;RequiresAspNetWebAssets&gt;true&lt;/RequiresAspNetWebAssets&gt;</c>.
+    /// The .NET SDK (checked with 10.0.401) sets it only for web projects that contain <c>.razor</c>
+    /// files. Without it, <c>blazor.web.js</c> is not a static asset and <c>MapRazorComponents</c> serves
+    /// it behind the fallback policy, so anonymous requests for it are redirected to the sign-in page.
+    /// </para>
     /// </remarks>
     public static WebApplication MapVigilConsole(this WebApplication app)
     {

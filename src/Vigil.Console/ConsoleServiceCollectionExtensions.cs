@@ -43,6 +43,8 @@ public static class ConsoleServiceCollectionExtensions
         services.AddCascadingAuthenticationState();
         services.AddAntiforgery();
 
+        // NOTE: an interactive circuit keeps the principal it started with. The cookie's expiry takes
+        // effect on the next HTTP request (a page load or form post), not inside a running circuit.
         services
             .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options =>
