@@ -100,7 +100,8 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
         var direction = query.Descending ? "DESC" : "ASC";
         var column = SortColumn(query.SortBy);
 
-        // Both statements go in one round trip and, as one batch, see one snapshot.
+        // Both statements go in one round trip. Under READ COMMITTED each takes its own snapshot, so
+        // a write between them can make the total differ from the page by that write.
         await using var batch = dataSource.CreateBatch();
         var count = new NpgsqlBatchCommand($"SELECT count(*) FROM findings WHERE {filter}");
         count.Parameters.AddWithValue("tenant_id", tenantId);
@@ -164,7 +165,6 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
     private static List<Finding> MergeById(IReadOnlyList<Finding> occurrences)
     {
         var byId = new Dictionary<string, Finding>(StringComparer.Ordinal);
-        var order = new List<string>();
         foreach (var occurrence in occurrences)
         {
             ArgumentNullException.ThrowIfNull(occurrence, nameof(occurrences));
@@ -175,11 +175,12 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
             else
             {
                 byId.Add(occurrence.Id, occurrence);
-                order.Add(occurrence.Id);
             }
         }
 
-        return order.Select(id => byId[id]).ToList();
+        // Rows are locked in array order. Sorting by id makes concurrent batches lock shared ids in
+        // the same order, so they wait for each other instead of deadlocking.
+        return byId.Values.OrderBy(finding => finding.Id, StringComparer.Ordinal).ToList();
     }
 
     private static void AddArray<T>(NpgsqlCommand command, string name, List<Finding> findings, Func<Finding, T> select) =>

@@ -70,6 +70,24 @@ public sealed class FindingStoreTests(PostgresFixture database) : IClassFixture<
     }
 
     [Fact]
+    public async Task Upsert_ConcurrentBatches_AllCounted()
+    {
+        var ids = Enumerable.Range(0, 50).Select(_ => NewId()).ToArray();
+        var forward = ids.Select(id => Occurrence(id, T0, T0, count: 1, severity: 5, title: "t")).ToArray();
+        var backward = forward.Reverse().ToArray();
+
+        // Batches that share ids in opposite orders would deadlock if rows were locked in input order.
+        for (var round = 0; round < 5; round++)
+        {
+            await Task.WhenAll(store.WriteAsync(tenant, forward, default), store.WriteAsync(tenant, backward, default));
+        }
+
+        var page = await store.ListAsync(tenant, new FindingListQuery { Limit = 100 }, default);
+        Assert.Equal(50, page.TotalCount);
+        Assert.All(page.Items, item => Assert.Equal(10, item.Count));
+    }
+
+    [Fact]
     public async Task Get_OtherTenant_ReturnsNull()
     {
         var id = NewId();
