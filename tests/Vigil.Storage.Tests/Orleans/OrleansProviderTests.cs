@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Vigil.Testing;
@@ -33,6 +36,39 @@ public sealed class OrleansProviderTests(PostgresFixture database) : IClassFixtu
             "each silo's membership view lists both silos as Active");
         Assert.Contains(second.SiloPort, ActiveMemberPorts(first));
         Assert.Contains(first.SiloPort, ActiveMemberPorts(second));
+    }
+
+    [Fact]
+    public async Task Client_FindsGatewayAndCallsGrain()
+    {
+        await using var silo = await TestSilo.StartAsync(database.ConnectionString, clusterId);
+        using var client = Host.CreateDefaultBuilder()
+            .ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .UseOrleansClient(builder =>
+            {
+                builder.Configure<ClusterOptions>(options =>
+                {
+                    options.ClusterId = clusterId;
+                    options.ServiceId = clusterId;
+                });
+                builder.UseAdoNetClustering(options =>
+                {
+                    options.Invariant = TestSilo.Invariant;
+                    options.ConnectionString = database.ConnectionString;
+                });
+            })
+            .Build();
+
+        await client.StartAsync();
+        try
+        {
+            var counter = client.Services.GetRequiredService<IClusterClient>().GetGrain<ICounterGrain>("counter-client");
+            Assert.Equal(3, await counter.AddAsync(3));
+        }
+        finally
+        {
+            await client.StopAsync();
+        }
     }
 
     [Fact]
