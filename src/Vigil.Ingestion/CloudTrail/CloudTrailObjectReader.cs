@@ -287,6 +287,13 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
             }
 
             var record = data[start..(int)reader.BytesConsumed];
+            if (record.Length > options.MaxRecordBytes)
+            {
+                // The record fitted in the buffer, so the discarding path above never saw it.
+                Reject(onRejected, start, LineAt(data[..start]), null, $"the record is {record.Length} bytes, more than the limit of {options.MaxRecordBytes}");
+                return StepResult.Continue;
+            }
+
             var parsed = CloudTrailRecordParser.Parse(record, ingestTime, options, out var recordError);
             if (parsed is null)
             {
