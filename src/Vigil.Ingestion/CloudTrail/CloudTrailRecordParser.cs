@@ -81,10 +81,14 @@ internal static class CloudTrailRecordParser
         };
     }
 
-    /// <summary>Parses an ISO-8601 time with or without fractional seconds; the result is UTC.</summary>
+    /// <summary>
+    /// Parses an ISO-8601 time (<c>yyyy-MM-ddTHH:mm:ss</c>, up to seven fractional digits, then
+    /// <c>Z</c>, an offset or nothing for UTC); the result is UTC. An exact format is required because
+    /// the lenient parser fills a missing date or year from the wall clock ("10:15" becomes today).
+    /// </summary>
     public static bool TryParseTime(string text, out DateTimeOffset time)
     {
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time))
+        if (DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time))
         {
             time = time.ToUniversalTime();
             return true;
