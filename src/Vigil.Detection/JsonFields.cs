@@ -62,9 +62,10 @@ public static class JsonFields
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
             // The reader kept the payload as it came; a malformed one simply has no such field.
+            // GetString raises InvalidOperationException for a lone surrogate escape such as \ud800.
         }
     }
 }

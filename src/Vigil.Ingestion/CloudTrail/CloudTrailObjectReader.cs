@@ -229,7 +229,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                 return StepResult.Continue;
             }
 
-            var name = reader.GetString();
+            var name = CloudTrailRecordParser.GetStringOrRawText(ref reader);
             if (!reader.Read())
             {
                 return StepResult.NeedMoreData;

@@ -26,7 +26,7 @@ internal static class CloudTrailRecordParser
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString()!;
+                var name = GetStringOrRawText(ref reader);
                 reader.Read();
                 if (!ReadField(ref reader, name, record, fields, options, out error))
                 {
@@ -187,7 +187,7 @@ internal static class CloudTrailRecordParser
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return Truncate(reader.GetString()!, maxLength);
+                return Truncate(GetStringOrRawText(ref reader), maxLength);
             case JsonTokenType.Number:
                 return Encoding.UTF8.GetString(reader.ValueSpan);
             case JsonTokenType.True:
@@ -211,7 +211,7 @@ internal static class CloudTrailRecordParser
             case JsonTokenType.False:
                 return false;
             case JsonTokenType.String:
-                return bool.TryParse(reader.GetString(), out var parsed) ? parsed : null;
+                return bool.TryParse(GetStringOrRawText(ref reader), out var parsed) ? parsed : null;
             default:
                 reader.Skip();
                 return null;
@@ -243,7 +243,7 @@ internal static class CloudTrailRecordParser
         string? state = null, source = null, eventName = null, insightType = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString();
+            var name = GetStringOrRawText(ref reader);
             reader.Read();
             switch (name)
             {
@@ -268,6 +268,24 @@ internal static class CloudTrailRecordParser
         }
 
         return new InsightDetails { State = state, EventSource = source, EventName = eventName, InsightType = insightType };
+    }
+
+    /// <summary>
+    /// Returns the string value or property name at the reader. <see cref="Utf8JsonReader.GetString"/>
+    /// throws for invalid UTF-8 and for a lone surrogate escape such as <c>\ud800</c>, which is valid
+    /// JSON; such text is returned undecoded (escapes as written, invalid bytes as U+FFFD), so one odd
+    /// value cannot stop the record or the object.
+    /// </summary>
+    internal static string GetStringOrRawText(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString() ?? string.Empty;
+        }
+        catch (InvalidOperationException)
+        {
+            return Encoding.UTF8.GetString(reader.ValueSpan);
+        }
     }
 
     internal static string Truncate(string value, int maxLength) =>

@@ -21,7 +21,7 @@ internal static class UserIdentityParser
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString();
+            var name = CloudTrailRecordParser.GetStringOrRawText(ref reader);
             reader.Read();
             switch (name)
             {
@@ -101,7 +101,7 @@ internal static class UserIdentityParser
                 continue;
             }
 
-            var name = reader.GetString();
+            var name = CloudTrailRecordParser.GetStringOrRawText(ref reader);
             var level = reader.CurrentDepth;
             reader.Read();
             if (level == depth + 1)
