@@ -82,6 +82,15 @@ public sealed class PlainTextListParser(ListParserOptions options)
             }
         }
 
+        // Lookups turn IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) into IPv4, so a mapped entry is kept
+        // as the IPv4 network it covers and must meet the IPv4 minimum prefix.
+        if (address.IsIPv4MappedToIPv6 && prefix >= 96)
+        {
+            address = address.MapToIPv4();
+            prefix -= 96;
+            maxPrefix = 32;
+        }
+
         var minPrefix = address.AddressFamily == AddressFamily.InterNetwork ? options.MinIPv4Prefix : options.MinIPv6Prefix;
         if (prefix < minPrefix)
         {
