@@ -137,6 +137,11 @@ write_connection_string() {
 
 mkdir -p "$pg_root"
 
+# Test projects that run in parallel may all call this script. The lock lets one of them start
+# the server while the others wait and then find it running.
+exec 9>"$pg_root/start.lock"
+flock -w 300 9 || fail "timed out after 300 s waiting for another pg-start.sh to finish (lock file $pg_root/start.lock)"
+
 if is_running; then
   actual_port="$(running_port)"
   if [[ -n "$actual_port" && "$actual_port" != "$port" ]]; then
@@ -180,9 +185,10 @@ if [[ ! -f "$password_file" ]]; then
 fi
 
 log "starting PostgreSQL from $bin_dir on 127.0.0.1:$port (log: $log_file)"
+# The server must not inherit the lock's file descriptor (9>&-), or it would keep the lock while it runs.
 as_server_user "$bin_dir/pg_ctl" -D "$data_dir" -l "$log_file" -W \
   -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$socket_dir -c password_encryption=scram-sha-256" \
-  start >/dev/null || fail "pg_ctl failed to start the server; see $log_file"
+  start >/dev/null 9>&- || fail "pg_ctl failed to start the server; see $log_file"
 
 # Bounded poll: pg_isready every 0.25 s until the server accepts connections or the timeout passes.
 attempts=$((ready_timeout_seconds * 4))
