@@ -1,0 +1,143 @@
+using Vigil.Ingestion.CloudTrail;
+using Vigil.Tests.Support;
+
+namespace Vigil.Tests.CloudTrail;
+
+/// <summary>Payload fields whose JSON type or depth varies from one event to the next.</summary>
+public sealed class ReaderFieldShapeTests
+{
+    [Fact]
+    public async Task Reader_MixedFieldTypes_ReadsAllRecords()
+    {
+        var read = await CloudTrailRead.FixtureAsync("mixed-field-types.json");
+
+        Assert.Equal(7, read.Events.Count);
+        Assert.Empty(read.Rejections);
+        Assert.Equal(7, read.Summary.RecordsRead);
+        Assert.Equal(0, read.Summary.RecordsRejected);
+        Assert.Null(read.Summary.Error);
+    }
+
+    [Fact]
+    public async Task Reader_MixedFieldTypes_KeepsRawJson()
+    {
+        var events = (await CloudTrailRead.FixtureAsync("mixed-field-types.json")).Events;
+
+        // A nested field that is an array in one event and a string in the next.
+        Assert.Equal("""{"filterSet": {"items": [{"name": "instance-state-name"}, {"name": "tag:team"}]}}""", events[0].RequestParametersJson);
+        Assert.Equal("""{"filterSet": "instance-state-name"}""", events[1].RequestParametersJson);
+
+        // responseElements as a JSON string, then as an object.
+        Assert.Equal("\"Enabled\"", events[2].ResponseElementsJson);
+        Assert.Equal(
+            """{"instancesSet": {"items": [{"instanceId": "i-0123456789abcdef0", "currentState": {"code": 0, "name": "pending"}}]}}""",
+            events[3].ResponseElementsJson);
+
+        // A field that is a boolean in one event and an object in the next.
+        Assert.Equal("""{"instanceType": "t3.micro", "disableApiTermination": false}""", events[4].RequestParametersJson);
+        Assert.Equal("""{"instanceId": "i-0123456789abcdef0", "disableApiTermination": {"value": true}}""", events[5].RequestParametersJson);
+        Assert.Equal("""{"_return": true}""", events[5].ResponseElementsJson);
+
+        // A JSON null payload becomes a null property, not the text "null".
+        Assert.Null(events[6].RequestParametersJson);
+        Assert.Null(events[6].ResponseElementsJson);
+        Assert.Null(events[0].ResponseElementsJson);
+    }
+
+    [Fact]
+    public async Task Reader_MixedFieldTypes_KeepsWholeRecordText()
+    {
+        var lines = File.ReadAllLines(Fixture.PathOf("CloudTrail/mixed-field-types.json"));
+        var events = (await CloudTrailRead.FixtureAsync("mixed-field-types.json")).Events;
+
+        // Lines 2 to 8 hold one record each, followed by a comma except for the last one.
+        for (var i = 0; i < events.Count; i++)
+        {
+            Assert.Equal(lines[i + 1].TrimEnd(','), events[i].RawJson);
+        }
+    }
+
+    [Fact]
+    public async Task Reader_DeepNesting_ReadsBothRecords()
+    {
+        var read = await CloudTrailRead.FixtureAsync("deep-nesting.json");
+
+        Assert.Equal(2, read.Events.Count);
+        Assert.Empty(read.Rejections);
+        Assert.Null(read.Summary.Error);
+        Assert.Equal("PutParameter", read.Events[0].EventName);
+        Assert.Equal("GetCallerIdentity", read.Events[1].EventName);
+    }
+
+    [Fact]
+    public async Task Reader_DeepNesting_KeepsPayloadAsRawText()
+    {
+        // 200 nested objects, far deeper than System.Text.Json's default maximum depth of 64.
+        var expected = string.Concat(Enumerable.Repeat("{\"a\": ", 199)) + "{\"a\": \"leaf\"}" + new string('}', 199);
+
+        var read = await CloudTrailRead.FixtureAsync("deep-nesting.json");
+
+        Assert.Equal(expected, read.Events[0].RequestParametersJson);
+    }
+
+    [Fact]
+    public async Task Reader_DepthOverMax_StopsWithError()
+    {
+        var options = new CloudTrailReaderOptions { MaxDepth = 64 };
+
+        var read = await CloudTrailRead.FixtureAsync("deep-nesting.json", options);
+
+        Assert.Empty(read.Events);
+        Assert.NotNull(read.Summary.Error);
+        Assert.Contains("line 2", read.Summary.Error);
+    }
+
+    [Fact]
+    public async Task Reader_EventTimes_AreExactUtcValues()
+    {
+        var events = (await CloudTrailRead.FixtureAsync("event-times.json")).Events;
+
+        Assert.Equal(4, events.Count);
+        Assert.Equal(new DateTimeOffset(2024, 3, 5, 10, 15, 0, TimeSpan.Zero), events[0].EventTime);
+        Assert.Equal(new DateTimeOffset(2024, 3, 5, 10, 15, 0, 123, TimeSpan.Zero), events[1].EventTime);
+        Assert.Equal(new DateTimeOffset(2024, 3, 5, 10, 15, 0, 123, 456, TimeSpan.Zero), events[2].EventTime);
+        Assert.Equal(new DateTimeOffset(2024, 3, 3, 23, 59, 59, TimeSpan.Zero), events[3].EventTime);
+        Assert.All(events, e => Assert.Equal(TimeSpan.Zero, e.EventTime.Offset));
+    }
+
+    [Fact]
+    public async Task Reader_IngestTime_IsTheValuePassedIn()
+    {
+        var events = (await CloudTrailRead.FixtureAsync("event-times.json")).Events;
+
+        Assert.All(events, e => Assert.Equal(CloudTrailRead.IngestTime, e.IngestTime));
+        Assert.All(events, e => Assert.NotEqual(e.EventTime, e.IngestTime));
+    }
+
+    [Fact]
+    public async Task Reader_EventTimeWithOffset_ConvertsToUtc()
+    {
+        var json = """{"Records": [{"eventTime": "2024-03-05T12:15:00+02:00", "eventID": "offset"}]}"""u8.ToArray();
+
+        var events = (await CloudTrailRead.BytesAsync(json)).Events;
+
+        Assert.Equal(new DateTimeOffset(2024, 3, 5, 10, 15, 0, TimeSpan.Zero), events[0].EventTime);
+        Assert.Equal(TimeSpan.Zero, events[0].EventTime.Offset);
+    }
+
+    [Theory]
+    [InlineData("10:15")]
+    [InlineData("March 5")]
+    [InlineData("5/3/2024")]
+    [InlineData("yesterday")]
+    public async Task Reader_EventTimeNotIso8601_IsRejected(string eventTime)
+    {
+        var json = System.Text.Encoding.UTF8.GetBytes($$"""{"Records": [{"eventTime": "{{eventTime}}", "eventID": "loose-time"}]}""");
+
+        var read = await CloudTrailRead.BytesAsync(json);
+
+        Assert.Empty(read.Events);
+        var rejection = Assert.Single(read.Rejections);
+        Assert.Equal("eventTime", rejection.Field);
+    }
+}
