@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vigil.Contracts.Storage;
+using Vigil.Cli.Replay;
 using Vigil.Ingestion.ThreatLists;
 using Vigil.Storage;
 
@@ -15,7 +16,7 @@ internal static class ListsCommand
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "Plain-text list: one IP address or CIDR range a line, '#' starts a comment." };
-        var name = new Option<string?>("--name") { Description = "List name shown in findings; defaults to the file name." };
+        var name = new Option<string?>("--name") { Description = "List name shown in findings; defaults to the file name without its extension." };
         var tenant = CommonOptions.Tenant();
         var connection = CommonOptions.Connection();
 
@@ -37,7 +38,7 @@ internal static class ListsCommand
             }
 
             var content = await File.ReadAllTextAsync(listFile.FullName, cancellationToken);
-            var listName = parse.GetValue(name) ?? listFile.Name;
+            var listName = parse.GetValue(name) ?? ReplayRunner.ListNameOf(listFile.Name);
             var parsed = new PlainTextListParser().Parse(new StringReader(content), listName);
             foreach (var error in parsed.Errors)
             {

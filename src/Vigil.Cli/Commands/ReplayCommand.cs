@@ -13,7 +13,7 @@ internal static class ReplayCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "A CloudTrail log file, or a folder of them (S3 key layout or flat)." };
-        var lists = new Option<string[]>("--list") { Description = "A plain-text IP/CIDR threat list; repeat for several.", AllowMultipleArgumentsPerToken = false };
+        var lists = new Option<string[]>("--list") { Description = "A plain-text IP/CIDR threat list, named in findings after its file name without extension; repeat for several.", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string?>("--out") { Description = "File to write the findings to as JSON Lines; standard output when omitted." };
         var tenant = CommonOptions.Tenant();
 

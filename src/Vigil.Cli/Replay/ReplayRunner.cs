@@ -57,9 +57,12 @@ public sealed class ReplayRunner(Action<ILoggingBuilder>? configureLogging = nul
 
     private static IReadOnlyList<ListError> LoadLists(ThreatIntelRegistry registry, string tenantId, IReadOnlyList<string> listFiles)
     {
-        var lists = listFiles.Select(path => (Path.GetFileName(path), File.ReadAllText(path))).ToList();
+        var lists = listFiles.Select(path => (ListNameOf(path), File.ReadAllText(path))).ToList();
         return lists.Count == 0 ? [] : registry.Load(tenantId, lists, new PlainTextListParser());
     }
+
+    /// <summary>Returns the name a list file gets in findings: its file name without the extension, as <c>vigil lists import</c> names it.</summary>
+    public static string ListNameOf(string path) => Path.GetFileNameWithoutExtension(path);
 
     private static int FreePort()
     {

@@ -1,0 +1,127 @@
+using Microsoft.Playwright;
+using Vigil.EndToEnd.Tests.Infrastructure;
+using Vigil.Testing;
+
+namespace Vigil.EndToEnd.Tests;
+
+/// <summary>The console in headless Chromium (Debian's /usr/bin/chromium), against the running host.</summary>
+[Collection(DemoEstateCollection.Name)]
+public sealed class ConsoleBrowserTests(DemoEstateFixture estate) : IAsyncLifetime
+{
+    private IPlaywright? playwright;
+    private IBrowser? browser;
+
+    public async Task InitializeAsync()
+    {
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (browser is not null)
+        {
+            await browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+    }
+
+    [Fact]
+    public async Task Findings_SignedIn_ListsPlantedFindings()
+    {
+        var page = await SignInAsync();
+
+        await Assertions.Expect(page.GetByText("Stealth:IAMUser/CloudTrailLoggingDisabled")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Policy:IAMUser/RootCredentialUsage")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByText("Medium").First).ToBeVisibleAsync();
+
+        var screenshots = Path.Combine(RepositoryRoot.Find(), ".local", "test-results");
+        Directory.CreateDirectory(screenshots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "findings-page.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task FindingDetail_HostileValues_RenderedAsText()
+    {
+        var page = await SignInAsync();
+        var dialogs = 0;
+        page.Dialog += (_, dialog) =>
+        {
+            dialogs++;
+            _ = dialog.DismissAsync();
+        };
+
+        await page.GetByText("Policy:IAMUser/RootCredentialUsage").ClickAsync();
+        await Assertions.Expect(page.GetByText("\"schemaVersion\"", new PageGetByTextOptions { Exact = false })).ToBeVisibleAsync();
+
+        var html = await page.ContentAsync();
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html, StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("img[src='x']").CountAsync());
+        Assert.Equal(0, dialogs);
+    }
+
+    [Fact]
+    public async Task Findings_NotSignedIn_RedirectsToLogin()
+    {
+        var page = await NewPageAsync();
+
+        await page.GotoAsync(new Uri(estate.Host.BaseAddress, "findings").ToString());
+
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("input[name='password']")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Login_WrongPassword_ShowsError()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(new Uri(estate.Host.BaseAddress, "login").ToString());
+
+        await page.Locator("input[name='userName']").FillAsync("admin");
+        await page.Locator("input[name='password']").FillAsync("not-the-password");
+        await page.Locator("button[type='submit']").ClickAsync();
+
+        Assert.Contains("/login", page.Url, StringComparison.Ordinal);
+        Assert.Equal(0, await page.GetByText("Stealth:IAMUser/CloudTrailLoggingDisabled").CountAsync());
+    }
+
+    [Fact]
+    public async Task StaticAssets_ProductionBuildOutput_Served()
+    {
+        // Without following redirects, so a redirect to the sign-in page cannot pass for the file.
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { BaseAddress = estate.Host.BaseAddress };
+
+        using var css = await client.GetAsync("_content/MudBlazor/MudBlazor.min.css");
+        using var script = await client.GetAsync("_framework/blazor.web.js");
+
+        Assert.True(css.IsSuccessStatusCode, $"MudBlazor CSS returned {css.StatusCode}");
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+        Assert.True(script.IsSuccessStatusCode, $"blazor.web.js returned {script.StatusCode}");
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<IPage> NewPageAsync()
+    {
+        var context = await browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
+        return await context.NewPageAsync();
+    }
+
+    private async Task<IPage> SignInAsync()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync(new Uri(estate.Host.BaseAddress, "login").ToString());
+        await page.Locator("input[name='userName']").FillAsync("admin");
+        await page.Locator("input[name='password']").FillAsync(DemoEstateFixture.AdminPassword);
+        await page.Locator("button[type='submit']").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/findings", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+        return page;
+    }
+}

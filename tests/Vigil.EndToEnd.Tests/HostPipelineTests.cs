@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using Vigil.Cli.Replay;
+using Vigil.Contracts.Findings;
+using Vigil.Contracts.Storage;
+using Vigil.EndToEnd.Tests.Infrastructure;
+using Vigil.Storage;
+
+namespace Vigil.EndToEnd.Tests;
+
+/// <summary>The host reading a watched folder into PostgreSQL, compared with an offline replay of the same logs.</summary>
+[Collection(DemoEstateCollection.Name)]
+public sealed class HostPipelineTests(DemoEstateFixture estate)
+{
+    private const string RootUsage = "Policy:IAMUser/RootCredentialUsage";
+    private const string LoggingDisabled = "Stealth:IAMUser/CloudTrailLoggingDisabled";
+    private const string CustomThreatList = "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom";
+
+    [Fact]
+    public async Task Host_DemoLogs_StoresPlantedFindings()
+    {
+        var findings = await StoredFindingsAsync("default");
+
+        Assert.Equal(5, findings.Count);
+        var root = Assert.Single(findings, finding => finding.Type == RootUsage);
+        Assert.Equal(3, root.Service.Count);
+        Assert.Equal(2.0, root.Severity);
+        var trail = Assert.Single(findings, finding => finding.Type == LoggingDisabled);
+        Assert.Equal(2, trail.Service.Count);
+        Assert.Equal("ci-deployer", trail.Resource.AccessKeyDetails?.UserName);
+        Assert.Equal("arn:aws:cloudtrail:us-east-1:111122223333:trail/org-audit-trail", trail.Service.Action.AwsApiCallAction?.AffectedResources?["AWS::CloudTrail::Trail"]);
+        var listed = findings.Where(finding => finding.Type == CustomThreatList).ToDictionary(finding => finding.Resource.AccessKeyDetails?.UserName ?? "");
+        Assert.Equal(6, listed["build-agent"].Service.Count);
+        Assert.Equal(3, listed["ci-deployer"].Service.Count);
+        Assert.Equal(1, listed[HostileValues.UserName].Service.Count);
+        Assert.Equal("demo-threat-list", listed["build-agent"].Service.Evidence?.ThreatIntelligenceDetails[0].ThreatListName);
+    }
+
+    [Fact]
+    public async Task Host_RedeliveredFile_DropsDuplicates()
+    {
+        await using var command = estate.DataSource.CreateCommand(
+            "SELECT coalesce(sum(duplicates_dropped), 0), count(*) FILTER (WHERE error IS NOT NULL) FROM ingested_objects WHERE tenant_id = 'default'");
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+
+        Assert.True(reader.GetInt64(0) > 0, "the redelivered file's events were not counted as duplicates");
+        Assert.Equal(0, reader.GetInt64(1));
+    }
+
+    [Fact]
+    public async Task Replay_DemoLogs_MatchesHost()
+    {
+        var stored = await StoredFindingsAsync("default");
+        // Replay names a list after its file, so give the file the name the host's list was imported with.
+        var listCopy = Path.Combine(estate.WorkFolder, "demo-threat-list.txt");
+        File.Copy(estate.ThreatListPath, listCopy, overwrite: true);
+        var replayed = await new ReplayRunner().RunAsync("default", estate.LogFolder, [listCopy], null, CancellationToken.None);
+
+        Assert.Equal(0, replayed.Summary.ObjectsFailed);
+        var expected = Comparable(stored);
+        var actual = Comparable(replayed.Findings);
+        Assert.Equal(expected.Count, actual.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            // PostgreSQL's jsonb reorders object keys, so compare the documents, not their text.
+            Assert.True(JsonNode.DeepEquals(expected[i], actual[i]), $"host:   {expected[i].ToJsonString()}\nreplay: {actual[i].ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public async Task IngestCommand_RunningCluster_StoresFindingsForTenant()
+    {
+        var environment = new Dictionary<string, string> { ["VIGIL_DATABASE"] = estate.ConnectionString };
+        var result = await CliProcess.RunAsync(environment, "ingest", estate.LogFolder, "--tenant", "second-tenant", "--cluster-id", estate.Host.ClusterId);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var findings = await StoredFindingsAsync("second-tenant");
+        Assert.Contains(findings, finding => finding.Type == LoggingDisabled);
+        Assert.Contains(findings, finding => finding.Type == RootUsage);
+        // The second tenant has no threat list, so no list-based finding is raised for it.
+        Assert.DoesNotContain(findings, finding => finding.Type == CustomThreatList);
+    }
+
+    private async Task<List<Finding>> StoredFindingsAsync(string tenantId)
+    {
+        var store = new PostgresFindingStore(estate.DataSource);
+        var page = await store.ListAsync(tenantId, new FindingListQuery { Limit = 500, IncludeArchived = true }, CancellationToken.None);
+        var findings = new List<Finding>();
+        foreach (var summary in page.Items)
+        {
+            findings.Add((await store.GetAsync(tenantId, summary.Id, CancellationToken.None))!);
+        }
+
+        return findings;
+    }
+
+    /// <summary>The findings as JSON without the two wall-clock fields, sorted by id, so two runs can be compared.</summary>
+    private static List<JsonObject> Comparable(IEnumerable<Finding> findings) =>
+        [.. findings.OrderBy(finding => finding.Id, StringComparer.Ordinal).Select(finding =>
+        {
+            var json = JsonNode.Parse(FindingJson.Serialize(finding))!.AsObject();
+            json.Remove("createdAt");
+            json.Remove("updatedAt");
+            return json;
+        })];
+}

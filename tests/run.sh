@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs Vigil's whole test suite: starts the private PostgreSQL cluster, installs Debian's Chromium
+# for the browser tests when it is missing, builds the solution and runs every test project.
+# Ends with the line "N passed, N failed, N skipped". Tests that read the shared public data run
+# only when VIGIL_SHARED_DATA names that folder; the rest need nothing else.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+results="$repo_root/.local/test-results"
+configuration=Release
+
+if [[ -n "${VIGIL_SHARED_DATA:-}" ]]; then
+  if [[ -d "$VIGIL_SHARED_DATA" ]]; then
+    VIGIL_SHARED_DATA="$(cd "$VIGIL_SHARED_DATA" && pwd)"
+    export VIGIL_SHARED_DATA
+  else
+    echo "warning: VIGIL_SHARED_DATA='$VIGIL_SHARED_DATA' is not a folder; the tests on shared data are skipped." >&2
+    unset VIGIL_SHARED_DATA
+  fi
+fi
+
+bash deploy/local/pg-start.sh >/dev/null
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [[ "$(id -u)" -eq 0 ]]; then
+    echo "Installing Debian's chromium for the browser tests" >&2
+    apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2
+  else
+    echo "warning: chromium is not installed and this is not root; the browser tests will fail." >&2
+  fi
+fi
+
+rm -rf "$results"
+dotnet build Platform.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly
+
+status=0
+dotnet test Platform.sln -c "$configuration" --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+
+# Sum the counters of every TRX file: one per test project.
+passed=0
+failed=0
+skipped=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+if [[ $status -ne 0 && $failed -eq 0 ]]; then
+  # The runner failed without a failed test (a crash or a build problem): count it as a failure.
+  failed=1
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
