@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+using Vigil.Contracts.Storage;
+using Vigil.Detection.Intel;
+using Vigil.Grains;
+using Vigil.Grains.Ingest;
+using Vigil.Grains.Replay;
+
+namespace Vigil.Cli.Replay;
+
+/// <summary>
+/// A silo in this process with the host's grains and detectors, an in-process grain storage and
+/// in-memory findings and ledger: no database. It stays up until disposed, so several folder
+/// passes can run against the same ledger and grain state.
+/// </summary>
+public sealed class ReplaySilo : IAsyncDisposable
+{
+    private readonly IHost host;
+
+    private ReplaySilo(IHost host, InMemoryFindingStore findings, InMemoryObjectLedger ledger)
+    {
+        this.host = host;
+        Findings = findings;
+        Ledger = ledger;
+    }
+
+    public InMemoryFindingStore Findings { get; }
+
+    public InMemoryObjectLedger Ledger { get; }
+
+    public CloudTrailIngestor Ingestor => host.Services.GetRequiredService<CloudTrailIngestor>();
+
+    public ThreatIntelRegistry ThreatLists => host.Services.GetRequiredService<ThreatIntelRegistry>();
+
+    public static async Task<ReplaySilo> StartAsync(Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        configureLogging?.Invoke(builder.Logging);
+
+        var findings = new InMemoryFindingStore();
+        var ledger = new InMemoryObjectLedger();
+        builder.Services.AddSingleton<IFindingSink>(findings);
+        builder.Services.AddSingleton<IObjectLedger>(ledger);
+        builder.UseOrleans(silo =>
+        {
+            // Free loopback ports, so a replay can run beside a host on the same machine.
+            silo.UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort(), serviceId: "vigil-replay", clusterId: "vigil-replay");
+            silo.Services.AddKeyedSingleton<IGrainStorage>(VigilGrainStorage.Name, new InProcessGrainStorage());
+            silo.AddVigilGrains();
+        });
+
+        var host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
+        return new ReplaySilo(host, findings, ledger);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync(CancellationToken.None);
+        host.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
