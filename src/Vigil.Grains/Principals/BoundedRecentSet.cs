@@ -1,8 +1,8 @@
 namespace Vigil.Grains.Principals;
 
 /// <summary>
-/// A set of the most recent keys, bounded in size: adding past the capacity forgets the oldest.
-/// Backed by a list for persistence and a hash set for lookups.
+/// A set of the most recent keys, bounded in size. Adding a key past the capacity removes the
+/// oldest one. A list keeps the order for persistence and a hash set serves lookups.
 /// </summary>
 internal sealed class BoundedRecentSet
 {

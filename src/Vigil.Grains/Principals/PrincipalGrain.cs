@@ -46,8 +46,8 @@ public sealed partial class PrincipalGrain(
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // The findings are already stored; what is lost is only the memory of recent event ids,
-            // so a redelivery after this point could count an occurrence twice.
+            // The findings are already stored. Only the list of recent event ids is lost, so a
+            // redelivery after this point could count an occurrence twice.
             LogFlushFailed(logger, exception, this.GetPrimaryKeyString());
         }
     }

@@ -53,27 +53,15 @@ public static class LogObjectStream
     }
 
     /// <summary>Returns the bytes already taken from a non-seekable stream before the rest of it.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ForwardReadStream(rest)
     {
         private ReadOnlyMemory<byte> remaining = prefix;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
             if (remaining.IsEmpty)
             {
-                return rest.Read(buffer);
+                return Inner.Read(buffer);
             }
 
             var count = Math.Min(buffer.Length, remaining.Length);
@@ -86,33 +74,10 @@ public static class LogObjectStream
         {
             if (remaining.IsEmpty)
             {
-                return await rest.ReadAsync(buffer, cancellationToken);
+                return await Inner.ReadAsync(buffer, cancellationToken);
             }
 
             return Read(buffer.Span);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                rest.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 }
