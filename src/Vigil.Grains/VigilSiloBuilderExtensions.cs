@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vigil.Abstractions;
 using Vigil.Detection.Intel;
+using Vigil.Grains.Diagnostics;
 using Vigil.Grains.Ingest;
 
 namespace Vigil.Grains;
@@ -16,10 +17,22 @@ public static class VigilSiloBuilderExtensions
     public static ISiloBuilder AddVigilGrains(this ISiloBuilder silo)
     {
         silo.Services.AddVigilSerialization();
-        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddVigilIngestion();
         silo.Services.TryAddSingleton<ThreatIntelRegistry>();
-        silo.Services.TryAddSingleton(new IngestOptions());
-        silo.Services.TryAddSingleton<CloudTrailIngestor>();
         return silo;
+    }
+
+    /// <summary>
+    /// Adds what the ingestor needs besides a grain factory and an <c>IObjectLedger</c>: options,
+    /// the clock and the metrics. A silo gets these from <see cref="AddVigilGrains"/>; an Orleans client calls this itself.
+    /// </summary>
+    public static IServiceCollection AddVigilIngestion(this IServiceCollection services)
+    {
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<VigilInstruments>();
+        services.TryAddSingleton(new IngestOptions());
+        services.TryAddSingleton<CloudTrailIngestor>();
+        return services;
     }
 }

@@ -23,6 +23,7 @@ if (validation.Failed)
 }
 
 builder.AddVigilHost(options);
+builder.AddVigilTelemetry();
 builder.Services.AddVigilConsole();
 
 var app = builder.Build();
@@ -30,7 +31,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
-app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+app.MapVigilOperations();
 app.MapVigilConsole();
 
 await app.RunAsync();

@@ -49,6 +49,7 @@ public static class VigilHostBuilderExtensions
                 adoNet.ConnectionString = connectionString;
             });
             silo.AddVigilGrains();
+            silo.AddActivityPropagation();
         });
 
         builder.Services.AddHostedService<AdministratorBootstrapService>();

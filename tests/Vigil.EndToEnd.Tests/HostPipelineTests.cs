@@ -81,6 +81,22 @@ public sealed class HostPipelineTests(DemoEstateFixture estate)
         Assert.DoesNotContain(findings, finding => finding.Type == CustomThreatList);
     }
 
+    [Fact]
+    public async Task Host_OperationsEndpoints_ReportHealthAndMetrics()
+    {
+        using var client = new HttpClient { BaseAddress = estate.Host.BaseAddress };
+
+        using var live = await client.GetAsync("health/live");
+        using var ready = await client.GetAsync("health/ready");
+        var metrics = await client.GetStringAsync("metrics");
+
+        Assert.True(live.IsSuccessStatusCode, $"/health/live returned {live.StatusCode}");
+        Assert.True(ready.IsSuccessStatusCode, $"/health/ready returned {ready.StatusCode}");
+        Assert.Contains("vigil_ingest_records", metrics, StringComparison.Ordinal);
+        Assert.Contains("vigil_findings_occurrences", metrics, StringComparison.Ordinal);
+        Assert.Contains("Policy:IAMUser/RootCredentialUsage", metrics, StringComparison.Ordinal);
+    }
+
     private async Task<List<Finding>> StoredFindingsAsync(string tenantId)
     {
         var store = new PostgresFindingStore(estate.DataSource);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Orleans.Configuration;
 using Vigil.Abstractions;
+using Vigil.Grains;
 using Vigil.Grains.Ingest;
 using Vigil.Storage;
 
@@ -60,9 +61,7 @@ internal static class IngestCommand
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddVigilStorage(connectionString);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new IngestOptions());
-        builder.Services.AddSingleton<CloudTrailIngestor>();
+        builder.Services.AddVigilIngestion();
         builder.UseOrleansClient(client =>
         {
             client.UseAdoNetClustering(options =>

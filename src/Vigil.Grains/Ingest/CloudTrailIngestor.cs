@@ -4,6 +4,7 @@ using Vigil.Contracts.Events;
 using Vigil.Contracts.Storage;
 using Vigil.Contracts.Text;
 using Vigil.Detection;
+using Vigil.Grains.Diagnostics;
 using Vigil.Ingestion.CloudTrail;
 using Vigil.Ingestion.Objects;
 
@@ -14,7 +15,13 @@ namespace Vigil.Grains.Ingest;
 /// them: one grain call per principal per chunk. An object is recorded as done in the ledger only
 /// after every chunk was applied, which includes storing the findings it raised.
 /// </summary>
-public sealed partial class CloudTrailIngestor(IGrainFactory grains, IObjectLedger ledger, IngestOptions options, TimeProvider clock, ILogger<CloudTrailIngestor> logger)
+public sealed partial class CloudTrailIngestor(
+    IGrainFactory grains,
+    IObjectLedger ledger,
+    IngestOptions options,
+    VigilInstruments instruments,
+    TimeProvider clock,
+    ILogger<CloudTrailIngestor> logger)
 {
     private readonly CloudTrailObjectReader reader = new(options.Reader);
 
@@ -42,23 +49,36 @@ public sealed partial class CloudTrailIngestor(IGrainFactory grains, IObjectLedg
     /// <summary>Reads one object, applies its events and records the outcome in the ledger.</summary>
     public async Task<ObjectRecord> IngestAsync(string tenantId, LogObject logObject, CancellationToken cancellationToken)
     {
+        // One span per object; the grain calls it makes, and the finding writes they make, are its children.
+        using var activity = VigilInstruments.ActivitySource.StartActivity("ingest object");
+        activity?.SetTag("vigil.tenant", tenantId);
+        activity?.SetTag("vigil.object.key", logObject.Key);
+
         var startedAt = clock.GetUtcNow();
-        ObjectRecord record;
+        (ObjectRecord Record, DateTimeOffset? NewestEventTime) outcome;
         if (logObject.Kind != ObjectKind.CloudTrail)
         {
             LogObjectSkipped(logger, LogText.Escape(logObject.Key), logObject.Kind);
-            record = Outcome(tenantId, logObject, logObject.Kind, startedAt, new RoutingTotals(), null);
+            outcome = (Outcome(tenantId, logObject, logObject.Kind, startedAt, new RoutingTotals(), null), null);
         }
         else
         {
-            record = await ReadAndRouteAsync(tenantId, logObject, startedAt, cancellationToken);
+            outcome = await ReadAndRouteAsync(tenantId, logObject, startedAt, cancellationToken);
         }
 
-        await ledger.RecordAsync(record, cancellationToken);
-        return record;
+        await ledger.RecordAsync(outcome.Record, cancellationToken);
+        instruments.RecordObject(outcome.Record, outcome.NewestEventTime);
+        activity?.SetTag("vigil.records", outcome.Record.RecordsRead);
+        activity?.SetTag("vigil.findings", outcome.Record.FindingsRaised);
+        if (outcome.Record.Error is not null)
+        {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome.Record.Error);
+        }
+
+        return outcome.Record;
     }
 
-    private async Task<ObjectRecord> ReadAndRouteAsync(string tenantId, LogObject logObject, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    private async Task<(ObjectRecord Record, DateTimeOffset? NewestEventTime)> ReadAndRouteAsync(string tenantId, LogObject logObject, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         var router = new ChunkRouter(grains, tenantId, $"{logObject.Key}@{logObject.Fingerprint}", options.ChunkSize);
         var rejectionsLogged = 0;
@@ -87,7 +107,7 @@ public sealed partial class CloudTrailIngestor(IGrainFactory grains, IObjectLedg
             // Whatever was routed before the failure stays applied; the object is recorded as failed.
             await router.FlushAsync();
             LogObjectFailed(logger, exception, LogText.Escape(logObject.Key));
-            return Outcome(tenantId, logObject, ObjectKind.CloudTrail, startedAt, router.Totals, exception.Message);
+            return (Outcome(tenantId, logObject, ObjectKind.CloudTrail, startedAt, router.Totals, exception.Message), router.NewestEventTime);
         }
 
         if (rejectionsLogged > options.MaxRejectionsLogged)
@@ -106,7 +126,7 @@ public sealed partial class CloudTrailIngestor(IGrainFactory grains, IObjectLedg
 
         var totals = router.Totals with { Rejected = summary.RecordsRejected };
         var error = summary.Kind == ObjectKind.CloudTrailDigest ? null : summary.Error;
-        return Outcome(tenantId, logObject, summary.Kind, startedAt, totals, error);
+        return (Outcome(tenantId, logObject, summary.Kind, startedAt, totals, error), router.NewestEventTime);
     }
 
     private ObjectRecord Outcome(string tenantId, LogObject logObject, ObjectKind kind, DateTimeOffset startedAt, RoutingTotals totals, string? error) => new()
@@ -148,6 +168,8 @@ public sealed partial class CloudTrailIngestor(IGrainFactory grains, IObjectLedg
 
         public RoutingTotals Totals { get; private set; } = new();
 
+        public DateTimeOffset? NewestEventTime { get; private set; }
+
         public async ValueTask AddAsync(IReadOnlyList<CloudTrailEvent> events)
         {
             foreach (var record in events)
@@ -161,6 +183,11 @@ public sealed partial class CloudTrailIngestor(IGrainFactory grains, IObjectLedg
 
                 list.Add(record);
                 buffered++;
+                if (NewestEventTime is null || record.EventTime > NewestEventTime)
+                {
+                    NewestEventTime = record.EventTime;
+                }
+
                 if (buffered >= chunkSize)
                 {
                     await FlushAsync();

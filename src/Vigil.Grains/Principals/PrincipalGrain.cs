@@ -4,6 +4,7 @@ using Vigil.Contracts.Events;
 using Vigil.Contracts.Storage;
 using Vigil.Detection;
 using Vigil.Detection.Intel;
+using Vigil.Grains.Diagnostics;
 
 namespace Vigil.Grains.Principals;
 
@@ -17,6 +18,7 @@ public sealed partial class PrincipalGrain(
     IFindingSink findingSink,
     ThreatIntelRegistry intel,
     TimeProvider clock,
+    VigilInstruments instruments,
     ILogger<PrincipalGrain> logger) : Grain, IPrincipalGrain
 {
     /// <summary>Event ids remembered for duplicate detection; CloudTrail redelivers within hours, not weeks.</summary>
@@ -83,6 +85,10 @@ public sealed partial class PrincipalGrain(
         if (findings.Count > 0)
         {
             await findingSink.WriteAsync(tenantId, findings, CancellationToken.None);
+            foreach (var finding in findings)
+            {
+                instruments.RecordFindings(finding.Type, finding.Service.Count);
+            }
         }
 
         Remember(chunkKey, fresh, batch.Events.Count - fresh.Count);

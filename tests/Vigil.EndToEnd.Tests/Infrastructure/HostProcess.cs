@@ -91,7 +91,7 @@ internal sealed class HostProcess : IAsyncDisposable
 
             try
             {
-                using var response = await client.GetAsync("healthz");
+                using var response = await client.GetAsync("health/ready");
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -105,6 +105,6 @@ internal sealed class HostProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"The host did not answer /healthz within 2 minutes:\n{Output}");
+        throw new TimeoutException($"The host did not report ready on /health/ready within 2 minutes:\n{Output}");
     }
 }

@@ -1,0 +1,66 @@
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Vigil.Grains.Diagnostics;
+using Vigil.Host.Health;
+
+namespace Vigil.Host;
+
+/// <summary>OpenTelemetry metrics, traces and logs, the Prometheus scrape endpoint and the health checks.</summary>
+public static class VigilTelemetryExtensions
+{
+    /// <summary>
+    /// Configures OpenTelemetry from the standard <c>OTEL_*</c> variables: metrics are always
+    /// available for Prometheus at <c>/metrics</c>; metrics, traces and logs also go to an OTLP
+    /// collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// </summary>
+    public static WebApplicationBuilder AddVigilTelemetry(this WebApplicationBuilder builder)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("vigil-host"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(VigilInstruments.Name, "Microsoft.Orleans")
+                    .AddAspNetCoreInstrumentation()
+                    .AddRuntimeInstrumentation()
+                    .AddPrometheusExporter();
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(VigilInstruments.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                    .AddAspNetCoreInstrumentation();
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+        if (otlp)
+        {
+            telemetry.WithLogging(logging => logging.AddOtlpExporter());
+        }
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<SiloHealthCheck>("silo", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps <c>/health/live</c> (the process answers), <c>/health/ready</c> (database and silo) and
+    /// <c>/metrics</c>. They allow anonymous access: bind the console to a private address when
+    /// these must not be public.
+    /// </summary>
+    public static WebApplication MapVigilOperations(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        return app;
+    }
+}
