@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Vigil.Contracts.Events;
+
+namespace Vigil.Ingestion.VpcFlow;
+
+/// <summary>
+/// Collects the checked values of one flow log record, field by field, and builds the
+/// <see cref="FlowRecord"/>. One builder is reused for every record of an object.
+/// </summary>
+internal sealed class FlowRecordBuilder
+{
+    /// <summary>The placeholder AWS writes for a field that does not apply or could not be computed.</summary>
+    public const string Placeholder = "-";
+
+    private readonly string?[] texts = new string?[FlowFields.All.Count];
+    private readonly long?[] numbers = new long?[FlowFields.All.Count];
+    private List<FlowExtraField>? extraFields;
+
+    public void Clear()
+    {
+        Array.Clear(texts);
+        Array.Clear(numbers);
+        extraFields = null;
+    }
+
+    /// <summary>Keeps a column that no <see cref="FlowField"/> maps, with <c>-</c> as null.</summary>
+    public void AddExtraField(string name, string? value)
+    {
+        extraFields ??= [];
+        extraFields.Add(new FlowExtraField(name, value == Placeholder ? null : value));
+    }
+
+    /// <summary>Checks and stores a value given as text, and returns why it is invalid or null when it was stored.</summary>
+    public string? SetText(FlowField field, string value)
+    {
+        if (value == Placeholder)
+        {
+            return null;
+        }
+
+        switch (field.Kind)
+        {
+            case FlowFieldKind.Text:
+                texts[field.Slot] = value;
+                return null;
+
+            case FlowFieldKind.Address:
+                if (!IsIpAddress(value))
+                {
+                    return $"\"{value}\" is not an IPv4 or IPv6 address";
+                }
+
+                texts[field.Slot] = value;
+                return null;
+
+            default:
+                var valid = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                    && TryStoreNumber(field, number);
+                return valid ? null : $"\"{value}\" is not {Describe(field.Kind)}";
+        }
+    }
+
+    /// <summary>Checks and stores a value given as an integer (from a Parquet column), and returns why it is invalid or null.</summary>
+    public string? SetInteger(FlowField field, long value)
+    {
+        switch (field.Kind)
+        {
+            case FlowFieldKind.Text:
+                texts[field.Slot] = value.ToString(CultureInfo.InvariantCulture);
+                return null;
+
+            case FlowFieldKind.Address:
+                return $"the integer {value} is not an IPv4 or IPv6 address";
+
+            default:
+                return TryStoreNumber(field, value) ? null : $"{value} is not {Describe(field.Kind)}";
+        }
+    }
+
+    public FlowRecord Build(DateTimeOffset ingestTime) => new()
+    {
+        IngestTime = ingestTime,
+        Version = Int32(FlowFields.Version),
+        AccountId = Text(FlowFields.AccountId),
+        InterfaceId = Text(FlowFields.InterfaceId),
+        SourceAddress = Text(FlowFields.SourceAddress),
+        DestinationAddress = Text(FlowFields.DestinationAddress),
+        SourcePort = Int32(FlowFields.SourcePort),
+        DestinationPort = Int32(FlowFields.DestinationPort),
+        Protocol = Int32(FlowFields.Protocol),
+        Packets = Int64(FlowFields.Packets),
+        Bytes = Int64(FlowFields.Bytes),
+        Start = Time(FlowFields.Start),
+        End = Time(FlowFields.End),
+        Action = Text(FlowFields.Action),
+        LogStatus = Text(FlowFields.LogStatus),
+        VpcId = Text(FlowFields.VpcId),
+        SubnetId = Text(FlowFields.SubnetId),
+        InstanceId = Text(FlowFields.InstanceId),
+        TcpFlags = Int32(FlowFields.TcpFlags),
+        TrafficType = Text(FlowFields.TrafficType),
+        PacketSourceAddress = Text(FlowFields.PacketSourceAddress),
+        PacketDestinationAddress = Text(FlowFields.PacketDestinationAddress),
+        Region = Text(FlowFields.Region),
+        AvailabilityZoneId = Text(FlowFields.AvailabilityZoneId),
+        SublocationType = Text(FlowFields.SublocationType),
+        SublocationId = Text(FlowFields.SublocationId),
+        PacketSourceAwsService = Text(FlowFields.PacketSourceAwsService),
+        PacketDestinationAwsService = Text(FlowFields.PacketDestinationAwsService),
+        FlowDirection = Text(FlowFields.FlowDirection),
+        TrafficPath = Int32(FlowFields.TrafficPath),
+        EcsClusterArn = Text(FlowFields.EcsClusterArn),
+        EcsClusterName = Text(FlowFields.EcsClusterName),
+        EcsContainerInstanceArn = Text(FlowFields.EcsContainerInstanceArn),
+        EcsContainerInstanceId = Text(FlowFields.EcsContainerInstanceId),
+        EcsContainerId = Text(FlowFields.EcsContainerId),
+        EcsSecondContainerId = Text(FlowFields.EcsSecondContainerId),
+        EcsServiceName = Text(FlowFields.EcsServiceName),
+        EcsTaskDefinitionArn = Text(FlowFields.EcsTaskDefinitionArn),
+        EcsTaskArn = Text(FlowFields.EcsTaskArn),
+        EcsTaskId = Text(FlowFields.EcsTaskId),
+        RejectReason = Text(FlowFields.RejectReason),
+        ResourceId = Text(FlowFields.ResourceId),
+        EncryptionStatus = Int32(FlowFields.EncryptionStatus),
+        ResourceType = Text(FlowFields.ResourceType),
+        TransitGatewayId = Text(FlowFields.TransitGatewayId),
+        TransitGatewayAttachmentId = Text(FlowFields.TransitGatewayAttachmentId),
+        TransitGatewaySourceVpcAccountId = Text(FlowFields.TransitGatewaySourceVpcAccountId),
+        TransitGatewayDestinationVpcAccountId = Text(FlowFields.TransitGatewayDestinationVpcAccountId),
+        TransitGatewaySourceVpcId = Text(FlowFields.TransitGatewaySourceVpcId),
+        TransitGatewayDestinationVpcId = Text(FlowFields.TransitGatewayDestinationVpcId),
+        TransitGatewaySourceSubnetId = Text(FlowFields.TransitGatewaySourceSubnetId),
+        TransitGatewayDestinationSubnetId = Text(FlowFields.TransitGatewayDestinationSubnetId),
+        TransitGatewaySourceInterfaceId = Text(FlowFields.TransitGatewaySourceInterfaceId),
+        TransitGatewayDestinationInterfaceId = Text(FlowFields.TransitGatewayDestinationInterfaceId),
+        TransitGatewaySourceAvailabilityZoneId = Text(FlowFields.TransitGatewaySourceAvailabilityZoneId),
+        TransitGatewayDestinationAvailabilityZoneId = Text(FlowFields.TransitGatewayDestinationAvailabilityZoneId),
+        TransitGatewayPairAttachmentId = Text(FlowFields.TransitGatewayPairAttachmentId),
+        PacketsLostNoRoute = Int64(FlowFields.PacketsLostNoRoute),
+        PacketsLostBlackhole = Int64(FlowFields.PacketsLostBlackhole),
+        PacketsLostMtuExceeded = Int64(FlowFields.PacketsLostMtuExceeded),
+        PacketsLostTtlExpired = Int64(FlowFields.PacketsLostTtlExpired),
+        ExtraFields = extraFields is null ? [] : [.. extraFields],
+    };
+
+    /// <summary>
+    /// Accepts IPv6 text and IPv4 only as four dotted decimal parts, because
+    /// <see cref="IPAddress.TryParse(string, out IPAddress)"/> also takes forms such as <c>10.1</c> or <c>0x0a000001</c>.
+    /// </summary>
+    internal static bool IsIpAddress(string value)
+    {
+        if (value.Contains(':', StringComparison.Ordinal))
+        {
+            return IPAddress.TryParse(value, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
+        }
+
+        var parts = value.Split('.');
+        if (parts.Length != 4)
+        {
+            return false;
+        }
+
+        foreach (var part in parts)
+        {
+            if (part.Length is 0 or > 3 || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var octet) || octet > 255)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool TryStoreNumber(FlowField field, long value)
+    {
+        var (minimum, maximum) = RangeOf(field.Kind);
+        if (value < minimum || value > maximum)
+        {
+            return false;
+        }
+
+        numbers[field.Slot] = value;
+        return true;
+    }
+
+    private static (long Minimum, long Maximum) RangeOf(FlowFieldKind kind) => kind switch
+    {
+        FlowFieldKind.Port => (0, 65535),
+        FlowFieldKind.Protocol => (0, 255),
+        FlowFieldKind.Code => (0, int.MaxValue),
+        FlowFieldKind.UnixSeconds => (0, DateTimeOffset.MaxValue.ToUnixTimeSeconds()),
+        _ => (0, long.MaxValue),
+    };
+
+    private static string Describe(FlowFieldKind kind) => kind switch
+    {
+        FlowFieldKind.Port => "a port number from 0 to 65535",
+        FlowFieldKind.Protocol => "a protocol number from 0 to 255",
+        FlowFieldKind.Code => $"an integer from 0 to {int.MaxValue}",
+        FlowFieldKind.UnixSeconds => "a time in Unix seconds from 0 to the end of year 9999",
+        _ => $"a counter from 0 to {long.MaxValue}",
+    };
+
+    private string? Text(FlowField field) => texts[field.Slot];
+
+    private long? Int64(FlowField field) => numbers[field.Slot];
+
+    private int? Int32(FlowField field) => numbers[field.Slot] is long value ? (int)value : null;
+
+    private DateTimeOffset? Time(FlowField field) =>
+        numbers[field.Slot] is long seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+}

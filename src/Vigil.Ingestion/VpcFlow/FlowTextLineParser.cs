@@ -1,0 +1,231 @@
+using System.Text;
+using Vigil.Contracts.Events;
+using Vigil.Ingestion.CloudTrail;
+
+namespace Vigil.Ingestion.VpcFlow;
+
+/// <summary>
+/// Turns the lines of one text flow log object into records, keeping the layout that the header
+/// line set. <see cref="VpcFlowTextReader"/> splits the lines and bounds their length.
+/// </summary>
+internal sealed class FlowTextLineParser(string objectName, DateTimeOffset ingestTime, VpcFlowReaderOptions options, Action<RecordRejection> onRejected)
+{
+    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly char[] Separators = [' ', '\t'];
+
+    private readonly FlowRecordBuilder builder = new();
+    private FlowLayout? layout;
+    private long recordIndex;
+    private bool sawLine;
+
+    /// <summary>Records parsed since the last <see cref="TakePending"/>.</summary>
+    public List<FlowRecord> Pending { get; private set; } = [];
+
+    public long RecordsRead { get; private set; }
+
+    public long RecordsRejected { get; private set; }
+
+    public long HeaderLines { get; private set; }
+
+    /// <summary>True when the object has no header and its records were read in the default version 2 format.</summary>
+    public bool UsedDefaultFormat { get; private set; }
+
+    /// <summary>The error that stopped the object. Once it is set, no more lines are parsed.</summary>
+    public string? Error { get; private set; }
+
+    public List<FlowRecord> TakePending()
+    {
+        var batch = Pending;
+        Pending = [];
+        return batch;
+    }
+
+    /// <summary>Parses one line without its line break, which <paramref name="line"/> and <paramref name="byteOffset"/> locate in the object.</summary>
+    public void ParseLine(ReadOnlySpan<byte> bytes, long line, long byteOffset)
+    {
+        if (Error is not null)
+        {
+            return;
+        }
+
+        if (bytes.EndsWith((byte)'\r'))
+        {
+            bytes = bytes[..^1];
+        }
+
+        if (line == 1 && bytes.StartsWith(Encoding.UTF8.Preamble))
+        {
+            bytes = bytes[Encoding.UTF8.Preamble.Length..];
+        }
+
+        if (bytes.Length > options.MaxLineBytes)
+        {
+            Reject(line, byteOffset, null, $"the line is {bytes.Length} bytes, more than the limit of {options.MaxLineBytes}");
+            return;
+        }
+
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            Reject(line, byteOffset, null, "the line is not valid UTF-8");
+            return;
+        }
+
+        var tokens = text.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+        if (tokens.Length == 0)
+        {
+            return;
+        }
+
+        if (layout is null)
+        {
+            ParseFirstLine(tokens, line, byteOffset);
+            return;
+        }
+
+        if (layout.HasNames(tokens))
+        {
+            // The same header again, as in files that were concatenated from several deliveries.
+            HeaderLines++;
+            return;
+        }
+
+        if (FlowLayout.IsHeader(tokens))
+        {
+            AcceptHeader(tokens, line, byteOffset);
+            return;
+        }
+
+        ParseRecord(tokens, layout, line, byteOffset);
+    }
+
+    /// <summary>Reports a line that <see cref="VpcFlowTextReader"/> skips unread because it is longer than the limit.</summary>
+    public void RejectOverlongLine(long line, long byteOffset) =>
+        Reject(line, byteOffset, null, $"the line is longer than the limit of {options.MaxLineBytes} bytes; it was skipped unread");
+
+    /// <summary>Marks the end of the object, which is an error when the object had no line at all.</summary>
+    public void Finish()
+    {
+        if (!sawLine && Error is null)
+        {
+            Error = $"{objectName}: the object is empty";
+        }
+    }
+
+    /// <summary>
+    /// Sets the layout from the first line. A header line of field names sets it by name. A file
+    /// without a header is read in the AWS default format (the 14 version 2 fields) only when its
+    /// first line is a valid record in that format. Otherwise the object stops with an error,
+    /// because a guessed layout could put values in the wrong fields.
+    /// </summary>
+    private void ParseFirstLine(string[] tokens, long line, long byteOffset)
+    {
+        sawLine = true;
+        if (FlowLayout.IsHeader(tokens))
+        {
+            AcceptHeader(tokens, line, byteOffset);
+            return;
+        }
+
+        var defaultLayout = FlowLayout.Default;
+        string? reason;
+        if (tokens.Length != defaultLayout.Fields.Count)
+        {
+            reason = $"it has {tokens.Length} fields, not {defaultLayout.Fields.Count}";
+        }
+        else
+        {
+            reason = Fill(tokens, defaultLayout, out var fieldName);
+            reason = reason is null ? null : $"{fieldName}: {reason}";
+        }
+
+        if (reason is not null)
+        {
+            Fail(line, byteOffset, $"the first line is neither a header line of field names nor a record in the default version 2 format: {reason}");
+            return;
+        }
+
+        layout = defaultLayout;
+        UsedDefaultFormat = true;
+        Accept();
+    }
+
+    private void AcceptHeader(string[] tokens, long line, long byteOffset)
+    {
+        var duplicate = tokens.GroupBy(token => token, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1);
+        if (duplicate is not null)
+        {
+            Fail(line, byteOffset, $"the header line names the field \"{duplicate.Key}\" more than once");
+            return;
+        }
+
+        layout = new FlowLayout(tokens);
+        HeaderLines++;
+    }
+
+    private void ParseRecord(string[] tokens, FlowLayout current, long line, long byteOffset)
+    {
+        if (tokens.Length != current.Fields.Count)
+        {
+            var expected = current == FlowLayout.Default ? "the default format has" : "the header names";
+            Reject(line, byteOffset, null, $"the line has {tokens.Length} fields, but {expected} {current.Fields.Count}");
+            return;
+        }
+
+        var reason = Fill(tokens, current, out var field);
+        if (reason is not null)
+        {
+            Reject(line, byteOffset, field, reason);
+            return;
+        }
+
+        Accept();
+    }
+
+    /// <summary>Fills the builder from the tokens by the layout's names, and returns why a value is invalid (with its field name) or null.</summary>
+    private string? Fill(string[] tokens, FlowLayout current, out string? fieldName)
+    {
+        builder.Clear();
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            var field = current.Fields[i];
+            if (field is null)
+            {
+                builder.AddExtraField(current.Names[i], tokens[i]);
+                continue;
+            }
+
+            var reason = builder.SetText(field, tokens[i]);
+            if (reason is not null)
+            {
+                fieldName = field.Name;
+                return reason;
+            }
+        }
+
+        fieldName = null;
+        return null;
+    }
+
+    private void Accept()
+    {
+        recordIndex++;
+        RecordsRead++;
+        Pending.Add(builder.Build(ingestTime));
+    }
+
+    private void Reject(long line, long byteOffset, string? field, string reason)
+    {
+        sawLine = true;
+        recordIndex++;
+        RecordsRejected++;
+        onRejected(new RecordRejection(objectName, recordIndex - 1, line, byteOffset, field, reason));
+    }
+
+    private void Fail(long line, long byteOffset, string reason) =>
+        Error = $"{objectName}: line {line} (byte {byteOffset}): {reason}";
+}
