@@ -1,0 +1,147 @@
+using System.Globalization;
+using Parquet;
+using Parquet.Schema;
+
+namespace Vigil.Ingestion.VpcFlow;
+
+/// <summary>
+/// The values of one Parquet column in one row group, whatever the column's physical type. Integer
+/// columns of any width and sign are read as numbers, and text, floating-point and decimal columns as
+/// text. The values of other types, such as BOOLEAN, are skipped.
+/// </summary>
+internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
+{
+    public DataField DataField { get; } = dataField;
+
+    /// <summary>The mapped field, or null for a column kept as an extra field under its own name.</summary>
+    public FlowField? Field { get; } = field;
+
+    /// <summary>Reads the column of one row group with the reader that fits its CLR type.</summary>
+    public static async Task<FlowParquetColumn> ReadAsync(ParquetRowGroupReader rowGroup, DataField dataField, FlowField? field, int rows, CancellationToken cancellationToken)
+    {
+        var type = dataField.ClrType;
+        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
+        {
+            var values = new string?[rows];
+            await rowGroup.ReadAsync(dataField, values.AsMemory(), null, cancellationToken);
+            return new TextColumn(dataField, field, values);
+        }
+
+        if (type == typeof(int))
+        {
+            return await ValueColumn<int>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+        }
+
+        if (type == typeof(long))
+        {
+            return await ValueColumn<long>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+        }
+
+        if (type == typeof(short))
+        {
+            return await ValueColumn<short>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+        }
+
+        if (type == typeof(sbyte))
+        {
+            return await ValueColumn<sbyte>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+        }
+
+        if (type == typeof(byte))
+        {
+            return await ValueColumn<byte>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+        }
+
+        if (type == typeof(ushort))
+        {
+            return await ValueColumn<ushort>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+        }
+
+        if (type == typeof(uint))
+        {
+            return await ValueColumn<uint>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+        }
+
+        if (type == typeof(ulong))
+        {
+            // A value above long.MaxValue stays text, so the field check rejects it with its digits.
+            return await ValueColumn<ulong>.ReadAsync(rowGroup, dataField, field, rows, value => value <= long.MaxValue ? (long)value : null, cancellationToken);
+        }
+
+        // Other value types are kept as text: an extra column keeps them, and a numeric field rejects them.
+        if (type == typeof(double))
+        {
+            return await ValueColumn<double>.ReadAsync(rowGroup, dataField, field, rows, _ => null, cancellationToken);
+        }
+
+        if (type == typeof(float))
+        {
+            return await ValueColumn<float>.ReadAsync(rowGroup, dataField, field, rows, _ => null, cancellationToken);
+        }
+
+        if (type == typeof(decimal))
+        {
+            return await ValueColumn<decimal>.ReadAsync(rowGroup, dataField, field, rows, _ => null, cancellationToken);
+        }
+
+        return new UnsupportedColumn(dataField, field);
+    }
+
+    /// <summary>Stores the value of one row in the builder, and returns why it is invalid or null when it is valid.</summary>
+    public abstract string? Apply(FlowRecordBuilder builder, int row);
+
+    private sealed class TextColumn(DataField dataField, FlowField? field, string?[] values) : FlowParquetColumn(dataField, field)
+    {
+        public override string? Apply(FlowRecordBuilder builder, int row)
+        {
+            var value = values[row];
+            if (Field is null)
+            {
+                if (value is not null)
+                {
+                    builder.AddExtraField(DataField.Name, value);
+                }
+
+                return null;
+            }
+
+            return value is null ? null : builder.SetText(Field, value);
+        }
+    }
+
+    /// <summary>A column of numbers. For a value to be handled as text, <c>toInt64</c> returns null.</summary>
+    private sealed class ValueColumn<T>(DataField dataField, FlowField? field, T?[] values, Func<T, long?> toInt64) : FlowParquetColumn(dataField, field)
+        where T : struct, IFormattable
+    {
+        public static async Task<FlowParquetColumn> ReadAsync(ParquetRowGroupReader rowGroup, DataField dataField, FlowField? field, int rows, Func<T, long?> toInt64, CancellationToken cancellationToken)
+        {
+            var values = new T?[rows];
+            await rowGroup.ReadAsync<T>(dataField, values.AsMemory(), null, cancellationToken);
+            return new ValueColumn<T>(dataField, field, values, toInt64);
+        }
+
+        public override string? Apply(FlowRecordBuilder builder, int row)
+        {
+            if (values[row] is not T value)
+            {
+                return null;
+            }
+
+            var text = value.ToString(null, CultureInfo.InvariantCulture);
+            if (Field is null)
+            {
+                builder.AddExtraField(DataField.Name, text);
+                return null;
+            }
+
+            return toInt64(value) is long number ? builder.SetInteger(Field, number) : builder.SetText(Field, text);
+        }
+    }
+
+    /// <summary>A column of a type such as BOOLEAN or a timestamp. Its values are not read, so an unmapped one is skipped.</summary>
+    private sealed class UnsupportedColumn(DataField dataField, FlowField? field) : FlowParquetColumn(dataField, field)
+    {
+        public override string? Apply(FlowRecordBuilder builder, int row) =>
+            Field is null ? null : $"the column has the type {DataField.ClrType.Name}, which no flow log field uses";
+    }
+}
