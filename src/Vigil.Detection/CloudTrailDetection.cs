@@ -13,6 +13,7 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
         new RootCredentialUsageDetector(),
         new CloudTrailLoggingDisabledDetector(),
         new CustomThreatListCallerDetector(),
+        new S3CustomThreatListCallerDetector(),
     ]);
 
     /// <summary>Returns one aggregated finding occurrence per finding id raised by the events.</summary>

@@ -33,6 +33,11 @@ internal static class TestEvents
         AccountId = Account,
     };
 
+    /// <summary>The principal key of <see cref="Alice"/>'s events.</summary>
+    public const string AlicePrincipalKey = "111122223333/arn:aws:iam::111122223333:user/alice";
+
+    public const string Bucket = "example-reports";
+
     public static CloudTrailEvent ApiCall(
         string eventSource,
         string eventName,
@@ -56,6 +61,18 @@ internal static class TestEvents
             UserIdentity = identity,
             RequestParametersJson = requestParameters,
             RawJson = "{}",
+        };
+
+    /// <summary>Returns an S3 data event (eventCategory Data) on <see cref="Bucket"/>.</summary>
+    public static CloudTrailEvent S3DataCall(
+        string eventName,
+        UserIdentity? identity,
+        string? errorCode = null,
+        string sourceIp = "203.0.113.50") =>
+        ApiCall("s3.amazonaws.com", eventName, identity, $$"""{"bucketName": "{{Bucket}}", "key": "q3/summary.csv"}""", errorCode, sourceIp) with
+        {
+            EventCategory = "Data",
+            ManagementEvent = false,
         };
 
     /// <summary>Returns a context for <paramref name="tenantId"/> whose threat lists contain the given entries.</summary>
