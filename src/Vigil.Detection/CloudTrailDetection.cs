@@ -11,6 +11,7 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
     public static CloudTrailDetection Default { get; } = new(
     [
         new RootCredentialUsageDetector(),
+        new ShortTermRootCredentialUsageDetector(),
         new CloudTrailLoggingDisabledDetector(),
         new CustomThreatListCallerDetector(),
         new S3CustomThreatListCallerDetector(),

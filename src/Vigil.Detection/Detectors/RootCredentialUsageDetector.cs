@@ -7,7 +7,8 @@ namespace Vigil.Detection.Detectors;
 /// <summary>
 /// Policy:IAMUser/RootCredentialUsage (severity 2): an API call made with the account's root user
 /// credentials. Calls that an AWS service made on the root user's behalf (<c>invokedBy</c> set)
-/// and service events are not the root user acting, so they are left out.
+/// and service events are not the root user acting, so they are left out. Calls in a short-term
+/// session from <c>sts:AssumeRoot</c> raise <see cref="ShortTermRootCredentialUsageDetector"/>'s type instead.
 /// </summary>
 public sealed class RootCredentialUsageDetector : ICloudTrailDetector
 {
@@ -15,8 +16,7 @@ public sealed class RootCredentialUsageDetector : ICloudTrailDetector
 
     public void Inspect(CloudTrailEvent record, string principalKey, DetectionContext context, List<Finding> findings)
     {
-        var identity = record.UserIdentity;
-        if (identity?.Type != "Root" || identity.InvokedBy is not null || record.EventType == "AwsServiceEvent")
+        if (!IsRootActing(record) || ShortTermRootCredentialUsageDetector.IsShortTermRootSession(record))
         {
             return;
         }
@@ -29,4 +29,8 @@ public sealed class RootCredentialUsageDetector : ICloudTrailDetector
             $"API {api} was invoked using root credentials from IP address {record.SourceIpAddress ?? "(unknown)"}.");
         findings.Add(ApiCallFindingFactory.Create(record, principalKey, context, template));
     }
+
+    /// <summary>True when the root user made the call itself: identity type Root, no <c>invokedBy</c>, not a service event.</summary>
+    public static bool IsRootActing(CloudTrailEvent record) =>
+        record.UserIdentity is { Type: "Root", InvokedBy: null } && record.EventType != "AwsServiceEvent";
 }
