@@ -15,6 +15,7 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
         new CloudTrailLoggingDisabledDetector(),
         new CustomThreatListCallerDetector(),
         new S3CustomThreatListCallerDetector(),
+        new PasswordPolicyChangeDetector(),
     ]);
 
     /// <summary>Returns one aggregated finding occurrence per finding id raised by the events.</summary>
