@@ -16,6 +16,7 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
         new CustomThreatListCallerDetector(),
         new S3CustomThreatListCallerDetector(),
         new PasswordPolicyChangeDetector(),
+        new PenTestUserAgentDetector(),
     ]);
 
     /// <summary>Returns one aggregated finding occurrence per finding id raised by the events.</summary>
