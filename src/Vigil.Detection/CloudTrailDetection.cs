@@ -17,6 +17,7 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
         new S3CustomThreatListCallerDetector(),
         new PasswordPolicyChangeDetector(),
         new PenTestUserAgentDetector(),
+        new S3BlockPublicAccessDisabledDetector(),
     ]);
 
     /// <summary>Returns one aggregated finding occurrence per finding id raised by the events.</summary>
