@@ -18,6 +18,7 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
         new PasswordPolicyChangeDetector(),
         new PenTestUserAgentDetector(),
         new S3BlockPublicAccessDisabledDetector(),
+        new S3BucketPublicAccessGrantedDetector(),
     ]);
 
     /// <summary>Returns one aggregated finding occurrence per finding id raised by the events.</summary>
