@@ -19,6 +19,7 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
         new PenTestUserAgentDetector(),
         new S3BlockPublicAccessDisabledDetector(),
         new S3BucketPublicAccessGrantedDetector(),
+        new S3ServerAccessLoggingDisabledDetector(),
     ]);
 
     /// <summary>Returns one aggregated finding occurrence per finding id raised by the events.</summary>
