@@ -20,6 +20,7 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
         new S3BlockPublicAccessDisabledDetector(),
         new S3BucketPublicAccessGrantedDetector(),
         new S3ServerAccessLoggingDisabledDetector(),
+        new BedrockLoggingDisabledDetector(),
     ]);
 
     /// <summary>Returns one aggregated finding occurrence per finding id raised by the events.</summary>
