@@ -7,7 +7,7 @@ namespace Vigil.Detection;
 /// <summary>Runs the CloudTrail detectors over a batch of one principal's events and merges repeats of a finding id.</summary>
 public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detectors)
 {
-    /// <summary>The detectors Vigil runs by default.</summary>
+    /// <summary>The detectors Vigil runs by default; docs/findings.md lists the finding types they raise.</summary>
     public static CloudTrailDetection Default { get; } = new(
     [
         new RootCredentialUsageDetector(),
