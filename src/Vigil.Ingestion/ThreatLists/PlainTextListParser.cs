@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -5,13 +6,17 @@ using System.Net.Sockets;
 namespace Vigil.Ingestion.ThreatLists;
 
 /// <summary>
-/// Parses a plain-text IP list as GuardDuty accepts it: one IPv4 or IPv6 address or CIDR range a
-/// line. A byte-order mark, CR-LF line ends, blank lines, padding and comments (<c>#</c> to the end
-/// of the line) are allowed. Addresses are checked strictly: four decimal octets without leading
-/// zeros, so octal, hexadecimal and shortened forms such as <c>10.1</c> are rejected.
+/// Parses a plain-text threat list: one IPv4 or IPv6 address, CIDR range or domain name a line.
+/// GuardDuty's TXT lists contain addresses and ranges; its entity lists add domains. A byte-order
+/// mark, CR-LF line ends, blank lines, padding and comments (<c>#</c> to the end of the line) are
+/// allowed. Addresses are checked strictly: four decimal octets without leading zeros, so octal,
+/// hexadecimal and shortened forms such as <c>10.1</c> are rejected. Domains are checked by
+/// <see cref="DomainEntryParser"/>.
 /// </summary>
 public sealed class PlainTextListParser(ListParserOptions options)
 {
+    private static readonly SearchValues<char> AddressDigits = SearchValues.Create("0123456789.");
+
     public PlainTextListParser()
         : this(ListParserOptions.Default)
     {
@@ -20,6 +25,7 @@ public sealed class PlainTextListParser(ListParserOptions options)
     public ParsedList Parse(TextReader text, string listName)
     {
         var entries = new List<IpListEntry>();
+        var domains = new List<DomainListEntry>();
         var errors = new List<ListError>();
         var lineNumber = 0;
         string? line;
@@ -38,15 +44,26 @@ public sealed class PlainTextListParser(ListParserOptions options)
                 continue;
             }
 
-            if (entries.Count >= options.MaxEntries)
+            if (entries.Count + domains.Count >= options.MaxEntries)
             {
                 errors.Add(new ListError(listName, lineNumber, value, $"the list has more than {options.MaxEntries} entries; the rest is ignored"));
                 break;
             }
 
-            if (TryParseEntry(value, out var entry, out var reason))
+            if (IsAddressForm(value))
             {
-                entries.Add(entry);
+                if (TryParseEntry(value, out var entry, out var reason))
+                {
+                    entries.Add(entry);
+                }
+                else
+                {
+                    errors.Add(new ListError(listName, lineNumber, Shorten(value), reason));
+                }
+            }
+            else if (DomainEntryParser.TryParse(value, out var domain, out var reason))
+            {
+                domains.Add(domain);
             }
             else
             {
@@ -54,8 +71,17 @@ public sealed class PlainTextListParser(ListParserOptions options)
             }
         }
 
-        return new ParsedList(listName, entries, errors);
+        return new ParsedList(listName, entries, errors) { Domains = domains };
     }
+
+    /// <summary>
+    /// Tells addresses from domains: a value with a colon or slash, or made only of digits and dots,
+    /// is read as an address or range, and anything else as a domain name.
+    /// </summary>
+    private static bool IsAddressForm(string value) =>
+        value.Contains(':', StringComparison.Ordinal) ||
+        value.Contains('/', StringComparison.Ordinal) ||
+        !value.AsSpan().ContainsAnyExcept(AddressDigits);
 
     /// <summary>Parses one address or CIDR range; on failure <paramref name="reason"/> says why.</summary>
     public bool TryParseEntry(string value, out IpListEntry entry, out string reason)
@@ -165,7 +191,7 @@ public sealed record ListParserOptions
     /// <summary>Narrowest IPv6 prefix length accepted for a range (default /32).</summary>
     public int MinIPv6Prefix { get; init; } = 32;
 
-    /// <summary>Most entries read from one list (default 2,000,000).</summary>
+    /// <summary>Maximum number of entries read from one list, addresses and domains together (default 2,000,000).</summary>
     public int MaxEntries { get; init; } = 2_000_000;
 
     public static ListParserOptions Default { get; } = new();
@@ -180,4 +206,9 @@ public sealed record ListError(string ListName, int Line, string Text, string Re
     public override string ToString() => $"{ListName}: line {Line}: '{Text}': {Reason}";
 }
 
-public sealed record ParsedList(string Name, IReadOnlyList<IpListEntry> Entries, IReadOnlyList<ListError> Errors);
+/// <summary>The entries of one list: addresses and ranges in <see cref="Entries"/>, domains in <see cref="Domains"/>, and the lines not loaded.</summary>
+public sealed record ParsedList(string Name, IReadOnlyList<IpListEntry> Entries, IReadOnlyList<ListError> Errors)
+{
+    /// <summary>The domain entries, in list order.</summary>
+    public IReadOnlyList<DomainListEntry> Domains { get; init; } = [];
+}
