@@ -22,13 +22,13 @@ public sealed class ThreatIntelRegistry
     /// <summary>Parses plain-text lists and installs them as the tenant's snapshot; returns the lines that were not loaded.</summary>
     public IReadOnlyList<ListError> Load(string tenantId, IEnumerable<(string Name, string Content)> lists, PlainTextListParser parser)
     {
-        var compiled = new List<(ThreatListInfo, IReadOnlyList<IpListEntry>)>();
+        var compiled = new List<(ThreatListInfo, IReadOnlyList<IpListEntry>, IReadOnlyList<DomainListEntry>)>();
         var errors = new List<ListError>();
         foreach (var (name, content) in lists)
         {
             var parsed = parser.Parse(new StringReader(content), name);
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
-            compiled.Add((new ThreatListInfo(name, sha256), parsed.Entries));
+            compiled.Add((new ThreatListInfo(name, sha256), parsed.Entries, parsed.Domains));
             errors.AddRange(parsed.Errors);
         }
 
