@@ -4,7 +4,8 @@
 # threat list, and starts the host, which analyses the demo logs and serves the console.
 #
 # Point the host at your own logs instead with VIGIL_LOGS=/path/to/folder (S3 key layout or flat).
-# VIGIL_CONSOLE_PORT (default 5080) sets the console port. Stop with Ctrl+C; delete .local/ to start over.
+# VIGIL_CONSOLE_PORT (default 5080) sets the console port and VIGIL_PG_PORT (default 55432) the
+# PostgreSQL port. Stop with Ctrl+C; delete .local/ to start over.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,6 +21,11 @@ host_dll="$repo_root/src/Vigil.Host/bin/$configuration/net10.0/Vigil.Host.dll"
 step() {
   echo "==> $*"
 }
+
+if (exec 3<>"/dev/tcp/127.0.0.1/$console_port") 2>/dev/null; then
+  echo "error: port $console_port on 127.0.0.1 is in use; stop what listens there or set VIGIL_CONSOLE_PORT to a free port." >&2
+  exit 2
+fi
 
 step "Starting PostgreSQL"
 bash deploy/local/pg-start.sh >/dev/null
@@ -48,14 +54,12 @@ if [[ -f "$demo_dir/threat-list.txt" ]]; then
   dotnet "$cli" lists import --tenant default --name demo-threat-list --connection "$connection" "$demo_dir/threat-list.txt"
 fi
 
-password_file="$demo_dir/admin-password"
+# The password lives beside the database it was created in, so the two are deleted together and
+# the printed password always matches the administrator stored in that database.
+password_file="$repo_root/.local/pg/console-admin-password"
 if [[ ! -s "$password_file" ]]; then
-  (umask 077 && tr -dc 'A-Za-z0-9' </dev/urandom | head -c 20 >"$password_file")
-fi
-
-if (exec 3<>"/dev/tcp/127.0.0.1/$console_port") 2>/dev/null; then
-  echo "error: port $console_port on 127.0.0.1 is in use; stop what listens there or set VIGIL_CONSOLE_PORT." >&2
-  exit 2
+  # Every stage reads its whole input, so no stage is cut off with SIGPIPE (which pipefail would report).
+  (umask 077 && head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c 1-20 >"$password_file")
 fi
 
 cat <<INFO

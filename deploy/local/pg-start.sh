@@ -135,6 +135,31 @@ write_connection_string() {
   chmod 600 "$connection_file"
 }
 
+# Creates or repairs the role and the database, on every start and when the server already runs,
+# so a half-finished first run heals.
+ensure_role_and_database() {
+  local server_port="$1" role_exists database_exists password
+  psql_admin() {
+    as_server_user "$bin_dir/psql" -X -q -v ON_ERROR_STOP=1 -h "$socket_dir" -p "$server_port" -d postgres "$@"
+  }
+
+  role_exists="$(psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'vigil'")"
+  password="$(cat "$password_file")"
+  if [[ "$role_exists" != "1" ]]; then
+    log "creating role 'vigil'"
+    # The password goes through standard input so it never shows up in the process list.
+    psql_admin <<<"CREATE ROLE vigil LOGIN CREATEDB PASSWORD '$password';"
+  else
+    psql_admin <<<"ALTER ROLE vigil LOGIN CREATEDB PASSWORD '$password';"
+  fi
+
+  database_exists="$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = 'vigil'")"
+  if [[ "$database_exists" != "1" ]]; then
+    log "creating database 'vigil' owned by 'vigil'"
+    psql_admin -c "CREATE DATABASE vigil OWNER vigil"
+  fi
+}
+
 mkdir -p "$pg_root"
 
 # Test projects that run in parallel may all call this script. The lock lets one of them start
@@ -148,6 +173,7 @@ if is_running; then
     log "warning: the cluster already runs on port $actual_port, not $port; stop it with deploy/local/pg-stop.sh to change the port"
   fi
   [[ -f "$password_file" ]] || fail "the cluster runs but $password_file is missing; stop it, delete $pg_root and run this script again."
+  ensure_role_and_database "${actual_port:-$port}"
   write_connection_string "${actual_port:-$port}"
   log "PostgreSQL already running (data folder $data_dir)"
   cat "$connection_file"
@@ -185,46 +211,33 @@ if [[ ! -f "$password_file" ]]; then
 fi
 
 log "starting PostgreSQL from $bin_dir on 127.0.0.1:$port (log: $log_file)"
+log_offset="$(stat -c %s "$log_file")"
 # The server must not inherit the lock's file descriptor (9>&-), or it would keep the lock while it runs.
 as_server_user "$bin_dir/pg_ctl" -D "$data_dir" -l "$log_file" -W \
   -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$socket_dir -c password_encryption=scram-sha-256" \
   start >/dev/null 9>&- || fail "pg_ctl failed to start the server; see $log_file"
 
 # Bounded poll: pg_isready every 0.25 s until the server accepts connections or the timeout passes.
-attempts=$((ready_timeout_seconds * 4))
+# pg_ctl can return before the server writes postmaster.pid, so "not running" only counts as a
+# failure once the server had 5 s to write it.
+polls=0
 until as_server_user "$bin_dir/pg_isready" -q -h "$socket_dir" -p "$port"; do
-  attempts=$((attempts - 1))
-  if ((attempts <= 0)); then
+  polls=$((polls + 1))
+  if ((polls >= ready_timeout_seconds * 4)); then
     tail -n 20 "$log_file" >&2 || true
     fail "PostgreSQL did not accept connections within $ready_timeout_seconds s; see $log_file"
   fi
-  if ! is_running; then
+  if ((polls >= 20)) && ! is_running; then
     tail -n 20 "$log_file" >&2 || true
+    if tail -c "+$((log_offset + 1))" "$log_file" | grep -q "Address already in use"; then
+      fail "port $port on 127.0.0.1 is in use by another program; set VIGIL_PG_PORT to a free port and run this script again."
+    fi
     fail "PostgreSQL stopped while starting; see $log_file"
   fi
   sleep 0.25
 done
 
-# Creates or repairs the role and the database on every start, so a half-finished first run heals.
-psql_admin() {
-  as_server_user "$bin_dir/psql" -X -q -v ON_ERROR_STOP=1 -h "$socket_dir" -p "$port" -d postgres "$@"
-}
-
-role_exists="$(psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'vigil'")"
-password="$(cat "$password_file")"
-if [[ "$role_exists" != "1" ]]; then
-  log "creating role 'vigil'"
-  # The password goes through standard input so it never shows up in the process list.
-  psql_admin <<<"CREATE ROLE vigil LOGIN CREATEDB PASSWORD '$password';"
-else
-  psql_admin <<<"ALTER ROLE vigil LOGIN CREATEDB PASSWORD '$password';"
-fi
-
-database_exists="$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = 'vigil'")"
-if [[ "$database_exists" != "1" ]]; then
-  log "creating database 'vigil' owned by 'vigil'"
-  psql_admin -c "CREATE DATABASE vigil OWNER vigil"
-fi
+ensure_role_and_database "$port"
 
 write_connection_string "$port"
 log "PostgreSQL is ready; connection string in $connection_file"

@@ -28,7 +28,7 @@ public sealed record CloudTrailBatch(
     [property: Id(2)] int ChunkIndex,
     [property: Id(3)] IReadOnlyList<CloudTrailEvent> Events);
 
-/// <summary>What a grain did with a batch.</summary>
+/// <summary>What a grain did with a batch: events applied, duplicates dropped and finding occurrences raised.</summary>
 [GenerateSerializer]
 [Alias("Vigil.BatchResult")]
 public sealed record BatchResult(

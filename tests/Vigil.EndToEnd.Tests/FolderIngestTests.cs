@@ -81,6 +81,30 @@ public sealed class FolderIngestTests : IAsyncLifetime
         Assert.Equal(2, trail.Service.Count);
     }
 
+    [Fact]
+    public async Task FolderPass_TruncatedGzip_FailsThenWaitsForRetry()
+    {
+        var path = Path.Combine(DayFolder, "111122223333_CloudTrail_us-east-1_20240305T1015Z_Tr1Example0001.json.gz");
+        using (var buffer = new MemoryStream())
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                gzip.Write(System.Text.Encoding.UTF8.GetBytes("{\"Records\":[{\"eventTime\":\"2024-03-05T10:15:00Z\",\"eventID\":\"x\"}]}"));
+            }
+
+            File.WriteAllBytes(path, buffer.ToArray()[..(int)(buffer.Length / 2)]);
+        }
+
+        var first = await silo!.Ingestor.IngestFolderAsync(Tenant, folder, null, CancellationToken.None);
+        var second = await silo.Ingestor.IngestFolderAsync(Tenant, folder, null, CancellationToken.None);
+
+        Assert.Equal(1, first.ObjectsFailed);
+        var record = Assert.Single(silo.Ledger.Records);
+        Assert.NotNull(record.Error);
+        Assert.Equal(0, second.ObjectsRead);
+        Assert.Equal(1, second.ObjectsSkipped);
+    }
+
     /// <summary>Writes a delivered log file with one successful StopLogging call per event id.</summary>
     private string WriteLog(string slotAndSuffix, params string[] eventIds)
     {

@@ -9,9 +9,9 @@ internal static partial class CommonOptions
     /// <summary>Environment variable read when <c>--connection</c> is not given.</summary>
     public const string ConnectionVariable = "VIGIL_DATABASE";
 
-    public static Option<string> Tenant() => new("--tenant")
+    public static Option<string> Tenant(string description = "Tenant the logs belong to") => new("--tenant")
     {
-        Description = "Tenant the logs belong to (lower-case letters, digits and '-', at most 64 characters).",
+        Description = description + " (lower-case letters, digits and '-', at most 64 characters).",
         DefaultValueFactory = _ => "default",
     };
 

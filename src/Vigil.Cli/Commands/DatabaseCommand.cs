@@ -11,7 +11,7 @@ internal static class DatabaseCommand
     {
         var connection = CommonOptions.Connection();
         var migrate = new Command("migrate", "Apply every pending schema migration; applying them twice is harmless.") { connection };
-        migrate.SetAction(async (parse, cancellationToken) =>
+        migrate.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
             if (connectionString is null)
@@ -28,7 +28,7 @@ internal static class DatabaseCommand
 
             Console.WriteLine($"{report.Applied.Count} migrations applied, {report.AlreadyApplied.Count} already applied.");
             return 0;
-        });
+        }));
 
         return new Command("db", "Manage Vigil's PostgreSQL database.") { migrate };
     }

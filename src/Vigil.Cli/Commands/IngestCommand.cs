@@ -25,7 +25,7 @@ internal static class IngestCommand
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id of the running silos.", DefaultValueFactory = _ => VigilCluster.DefaultClusterId };
 
         var command = new Command("ingest", "Send CloudTrail logs to a running Vigil cluster; objects already read are skipped.") { path, tenant, connection, clusterId };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
             var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
@@ -41,24 +41,45 @@ internal static class IngestCommand
                 return 2;
             }
 
-            using var host = BuildClient(connectionString, parse.GetValue(clusterId)!);
-            await host.StartAsync(cancellationToken);
+            var cluster = parse.GetValue(clusterId)!;
+            using var host = BuildClient(connectionString, cluster);
+            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                connectTimeout.CancelAfter(ConnectTimeout);
+                try
+                {
+                    await host.StartAsync(connectTimeout.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine(
+                        $"error: no silo of cluster '{cluster}' answered within {ConnectTimeout.TotalSeconds:0} s. " +
+                        "Start the host (deploy/local/demo.sh, or Vigil.Host with the same database) or check --cluster-id.");
+                    return 1;
+                }
+            }
+
             var ingestor = host.Services.GetRequiredService<CloudTrailIngestor>();
             var summary = await ingestor.IngestFolderAsync(tenantId, logPath, new ProgressReporter(), cancellationToken);
             await host.StopAsync(CancellationToken.None);
 
-            Console.WriteLine(
-                $"Read {summary.RecordsRead} records from {summary.ObjectsRead} objects ({summary.ObjectsSkipped} already done, {summary.ObjectsFailed} failed); " +
-                $"{summary.RecordsRejected} rejected, {summary.DuplicatesDropped} duplicates dropped, {summary.FindingsRaised} finding occurrences.");
+            Console.WriteLine(summary.Describe() + ".");
             return summary.ObjectsFailed == 0 ? 0 : 1;
-        });
+        }));
         return command;
     }
+
+    /// <summary>How long the client waits for a gateway (a running silo) before it gives up.</summary>
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
     private static IHost BuildClient(string connectionString, string clusterId)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
+
+        // A client without a reachable silo is reported by the command itself, in one line.
+        builder.Logging.AddFilter("Orleans", LogLevel.Error);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.AddVigilStorage(connectionString);
         builder.Services.AddVigilIngestion();

@@ -17,11 +17,11 @@ internal static class ListsCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "Plain-text list: one IP address or CIDR range a line, '#' starts a comment." };
         var name = new Option<string?>("--name") { Description = "List name shown in findings; defaults to the file name without its extension." };
-        var tenant = CommonOptions.Tenant();
+        var tenant = CommonOptions.Tenant("Tenant the list belongs to");
         var connection = CommonOptions.Connection();
 
         var import = new Command("import", "Store a tenant threat list; silos pick it up within 30 seconds.") { file, name, tenant, connection };
-        import.SetAction(async (parse, cancellationToken) =>
+        import.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
             var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
@@ -60,9 +60,9 @@ internal static class ListsCommand
                 },
                 cancellationToken);
 
-            Console.WriteLine($"Stored list '{listName}' for tenant '{tenantId}': {parsed.Entries.Count} entries, {parsed.Errors.Count} lines rejected.");
+            Console.WriteLine($"Stored list '{listName}' for tenant '{tenantId}': {parsed.Entries.Count} addresses or ranges, {parsed.Domains.Count} domains, {parsed.Errors.Count} lines rejected.");
             return 0;
-        });
+        }));
 
         return new Command("lists", "Manage tenant threat lists.") { import };
     }

@@ -24,7 +24,9 @@ internal sealed class ProgressReporter : IProgress<ObjectRecord>
             findings += value.FindingsRaised;
             if (value.Error is not null)
             {
-                Console.Error.WriteLine($"failed: {LogText.Escape(value.ObjectKey)}: {LogText.Escape(value.Error)}");
+                // Reader errors already start with the object key; others (I/O errors) do not.
+                var error = value.Error.StartsWith(value.ObjectKey + ": ", StringComparison.Ordinal) ? value.Error : $"{value.ObjectKey}: {value.Error}";
+                Console.Error.WriteLine($"failed: {LogText.Escape(error)}");
             }
 
             if (sinceLast.Elapsed >= Interval)

@@ -18,7 +18,7 @@ internal static class ReplayCommand
         var tenant = CommonOptions.Tenant();
 
         var command = new Command("replay", "Run Vigil's grains and detectors in process over a folder of logs (no database) and write the findings.") { path, lists, output, tenant };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
             if (!CommonOptions.ValidateTenant(tenantId, Console.Error))
@@ -30,6 +30,14 @@ internal static class ReplayCommand
             foreach (var missing in listFiles.Where(file => !File.Exists(file)))
             {
                 Console.Error.WriteLine($"error: threat list '{missing}' not found.");
+                return 2;
+            }
+
+            var outputPath = parse.GetValue(output);
+            var outputFolder = outputPath is null ? null : Path.GetDirectoryName(Path.GetFullPath(outputPath));
+            if (outputFolder is not null && !Directory.Exists(outputFolder))
+            {
+                Console.Error.WriteLine($"error: the folder of --out '{outputPath}' does not exist.");
                 return 2;
             }
 
@@ -48,10 +56,10 @@ internal static class ReplayCommand
                 Console.Error.WriteLine($"warning: {error}");
             }
 
-            await WriteFindingsAsync(result.Findings, parse.GetValue(output), cancellationToken);
+            await WriteFindingsAsync(result.Findings, outputPath, cancellationToken);
             PrintSummary(result.Summary, result.Findings.Count);
             return result.Summary.ObjectsFailed == 0 ? 0 : 1;
-        });
+        }));
         return command;
     }
 
@@ -66,10 +74,10 @@ internal static class ReplayCommand
         await writer.FlushAsync(cancellationToken);
     }
 
+    private static string Plural(long count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
+
     private static void PrintSummary(FolderIngestSummary summary, int findingCount)
     {
-        Console.Error.WriteLine(
-            $"Read {summary.RecordsRead} records from {summary.ObjectsRead} objects ({summary.ObjectsFailed} failed); " +
-            $"{summary.RecordsRejected} records rejected, {summary.DuplicatesDropped} duplicates dropped; {findingCount} findings.");
+        Console.Error.WriteLine(summary.Describe() + $"; {Plural(findingCount, "finding")}.");
     }
 }

@@ -19,6 +19,12 @@ internal static class SimulateCommand
         command.SetAction(parse =>
         {
             var folder = parse.GetValue(output)!;
+            if (File.Exists(folder.FullName))
+            {
+                Console.Error.WriteLine($"error: --out '{folder.FullName}' is a file; name a folder.");
+                return 2;
+            }
+
             if (!DateTimeOffset.TryParse(parse.GetValue(start), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var startTime))
             {
                 Console.Error.WriteLine($"error: invalid --start '{parse.GetValue(start)}'; expected an ISO-8601 time such as 2026-11-30T00:00:00Z.");

@@ -2,14 +2,70 @@ namespace Vigil.Contracts.Storage;
 
 /// <summary>
 /// Progress of log objects (delivered files). An object is recorded as done only after its events
-/// were applied and the resulting findings are durable.
+/// were applied and the resulting findings are durable. A failed object is read again after a
+/// back-off delay that doubles with each failure (<see cref="ObjectRetryPolicy"/>), until it gives up.
 /// </summary>
 public interface IObjectLedger
 {
-    /// <summary>Returns true when this tenant already finished the object with this key and fingerprint.</summary>
-    Task<bool> IsDoneAsync(string tenantId, string objectKey, string fingerprint, CancellationToken cancellationToken);
+    /// <summary>Decides whether the tenant's object with this key and fingerprint should be read at <paramref name="now"/>.</summary>
+    Task<ObjectReadDecision> DecideAsync(string tenantId, string objectKey, string fingerprint, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Records the outcome of a read; a failure of the same fingerprint counts one more attempt.</summary>
     Task RecordAsync(ObjectRecord record, CancellationToken cancellationToken);
+}
+
+public enum ObjectReadDecision
+{
+    /// <summary>Never read, rewritten since, or due for another attempt.</summary>
+    Read,
+
+    /// <summary>Read to the end with this fingerprint.</summary>
+    AlreadyDone,
+
+    /// <summary>Failed before; the next attempt is not due yet.</summary>
+    WaitingForRetry,
+
+    /// <summary>Failed <see cref="ObjectRetryPolicy.MaxAttempts"/> times; it is read again only when it is rewritten.</summary>
+    GaveUp,
+}
+
+/// <summary>When a failed object is read again: after 30 s, then 1, 2, 4 and 8 minutes, then never (6 attempts).</summary>
+public static class ObjectRetryPolicy
+{
+    public const int MaxAttempts = 6;
+
+    public static readonly TimeSpan FirstDelay = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromHours(1);
+
+    /// <summary>Returns the delay before the attempt that follows failed attempt number <paramref name="attempts"/> (1-based).</summary>
+    public static TimeSpan DelayAfter(int attempts)
+    {
+        var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
+        var delay = TimeSpan.FromTicks((long)Math.Min(FirstDelay.Ticks * factor, MaxDelay.Ticks));
+        return delay;
+    }
+
+    /// <summary>Applies the policy to an object's latest ledger entry.</summary>
+    public static ObjectReadDecision Decide(string? recordedFingerprint, string? error, int attempts, DateTimeOffset? nextAttemptAt, string fingerprint, DateTimeOffset now)
+    {
+        if (recordedFingerprint is null || recordedFingerprint != fingerprint)
+        {
+            return ObjectReadDecision.Read;
+        }
+
+        if (error is null)
+        {
+            return ObjectReadDecision.AlreadyDone;
+        }
+
+        if (attempts >= MaxAttempts)
+        {
+            return ObjectReadDecision.GaveUp;
+        }
+
+        return nextAttemptAt is not null && nextAttemptAt > now ? ObjectReadDecision.WaitingForRetry : ObjectReadDecision.Read;
+    }
 }
 
 public enum ObjectKind

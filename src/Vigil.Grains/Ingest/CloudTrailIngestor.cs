@@ -25,14 +25,18 @@ public sealed partial class CloudTrailIngestor(
 {
     private readonly CloudTrailObjectReader reader = new(options.Reader);
 
-    /// <summary>Reads every object below <paramref name="root"/> that the ledger does not list as done.</summary>
+    /// <summary>
+    /// Reads every object below <paramref name="root"/> that the ledger says to read: new, rewritten,
+    /// or failed earlier and due for another attempt.
+    /// </summary>
     public async Task<FolderIngestSummary> IngestFolderAsync(string tenantId, string root, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken)
     {
         var summary = new FolderIngestSummary();
         foreach (var logObject in LogFileDiscovery.Enumerate(root))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (await ledger.IsDoneAsync(tenantId, logObject.Key, logObject.Fingerprint, cancellationToken))
+            var decision = await ledger.DecideAsync(tenantId, logObject.Key, logObject.Fingerprint, clock.GetUtcNow(), cancellationToken);
+            if (decision != ObjectReadDecision.Read)
             {
                 summary.ObjectsSkipped++;
                 continue;
@@ -231,11 +235,18 @@ public sealed partial class CloudTrailIngestor(
 /// <summary>Totals over the objects of one folder pass.</summary>
 public sealed class FolderIngestSummary
 {
+    /// <summary>Objects read in this pass, including failed ones and those that were not log files.</summary>
     public int ObjectsRead { get; set; }
 
+    /// <summary>Objects not read: already done, or failed earlier and not yet due for another attempt.</summary>
     public int ObjectsSkipped { get; set; }
 
     public int ObjectsFailed { get; set; }
+
+    /// <summary>Objects whose name or content showed they are not CloudTrail logs (digests counted apart).</summary>
+    public int ObjectsNotLogs { get; set; }
+
+    public int DigestObjects { get; set; }
 
     public long RecordsRead { get; set; }
 
@@ -243,6 +254,7 @@ public sealed class FolderIngestSummary
 
     public long DuplicatesDropped { get; set; }
 
+    /// <summary>Finding occurrences raised; the findings they aggregate into may be fewer.</summary>
     public long FindingsRaised { get; set; }
 
     public void Add(ObjectRecord record)
@@ -252,10 +264,27 @@ public sealed class FolderIngestSummary
         {
             ObjectsFailed++;
         }
+        else if (record.Kind == ObjectKind.Unknown)
+        {
+            ObjectsNotLogs++;
+        }
+        else if (record.Kind == ObjectKind.CloudTrailDigest)
+        {
+            DigestObjects++;
+        }
 
         RecordsRead += record.RecordsRead;
         RecordsRejected += record.RecordsRejected;
         DuplicatesDropped += record.DuplicatesDropped;
         FindingsRaised += record.FindingsRaised;
     }
+
+    /// <summary>Returns a one-line account of the pass for people, without a final full stop.</summary>
+    public string Describe() =>
+        $"Read {Count(RecordsRead, "record")} from {Count(ObjectsRead, "object")} " +
+        $"({ObjectsSkipped} skipped as done or waiting for a retry, {ObjectsFailed} failed, " +
+        $"{ObjectsNotLogs} not log files, {Count(DigestObjects, "digest")}); " +
+        $"{RecordsRejected} rejected, {DuplicatesDropped} duplicates dropped, {Count(FindingsRaised, "finding occurrence")}";
+
+    private static string Count(long count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 }

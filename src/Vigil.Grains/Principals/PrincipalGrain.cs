@@ -92,7 +92,8 @@ public sealed partial class PrincipalGrain(
         }
 
         Remember(chunkKey, fresh, batch.Events.Count - fresh.Count);
-        return new BatchResult(fresh.Count, batch.Events.Count - fresh.Count, findings.Count);
+        var occurrences = findings.Sum(finding => (int)finding.Service.Count);
+        return new BatchResult(fresh.Count, batch.Events.Count - fresh.Count, occurrences);
     }
 
     /// <summary>Splits a grain key <c>tenant/account/principal</c> into the tenant and the principal key.</summary>

@@ -13,12 +13,17 @@ public sealed partial class AdministratorBootstrapService(IConsoleUserStore user
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var settings = options.Value.Administrator;
         if (await users.AnyUserAsync(cancellationToken))
         {
+            if (!string.IsNullOrEmpty(settings.Password))
+            {
+                LogPasswordNotApplied(logger, settings.UserName);
+            }
+
             return;
         }
 
-        var settings = options.Value.Administrator;
         var generated = string.IsNullOrEmpty(settings.Password);
         var password = generated ? RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 20) : settings.Password!;
         if (!await users.CreateIfMissingAsync(settings.UserName, password, settings.TenantId, ConsoleRoles.PlatformOperator, cancellationToken))
@@ -35,6 +40,9 @@ public sealed partial class AdministratorBootstrapService(IConsoleUserStore user
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Vigil:Administrator:Password is set, but the database already has console users, so it is not applied; {UserName} keeps the password it was created with")]
+    private static partial void LogPasswordNotApplied(ILogger logger, string userName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the first console administrator {UserName} for tenant {TenantId}")]
     private static partial void LogAdministratorCreated(ILogger logger, string userName, string tenantId);

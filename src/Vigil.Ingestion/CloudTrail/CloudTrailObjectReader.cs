@@ -150,7 +150,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         catch (JsonException exception)
         {
             var position = (int)Math.Min(reader.BytesConsumed, data.Length);
-            scan.Fail(scan.BytesBefore + position, scan.LineAt(data[..position]), $"invalid JSON: {exception.Message}");
+            scan.Fail(scan.BytesBefore + position, scan.LineAt(data[..position]), $"invalid JSON: {JsonErrors.WithoutPosition(exception)}");
         }
 
         return consumed;

@@ -36,7 +36,7 @@ internal static class CloudTrailRecordParser
         }
         catch (JsonException exception)
         {
-            error = new RecordError(null, $"invalid JSON: {exception.Message}");
+            error = new RecordError(null, $"invalid JSON: {JsonErrors.WithoutPosition(exception)}");
             return null;
         }
 

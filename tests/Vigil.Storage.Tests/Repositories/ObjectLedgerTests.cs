@@ -10,28 +10,48 @@ public sealed class ObjectLedgerTests(PostgresFixture database) : IClassFixture<
     private readonly PostgresObjectLedger ledger = new(database.DataSource);
     private readonly string tenant = "tenant-" + Guid.NewGuid().ToString("N");
 
+    private static readonly DateTimeOffset Finished = new(2026, 3, 1, 12, 0, 5, TimeSpan.Zero);
+
     [Fact]
-    public async Task IsDone_UnknownObject_False()
+    public async Task Decide_UnknownObject_Read()
     {
-        Assert.False(await ledger.IsDoneAsync(tenant, ObjectKey, "size=1", default));
+        Assert.Equal(ObjectReadDecision.Read, await DecideAsync("size=1", Finished));
     }
 
     [Fact]
-    public async Task IsDone_SameFingerprint_True()
+    public async Task Decide_SameFingerprint_AlreadyDone()
     {
         await ledger.RecordAsync(Record("size=1", error: null), default);
 
-        Assert.True(await ledger.IsDoneAsync(tenant, ObjectKey, "size=1", default));
-        Assert.False(await ledger.IsDoneAsync(tenant, ObjectKey, "size=2", default));
-        Assert.False(await ledger.IsDoneAsync(tenant + "-b", ObjectKey, "size=1", default));
+        Assert.Equal(ObjectReadDecision.AlreadyDone, await DecideAsync("size=1", Finished));
+        Assert.Equal(ObjectReadDecision.Read, await DecideAsync("size=2", Finished));
+        Assert.Equal(ObjectReadDecision.Read, await ledger.DecideAsync(tenant + "-b", ObjectKey, "size=1", Finished, default));
     }
 
     [Fact]
-    public async Task IsDone_WithError_False()
+    public async Task Decide_AfterFailure_WaitsThenReads()
     {
         await ledger.RecordAsync(Record("size=1", error: "truncated gzip stream"), default);
 
-        Assert.False(await ledger.IsDoneAsync(tenant, ObjectKey, "size=1", default));
+        Assert.Equal(ObjectReadDecision.WaitingForRetry, await DecideAsync("size=1", Finished.AddSeconds(29)));
+        Assert.Equal(ObjectReadDecision.Read, await DecideAsync("size=1", Finished.AddSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Decide_RepeatedFailures_BackOffThenGiveUp()
+    {
+        for (var attempt = 1; attempt < ObjectRetryPolicy.MaxAttempts; attempt++)
+        {
+            await ledger.RecordAsync(Record("size=1", error: "truncated gzip stream"), default);
+        }
+
+        // After 5 failures the next attempt waits 30 s * 2^4 = 8 minutes.
+        Assert.Equal(ObjectReadDecision.WaitingForRetry, await DecideAsync("size=1", Finished.AddMinutes(8).AddSeconds(-1)));
+        Assert.Equal(ObjectReadDecision.Read, await DecideAsync("size=1", Finished.AddMinutes(8)));
+
+        await ledger.RecordAsync(Record("size=1", error: "truncated gzip stream"), default);
+        Assert.Equal(ObjectReadDecision.GaveUp, await DecideAsync("size=1", Finished.AddDays(1)));
+        Assert.Equal(ObjectReadDecision.Read, await DecideAsync("size=2", Finished.AddDays(1)));
     }
 
     [Fact]
@@ -40,7 +60,7 @@ public sealed class ObjectLedgerTests(PostgresFixture database) : IClassFixture<
         await ledger.RecordAsync(Record("size=1", error: "truncated gzip stream"), default);
         await ledger.RecordAsync(Record("size=1", error: null), default);
 
-        Assert.True(await ledger.IsDoneAsync(tenant, ObjectKey, "size=1", default));
+        Assert.Equal(ObjectReadDecision.AlreadyDone, await DecideAsync("size=1", Finished));
         await using var command = database.DataSource.CreateCommand(
             "SELECT count(*) FROM ingested_objects WHERE tenant_id = @tenant");
         command.Parameters.AddWithValue("tenant", tenant);
@@ -59,6 +79,9 @@ public sealed class ObjectLedgerTests(PostgresFixture database) : IClassFixture<
         FindingsRaised = 3,
         Error = error,
         StartedAt = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero),
-        FinishedAt = new DateTimeOffset(2026, 3, 1, 12, 0, 5, TimeSpan.Zero),
+        FinishedAt = Finished,
     };
+
+    private Task<ObjectReadDecision> DecideAsync(string fingerprint, DateTimeOffset now) =>
+        ledger.DecideAsync(tenant, ObjectKey, fingerprint, now, default);
 }

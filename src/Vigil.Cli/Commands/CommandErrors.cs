@@ -1,0 +1,39 @@
+using Npgsql;
+using Vigil.Contracts.Text;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>Turns the failures a user can cause or fix (database unreachable, bad connection string, file system errors) into one-line errors.</summary>
+internal static class CommandErrors
+{
+    /// <summary>Runs a command body; an expected failure prints <c>error: …</c> to standard error and returns exit status 1.</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (PostgresException exception)
+        {
+            return Fail($"the database rejected the request: {exception.MessageText} ({exception.SqlState}). Check the connection string's user, password and database.");
+        }
+        catch (NpgsqlException exception)
+        {
+            return Fail($"cannot reach the database: {exception.Message}. Check that PostgreSQL runs (deploy/local/pg-start.sh) and the connection string's host and port.");
+        }
+        catch (ArgumentException exception) when (exception.StackTrace?.Contains("Npgsql", StringComparison.Ordinal) == true)
+        {
+            return Fail($"invalid database connection string: {exception.Message}");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return Fail(exception.Message);
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine("error: " + LogText.Escape(message));
+        return 1;
+    }
+}
