@@ -32,7 +32,7 @@ public static class VigilSiloBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<VigilInstruments>();
         services.TryAddSingleton(new IngestOptions());
-        services.TryAddSingleton<CloudTrailIngestor>();
+        services.TryAddSingleton<LogObjectIngestor>();
         return services;
     }
 }

@@ -8,27 +8,39 @@ internal static class FindingResourceText
     /// <summary>The <c>service.additionalInfo</c> entry in which detectors put the aggregation key's principal.</summary>
     public const string PrincipalKeyInfo = "principalKey";
 
+    /// <summary>The <c>service.additionalInfo</c> entry in which network detectors put the aggregation key's endpoint.</summary>
+    public const string EndpointKeyInfo = "endpointKey";
+
     /// <summary>
-    /// Returns the principal key the detector recorded, else the access key's principal id, else
-    /// its user name, else an empty string (for resources without a principal).
+    /// Returns the principal or endpoint key the detector recorded, else the access key's principal
+    /// id, else its user name, else an empty string.
     /// </summary>
     public static string KeyOf(Finding finding)
     {
-        if (finding.Service.AdditionalInfo?.TryGetValue(PrincipalKeyInfo, out var principalKey) == true
-            && !string.IsNullOrEmpty(principalKey))
+        foreach (var info in (ReadOnlySpan<string>)[PrincipalKeyInfo, EndpointKeyInfo])
         {
-            return principalKey;
+            if (finding.Service.AdditionalInfo?.TryGetValue(info, out var key) == true && !string.IsNullOrEmpty(key))
+            {
+                return key;
+            }
         }
 
         var accessKey = finding.Resource.AccessKeyDetails;
         return FirstNonEmpty(accessKey?.PrincipalId, accessKey?.UserName) ?? string.Empty;
     }
 
-    /// <summary>Returns the user name, else the principal id, else the resource key: the text the console shows.</summary>
+    /// <summary>
+    /// Returns the user name, else the principal id, else the instance id, else the network interface
+    /// id, else the resource key: the text the console shows.
+    /// </summary>
     public static string LabelOf(Finding finding)
     {
         var accessKey = finding.Resource.AccessKeyDetails;
-        return FirstNonEmpty(accessKey?.UserName, accessKey?.PrincipalId) ?? KeyOf(finding);
+        var instance = finding.Resource.InstanceDetails;
+        var networkInterface = instance?.NetworkInterfaces is { Count: > 0 } interfaces ? interfaces[0].NetworkInterfaceId : null;
+        return FirstNonEmpty(accessKey?.UserName, accessKey?.PrincipalId)
+            ?? FirstNonEmpty(instance?.InstanceId, networkInterface)
+            ?? KeyOf(finding);
     }
 
     private static string? FirstNonEmpty(string? first, string? second) =>

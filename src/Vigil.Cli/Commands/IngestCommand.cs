@@ -59,7 +59,7 @@ internal static class IngestCommand
                 }
             }
 
-            var ingestor = host.Services.GetRequiredService<CloudTrailIngestor>();
+            var ingestor = host.Services.GetRequiredService<LogObjectIngestor>();
             var summary = await ingestor.IngestFolderAsync(tenantId, logPath, new ProgressReporter(), cancellationToken);
             await host.StopAsync(CancellationToken.None);
 

@@ -32,7 +32,7 @@ public sealed class ReplaySilo : IAsyncDisposable
 
     public InMemoryObjectLedger Ledger { get; }
 
-    public CloudTrailIngestor Ingestor => host.Services.GetRequiredService<CloudTrailIngestor>();
+    public LogObjectIngestor Ingestor => host.Services.GetRequiredService<LogObjectIngestor>();
 
     public ThreatIntelRegistry ThreatLists => host.Services.GetRequiredService<ThreatIntelRegistry>();
 

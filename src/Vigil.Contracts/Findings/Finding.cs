@@ -46,6 +46,28 @@ public sealed record FindingResource
     public required string ResourceType { get; init; }
 
     public AccessKeyDetails? AccessKeyDetails { get; init; }
+
+    public InstanceDetails? InstanceDetails { get; init; }
+}
+
+/// <summary>The EC2 instance or network interface a network finding is about, as far as the log shows it.</summary>
+public sealed record InstanceDetails
+{
+    /// <summary>The instance id when the log carries it; flow logs in the default format do not.</summary>
+    public string? InstanceId { get; init; }
+
+    public IReadOnlyList<NetworkInterfaceDetails>? NetworkInterfaces { get; init; }
+}
+
+public sealed record NetworkInterfaceDetails
+{
+    public string? NetworkInterfaceId { get; init; }
+
+    public string? PrivateIpAddress { get; init; }
+
+    public string? VpcId { get; init; }
+
+    public string? SubnetId { get; init; }
 }
 
 public sealed record AccessKeyDetails
@@ -92,6 +114,50 @@ public sealed record FindingAction
     public required string ActionType { get; init; }
 
     public AwsApiCallAction? AwsApiCallAction { get; init; }
+
+    public NetworkConnectionAction? NetworkConnectionAction { get; init; }
+
+    public DnsRequestAction? DnsRequestAction { get; init; }
+}
+
+public sealed record NetworkConnectionAction
+{
+    /// <summary>INBOUND, OUTBOUND or UNKNOWN, seen from the local network interface.</summary>
+    public required string ConnectionDirection { get; init; }
+
+    /// <summary>TCP, UDP, ICMP or the IANA protocol number as text.</summary>
+    public string? Protocol { get; init; }
+
+    /// <summary>True when the flow was rejected (a security group or network ACL blocked it).</summary>
+    public bool Blocked { get; init; }
+
+    public RemoteIpDetails? LocalIpDetails { get; init; }
+
+    public PortDetails? LocalPortDetails { get; init; }
+
+    public RemoteIpDetails? RemoteIpDetails { get; init; }
+
+    public PortDetails? RemotePortDetails { get; init; }
+
+    public string? LocalNetworkInterface { get; init; }
+}
+
+public sealed record PortDetails
+{
+    public int? Port { get; init; }
+}
+
+public sealed record DnsRequestAction
+{
+    /// <summary>The queried name, normalised (lower case, no trailing dot).</summary>
+    public required string Domain { get; init; }
+
+    public string? Protocol { get; init; }
+
+    /// <summary>True when a DNS Firewall rule blocked the query.</summary>
+    public bool Blocked { get; init; }
+
+    public string? VpcOwnerAccountId { get; init; }
 }
 
 public sealed record AwsApiCallAction

@@ -73,6 +73,8 @@ public enum ObjectKind
     CloudTrail,
     CloudTrailDigest,
     Unknown,
+    VpcFlow,
+    Route53,
 }
 
 /// <summary>The outcome of reading one object.</summary>

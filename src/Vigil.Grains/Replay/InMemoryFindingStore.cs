@@ -79,5 +79,9 @@ public sealed class InMemoryFindingStore : IFindingSink, IFindingQueries
     };
 
     private static string ResourceLabel(Finding finding) =>
-        finding.Resource.AccessKeyDetails?.UserName ?? finding.Resource.AccessKeyDetails?.PrincipalId ?? finding.Resource.ResourceType;
+        finding.Resource.AccessKeyDetails?.UserName
+        ?? finding.Resource.AccessKeyDetails?.PrincipalId
+        ?? finding.Resource.InstanceDetails?.InstanceId
+        ?? finding.Resource.InstanceDetails?.NetworkInterfaces?.FirstOrDefault()?.NetworkInterfaceId
+        ?? finding.Resource.ResourceType;
 }

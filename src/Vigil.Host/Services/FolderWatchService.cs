@@ -10,7 +10,7 @@ namespace Vigil.Host.Services;
 /// Reads new CloudTrail objects from the configured folder: a scan every <c>PollSeconds</c>, and
 /// sooner when the file system reports a change. Objects already done in the ledger are skipped.
 /// </summary>
-public sealed partial class FolderWatchService(CloudTrailIngestor ingestor, IOptions<VigilHostOptions> options, ILogger<FolderWatchService> logger) : BackgroundService
+public sealed partial class FolderWatchService(LogObjectIngestor ingestor, IOptions<VigilHostOptions> options, ILogger<FolderWatchService> logger) : BackgroundService
 {
     private readonly SemaphoreSlim changed = new(0, 1);
 

@@ -42,13 +42,27 @@ public static class LogFileDiscovery
         return objects;
     }
 
-    /// <summary>Guesses the kind of an object from its key; the reader confirms it from the content.</summary>
+    /// <summary>
+    /// Guesses the kind of an object from its key, as AWS names deliveries: <c>CloudTrail-Digest</c>,
+    /// <c>vpcflowlogs</c> and <c>vpcdnsquerylogs</c> in the key, then <c>.json</c> or <c>.json.gz</c>
+    /// for CloudTrail and <c>.parquet</c> for flow logs. The readers confirm the kind from the content.
+    /// </summary>
     public static ObjectKind KindFromKey(string key)
     {
         var name = key[(key.LastIndexOf('/') + 1)..];
         if (key.Contains("CloudTrail-Digest", StringComparison.Ordinal))
         {
             return ObjectKind.CloudTrailDigest;
+        }
+
+        if (key.Contains("vpcflowlogs", StringComparison.Ordinal) || name.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+        {
+            return ObjectKind.VpcFlow;
+        }
+
+        if (key.Contains("vpcdnsquerylogs", StringComparison.Ordinal))
+        {
+            return ObjectKind.Route53;
         }
 
         if (name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".json.gz", StringComparison.OrdinalIgnoreCase))
@@ -58,6 +72,9 @@ public static class LogFileDiscovery
 
         return ObjectKind.Unknown;
     }
+
+    /// <summary>True for keys of Parquet objects, which are read as a whole file rather than a stream.</summary>
+    public static bool IsParquet(string key) => key.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
 
     private static LogObject Describe(FileInfo file, string key) =>
         new(file.FullName, key, KindFromKey(key), $"{file.Length}:{file.LastWriteTimeUtc.Ticks}");

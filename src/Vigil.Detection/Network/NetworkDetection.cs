@@ -1,0 +1,54 @@
+using Vigil.Contracts.Events;
+using Vigil.Contracts.Findings;
+
+namespace Vigil.Detection.Network;
+
+/// <summary>Runs the flow and DNS detectors over a batch of one endpoint's records and merges repeats of a finding id.</summary>
+public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors, IReadOnlyList<IDnsDetector> dnsDetectors)
+{
+    public static NetworkDetection Default { get; } = new([new CustomThreatListFlowDetector()], [new CustomThreatListDomainDetector()]);
+
+    public IReadOnlyList<Finding> InspectFlows(IEnumerable<FlowRecord> records, string endpointKey, DetectionContext context)
+    {
+        var raised = new List<Finding>();
+        foreach (var record in records)
+        {
+            foreach (var detector in flowDetectors)
+            {
+                detector.Inspect(record, endpointKey, context, raised);
+            }
+        }
+
+        return Aggregate(raised);
+    }
+
+    public IReadOnlyList<Finding> InspectQueries(IEnumerable<DnsQueryRecord> records, string endpointKey, DetectionContext context)
+    {
+        var raised = new List<Finding>();
+        foreach (var record in records)
+        {
+            foreach (var detector in dnsDetectors)
+            {
+                detector.Inspect(record, endpointKey, context, raised);
+            }
+        }
+
+        return Aggregate(raised);
+    }
+
+    private static IReadOnlyList<Finding> Aggregate(List<Finding> raised)
+    {
+        if (raised.Count <= 1)
+        {
+            return raised;
+        }
+
+        var byId = new Dictionary<string, Finding>();
+        foreach (var finding in raised)
+        {
+            byId[finding.Id] = byId.TryGetValue(finding.Id, out var existing) ? FindingAggregation.Merge(existing, finding) : finding;
+        }
+
+        return [.. byId.Values];
+    }
+}
