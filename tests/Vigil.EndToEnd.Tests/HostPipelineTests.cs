@@ -36,7 +36,15 @@ public sealed class HostPipelineTests(DemoEstateFixture estate)
         var hostile = Assert.Single(listed, finding => finding.Resource.AccessKeyDetails?.UserName == HostileValues.UserName);
         Assert.Equal(CustomThreatListRecon, hostile.Type);
         Assert.All(listed, finding => Assert.Equal("demo-threat-list", finding.Service.Evidence?.ThreatIntelligenceDetails[0].ThreatListName));
-        Assert.Equal(findings.Count, listed.Count + 2);
+        Assert.Equal(findings.Count(finding => finding.Resource.ResourceType == "AccessKey"), listed.Count + 2);
+
+        // The simulated network logs plant one listed outbound connection, listed SSH probes and listed domain queries.
+        var flow = findings.Where(finding => finding.Type == "UnauthorizedAccess:EC2/MaliciousIPCaller.Custom").ToList();
+        Assert.Equal(2, flow.Count);
+        Assert.Equal(5, flow.Sum(finding => finding.Service.Count));
+        var domain = Assert.Single(findings, finding => finding.Type == "Impact:EC2/MaliciousDomainRequest.Custom");
+        Assert.Equal(2, domain.Service.Count);
+        Assert.Equal("i-0a1b2c3d4e5f60001", domain.Resource.InstanceDetails?.InstanceId);
     }
 
     private static long CountFor(IEnumerable<Finding> findings, string userName) =>

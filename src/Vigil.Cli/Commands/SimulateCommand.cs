@@ -15,7 +15,7 @@ internal static class SimulateCommand
         var start = new Option<string>("--start") { Description = "First event time (ISO-8601, UTC).", DefaultValueFactory = _ => "2026-11-30T00:00:00Z" };
         var perSlot = new Option<int>("--events-per-file") { Description = "Average events per five-minute delivery file.", DefaultValueFactory = _ => 20 };
 
-        var command = new Command("simulate", "Write demo CloudTrail logs in the S3 key layout, with a few planted incidents.") { output, seed, days, start, perSlot };
+        var command = new Command("simulate", "Write demo CloudTrail, VPC flow and Route 53 Resolver logs in the S3 key layout, with a few planted incidents.") { output, seed, days, start, perSlot };
         command.SetAction(parse =>
         {
             var folder = parse.GetValue(output)!;
@@ -40,10 +40,12 @@ internal static class SimulateCommand
             var logs = Path.Combine(folder.FullName, "logs");
             var simulator = new DemoLogSimulator(parse.GetValue(seed), startTime, parse.GetValue(days), parse.GetValue(perSlot));
             var result = simulator.Write(logs);
+            var network = new DemoNetworkSimulator(parse.GetValue(seed), startTime, parse.GetValue(days)).Write(logs);
             var listPath = Path.Combine(folder.FullName, "threat-list.txt");
             File.WriteAllText(listPath, DemoEstate.ThreatListText + "\n");
 
-            Console.WriteLine($"Wrote {result.Events} events in {result.Files} files below {logs}");
+            Console.WriteLine($"Wrote {result.Events} CloudTrail events in {result.Files} files below {logs}");
+            Console.WriteLine($"Wrote {network.Records} VPC flow and Route 53 Resolver records in {network.Files} files below {logs}");
             Console.WriteLine($"Planted {result.Incidents} incidents; the demo threat list is {listPath}");
             return 0;
         });

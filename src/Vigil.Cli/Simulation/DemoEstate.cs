@@ -18,6 +18,7 @@ internal static class DemoEstate
         198.51.100.0/24
         203.0.113.250
         2001:db8:bad::/48
+        bad.example.net
         """;
 
     public static readonly string[] UserNames =
