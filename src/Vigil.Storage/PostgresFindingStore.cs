@@ -196,6 +196,7 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
         FindingSortField.Count => "count",
         FindingSortField.AccountId => "account_id",
         FindingSortField.Resource => "resource_label",
+        FindingSortField.Region => "region",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Unknown finding sort field."),
     };
 

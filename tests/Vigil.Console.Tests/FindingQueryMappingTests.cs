@@ -42,9 +42,18 @@ public sealed class FindingQueryMappingTests
     }
 
     [Fact]
-    public void UnknownLabel_DefaultsToLastSeenDescending()
+    public void RegionLabel_MapsToRegion()
     {
         var query = FindingList.CreateQuery(new TableState { SortLabel = "region", SortDirection = SortDirection.Ascending }, includeArchived: false);
+
+        Assert.Equal(FindingSortField.Region, query.SortBy);
+        Assert.False(query.Descending);
+    }
+
+    [Fact]
+    public void UnknownLabel_DefaultsToLastSeenDescending()
+    {
+        var query = FindingList.CreateQuery(new TableState { SortLabel = "not-a-column", SortDirection = SortDirection.Ascending }, includeArchived: false);
 
         Assert.Equal(FindingSortField.LastSeen, query.SortBy);
         Assert.True(query.Descending);

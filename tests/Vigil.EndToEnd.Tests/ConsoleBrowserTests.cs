@@ -42,9 +42,7 @@ public sealed class ConsoleBrowserTests(DemoEstateFixture estate) : IAsyncLifeti
         await Assertions.Expect(page.GetByText("Recon:IAMUser/MaliciousIPCaller.Custom").First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Medium").First).ToBeVisibleAsync();
 
-        var screenshots = Path.Combine(RepositoryRoot.Find(), ".local", "test-results");
-        Directory.CreateDirectory(screenshots);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "findings-page.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), "findings-page.png"), FullPage = true });
     }
 
     [Fact]
@@ -65,6 +63,19 @@ public sealed class ConsoleBrowserTests(DemoEstateFixture estate) : IAsyncLifeti
         Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html, StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("img[src='x']").CountAsync());
         Assert.Equal(0, dialogs);
+    }
+
+    [Fact]
+    public async Task FindingDetail_DomainFinding_ShowsInstanceAndDomain()
+    {
+        var page = await SignInAsync();
+
+        await page.GetByText("Impact:EC2/MaliciousDomainRequest.Custom").ClickAsync();
+
+        await Assertions.Expect(page.Locator(".vigil-instance")).ToContainTextAsync("i-0a1b2c3d4e5f60001");
+        await Assertions.Expect(page.Locator(".vigil-source")).ToContainTextAsync("c2.bad.example.net");
+        Assert.Equal(0, await page.Locator(".vigil-principal").CountAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), "finding-detail-page.png"), FullPage = true });
     }
 
     [Fact]
@@ -106,6 +117,13 @@ public sealed class ConsoleBrowserTests(DemoEstateFixture estate) : IAsyncLifeti
         Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
         Assert.True(script.IsSuccessStatusCode, $"blazor.web.js returned {script.StatusCode}");
         Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+    }
+
+    private static string ScreenshotFolder()
+    {
+        var folder = Path.Combine(RepositoryRoot.Find(), ".local", "test-results");
+        Directory.CreateDirectory(folder);
+        return folder;
     }
 
     private async Task<IPage> NewPageAsync()

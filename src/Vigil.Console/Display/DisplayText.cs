@@ -99,4 +99,26 @@ internal static class DisplayText
         char.IsControl(character)
         || character is >= '\u202A' and <= '\u202E'
         || character is >= '\u2066' and <= '\u2069';
+
+    /// <summary>
+    /// Splits a finding type such as <c>UnauthorizedAccess:EC2/MaliciousIPCaller.Custom</c> after each
+    /// ':' and '/', so the page can offer line breaks there (with <c>&lt;wbr&gt;</c>) instead of inside words.
+    /// </summary>
+    public static IEnumerable<string> BreakableParts(string text)
+    {
+        var start = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] is ':' or '/')
+            {
+                yield return text[start..(i + 1)];
+                start = i + 1;
+            }
+        }
+
+        if (start < text.Length)
+        {
+            yield return text[start..];
+        }
+    }
 }

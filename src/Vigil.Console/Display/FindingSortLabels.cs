@@ -9,6 +9,7 @@ internal static class FindingSortLabels
     public const string Type = "type";
     public const string Resource = "resource";
     public const string Account = "account";
+    public const string Region = "region";
     public const string Count = "count";
     public const string FirstSeen = "first_seen";
     public const string LastSeen = "last_seen";
@@ -19,6 +20,7 @@ internal static class FindingSortLabels
         [Type] = FindingSortField.Type,
         [Resource] = FindingSortField.Resource,
         [Account] = FindingSortField.AccountId,
+        [Region] = FindingSortField.Region,
         [Count] = FindingSortField.Count,
         [FirstSeen] = FindingSortField.FirstSeen,
         [LastSeen] = FindingSortField.LastSeen,

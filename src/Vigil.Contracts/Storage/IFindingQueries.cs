@@ -21,6 +21,7 @@ public enum FindingSortField
     Count,
     AccountId,
     Resource,
+    Region,
 }
 
 public sealed record FindingListQuery

@@ -56,6 +56,7 @@ public sealed class InMemoryFindingStore : IFindingSink, IFindingQueries
             FindingSortField.Count => finding => finding.Service.Count,
             FindingSortField.AccountId => finding => finding.AccountId,
             FindingSortField.Resource => finding => ResourceLabel(finding),
+            FindingSortField.Region => finding => finding.Region,
             _ => finding => finding.Service.EventLastSeen,
         };
         var ordered = descending ? findings.OrderByDescending(key) : findings.OrderBy(key);

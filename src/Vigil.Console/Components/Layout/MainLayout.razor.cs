@@ -8,7 +8,8 @@ namespace Vigil.Console.Components.Layout;
 public partial class MainLayout
 {
     private MudThemeProvider? _themeProvider;
-    private bool _drawerOpen = true;
+    // Starts as the narrow icon rail, so the findings table gets the width; the menu button widens it.
+    private bool _drawerOpen;
     private bool _isDarkMode;
     private string? _userName;
     private string? _tenantId;

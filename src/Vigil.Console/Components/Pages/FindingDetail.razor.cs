@@ -40,7 +40,22 @@ public partial class FindingDetail
 
     private AwsApiCallAction? ApiCall => _finding?.Service.Action.AwsApiCallAction;
 
-    private string? RemoteIp => ApiCall?.RemoteIpDetails?.IpAddressV4 ?? ApiCall?.RemoteIpDetails?.IpAddressV6;
+    private NetworkConnectionAction? Connection => _finding?.Service.Action.NetworkConnectionAction;
+
+    private DnsRequestAction? DnsRequest => _finding?.Service.Action.DnsRequestAction;
+
+    private InstanceDetails? Instance => _finding?.Resource.InstanceDetails;
+
+    private NetworkInterfaceDetails? NetworkInterface => Instance?.NetworkInterfaces is { Count: > 0 } interfaces ? interfaces[0] : null;
+
+    private string? RemoteIp
+    {
+        get
+        {
+            var details = ApiCall?.RemoteIpDetails ?? Connection?.RemoteIpDetails;
+            return details?.IpAddressV4 ?? details?.IpAddressV6;
+        }
+    }
 
     private string Count => _finding?.Service.Count.ToString("N0", CultureInfo.InvariantCulture) ?? string.Empty;
 
