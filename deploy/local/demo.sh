@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs Vigil's main job on this machine: starts the private PostgreSQL cluster, builds Vigil,
-# writes demo CloudTrail logs with planted incidents (once, into .local/demo/), imports the demo
-# threat list, and starts the host, which analyses the demo logs and serves the console.
+# Runs Vigil's main job on this machine. It starts the private PostgreSQL cluster, builds Vigil,
+# writes demo logs with planted incidents (once, into .local/demo/) and imports the demo threat
+# list. Then it starts the host, which analyses the demo logs and serves the console.
 #
 # Point the host at your own logs instead with VIGIL_LOGS=/path/to/folder (S3 key layout or flat).
 # VIGIL_CONSOLE_PORT (default 5080) sets the console port and VIGIL_PG_PORT (default 55432) the

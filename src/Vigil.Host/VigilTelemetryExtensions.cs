@@ -52,7 +52,7 @@ public static class VigilTelemetryExtensions
     }
 
     /// <summary>
-    /// Maps <c>/health/live</c> (the process answers), <c>/health/ready</c> (database and silo) and
+    /// Maps <c>/health/live</c> (the process responds), <c>/health/ready</c> (database and silo) and
     /// <c>/metrics</c>. They allow anonymous access: bind the console to a private address when
     /// these must not be public.
     /// </summary>

@@ -29,7 +29,7 @@ public sealed class FolderIngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FolderPass_LateFileSortingEarlier_ReadOnce()
+    public async Task FolderPass_LateFileSortingEarlier()
     {
         WriteLog("T1015Z_Aa1Example0001", "10000000-0000-4000-8000-000000000901");
         WriteLog("T1020Z_Zz9Example0002", "10000000-0000-4000-8000-000000000902");
@@ -51,7 +51,7 @@ public sealed class FolderIngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FolderPass_RedeliveredEventsInSecondFile_CountedOnce()
+    public async Task FolderPass_RedeliveredEvents()
     {
         WriteLog("T1015Z_Aa1Example0001", "10000000-0000-4000-8000-000000000801", "10000000-0000-4000-8000-000000000802");
         await silo!.Ingestor.IngestFolderAsync(Tenant, folder, null, CancellationToken.None);
@@ -66,7 +66,7 @@ public sealed class FolderIngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FolderPass_RewrittenObject_ReadAgainWithoutDoubleCount()
+    public async Task FolderPass_RewrittenObject()
     {
         var path = WriteLog("T1015Z_Aa1Example0001", "10000000-0000-4000-8000-000000000701");
         await silo!.Ingestor.IngestFolderAsync(Tenant, folder, null, CancellationToken.None);
@@ -82,7 +82,7 @@ public sealed class FolderIngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FolderPass_TruncatedGzip_FailsThenWaitsForRetry()
+    public async Task FolderPass_TruncatedGzip()
     {
         var path = Path.Combine(DayFolder, "111122223333_CloudTrail_us-east-1_20240305T1015Z_Tr1Example0001.json.gz");
         using (var buffer = new MemoryStream())

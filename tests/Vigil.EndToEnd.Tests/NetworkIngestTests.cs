@@ -33,7 +33,7 @@ public sealed class NetworkIngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FlowLog_ListedAddressBothWays_OneFindingPerInterface()
+    public async Task FlowLog_ListedAddressBothWays()
     {
         var flows = Path.Combine(folder, "AWSLogs", "111122223333", "vpcflowlogs", "eu-west-1", "2024", "03", "05");
         Directory.CreateDirectory(flows);
@@ -67,7 +67,7 @@ public sealed class NetworkIngestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ResolverLog_ListedDomainAndSubdomain_RaisesDomainFinding()
+    public async Task ResolverLog_ListedDomainAndSubdomain()
     {
         var queries = Path.Combine(folder, "AWSLogs", "111122223333", "vpcdnsquerylogs", "vpc-0a1b2c3d", "2024", "03", "05");
         Directory.CreateDirectory(queries);

@@ -7,7 +7,7 @@ namespace Vigil.Detection.Network;
 /// <summary>
 /// Impact:EC2/MaliciousDomainRequest.Custom (severity 5): an instance queried a domain on one of the
 /// tenant's threat lists, or a subdomain of it (matched by whole labels). Queries that a DNS Firewall
-/// rule blocked still count, and the finding says Blocked.
+/// rule blocked still count, with Blocked set in the finding.
 /// </summary>
 public sealed class CustomThreatListDomainDetector : IDnsDetector
 {

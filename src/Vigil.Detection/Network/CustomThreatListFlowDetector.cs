@@ -7,7 +7,7 @@ namespace Vigil.Detection.Network;
 /// <summary>
 /// UnauthorizedAccess:EC2/MaliciousIPCaller.Custom (severity 5): a network interface exchanged
 /// traffic with an address on one of the tenant's threat lists. Both directions count, and so do
-/// rejected flows (the finding then says Blocked); NODATA and SKIPDATA records carry no addresses.
+/// rejected flows, with Blocked set in the finding. NODATA and SKIPDATA records carry no addresses.
 /// The listed side is the remote one: a listed source means an inbound connection, a listed
 /// destination an outbound one.
 /// </summary>

@@ -16,10 +16,10 @@ namespace Vigil.Grains.Ingest;
 
 /// <summary>
 /// Reads log objects (CloudTrail, VPC flow text or Parquet, Route 53 Resolver query logs) and routes
-/// their records, in chunks, to the grains that own them: CloudTrail events to principal grains,
-/// flow records and DNS queries to endpoint grains, one grain call per grain per chunk. An object is
-/// recorded as done in the ledger only after every chunk was applied, which includes storing the
-/// findings it raised.
+/// their records in chunks to the grains that own them, one grain call per grain per chunk.
+/// CloudTrail events go to principal grains, and flow records and DNS queries to endpoint grains.
+/// An object is recorded as done in the ledger only after every chunk was applied, which includes
+/// storing the findings it raised.
 /// </summary>
 public sealed partial class LogObjectIngestor(
     IGrainFactory grains,
@@ -39,8 +39,8 @@ public sealed partial class LogObjectIngestor(
     private IngestOptions Options { get; } = options;
 
     /// <summary>
-    /// Reads every object below <paramref name="root"/> that the ledger says to read: new, rewritten,
-    /// or failed earlier and due for another attempt.
+    /// Reads every object below <paramref name="root"/> that the ledger decides to read: new,
+    /// rewritten, or failed earlier and due for another attempt.
     /// </summary>
     public async Task<FolderIngestSummary> IngestFolderAsync(string tenantId, string root, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken)
     {

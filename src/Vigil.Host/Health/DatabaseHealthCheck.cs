@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Vigil.Host.Health;
 
-/// <summary>Ready only while PostgreSQL answers a trivial query within the check's time-out.</summary>
+/// <summary>Ready only while PostgreSQL runs a trivial query within the check's time-out.</summary>
 public sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
