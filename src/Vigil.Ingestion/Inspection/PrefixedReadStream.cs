@@ -1,0 +1,87 @@
+namespace Vigil.Ingestion.Inspection;
+
+/// <summary>
+/// A read-only, forward-only stream that returns bytes already taken from a stream, then the rest
+/// of that stream, so a prefix read for detection is read again by the log reader.
+/// </summary>
+internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream rest, bool leaveOpen) : Stream
+{
+    private ReadOnlyMemory<byte> remaining = prefix;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>Reads up to <paramref name="maxBytes"/> bytes, fewer only at the end of <paramref name="stream"/>.</summary>
+    public static async Task<byte[]> ReadPrefixAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[maxBytes];
+        var length = 0;
+        while (length < maxBytes)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            length += read;
+        }
+
+        return length == maxBytes ? buffer : buffer[..length];
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (remaining.IsEmpty)
+        {
+            return rest.Read(buffer);
+        }
+
+        var count = Math.Min(buffer.Length, remaining.Length);
+        remaining.Span[..count].CopyTo(buffer);
+        remaining = remaining[count..];
+        return count;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (remaining.IsEmpty)
+        {
+            return await rest.ReadAsync(buffer, cancellationToken);
+        }
+
+        return Read(buffer.Span);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !leaveOpen)
+        {
+            rest.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
