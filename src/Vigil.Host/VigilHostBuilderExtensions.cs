@@ -3,7 +3,11 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Vigil.Abstractions;
 using Vigil.Grains;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Npgsql;
 using Vigil.Host.Configuration;
+using Vigil.Host.Security;
 using Vigil.Host.Services;
 using Vigil.Storage;
 
@@ -23,6 +27,11 @@ public static class VigilHostBuilderExtensions
         builder.Services.AddOptions<VigilHostOptions>().Bind(builder.Configuration.GetSection(VigilHostOptions.SectionName)).ValidateOnStart();
         builder.Services.AddVigilStorage(connectionString);
         builder.Services.AddHostedService<DatabaseMigrationService>();
+
+        // One key ring for all silos, so a console sign-in on one silo is valid on every other.
+        builder.Services.AddDataProtection().SetApplicationName("vigil");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<NpgsqlDataSource>((keys, dataSource) => keys.XmlRepository = new PostgresDataProtectionRepository(dataSource));
 
         builder.UseOrleans(silo =>
         {

@@ -23,8 +23,9 @@ internal static class IngestCommand
         var tenant = CommonOptions.Tenant();
         var connection = CommonOptions.Connection();
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id of the running silos.", DefaultValueFactory = _ => VigilCluster.DefaultClusterId };
+        var serviceId = new Option<string>("--service-id") { Description = "Orleans service id of the running silos (Vigil:Cluster:ServiceId).", DefaultValueFactory = _ => VigilCluster.DefaultServiceId };
 
-        var command = new Command("ingest", "Send CloudTrail logs to a running Vigil cluster; objects already read are skipped.") { path, tenant, connection, clusterId };
+        var command = new Command("ingest", "Send CloudTrail logs to a running Vigil cluster; objects already read are skipped.") { path, tenant, connection, clusterId, serviceId };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
@@ -42,7 +43,7 @@ internal static class IngestCommand
             }
 
             var cluster = parse.GetValue(clusterId)!;
-            using var host = BuildClient(connectionString, cluster);
+            using var host = BuildClient(connectionString, cluster, parse.GetValue(serviceId)!);
             using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 connectTimeout.CancelAfter(ConnectTimeout);
@@ -72,7 +73,7 @@ internal static class IngestCommand
     /// <summary>How long the client waits for a gateway (a running silo) before it gives up.</summary>
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
-    private static IHost BuildClient(string connectionString, string clusterId)
+    private static IHost BuildClient(string connectionString, string clusterId, string serviceId)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
@@ -93,7 +94,7 @@ internal static class IngestCommand
             client.Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = clusterId;
-                options.ServiceId = VigilCluster.DefaultServiceId;
+                options.ServiceId = serviceId;
             });
             client.Services.AddVigilSerialization();
         });

@@ -41,6 +41,16 @@ public sealed partial class ThreatListRefreshService(IThreatListStore store, Thr
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
         var lists = await store.LoadAllAsync(cancellationToken);
+
+        // A tenant whose last list was deleted gets an empty snapshot instead of keeping the old one.
+        var current = lists.Select(list => list.TenantId).ToHashSet(StringComparer.Ordinal);
+        foreach (var tenantId in loadedVersions.Keys.Where(tenantId => !current.Contains(tenantId)).ToList())
+        {
+            registry.Replace(tenantId, ThreatIntelSnapshot.Empty);
+            loadedVersions.Remove(tenantId);
+            LogListsRemoved(logger, tenantId);
+        }
+
         foreach (var tenant in lists.GroupBy(list => list.TenantId, StringComparer.Ordinal))
         {
             var version = string.Join(',', tenant.OrderBy(list => list.Name, StringComparer.Ordinal).Select(list => list.Sha256));
@@ -57,6 +67,9 @@ public sealed partial class ThreatListRefreshService(IThreatListStore store, Thr
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {ListCount} threat lists for tenant {TenantId}: {EntryCount} entries, {RejectedLines} lines rejected")]
     private static partial void LogListsLoaded(ILogger logger, string tenantId, int listCount, int entryCount, int rejectedLines);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} has no threat lists any more; its list snapshot is now empty")]
+    private static partial void LogListsRemoved(ILogger logger, string tenantId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing threat lists from the database failed; the previous lists stay in use")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

@@ -26,7 +26,8 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', output);
 
-    public static async Task<HostProcess> StartAsync(string connectionString, string? watchFolder, string adminPassword)
+    /// <summary>Starts a host; pass the <paramref name="clusterId"/> of a running host to add a second silo to its cluster.</summary>
+    public static async Task<HostProcess> StartAsync(string connectionString, string? watchFolder, string adminPassword, string? clusterId = null)
     {
         var httpPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
@@ -41,7 +42,7 @@ internal sealed class HostProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
         start.Environment["Vigil__Database__ConnectionString"] = connectionString;
-        var clusterId = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+        clusterId ??= "e2e-" + Guid.NewGuid().ToString("N")[..8];
         start.Environment["Vigil__Cluster__ClusterId"] = clusterId;
         start.Environment["Vigil__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Vigil__Cluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
