@@ -6,11 +6,8 @@ using Vigil.Contracts.Text;
 using Vigil.Detection;
 using Vigil.Detection.Network;
 using Vigil.Grains.Diagnostics;
-using Vigil.Ingestion;
-using Vigil.Ingestion.CloudTrail;
+using Vigil.Ingestion.Inspection;
 using Vigil.Ingestion.Objects;
-using Vigil.Ingestion.Route53;
-using Vigil.Ingestion.VpcFlow;
 
 namespace Vigil.Grains.Ingest;
 
@@ -29,10 +26,12 @@ public sealed partial class LogObjectIngestor(
     TimeProvider clock,
     ILogger<LogObjectIngestor> logger)
 {
-    private readonly CloudTrailObjectReader cloudTrailReader = new(options.Reader);
-    private readonly VpcFlowTextReader flowTextReader = new();
-    private readonly VpcFlowParquetReader flowParquetReader = new();
-    private readonly Route53QueryLogReader dnsReader = new();
+    private readonly LogObjectInspector inspector = new(new LogObjectInspectorOptions
+    {
+        CloudTrail = options.Reader,
+        MaxDecompressedBytes = options.Reader.MaxDecompressedBytes,
+        MaxRejections = Math.Clamp(options.MaxRejectionsLogged, 0, LogObjectInspectorOptions.MaxRejectionsLimit),
+    });
 
     private IGrainFactory Grains { get; } = grains;
 
@@ -72,11 +71,7 @@ public sealed partial class LogObjectIngestor(
         activity?.SetTag("vigil.object.key", logObject.Key);
 
         var startedAt = clock.GetUtcNow();
-        var outcome = logObject.Kind switch
-        {
-            ObjectKind.CloudTrail or ObjectKind.VpcFlow or ObjectKind.Route53 => await ReadAndRouteAsync(tenantId, logObject, startedAt, cancellationToken),
-            _ => Skipped(tenantId, logObject, startedAt),
-        };
+        var outcome = await ReadAndRouteAsync(tenantId, logObject, startedAt, cancellationToken);
 
         await ledger.RecordAsync(outcome.Record, cancellationToken);
         instruments.RecordObject(outcome.Record, outcome.NewestEventTime);
@@ -90,61 +85,50 @@ public sealed partial class LogObjectIngestor(
         return outcome.Record;
     }
 
-    private (ObjectRecord Record, DateTimeOffset? NewestEventTime) Skipped(string tenantId, LogObject logObject, DateTimeOffset startedAt)
-    {
-        LogObjectSkipped(logger, LogText.Escape(logObject.Key), logObject.Kind);
-        return (Outcome(tenantId, logObject, logObject.Kind, startedAt, new RoutingTotals(), null), null);
-    }
-
     private async Task<(ObjectRecord Record, DateTimeOffset? NewestEventTime)> ReadAndRouteAsync(string tenantId, LogObject logObject, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
-        var objectKey = $"{logObject.Key}@{logObject.Fingerprint}";
-        var rejections = new RejectionLog(logger, Options.MaxRejectionsLogged);
-        IRoutedRead read = logObject.Kind switch
-        {
-            ObjectKind.CloudTrail => new CloudTrailRead(this, tenantId, objectKey),
-            ObjectKind.VpcFlow => new FlowRead(this, tenantId, objectKey, logObject.Key),
-            _ => new DnsRead(this, tenantId, objectKey),
-        };
+        // The inspector detects the kind from the content (the key only breaks ties) and reads the
+        // object with the matching reader; the routers send each batch on to the owning grains.
+        var routers = new Routers(this, tenantId, $"{logObject.Key}@{logObject.Fingerprint}", logObject.Key);
+        var inspection = await inspector.InspectFileAsync(logObject.Path, logObject.Key, routers.AddAsync, cancellationToken);
+        await routers.FlushAsync();
 
-        (ObjectKind Kind, long Rejected, string? Error) result;
-        try
+        foreach (var rejection in inspection.Rejections.Take(Options.MaxRejectionsLogged))
         {
-            await using var file = File.OpenRead(logObject.Path);
-            if (logObject.Kind == ObjectKind.VpcFlow && LogFileDiscovery.IsParquet(logObject.Key))
-            {
-                result = await ((FlowRead)read).ReadParquetAsync(file, logObject.Key, startedAt, rejections.Report, cancellationToken);
-            }
-            else
-            {
-                await using var content = await LogObjectStream.OpenAsync(file, Options.Reader.MaxDecompressedBytes, cancellationToken);
-                result = await read.ReadAsync(content, logObject.Key, startedAt, rejections.Report, cancellationToken);
-            }
-
-            await read.FlushAsync();
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            // Whatever was routed before the failure stays applied; the object is recorded as failed.
-            await read.FlushAsync();
-            LogObjectFailed(logger, exception, LogText.Escape(logObject.Key));
-            return (Outcome(tenantId, logObject, logObject.Kind, startedAt, read.Totals, exception.Message), read.NewestEventTime);
+            LogRecordRejected(logger, LogText.Escape(rejection.ToString()));
         }
 
-        rejections.Finish(logObject.Key);
-        if (result.Kind == ObjectKind.CloudTrailDigest)
+        if (inspection.RecordsRejected > Options.MaxRejectionsLogged)
         {
-            LogObjectSkipped(logger, LogText.Escape(logObject.Key), result.Kind);
-        }
-        else if (result.Error is not null)
-        {
-            LogObjectError(logger, LogText.Escape(result.Error));
+            LogMoreRejections(logger, (int)Math.Min(int.MaxValue, inspection.RecordsRejected - Options.MaxRejectionsLogged), LogText.Escape(logObject.Key));
         }
 
-        var totals = read.Totals with { Rejected = result.Rejected };
-        var error = result.Kind == ObjectKind.CloudTrailDigest ? null : result.Error;
-        return (Outcome(tenantId, logObject, result.Kind, startedAt, totals, error), read.NewestEventTime);
+        var kind = KindOf(inspection.Kind);
+        string? error = inspection.Error;
+        if (kind is ObjectKind.CloudTrailDigest or ObjectKind.Unknown)
+        {
+            // Digests and files of no supported kind (notes, exports of other tools) are recorded as
+            // skipped, not failed, so they are neither retried nor counted as errors.
+            LogObjectSkippedWithReason(logger, LogText.Escape(logObject.Key), kind, LogText.Escape(inspection.Error ?? "recognised by its content"));
+            error = null;
+        }
+        else if (error is not null)
+        {
+            LogObjectError(logger, LogText.Escape(error));
+        }
+
+        var totals = routers.Totals with { Rejected = inspection.RecordsRejected };
+        return (Outcome(tenantId, logObject, kind, startedAt, totals, error), routers.NewestEventTime);
     }
+
+    private static ObjectKind KindOf(LogObjectKind kind) => kind switch
+    {
+        LogObjectKind.CloudTrail or LogObjectKind.CloudTrailInsights => ObjectKind.CloudTrail,
+        LogObjectKind.CloudTrailDigest => ObjectKind.CloudTrailDigest,
+        LogObjectKind.VpcFlow => ObjectKind.VpcFlow,
+        LogObjectKind.Route53ResolverQuery => ObjectKind.Route53,
+        _ => ObjectKind.Unknown,
+    };
 
     private ObjectRecord Outcome(string tenantId, LogObject logObject, ObjectKind kind, DateTimeOffset startedAt, RoutingTotals totals, string? error) => new()
     {
@@ -161,8 +145,8 @@ public sealed partial class LogObjectIngestor(
         FinishedAt = clock.GetUtcNow(),
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Object {ObjectKey} is a {Kind} object, not a log file Vigil reads; recorded as skipped")]
-    private static partial void LogObjectSkipped(ILogger logger, string objectKey, ObjectKind kind);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Object {ObjectKey} is a {Kind} object, not a log file Vigil reads ({Reason}); recorded as skipped")]
+    private static partial void LogObjectSkippedWithReason(ILogger logger, string objectKey, ObjectKind kind, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Record rejected: {Rejection}")]
     private static partial void LogRecordRejected(ILogger logger, string rejection);
@@ -170,144 +154,94 @@ public sealed partial class LogObjectIngestor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} more records of {ObjectKey} were rejected; see the object ledger for the total")]
     private static partial void LogMoreRejections(ILogger logger, int count, string objectKey);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reading object {ObjectKey} failed; the records read before the failure were applied")]
-    private static partial void LogObjectFailed(ILogger logger, Exception exception, string objectKey);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Object stopped early: {Error}")]
     private static partial void LogObjectError(ILogger logger, string error);
 
-    /// <summary>Logs the first rejections of an object one by one and the rest as a count.</summary>
-    private sealed class RejectionLog(ILogger logger, int maxLogged)
+    /// <summary>
+    /// The routers of one object, one per record kind, created when the first batch of that kind
+    /// arrives: CloudTrail events to principal grains, flow records and queries to endpoint grains.
+    /// </summary>
+    private sealed class Routers(LogObjectIngestor owner, string tenantId, string objectKey, string key)
     {
-        private int count;
+        private readonly (string? AccountId, string? Region) keyLayout = LogKeyLayout.Parse(key);
+        private ChunkRouter<CloudTrailEvent>? cloudTrail;
+        private ChunkRouter<FlowRecord>? flows;
+        private ChunkRouter<DnsQueryRecord>? queries;
 
-        public void Report(RecordRejection rejection)
+        public RoutingTotals Totals => Sum(cloudTrail?.Totals, flows?.Totals, queries?.Totals);
+
+        public DateTimeOffset? NewestEventTime => new[] { cloudTrail?.NewestEventTime, flows?.NewestEventTime, queries?.NewestEventTime }.Max();
+
+        public ValueTask AddAsync(LogRecordBatch batch) => batch switch
         {
-            if (count++ < maxLogged)
+            CloudTrailEventBatch events => (cloudTrail ??= CloudTrailRouter()).AddAsync(events.Events),
+            FlowRecordBatch records => (flows ??= FlowRouter()).AddAsync(WithKeyLayout(records.Records)),
+            DnsQueryRecordBatch records => (queries ??= QueryRouter()).AddAsync(records.Records),
+            _ => throw new ArgumentException($"Unknown record batch type {batch.GetType().Name}.", nameof(batch)),
+        };
+
+        public async Task FlushAsync()
+        {
+            if (cloudTrail is not null)
             {
-                LogRecordRejected(logger, LogText.Escape(rejection.ToString()));
+                await cloudTrail.FlushAsync();
+            }
+
+            if (flows is not null)
+            {
+                await flows.FlushAsync();
+            }
+
+            if (queries is not null)
+            {
+                await queries.FlushAsync();
             }
         }
 
-        public void Finish(string objectKey)
-        {
-            if (count > maxLogged)
-            {
-                LogMoreRejections(logger, count - maxLogged, LogText.Escape(objectKey));
-            }
-        }
-    }
+        private static RoutingTotals Sum(params RoutingTotals?[] parts) => parts.Aggregate(new RoutingTotals(), (sum, part) => part is null ? sum : new RoutingTotals(
+            sum.Read + part.Read, sum.Rejected + part.Rejected, sum.Duplicates + part.Duplicates, sum.Findings + part.Findings));
 
-    /// <summary>One object being read by the reader of its kind, with its records routed to their grains.</summary>
-    private interface IRoutedRead
-    {
-        RoutingTotals Totals { get; }
-
-        DateTimeOffset? NewestEventTime { get; }
-
-        Task<(ObjectKind Kind, long Rejected, string? Error)> ReadAsync(Stream content, string objectName, DateTimeOffset ingestTime, Action<RecordRejection> onRejected, CancellationToken cancellationToken);
-
-        Task FlushAsync();
-    }
-
-    private sealed class CloudTrailRead(LogObjectIngestor owner, string tenantId, string objectKey) : IRoutedRead
-    {
-        private readonly ChunkRouter<CloudTrailEvent> router = new(
+        private ChunkRouter<CloudTrailEvent> CloudTrailRouter() => new(
             PrincipalKey.For,
             record => record.EventTime,
-            (key, chunk, records) => owner.Grains.GetGrain<IPrincipalGrain>(PrincipalKey.GrainKey(tenantId, key))
+            (principal, chunk, records) => owner.Grains.GetGrain<IPrincipalGrain>(PrincipalKey.GrainKey(tenantId, principal))
                 .ApplyCloudTrailAsync(new CloudTrailBatch(tenantId, objectKey, chunk, records)),
             owner.Options.ChunkSize);
 
-        public RoutingTotals Totals => router.Totals;
+        private ChunkRouter<FlowRecord> FlowRouter() => new(
+            EndpointKey.ForFlow,
+            record => record.End ?? record.Start,
+            (endpoint, chunk, records) => owner.Grains.GetGrain<IEndpointGrain>(EndpointKey.GrainKey(tenantId, endpoint))
+                .ApplyFlowsAsync(new FlowBatch(tenantId, objectKey, chunk, records)),
+            owner.Options.ChunkSize);
 
-        public DateTimeOffset? NewestEventTime => router.NewestEventTime;
-
-        public async Task<(ObjectKind Kind, long Rejected, string? Error)> ReadAsync(Stream content, string objectName, DateTimeOffset ingestTime, Action<RecordRejection> onRejected, CancellationToken cancellationToken)
-        {
-            var summary = await owner.cloudTrailReader.ReadAsync(content, objectName, ingestTime, router.AddAsync, onRejected, cancellationToken);
-            return (summary.Kind, summary.RecordsRejected, summary.Error);
-        }
-
-        public Task FlushAsync() => router.FlushAsync();
-    }
-
-    private sealed class FlowRead : IRoutedRead
-    {
-        private readonly LogObjectIngestor owner;
-        private readonly ChunkRouter<FlowRecord> router;
-        private readonly string? keyAccountId;
-        private readonly string? keyRegion;
-
-        public FlowRead(LogObjectIngestor owner, string tenantId, string objectKey, string key)
-        {
-            this.owner = owner;
-            (keyAccountId, keyRegion) = LogKeyLayout.Parse(key);
-            router = new ChunkRouter<FlowRecord>(
-                EndpointKey.ForFlow,
-                record => record.End ?? record.Start,
-                (endpoint, chunk, records) => owner.Grains.GetGrain<IEndpointGrain>(EndpointKey.GrainKey(tenantId, endpoint))
-                    .ApplyFlowsAsync(new FlowBatch(tenantId, objectKey, chunk, records)),
-                owner.Options.ChunkSize);
-        }
-
-        public RoutingTotals Totals => router.Totals;
-
-        public DateTimeOffset? NewestEventTime => router.NewestEventTime;
-
-        public async Task<(ObjectKind Kind, long Rejected, string? Error)> ReadAsync(Stream content, string objectName, DateTimeOffset ingestTime, Action<RecordRejection> onRejected, CancellationToken cancellationToken)
-        {
-            var summary = await owner.flowTextReader.ReadAsync(content, objectName, ingestTime, AddAsync, onRejected, cancellationToken);
-            return (ObjectKind.VpcFlow, summary.RecordsRejected, summary.Error);
-        }
-
-        public async Task<(ObjectKind Kind, long Rejected, string? Error)> ReadParquetAsync(Stream file, string objectName, DateTimeOffset ingestTime, Action<RecordRejection> onRejected, CancellationToken cancellationToken)
-        {
-            var summary = await owner.flowParquetReader.ReadAsync(file, objectName, ingestTime, AddAsync, onRejected, cancellationToken);
-            return (ObjectKind.VpcFlow, summary.RecordsRejected, summary.Error);
-        }
-
-        public Task FlushAsync() => router.FlushAsync();
-
-        /// <summary>Fills in the account and region from the object key for records whose format leaves them out.</summary>
-        private ValueTask AddAsync(IReadOnlyList<FlowRecord> records)
-        {
-            if (keyRegion is null && keyAccountId is null)
-            {
-                return router.AddAsync(records);
-            }
-
-            var completed = new List<FlowRecord>(records.Count);
-            foreach (var record in records)
-            {
-                completed.Add(record.Region is not null && record.AccountId is not null and not "unknown"
-                    ? record
-                    : record with { Region = record.Region ?? keyRegion, AccountId = record.AccountId is null or "unknown" ? keyAccountId ?? record.AccountId : record.AccountId });
-            }
-
-            return router.AddAsync(completed);
-        }
-    }
-
-    private sealed class DnsRead(LogObjectIngestor owner, string tenantId, string objectKey) : IRoutedRead
-    {
-        private readonly ChunkRouter<DnsQueryRecord> router = new(
+        private ChunkRouter<DnsQueryRecord> QueryRouter() => new(
             EndpointKey.ForDns,
             record => record.QueryTimestamp,
             (endpoint, chunk, records) => owner.Grains.GetGrain<IEndpointGrain>(EndpointKey.GrainKey(tenantId, endpoint))
                 .ApplyDnsQueriesAsync(new DnsQueryBatch(tenantId, objectKey, chunk, records)),
             owner.Options.ChunkSize);
 
-        public RoutingTotals Totals => router.Totals;
-
-        public DateTimeOffset? NewestEventTime => router.NewestEventTime;
-
-        public async Task<(ObjectKind Kind, long Rejected, string? Error)> ReadAsync(Stream content, string objectName, DateTimeOffset ingestTime, Action<RecordRejection> onRejected, CancellationToken cancellationToken)
+        /// <summary>Fills in the account and region from the delivery key for flow records whose format leaves them out.</summary>
+        private IReadOnlyList<FlowRecord> WithKeyLayout(IReadOnlyList<FlowRecord> records)
         {
-            var summary = await owner.dnsReader.ReadAsync(content, objectName, ingestTime, router.AddAsync, onRejected, cancellationToken);
-            return (ObjectKind.Route53, summary.RecordsRejected, null);
-        }
+            var (keyAccountId, keyRegion) = keyLayout;
+            if (keyRegion is null && keyAccountId is null)
+            {
+                return records;
+            }
 
-        public Task FlushAsync() => router.FlushAsync();
+            var completed = new List<FlowRecord>(records.Count);
+            foreach (var record in records)
+            {
+                var accountMissing = record.AccountId is null or "unknown";
+                completed.Add(record.Region is not null && !accountMissing
+                    ? record
+                    : record with { Region = record.Region ?? keyRegion, AccountId = accountMissing ? keyAccountId ?? record.AccountId : record.AccountId });
+            }
+
+            return completed;
+        }
     }
 }

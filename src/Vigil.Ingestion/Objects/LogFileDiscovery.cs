@@ -43,9 +43,9 @@ public static class LogFileDiscovery
     }
 
     /// <summary>
-    /// Guesses the kind of an object from its key, as AWS names deliveries: <c>CloudTrail-Digest</c>,
-    /// <c>vpcflowlogs</c> and <c>vpcdnsquerylogs</c> in the key, then <c>.json</c> or <c>.json.gz</c>
-    /// for CloudTrail and <c>.parquet</c> for flow logs. The readers confirm the kind from the content.
+    /// Guesses the kind of an object from its key, for listings. The ingestor decides from the
+    /// content (<c>LogObjectInspector</c>). AWS names deliveries with <c>CloudTrail-Digest</c>,
+    /// <c>vpcflowlogs</c> and <c>vpcdnsquerylogs</c> in the key, and CloudTrail logs end in <c>.json</c> or <c>.json.gz</c>.
     /// </summary>
     public static ObjectKind KindFromKey(string key)
     {
@@ -73,7 +73,7 @@ public static class LogFileDiscovery
         return ObjectKind.Unknown;
     }
 
-    /// <summary>True for keys of Parquet objects, which are read as a whole file rather than a stream.</summary>
+    /// <summary>True for keys of Parquet objects (<c>.parquet</c>).</summary>
     public static bool IsParquet(string key) => key.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
 
     private static LogObject Describe(FileInfo file, string key) =>
