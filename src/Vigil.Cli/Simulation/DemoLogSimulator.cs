@@ -9,19 +9,29 @@ namespace Vigil.Cli.Simulation;
 /// <c>.json.gz</c> file per five-minute slot, with routine traffic and a few planted incidents
 /// (root credentials used, a trail stopped and deleted, calls from a threat-listed address, a file
 /// delivered twice). The same seed and start time always give the same files.
+/// <see cref="WriteVolume"/> writes an exact number of events for benchmarks instead.
 /// </summary>
 internal sealed class DemoLogSimulator(int seed, DateTimeOffset start, int days, int eventsPerSlot)
 {
+    /// <summary>Events of one round of <see cref="PlanIncidents"/>: two root calls, three trail calls and six threat-listed calls.</summary>
+    private const int PlantedEventsPerRound = 11;
+
     private static readonly TimeSpan Slot = TimeSpan.FromMinutes(5);
 
+    private static readonly PrincipalPool DemoPrincipals = new(DemoEstate.UserNames, DemoEstate.RoleNames);
+
     private readonly Random random = new(seed);
+
+    /// <summary>The events of one planted incident, given the start of the slot it is planted in.</summary>
+    private delegate IEnumerable<Action<Utf8JsonWriter>> Incident(DateTimeOffset slotStart);
 
     /// <summary>Writes the logs below <paramref name="outputFolder"/> and returns what was written.</summary>
     public SimulationResult Write(string outputFolder)
     {
-        var logRoot = Path.Combine(outputFolder, "AWSLogs", DemoEstate.AccountId, "CloudTrail", DemoEstate.Region);
+        var logRoot = LogRoot(outputFolder);
         var slots = (int)(TimeSpan.FromDays(days) / Slot);
-        var incidents = PlanIncidents(slots);
+        var incidents = new Dictionary<int, List<Incident>>();
+        PlanIncidents(incidents, 0, slots);
         var files = 0;
         var events = 0;
         string? lastFile = null;
@@ -29,22 +39,10 @@ internal sealed class DemoLogSimulator(int seed, DateTimeOffset start, int days,
         for (var index = 0; index < slots; index++)
         {
             var slotStart = start + (Slot * index);
-            var records = new List<Action<Utf8JsonWriter>>();
             var count = random.Next(eventsPerSlot / 2, (eventsPerSlot * 3 / 2) + 1);
-            for (var i = 0; i < count; i++)
-            {
-                var time = slotStart + TimeSpan.FromMilliseconds(random.Next(0, (int)Slot.TotalMilliseconds));
-                records.Add(RoutineCall(time));
-            }
-
-            if (incidents.TryGetValue(index, out var planted))
-            {
-                records.AddRange(planted(slotStart));
-            }
-
-            lastFile = WriteFile(logRoot, slotStart, records);
+            (lastFile, var written) = WriteSlot(logRoot, slotStart, Slot, count, DemoPrincipals, incidents.GetValueOrDefault(index));
             files++;
-            events += records.Count;
+            events += written;
         }
 
         // CloudTrail can deliver the same events twice; the copy must not double any finding.
@@ -55,31 +53,109 @@ internal sealed class DemoLogSimulator(int seed, DateTimeOffset start, int days,
             files++;
         }
 
-        return new SimulationResult(files, events, incidents.Count);
+        return new SimulationResult(files, events, incidents.Values.Sum(planned => planned.Count));
     }
 
-    private Dictionary<int, Func<DateTimeOffset, IEnumerable<Action<Utf8JsonWriter>>>> PlanIncidents(int slots)
+    /// <summary>
+    /// Writes exactly <see cref="CloudTrailVolume.Records"/> events below <paramref name="outputFolder"/>,
+    /// in files of about <see cref="CloudTrailVolume.RecordsPerFile"/> events spread evenly over the
+    /// simulated days, from a pool of numbered users and roles. The incidents of <see cref="Write"/> are
+    /// planted once a day, and no file is delivered twice, so every event is distinct.
+    /// </summary>
+    public SimulationResult WriteVolume(string outputFolder, CloudTrailVolume volume)
     {
-        var third = Math.Max(1, slots / 3);
-        return new()
+        ArgumentOutOfRangeException.ThrowIfLessThan(volume.RecordsPerFile, 1);
+        var logRoot = LogRoot(outputFolder);
+        var slots = (int)Math.Ceiling(volume.Records / (double)volume.RecordsPerFile);
+        var slot = TimeSpan.FromDays(days) / slots;
+        var principals = new PrincipalPool(Numbered(DemoEstate.UserNames, volume.Users), Numbered(DemoEstate.RoleNames, volume.Roles));
+
+        // One round of incidents per simulated day, or per slot when there are fewer slots than days.
+        var rounds = Math.Min(days, slots);
+        var incidents = new Dictionary<int, List<Incident>>();
+        for (var round = 0; round < rounds; round++)
         {
-            [third] = time => [RootCall(time + TimeSpan.FromSeconds(12), "ConsoleLogin", "signin.amazonaws.com"), RootCall(time + TimeSpan.FromSeconds(80), "CreateAccessKey", "iam.amazonaws.com")],
-            [(third * 2) - 1] = time =>
-            [
-                TrailCall(time + TimeSpan.FromSeconds(5), "StopLogging", errorCode: "AccessDenied"),
-                TrailCall(time + TimeSpan.FromSeconds(40), "StopLogging", errorCode: null),
-                TrailCall(time + TimeSpan.FromSeconds(95), "DeleteTrail", errorCode: null),
-            ],
-            [third * 2] = time => Enumerable.Range(0, 6).Select(i => ThreatListedCall(time + TimeSpan.FromSeconds(30 * i))),
-        };
+            var first = (int)((long)round * slots / rounds);
+            var next = (int)((long)(round + 1) * slots / rounds);
+            PlanIncidents(incidents, first, next - first);
+        }
+
+        var routine = volume.Records - (rounds * PlantedEventsPerRound);
+        if (routine < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(volume), volume.Records, $"At least {rounds * PlantedEventsPerRound} events are needed for the planted incidents.");
+        }
+
+        var events = 0;
+        for (var index = 0; index < slots; index++)
+        {
+            // Spread the routine events evenly, so the total is exact whatever the number of slots.
+            var count = (int)(((long)(index + 1) * routine / slots) - ((long)index * routine / slots));
+            var (_, written) = WriteSlot(logRoot, start + (slot * index), slot, count, principals, incidents.GetValueOrDefault(index));
+            events += written;
+        }
+
+        return new SimulationResult(slots, events, incidents.Values.Sum(planned => planned.Count));
     }
 
-    private Action<Utf8JsonWriter> RoutineCall(DateTimeOffset time)
+    private static string LogRoot(string outputFolder) => Path.Combine(outputFolder, "AWSLogs", DemoEstate.AccountId, "CloudTrail", DemoEstate.Region);
+
+    /// <summary>Returns <paramref name="count"/> names: the base names with a number appended, cycling through them.</summary>
+    private static string[] Numbered(string[] baseNames, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return [.. Enumerable.Range(0, count).Select(i => $"{baseNames[i % baseNames.Length]}-{i / baseNames.Length:D4}")];
+    }
+
+    /// <summary>Writes one delivery file: <paramref name="routineCount"/> routine calls, then the planted incidents; returns its path and event count.</summary>
+    private (string Path, int Events) WriteSlot(string logRoot, DateTimeOffset slotStart, TimeSpan slot, int routineCount, PrincipalPool principals, List<Incident>? planted)
+    {
+        var records = new List<Action<Utf8JsonWriter>>(routineCount);
+        for (var i = 0; i < routineCount; i++)
+        {
+            var time = slotStart + TimeSpan.FromMilliseconds(random.Next(0, (int)slot.TotalMilliseconds));
+            records.Add(RoutineCall(time, principals));
+        }
+
+        foreach (var incident in planted ?? [])
+        {
+            records.AddRange(incident(slotStart));
+        }
+
+        return (WriteFile(logRoot, slotStart, records), records.Count);
+    }
+
+    /// <summary>Plans one round of the three incidents in the slots <paramref name="first"/> to <paramref name="first"/> + <paramref name="count"/> - 1.</summary>
+    private void PlanIncidents(Dictionary<int, List<Incident>> plan, int first, int count)
+    {
+        var third = Math.Max(1, count / 3);
+        Add(plan, first + Math.Min(third, count - 1), time => [RootCall(time + TimeSpan.FromSeconds(12), "ConsoleLogin", "signin.amazonaws.com"), RootCall(time + TimeSpan.FromSeconds(80), "CreateAccessKey", "iam.amazonaws.com")]);
+        Add(plan, first + Math.Min((third * 2) - 1, count - 1), time =>
+        [
+            TrailCall(time + TimeSpan.FromSeconds(5), "StopLogging", errorCode: "AccessDenied"),
+            TrailCall(time + TimeSpan.FromSeconds(40), "StopLogging", errorCode: null),
+            TrailCall(time + TimeSpan.FromSeconds(95), "DeleteTrail", errorCode: null),
+        ]);
+        Add(plan, first + Math.Min(third * 2, count - 1), time => Enumerable.Range(0, 6).Select(i => ThreatListedCall(time + TimeSpan.FromSeconds(30 * i))));
+
+        static void Add(Dictionary<int, List<Incident>> plan, int slot, Incident incident)
+        {
+            if (!plan.TryGetValue(slot, out var incidents))
+            {
+                incidents = [];
+                plan[slot] = incidents;
+            }
+
+            incidents.Add(incident);
+        }
+    }
+
+    private Action<Utf8JsonWriter> RoutineCall(DateTimeOffset time, PrincipalPool principals)
     {
         var (source, name, readOnly) = DemoEstate.RoutineCalls[random.Next(DemoEstate.RoutineCalls.Length)];
         var useRole = random.Next(4) == 0;
-        var user = DemoEstate.UserNames[random.Next(DemoEstate.UserNames.Length)];
-        var role = DemoEstate.RoleNames[random.Next(DemoEstate.RoleNames.Length)];
+        var user = principals.Users[random.Next(principals.Users.Length)];
+        var role = principals.Roles[random.Next(principals.Roles.Length)];
         var address = DemoEstate.OfficeAddresses[random.Next(DemoEstate.OfficeAddresses.Length)];
         var agent = DemoEstate.UserAgents[random.Next(DemoEstate.UserAgents.Length)];
         var eventId = NewGuid();
@@ -245,3 +321,9 @@ internal sealed class DemoLogSimulator(int seed, DateTimeOffset start, int days,
 
 /// <summary>What a simulation wrote: files (including the redelivered copy), events and planted incidents.</summary>
 internal sealed record SimulationResult(int Files, int Events, int Incidents);
+
+/// <summary>The size of a benchmark corpus's CloudTrail part: events in total, average events per file, and distinct users and roles.</summary>
+internal sealed record CloudTrailVolume(int Records, int RecordsPerFile, int Users, int Roles);
+
+/// <summary>The user and role names routine calls are made by.</summary>
+internal sealed record PrincipalPool(string[] Users, string[] Roles);
