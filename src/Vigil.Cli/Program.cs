@@ -10,6 +10,7 @@ var root = new RootCommand("Vigil: threat detection for AWS logs.")
     ListsCommand.Create(),
     ValidateTrailCommand.Create(),
     ParseCommand.Create(),
+    BenchCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using Vigil.Ingestion.Objects;
+
+namespace Vigil.Cli.Benchmarks;
+
+/// <summary>What <c>vigil bench run</c> measures and how.</summary>
+internal sealed record BenchRunSettings(string CorpusFolder, bool Jq, bool Host, string? HostDll, TimeSpan HostTimeout, string CommandLine);
+
+/// <summary>
+/// Runs the phases of <c>vigil bench run</c> on the same files, one after another, and prints the
+/// report as Markdown to standard output. Progress and warnings go to standard error.
+/// </summary>
+internal static class BenchRunner
+{
+    private const string FloorCloudTrail = "floor, CloudTrail: gzip + Utf8JsonReader";
+    private const string FloorFlow = "floor, VPC flow: gzip + line and field split";
+
+    /// <summary>Returns the exit status: 0 when every phase ran and agreed on the record counts, 1 otherwise.</summary>
+    public static async Task<int> RunAsync(BenchRunSettings settings, CancellationToken cancellationToken)
+    {
+        var restored = HostBenchmark.RestoreInterruptedRun(settings.CorpusFolder);
+        if (restored > 0)
+        {
+            Console.Error.WriteLine($"bench: moved {restored} entries back from {HostBenchmark.InboxFolderName}/ to {BenchCorpus.LogsFolderName}/, left there by an interrupted --host run");
+        }
+
+        var corpus = BenchCorpus.Open(settings.CorpusFolder);
+        if (corpus.CloudTrailObjects.Count == 0 && corpus.FlowObjects.Count == 0)
+        {
+            Console.Error.WriteLine($"error: '{corpus.LogsFolder}' contains no CloudTrail or text flow log files; write a corpus with vigil bench generate.");
+            return 2;
+        }
+
+        string? hostDll = null;
+        string? repositoryRoot = null;
+        if (settings.Host && !TryLocateHost(settings.HostDll, out hostDll, out repositoryRoot))
+        {
+            return 2;
+        }
+
+        var runJq = settings.Jq && JqAvailable();
+        var machine = MachineDescription.Read();
+        var loadBefore = MachineDescription.ReadLoadAverage();
+        var cores = Environment.ProcessorCount;
+        var report = new BenchReport();
+        var failed = false;
+
+        Console.Error.WriteLine($"bench: {corpus.CloudTrailObjects.Count} CloudTrail files ({BenchFormat.Bytes(SizeOf(corpus.CloudTrailObjects))}) and {corpus.FlowObjects.Count} flow log files ({BenchFormat.Bytes(SizeOf(corpus.FlowObjects))}) in {corpus.LogsFolder}");
+        await WarmPageCacheAsync(corpus, cancellationToken);
+
+        var floorCloudTrail = await MeasureAsync(FloorCloudTrail, () => FloorBenchmark.RunCloudTrailAsync(corpus.CloudTrailObjects, cancellationToken));
+        var floorFlow = await MeasureAsync(FloorFlow, () => FloorBenchmark.RunFlowAsync(corpus.FlowObjects, cancellationToken));
+        report.Add(FloorCloudTrail, $"{cores} files at a time", floorCloudTrail);
+        report.Add(FloorFlow, $"{cores} files at a time", floorFlow);
+
+        var readerCloudTrail = await MeasureAsync("Vigil readers only, CloudTrail", () => ReaderBenchmark.RunCloudTrailAsync(corpus.CloudTrailObjects, cancellationToken));
+        var readerFlow = await MeasureAsync("Vigil readers only, VPC flow", () => ReaderBenchmark.RunFlowAsync(corpus.FlowObjects, cancellationToken));
+        report.Add("Vigil readers only, CloudTrail", "1 file at a time", readerCloudTrail);
+        report.Add("Vigil readers only, VPC flow", "1 file at a time", readerFlow);
+
+        JqResult? jq = null;
+        if (runJq)
+        {
+            Console.Error.WriteLine("bench: jq, five rules, CloudTrail");
+            jq = await JqBenchmark.RunAsync(corpus.CloudTrailObjects, floorCloudTrail.Records, cancellationToken);
+            Console.Error.WriteLine($"bench: jq, five rules, CloudTrail: {BenchFormat.Seconds(jq.Measurement.Elapsed)} s, {jq.Matches} records matched");
+            report.Add("jq, five rules, CloudTrail", $"{cores} pipelines at a time", jq.Measurement);
+        }
+
+        Console.Error.WriteLine("bench: Vigil replay (in-process silo)");
+        var replay = await ReplayBenchmark.RunAsync(corpus, cancellationToken);
+        Console.Error.WriteLine($"bench: Vigil replay: {BenchFormat.Seconds(replay.CloudTrail.Elapsed)} s CloudTrail, {BenchFormat.Seconds(replay.Flow.Elapsed)} s VPC flow, {replay.Findings} findings");
+        report.Add("Vigil replay, CloudTrail", "1 object at a time", replay.CloudTrail);
+        report.Add("Vigil replay, VPC flow", "1 object at a time", replay.Flow);
+
+        HostMeasurement? host = null;
+        if (settings.Host)
+        {
+            host = await HostBenchmark.RunAsync(corpus, hostDll!, repositoryRoot!, settings.HostTimeout, cancellationToken);
+            Console.Error.WriteLine($"bench: Vigil host: {host.ObjectsDone} of {host.ObjectsExpected} objects in {BenchFormat.Seconds(host.All.Elapsed)} s, {host.Findings} findings");
+            if (host.CloudTrail is not null)
+            {
+                report.Add("Vigil host, CloudTrail (ledger times)", "1 object at a time", host.CloudTrail);
+            }
+
+            if (host.Flow is not null)
+            {
+                report.Add("Vigil host, VPC flow (ledger times)", "1 object at a time", host.Flow);
+            }
+
+            report.Add("Vigil host, all objects until durable", "1 object at a time", host.All);
+        }
+
+        AddRatios(report, floorCloudTrail, floorFlow, jq?.Measurement, replay, host);
+        AddNotes(report, corpus, replay, jq, host);
+        failed |= !CheckCounts(report, corpus, floorCloudTrail, floorFlow, readerCloudTrail, readerFlow, replay, host);
+
+        var title = $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {BenchFormat.Count(floorCloudTrail.Records)} CloudTrail and {BenchFormat.Count(floorFlow.Records)} VPC flow records";
+        Console.Out.Write(report.ToMarkdown(title, settings.CommandLine, corpus.Manifest?.Command, machine, loadBefore, MachineDescription.ReadLoadAverage()));
+        return failed ? 1 : 0;
+    }
+
+    private static async Task<PhaseMeasurement> MeasureAsync(string name, Func<Task<PhaseMeasurement>> phase)
+    {
+        Console.Error.WriteLine($"bench: {name}");
+        var result = await phase();
+        Console.Error.WriteLine($"bench: {name}: {BenchFormat.Count(result.Records)} records in {BenchFormat.Seconds(result.Elapsed)} s");
+        return result;
+    }
+
+    private static void AddRatios(BenchReport report, PhaseMeasurement floorCloudTrail, PhaseMeasurement floorFlow, PhaseMeasurement? jq, ReplayMeasurement replay, HostMeasurement? host)
+    {
+        report.AddRatio("Vigil replay / floor, CloudTrail", replay.CloudTrail, floorCloudTrail);
+        report.AddRatio("Vigil replay / floor, VPC flow", replay.Flow, floorFlow);
+        if (jq is not null)
+        {
+            report.AddRatio("Vigil replay / jq, CloudTrail", replay.CloudTrail, jq);
+        }
+
+        if (host?.CloudTrail is { } hostCloudTrail)
+        {
+            report.AddRatio("Vigil host / floor, CloudTrail", hostCloudTrail, floorCloudTrail);
+            if (jq is not null)
+            {
+                report.AddRatio("Vigil host / jq, CloudTrail", hostCloudTrail, jq);
+            }
+        }
+
+        if (host?.Flow is { } hostFlow)
+        {
+            report.AddRatio("Vigil host / floor, VPC flow", hostFlow, floorFlow);
+        }
+    }
+
+    private static void AddNotes(BenchReport report, BenchCorpus corpus, ReplayMeasurement replay, JqResult? jq, HostMeasurement? host)
+    {
+        report.AddNote($"Vigil replay: {replay.Findings} findings stored in memory, aggregating {replay.Occurrences} occurrences. The silo's start-up ({BenchFormat.Seconds(replay.Startup)} s) is not in the times, and its peak working set counts from the silo's start, so the VPC flow row includes the CloudTrail phase.");
+        if (jq is not null)
+        {
+            report.AddNote($"jq matched {jq.Matches} records. Its pipelines run in child processes, whose memory is not measured.");
+        }
+
+        if (host is not null)
+        {
+            var outcome = host.Completed
+                ? $"the ledger listed all {host.ObjectsExpected} objects"
+                : $"the ledger listed only {host.ObjectsDone} of {host.ObjectsExpected} objects when the run stopped";
+            report.AddNote($"Vigil host: {outcome}; {host.Findings} findings stored in PostgreSQL, aggregating {host.Occurrences} occurrences. The whole-run time starts when the logs are moved into the watched folder{(host.FirstObjectDelay is { } delay ? $" (the first object started {BenchFormat.Seconds(delay)} s later)" : "")} and ends at the poll (once a second) that finds the last ledger entry. The per-kind rows span the ledger's first start to its last finish. Peaks are the host process's VmHWM since its start.");
+        }
+
+        if (corpus.OtherObjects > 0)
+        {
+            report.AddNote($"{corpus.OtherObjects} other files below logs/ were not measured; the host still reads them.");
+        }
+    }
+
+    /// <summary>Adds a note and returns false when phases counted different records or an object failed.</summary>
+    private static bool CheckCounts(
+        BenchReport report, BenchCorpus corpus, PhaseMeasurement floorCloudTrail, PhaseMeasurement floorFlow,
+        PhaseMeasurement readerCloudTrail, PhaseMeasurement readerFlow, ReplayMeasurement replay, HostMeasurement? host)
+    {
+        var ok = true;
+        var cloudTrailCounts = new List<(string Name, PhaseMeasurement? Result)>
+        {
+            ("readers", readerCloudTrail), ("replay", replay.CloudTrail), ("host", host?.CloudTrail),
+        };
+        var flowCounts = new List<(string Name, PhaseMeasurement? Result)>
+        {
+            ("readers", readerFlow), ("replay", replay.Flow), ("host", host?.Flow),
+        };
+
+        ok &= Check(report, "CloudTrail", floorCloudTrail.Records, corpus.Manifest?.CloudTrailRecords, cloudTrailCounts);
+        ok &= Check(report, "VPC flow", floorFlow.Records, corpus.Manifest?.FlowRecords, flowCounts);
+        if (host is { Completed: false })
+        {
+            report.AddNote($"FAILED: the host did not finish within the timeout or exited. Its last output:\n\n```\n{host.OutputTail}\n```");
+            ok = false;
+        }
+
+        return ok;
+    }
+
+    private static bool Check(BenchReport report, string kind, long floorRecords, long? manifestRecords, List<(string Name, PhaseMeasurement? Result)> others)
+    {
+        var ok = true;
+        if (manifestRecords is { } expected && expected != floorRecords)
+        {
+            report.AddNote($"FAILED: the floor counted {floorRecords} {kind} records, but corpus.json lists {expected}.");
+            ok = false;
+        }
+
+        foreach (var (name, result) in others)
+        {
+            if (result is null)
+            {
+                continue;
+            }
+
+            if (result.Records != floorRecords)
+            {
+                report.AddNote($"FAILED: the {name} phase read {result.Records} {kind} records, the floor {floorRecords}.");
+                ok = false;
+            }
+
+            if (result.Rejected > 0 || result.FailedObjects > 0)
+            {
+                report.AddNote($"FAILED: the {name} phase rejected {result.Rejected} {kind} records and failed on {result.FailedObjects} objects.");
+                ok = false;
+            }
+        }
+
+        return ok;
+    }
+
+    private static bool JqAvailable()
+    {
+        foreach (var program in new[] { "jq", "zcat", "bash" })
+        {
+            if (JqBenchmark.FindOnPath(program) is null)
+            {
+                Console.Error.WriteLine($"warning: '{program}' is not on PATH, so the jq baseline is skipped; install it (Debian: apt-get install jq gzip bash).");
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Finds the host's build output and the checkout whose deploy/local/pg-start.sh starts the database; writes an error and returns false when either is missing.</summary>
+    private static bool TryLocateHost(string? hostDllOption, out string? hostDll, out string? repositoryRoot)
+    {
+        repositoryRoot = FindRepositoryRoot(AppContext.BaseDirectory) ?? FindRepositoryRoot(Environment.CurrentDirectory);
+        if (repositoryRoot is null || !File.Exists(Path.Combine(repositoryRoot, "deploy", "local", "pg-start.sh")))
+        {
+            Console.Error.WriteLine("error: --host needs a checkout of Vigil (a folder with Platform.sln and deploy/local/pg-start.sh) above the vigil build output or the current folder.");
+            hostDll = null;
+            return false;
+        }
+
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        hostDll = hostDllOption ?? Path.Combine(repositoryRoot, "src", "Vigil.Host", "bin", configuration, "net10.0", "Vigil.Host.dll");
+        if (!File.Exists(hostDll))
+        {
+            Console.Error.WriteLine($"error: host build output '{hostDll}' not found; build it (dotnet build src/Vigil.Host -c {configuration}) or pass --host-dll.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string? FindRepositoryRoot(string start)
+    {
+        for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Platform.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return null;
+    }
+
+    private static long SizeOf(IEnumerable<LogObject> objects) => objects.Sum(item => new FileInfo(item.Path).Length);
+
+    /// <summary>Reads every file once, so the first phase does not pay for disk reads that the later ones skip.</summary>
+    private static async Task WarmPageCacheAsync(BenchCorpus corpus, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(corpus.CloudTrailObjects.Concat(corpus.FlowObjects), options, async (logObject, token) =>
+        {
+            await using var file = File.OpenRead(logObject.Path);
+            await file.CopyToAsync(Stream.Null, token);
+        });
+        Console.Error.WriteLine($"bench: read every file once to fill the page cache in {BenchFormat.Seconds(stopwatch.Elapsed)} s");
+    }
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Vigil.Cli.Benchmarks;
+
+/// <summary>
+/// The real host over the corpus: a throw-away database, the host started from its build output and
+/// watching an empty inbox folder, then the corpus's logs moved into the inbox at once. The phase
+/// ends when the ledger lists every object, which the host writes only after the object's findings
+/// are stored, so every finding is durable by then.
+/// </summary>
+internal static class HostBenchmark
+{
+    /// <summary>The folder in the corpus that the host watches; the logs are moved here and back.</summary>
+    public const string InboxFolderName = "host-inbox";
+
+    private const string TenantId = "default";
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+
+    public static async Task<HostMeasurement> RunAsync(BenchCorpus corpus, string hostDll, string repositoryRoot, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var inbox = Path.Combine(corpus.Folder, InboxFolderName);
+        Directory.CreateDirectory(inbox);
+        var expected = corpus.CloudTrailObjects.Count + corpus.FlowObjects.Count + corpus.OtherObjects;
+
+        Console.Error.WriteLine("bench: host: creating a database on the local PostgreSQL (deploy/local/pg-start.sh)");
+        await using var database = await BenchDatabase.CreateAsync(repositoryRoot, TenantId, corpus.ThreatListPath, cancellationToken);
+        await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
+
+        Console.Error.WriteLine($"bench: host: starting {hostDll} on database {database.Name}");
+        await using var host = await BenchHost.StartAsync(hostDll, database.ConnectionString, inbox, cancellationToken);
+
+        var movedAt = DateTimeOffset.UtcNow;
+        var moved = MoveEntries(corpus.LogsFolder, inbox);
+        try
+        {
+            return await MeasureAsync(dataSource, host, movedAt, corpus.CloudTrailObjects.Count, expected, timeout, cancellationToken);
+        }
+        finally
+        {
+            // Stop the host before the logs leave its folder, so it records no failures while they move.
+            await host.DisposeAsync();
+            MoveEntries(inbox, corpus.LogsFolder, moved);
+            Directory.Delete(inbox);
+        }
+    }
+
+    /// <summary>Moves the logs back from the inbox when an earlier run stopped before it could; returns the number of entries moved.</summary>
+    public static int RestoreInterruptedRun(string corpusFolder)
+    {
+        var inbox = Path.Combine(corpusFolder, InboxFolderName);
+        if (!Directory.Exists(inbox))
+        {
+            return 0;
+        }
+
+        var logs = Path.Combine(corpusFolder, BenchCorpus.LogsFolderName);
+        Directory.CreateDirectory(logs);
+        var moved = MoveEntries(inbox, logs).Count;
+        Directory.Delete(inbox);
+        return moved;
+    }
+
+    private static async Task<HostMeasurement> MeasureAsync(
+        NpgsqlDataSource dataSource, BenchHost host, DateTimeOffset movedAt, int cloudTrailObjects, int expected, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var sinceProgress = Stopwatch.StartNew();
+        long? cloudTrailPeak = null;
+        var done = 0L;
+        while (stopwatch.Elapsed < timeout && !host.HasExited)
+        {
+            await Task.Delay(PollInterval, cancellationToken);
+            await using var command = dataSource.CreateCommand(
+                "SELECT count(*), count(*) FILTER (WHERE kind = 'CloudTrail') FROM ingested_objects WHERE tenant_id = $1");
+            command.Parameters.AddWithValue(TenantId);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                done = reader.GetInt64(0);
+                if (cloudTrailPeak is null && reader.GetInt64(1) >= cloudTrailObjects)
+                {
+                    // VmHWM only grows, so reading it now gives the peak from the host's start to the last CloudTrail object.
+                    cloudTrailPeak = ProcessMemory.ReadPeak(host.ProcessId);
+                }
+            }
+
+            if (done >= expected)
+            {
+                break;
+            }
+
+            if (sinceProgress.Elapsed >= ProgressInterval)
+            {
+                Console.Error.WriteLine($"bench: host: the ledger lists {done} of {expected} objects after {BenchFormat.Seconds(stopwatch.Elapsed)} s");
+                sinceProgress.Restart();
+            }
+        }
+
+        stopwatch.Stop();
+        var peak = host.HasExited ? null : ProcessMemory.ReadPeak(host.ProcessId);
+        var kinds = await ReadLedgerAsync(dataSource, cancellationToken);
+        var (findings, occurrences) = await ReadFindingsAsync(dataSource, cancellationToken);
+        var all = new PhaseMeasurement(kinds.Values.Sum(kind => kind.Records), stopwatch.Elapsed, peak, PeakCoversPhaseOnly: false)
+        {
+            Rejected = kinds.Values.Sum(kind => kind.Rejected),
+            FailedObjects = kinds.Values.Sum(kind => kind.Failed),
+        };
+
+        return new HostMeasurement(
+            Completed: done >= expected,
+            ObjectsDone: (int)done,
+            ObjectsExpected: expected,
+            All: all,
+            CloudTrail: kinds.TryGetValue("CloudTrail", out var cloudTrail) ? cloudTrail.ToMeasurement(cloudTrailPeak) : null,
+            Flow: kinds.TryGetValue("VpcFlow", out var flow) ? flow.ToMeasurement(peak) : null,
+            Findings: findings,
+            Occurrences: occurrences,
+            FirstObjectDelay: kinds.Count > 0 ? kinds.Values.Min(kind => kind.FirstStarted) - movedAt : null,
+            OutputTail: host.OutputTail);
+    }
+
+    private static async Task<Dictionary<string, LedgerKind>> ReadLedgerAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT kind, coalesce(sum(records_read + records_rejected), 0)::bigint, coalesce(sum(records_rejected), 0)::bigint,
+                   count(*) FILTER (WHERE error IS NOT NULL), min(started_at), max(finished_at)
+            FROM ingested_objects WHERE tenant_id = $1 GROUP BY kind
+            """);
+        command.Parameters.AddWithValue(TenantId);
+        var kinds = new Dictionary<string, LedgerKind>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            kinds[reader.GetString(0)] = new LedgerKind(reader.GetInt64(1), reader.GetInt64(2), (int)reader.GetInt64(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5));
+        }
+
+        return kinds;
+    }
+
+    private static async Task<(long Findings, long Occurrences)> ReadFindingsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*), coalesce(sum(count), 0)::bigint FROM findings WHERE tenant_id = $1");
+        command.Parameters.AddWithValue(TenantId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>Moves the entries of <paramref name="source"/> (or only <paramref name="names"/>) into <paramref name="target"/> by renaming them; returns their names.</summary>
+    private static List<string> MoveEntries(string source, string target, IReadOnlyList<string>? names = null)
+    {
+        var entries = names ?? [.. Directory.EnumerateFileSystemEntries(source).Select(path => Path.GetFileName(path))];
+        foreach (var name in entries)
+        {
+            var from = Path.Combine(source, name);
+            var to = Path.Combine(target, name);
+            if (Directory.Exists(from))
+            {
+                Directory.Move(from, to);
+            }
+            else
+            {
+                File.Move(from, to);
+            }
+        }
+
+        return [.. entries];
+    }
+
+    /// <summary>One kind's totals in the ledger, and the span from its first object's start to its last object's end.</summary>
+    private sealed record LedgerKind(long Records, long Rejected, int Failed, DateTimeOffset FirstStarted, DateTimeOffset LastFinished)
+    {
+        public PhaseMeasurement ToMeasurement(long? peak) =>
+            new(Records, LastFinished - FirstStarted, peak, PeakCoversPhaseOnly: false) { Rejected = Rejected, FailedObjects = Failed };
+    }
+}
+
+/// <summary>
+/// The host phase's results. <see cref="All"/> runs from the move into the inbox to the poll that saw
+/// the last ledger entry, and each kind from the ledger's own start and finish times.
+/// <see cref="FirstObjectDelay"/> is the time the host took to find the files after the move.
+/// </summary>
+internal sealed record HostMeasurement(
+    bool Completed,
+    int ObjectsDone,
+    int ObjectsExpected,
+    PhaseMeasurement All,
+    PhaseMeasurement? CloudTrail,
+    PhaseMeasurement? Flow,
+    long Findings,
+    long Occurrences,
+    TimeSpan? FirstObjectDelay,
+    string OutputTail);

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Vigil.Contracts.Events;
+using Vigil.Grains.Ingest;
+using Vigil.Ingestion.CloudTrail;
+using Vigil.Ingestion.Objects;
+using Vigil.Ingestion.VpcFlow;
+
+namespace Vigil.Cli.Benchmarks;
+
+/// <summary>
+/// Vigil's own readers without grains: <see cref="LogObjectStream"/> and the reader of each kind
+/// turn every object into records, one object at a time as <see cref="LogObjectIngestor"/> reads
+/// them, and the records are dropped. The gap between this and the replay is the cost of routing
+/// records to grains, detecting and storing findings.
+/// </summary>
+internal static class ReaderBenchmark
+{
+    public static async Task<PhaseMeasurement> RunCloudTrailAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken)
+    {
+        var options = new IngestOptions();
+        var reader = new CloudTrailObjectReader(options.Reader);
+        return await RunAsync(objects, options, async (content, logObject, count) =>
+        {
+            var summary = await reader.ReadAsync(content, logObject.Key, DateTimeOffset.UtcNow, Count<CloudTrailEvent>(count), _ => count.Rejected++, cancellationToken);
+            return summary.Error;
+        }, cancellationToken);
+    }
+
+    public static async Task<PhaseMeasurement> RunFlowAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken)
+    {
+        var reader = new VpcFlowTextReader();
+        return await RunAsync(objects, new IngestOptions(), async (content, logObject, count) =>
+        {
+            var summary = await reader.ReadAsync(content, logObject.Key, DateTimeOffset.UtcNow, Count<FlowRecord>(count), _ => count.Rejected++, cancellationToken);
+            return summary.Error;
+        }, cancellationToken);
+    }
+
+    private static Func<IReadOnlyList<TRecord>, ValueTask> Count<TRecord>(RecordCount count) => records =>
+    {
+        count.Read += records.Count;
+        return ValueTask.CompletedTask;
+    };
+
+    private static async Task<PhaseMeasurement> RunAsync(
+        IReadOnlyList<LogObject> objects, IngestOptions options, Func<Stream, LogObject, RecordCount, Task<string?>> read, CancellationToken cancellationToken)
+    {
+        var resetPeak = ProcessMemory.ResetOwnPeak();
+        var count = new RecordCount();
+        var stopwatch = Stopwatch.StartNew();
+        foreach (var logObject in objects)
+        {
+            await using var file = File.OpenRead(logObject.Path);
+            await using var content = await LogObjectStream.OpenAsync(file, options.Reader.MaxDecompressedBytes, cancellationToken);
+            var error = await read(content, logObject, count);
+            if (error is not null)
+            {
+                count.Failed++;
+            }
+        }
+
+        stopwatch.Stop();
+        return new PhaseMeasurement(count.Read + count.Rejected, stopwatch.Elapsed, ProcessMemory.ReadPeak(Environment.ProcessId), resetPeak)
+        {
+            Rejected = count.Rejected,
+            FailedObjects = count.Failed,
+        };
+    }
+
+    private sealed class RecordCount
+    {
+        public long Read { get; set; }
+
+        public long Rejected { get; set; }
+
+        public int Failed { get; set; }
+    }
+}

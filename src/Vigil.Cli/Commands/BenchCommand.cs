@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Vigil.Cli.Benchmarks;
+
+namespace Vigil.Cli.Commands;
+
+/// <summary>
+/// <c>vigil bench</c>: writes a reproducible corpus of CloudTrail and VPC flow logs, then measures
+/// Vigil's records per second on it against a decompress-and-tokenise floor, jq and the real host.
+/// </summary>
+internal static class BenchCommand
+{
+    private const int MinRecords = 100;
+    private const int MaxRecords = 1_000_000_000;
+
+    public static Command Create() => new("bench", "Measure Vigil's throughput on a generated corpus of CloudTrail and VPC flow logs.")
+    {
+        CreateGenerate(),
+        CreateRun(),
+    };
+
+    private static Command CreateGenerate()
+    {
+        var output = new Option<DirectoryInfo>("--out") { Description = "New or empty folder to write the corpus into (created if missing).", Required = true };
+        var cloudTrailRecords = new Option<int>("--cloudtrail-records") { Description = "CloudTrail events to write, in files of about 400 events.", DefaultValueFactory = _ => 1_000_000 };
+        var flowRecords = new Option<int>("--flow-records") { Description = "VPC flow records to write, in files of about 2,500 records.", DefaultValueFactory = _ => 5_000_000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed; the same seed and record counts give the same files.", DefaultValueFactory = _ => 7 };
+
+        var command = new Command(
+            "generate",
+            $"Write a benchmark corpus: {BenchCorpus.Days} days of CloudTrail events from {BenchCorpus.Users} users and {BenchCorpus.Roles} roles, " +
+            $"and VPC flow logs of {BenchCorpus.NetworkInterfaces} network interfaces, with the demo's incidents planted once a day.")
+        {
+            output, cloudTrailRecords, flowRecords, seed,
+        };
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var folder = parse.GetValue(output)!;
+            if (File.Exists(folder.FullName))
+            {
+                Console.Error.WriteLine($"error: --out '{folder.FullName}' is a file; name a folder.");
+                return 2;
+            }
+
+            if (folder.Exists && folder.EnumerateFileSystemInfos().Any())
+            {
+                Console.Error.WriteLine($"error: --out '{folder.FullName}' is not empty; name a new or empty folder, or delete this one first.");
+                return 2;
+            }
+
+            var cloudTrail = parse.GetValue(cloudTrailRecords);
+            var flow = parse.GetValue(flowRecords);
+            if (cloudTrail is < MinRecords or > MaxRecords || flow is < MinRecords or > MaxRecords)
+            {
+                Console.Error.WriteLine($"error: --cloudtrail-records and --flow-records must be {MinRecords} to {MaxRecords:N0}.");
+                return 2;
+            }
+
+            folder.Create();
+            var stopwatch = Stopwatch.StartNew();
+            var commandLine = $"vigil bench generate --out {Quote(folder.FullName)} --cloudtrail-records {cloudTrail} --flow-records {flow} --seed {parse.GetValue(seed)}";
+            var manifest = await BenchCorpus.GenerateAsync(folder.FullName, parse.GetValue(seed), cloudTrail, flow, commandLine);
+
+            var logs = Path.Combine(folder.FullName, BenchCorpus.LogsFolderName);
+            Console.WriteLine($"Wrote {manifest.CloudTrailRecords} CloudTrail events in {manifest.CloudTrailFiles} files and {manifest.FlowRecords} VPC flow records in {manifest.FlowFiles} files below {logs} in {BenchFormat.Seconds(stopwatch.Elapsed)} s");
+            Console.WriteLine($"Planted {manifest.PlantedIncidents} CloudTrail incidents; measure with: vigil bench run --corpus {Quote(folder.FullName)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command CreateRun()
+    {
+        var corpus = new Option<DirectoryInfo>("--corpus") { Description = "Corpus folder written by vigil bench generate.", Required = true };
+        var jq = new Option<bool>("--jq") { Description = "Also time five single-record rules as jq filters (zcat | jq, one pipeline per core); needs jq and zcat on PATH." };
+        var host = new Option<bool>("--host")
+        {
+            Description = "Also time the real host from the build output, on a throw-away database of the local PostgreSQL (deploy/local/pg-start.sh), until every object is in the ledger.",
+        };
+        var hostDll = new Option<FileInfo?>("--host-dll") { Description = "Host build output to start with --host; defaults to src/Vigil.Host/bin/<configuration of this vigil>/net10.0/Vigil.Host.dll." };
+        var hostTimeout = new Option<int>("--host-timeout") { Description = "Minutes to wait for the host to list every object in the ledger before the run fails.", DefaultValueFactory = _ => 30 };
+
+        var command = new Command(
+            "run",
+            "Measure records per second on a corpus: the decompress-and-tokenise floor, Vigil's readers, jq (--jq), an in-process replay and the real host (--host). " +
+            "Prints a Markdown section for docs/benchmarks.md to standard output and progress to standard error.")
+        {
+            corpus, jq, host, hostDll, hostTimeout,
+        };
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var folder = parse.GetValue(corpus)!;
+            if (!folder.Exists)
+            {
+                Console.Error.WriteLine($"error: corpus folder '{folder.FullName}' not found; write one with vigil bench generate --out {Quote(folder.FullName)}.");
+                return 2;
+            }
+
+            var timeout = parse.GetValue(hostTimeout);
+            if (timeout < 1)
+            {
+                Console.Error.WriteLine($"error: invalid --host-timeout {timeout}; give a number of minutes of at least 1.");
+                return 2;
+            }
+
+            var settings = new BenchRunSettings(
+                folder.FullName, parse.GetValue(jq), parse.GetValue(host), parse.GetValue(hostDll)?.FullName, TimeSpan.FromMinutes(timeout), CommandLine());
+            return await BenchRunner.RunAsync(settings, cancellationToken);
+        }));
+        return command;
+    }
+
+    /// <summary>Returns this process's command line as a user would type it, starting with <c>vigil</c>.</summary>
+    private static string CommandLine() => string.Join(' ', ["vigil", .. Environment.GetCommandLineArgs().Skip(1).Select(Quote)]);
+
+    /// <summary>Quotes <paramref name="value"/> for a POSIX shell when it contains anything but letters, digits and <c>-_./:=,+</c>.</summary>
+    private static string Quote(string value) =>
+        value.Length > 0 && value.All(character => char.IsAsciiLetterOrDigit(character) || "-_./:=,+".Contains(character, StringComparison.Ordinal))
+            ? value
+            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}
