@@ -1,0 +1,114 @@
+using System.Globalization;
+using Vigil.EndToEnd.Tests.Infrastructure;
+
+namespace Vigil.EndToEnd.Tests;
+
+/// <summary>
+/// <c>vigil bench generate</c> and <c>vigil bench run</c> from the build output on a tiny corpus.
+/// These tests check counts and output only, never speed.
+/// </summary>
+public sealed class BenchCommandTests : IDisposable
+{
+    private const int CloudTrailRecords = 2_000;
+    private const int FlowRecords = 5_000;
+
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "vigil-bench-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task BenchRun_TinyCorpus_PrintsCountsAndRatios()
+    {
+        var corpus = Path.Combine(folder, "corpus");
+        var generate = await GenerateAsync(corpus, seed: 7);
+        Assert.True(generate.ExitCode == 0, generate.ToString());
+        Assert.Contains($"Wrote {CloudTrailRecords} CloudTrail events", generate.Output, StringComparison.Ordinal);
+        Assert.Contains($"and {FlowRecords} VPC flow records", generate.Output, StringComparison.Ordinal);
+
+        var run = await CliProcess.RunAsync(null, "bench", "run", "--corpus", corpus);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("2,000", RecordsIn(run, "floor, CloudTrail"));
+        Assert.Equal("5,000", RecordsIn(run, "floor, VPC flow"));
+        Assert.Equal("2,000", RecordsIn(run, "Vigil readers only, CloudTrail"));
+        Assert.Equal("5,000", RecordsIn(run, "Vigil readers only, VPC flow"));
+        Assert.Equal("2,000", RecordsIn(run, "Vigil replay, CloudTrail"));
+        Assert.Equal("5,000", RecordsIn(run, "Vigil replay, VPC flow"));
+        Assert.True(RatioOf(run, "Vigil replay / floor, CloudTrail") > 0, run.ToString());
+        Assert.True(RatioOf(run, "Vigil replay / floor, VPC flow") > 0, run.ToString());
+        Assert.DoesNotContain("FAILED", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("jq, five rules", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Vigil host", run.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(corpus, "host-inbox")), "the run left a host-inbox folder in the corpus");
+    }
+
+    [Fact]
+    public async Task BenchGenerate_SameSeed_SameFiles()
+    {
+        var first = Path.Combine(folder, "first");
+        var second = Path.Combine(folder, "second");
+
+        var firstResult = await GenerateAsync(first, seed: 3);
+        var secondResult = await GenerateAsync(second, seed: 3);
+
+        Assert.True(firstResult.ExitCode == 0, firstResult.ToString());
+        Assert.True(secondResult.ExitCode == 0, secondResult.ToString());
+        var firstLogs = LogFiles(first);
+        Assert.Equal(firstLogs, LogFiles(second));
+        Assert.Contains(firstLogs, key => key.Contains("/CloudTrail/", StringComparison.Ordinal));
+        Assert.Contains(firstLogs, key => key.Contains("/vpcflowlogs/", StringComparison.Ordinal));
+        foreach (var key in firstLogs)
+        {
+            Assert.True(
+                File.ReadAllBytes(Path.Combine(first, "logs", key)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(second, "logs", key))),
+                $"{key} differs between two corpora of seed 3");
+        }
+    }
+
+    [Fact]
+    public async Task BenchGenerate_NonEmptyFolder_Rejected()
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "keep.txt"), "not a corpus");
+
+        var result = await GenerateAsync(folder, seed: 7);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is not empty", result.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder, "logs")), "a rejected generate wrote logs");
+    }
+
+    private static Task<CliResult> GenerateAsync(string output, int seed) => CliProcess.RunAsync(
+        null,
+        "bench", "generate", "--out", output,
+        "--cloudtrail-records", CloudTrailRecords.ToString(CultureInfo.InvariantCulture),
+        "--flow-records", FlowRecords.ToString(CultureInfo.InvariantCulture),
+        "--seed", seed.ToString(CultureInfo.InvariantCulture));
+
+    private static List<string> LogFiles(string corpus)
+    {
+        var logs = Path.Combine(corpus, "logs");
+        return [.. Directory.EnumerateFiles(logs, "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(logs, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Returns the cells of the report table row whose measurement starts with <paramref name="measurement"/>.</summary>
+    private static string[] Row(CliResult run, string measurement)
+    {
+        var line = run.Output.Split('\n').FirstOrDefault(candidate => candidate.StartsWith("| " + measurement, StringComparison.Ordinal));
+        Assert.True(line is not null, $"no row '{measurement}' in the report:\n{run}");
+        return [.. line.Split('|', StringSplitOptions.TrimEntries)[1..^1]];
+    }
+
+    /// <summary>Returns the records cell of a measurement row: the third column, after the name and the parallelism.</summary>
+    private static string RecordsIn(CliResult run, string measurement) => Row(run, measurement)[2];
+
+    private static double RatioOf(CliResult run, string name) => double.Parse(Row(run, name)[1], CultureInfo.InvariantCulture);
+}
