@@ -33,10 +33,11 @@ public sealed class PostgresThreatListStore : IThreatListStore
         }
 
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO threat_lists (tenant_id, name, format, content, sha256, updated_at, updated_by)
-            VALUES (@tenant_id, @name, @format, @content, @sha256, @updated_at, @updated_by)
+            INSERT INTO threat_lists (tenant_id, name, format, kind, content, sha256, updated_at, updated_by)
+            VALUES (@tenant_id, @name, @format, @kind, @content, @sha256, @updated_at, @updated_by)
             ON CONFLICT (tenant_id, name) DO UPDATE SET
                 format = excluded.format,
+                kind = excluded.kind,
                 content = excluded.content,
                 sha256 = excluded.sha256,
                 updated_at = excluded.updated_at,
@@ -45,6 +46,7 @@ public sealed class PostgresThreatListStore : IThreatListStore
         command.Parameters.AddWithValue("tenant_id", list.TenantId);
         command.Parameters.AddWithValue("name", list.Name);
         command.Parameters.AddWithValue("format", list.Format);
+        command.Parameters.AddWithValue("kind", list.Kind);
         command.Parameters.AddWithValue("content", list.Content);
         command.Parameters.AddWithValue("sha256", list.Sha256);
         command.Parameters.AddWithValue("updated_at", list.UpdatedAt.UtcDateTime);
@@ -56,7 +58,7 @@ public sealed class PostgresThreatListStore : IThreatListStore
     public async Task<IReadOnlyList<StoredThreatList>> LoadAllAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT tenant_id, name, format, content, sha256, updated_at, updated_by
+            SELECT tenant_id, name, format, content, sha256, updated_at, updated_by, kind
             FROM threat_lists
             ORDER BY tenant_id, name
             """);
@@ -73,6 +75,7 @@ public sealed class PostgresThreatListStore : IThreatListStore
                 Sha256 = reader.GetString(4),
                 UpdatedAt = reader.GetFieldValue<DateTimeOffset>(5),
                 UpdatedBy = reader.GetString(6),
+                Kind = reader.GetString(7),
             });
         }
 

@@ -20,7 +20,13 @@ internal static class ListsCommand
         var tenant = CommonOptions.Tenant("Tenant the list belongs to");
         var connection = CommonOptions.Connection();
 
-        var import = new Command("import", "Store a tenant threat list; silos pick it up within 30 seconds.") { file, name, tenant, connection };
+        var format = new Option<string>("--format")
+        {
+            Description = "List format: txt, stix, otxcsv, alienvault, proofpoint, fireeye, or csv:COLUMN for a CSV whose COLUMN holds the indicators.",
+            DefaultValueFactory = _ => "txt",
+        };
+        var kind = new Option<string>("--kind") { Description = "threat, or trusted for addresses and domains that must never match a threat list.", DefaultValueFactory = _ => "threat" };
+        var import = new Command("import", "Store a tenant threat or trusted list; silos pick it up within 30 seconds.") { file, name, tenant, connection, format, kind };
         import.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
@@ -39,7 +45,23 @@ internal static class ListsCommand
 
             var content = await File.ReadAllTextAsync(listFile.FullName, cancellationToken);
             var listName = parse.GetValue(name) ?? ReplayRunner.ListNameOf(listFile.Name);
-            var parsed = new PlainTextListParser().Parse(new StringReader(content), listName);
+            var formatName = parse.GetValue(format)!;
+            var listKind = parse.GetValue(kind)!.ToLowerInvariant();
+            if (listKind is not ("threat" or "trusted"))
+            {
+                Console.Error.WriteLine($"error: invalid --kind '{listKind}'; use threat or trusted.");
+                return 2;
+            }
+
+            var csvColumn = formatName.StartsWith("csv:", StringComparison.OrdinalIgnoreCase) ? formatName[4..] : null;
+            if (!ThreatListParsers.TryParseFormatName(csvColumn is null ? formatName : "csv", out var listFormat) || (listFormat == ThreatListFormat.Csv && string.IsNullOrWhiteSpace(csvColumn)))
+            {
+                Console.Error.WriteLine($"error: invalid --format '{formatName}'; use txt, stix, otxcsv, alienvault, proofpoint, fireeye or csv:COLUMN.");
+                return 2;
+            }
+
+            var options = csvColumn is null ? null : new ListParserOptions { CsvColumn = CsvColumn.Named(csvColumn) };
+            var parsed = ThreatListParsers.Parse(listFormat, new StringReader(content), listName, options);
             foreach (var error in parsed.Errors)
             {
                 Console.Error.WriteLine($"warning: {error}");
@@ -52,7 +74,8 @@ internal static class ListsCommand
                 {
                     TenantId = tenantId,
                     Name = listName,
-                    Format = "txt",
+                    Format = csvColumn is null ? listFormat.ToString().ToLowerInvariant() : "csv:" + csvColumn,
+                    Kind = listKind,
                     Content = content,
                     Sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content))),
                     UpdatedAt = DateTimeOffset.UtcNow,
@@ -60,10 +83,10 @@ internal static class ListsCommand
                 },
                 cancellationToken);
 
-            Console.WriteLine($"Stored list '{listName}' for tenant '{tenantId}': {parsed.Entries.Count} addresses or ranges, {parsed.Domains.Count} domains, {parsed.Errors.Count} lines rejected.");
+            Console.WriteLine($"Stored {listKind} list '{listName}' for tenant '{tenantId}': {parsed.Entries.Count} addresses or ranges, {parsed.Domains.Count} domains, {parsed.RejectedCount} entries rejected.");
             return 0;
         }));
 
-        return new Command("lists", "Manage tenant threat lists.") { import };
+        return new Command("lists", "Manage tenant threat and trusted lists.") { import };
     }
 }

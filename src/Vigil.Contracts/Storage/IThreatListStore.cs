@@ -16,8 +16,11 @@ public sealed record StoredThreatList
 
     public required string Name { get; init; }
 
-    /// <summary>List format; "txt" (one IP or CIDR a line) for now.</summary>
+    /// <summary>List format by name: txt, stix, otxcsv, alienvault, proofpoint, fireeye (GuardDuty's names) or csv.</summary>
     public required string Format { get; init; }
+
+    /// <summary>"threat" or "trusted"; a trusted entry wins over every threat entry.</summary>
+    public string Kind { get; init; } = "threat";
 
     public required string Content { get; init; }
 

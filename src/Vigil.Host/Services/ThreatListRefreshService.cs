@@ -12,7 +12,6 @@ public sealed partial class ThreatListRefreshService(IThreatListStore store, Thr
 {
     private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(30);
 
-    private readonly PlainTextListParser parser = new();
     private readonly Dictionary<string, string> loadedVersions = new(StringComparer.Ordinal);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -53,17 +52,44 @@ public sealed partial class ThreatListRefreshService(IThreatListStore store, Thr
 
         foreach (var tenant in lists.GroupBy(list => list.TenantId, StringComparer.Ordinal))
         {
-            var version = string.Join(',', tenant.OrderBy(list => list.Name, StringComparer.Ordinal).Select(list => list.Sha256));
+            var version = string.Join(',', tenant.OrderBy(list => list.Name, StringComparer.Ordinal).Select(list => $"{list.Kind}:{list.Format}:{list.Sha256}"));
             if (loadedVersions.TryGetValue(tenant.Key, out var loaded) && loaded == version)
             {
                 continue;
             }
 
-            var errors = registry.Load(tenant.Key, tenant.Select(list => (list.Name, list.Content)), parser);
+            var parsed = registry.Load(tenant.Key, tenant.Select(ToSource));
             loadedVersions[tenant.Key] = version;
-            LogListsLoaded(logger, tenant.Key, tenant.Count(), registry.For(tenant.Key).EntryCount, errors.Count);
+            LogListsLoaded(logger, tenant.Key, tenant.Count(), registry.For(tenant.Key).EntryCount, parsed.Sum(list => list.RejectedCount));
         }
     }
+
+    /// <summary>
+    /// Turns a stored list into a parser input. The format is stored by name (GuardDuty's names are
+    /// accepted); <c>csv:column</c> names the CSV column that holds the indicators.
+    /// </summary>
+    private ThreatListSource ToSource(StoredThreatList list)
+    {
+        var formatName = list.Format;
+        ListParserOptions? options = null;
+        if (formatName.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
+        {
+            options = new ListParserOptions { CsvColumn = CsvColumn.Named(formatName[4..]) };
+            formatName = "csv";
+        }
+
+        if (!ThreatListParsers.TryParseFormatName(formatName, out var format))
+        {
+            LogUnknownFormat(logger, list.TenantId, list.Name, list.Format);
+            format = ThreatListFormat.Txt;
+        }
+
+        var kind = string.Equals(list.Kind, "trusted", StringComparison.OrdinalIgnoreCase) ? ThreatListKind.Trusted : ThreatListKind.Threat;
+        return new ThreatListSource(list.Name, list.Content) { Format = format, Kind = kind, Options = options };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "List {ListName} of tenant {TenantId} has the unknown format {Format}; it is read as plain text")]
+    private static partial void LogUnknownFormat(ILogger logger, string tenantId, string listName, string format);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {ListCount} threat lists for tenant {TenantId}: {EntryCount} entries, {RejectedLines} lines rejected")]
     private static partial void LogListsLoaded(ILogger logger, string tenantId, int listCount, int entryCount, int rejectedLines);
