@@ -23,12 +23,22 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
         new BedrockLoggingDisabledDetector(),
     ]);
 
-    /// <summary>Returns one aggregated finding occurrence per finding id raised by the events.</summary>
+    /// <summary>
+    /// Returns one aggregated finding occurrence per finding id raised by the events. Events whose
+    /// source address is on one of the tenant's trusted lists raise nothing, as GuardDuty documents
+    /// for its trusted IP lists.
+    /// </summary>
     public IReadOnlyList<Finding> Inspect(IEnumerable<CloudTrailEvent> records, string principalKey, DetectionContext context)
     {
         var raised = new List<Finding>();
+        var checkTrusted = context.Intel.TrustedEntryCount > 0;
         foreach (var record in records)
         {
+            if (checkTrusted && context.Intel.TryMatchTrusted(record.SourceIpAddress, out _))
+            {
+                continue;
+            }
+
             foreach (var detector in detectors)
             {
                 detector.Inspect(record, principalKey, context, raised);

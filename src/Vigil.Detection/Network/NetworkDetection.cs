@@ -8,11 +8,18 @@ public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors,
 {
     public static NetworkDetection Default { get; } = new([new CustomThreatListFlowDetector()], [new CustomThreatListDomainDetector()]);
 
+    /// <summary>Runs the flow detectors; flows whose source or destination is on a trusted list raise nothing.</summary>
     public IReadOnlyList<Finding> InspectFlows(IEnumerable<FlowRecord> records, string endpointKey, DetectionContext context)
     {
         var raised = new List<Finding>();
+        var checkTrusted = context.Intel.TrustedEntryCount > 0;
         foreach (var record in records)
         {
+            if (checkTrusted && (context.Intel.TryMatchTrusted(record.SourceAddress, out _) || context.Intel.TryMatchTrusted(record.DestinationAddress, out _)))
+            {
+                continue;
+            }
+
             foreach (var detector in flowDetectors)
             {
                 detector.Inspect(record, endpointKey, context, raised);
@@ -22,11 +29,18 @@ public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors,
         return Aggregate(raised);
     }
 
+    /// <summary>Runs the DNS detectors; queries for a domain on a trusted list (or below it) raise nothing.</summary>
     public IReadOnlyList<Finding> InspectQueries(IEnumerable<DnsQueryRecord> records, string endpointKey, DetectionContext context)
     {
         var raised = new List<Finding>();
+        var checkTrusted = context.Intel.TrustedEntryCount > 0;
         foreach (var record in records)
         {
+            if (checkTrusted && context.Intel.TryMatchTrustedDomain(record.NormalizedQueryName, out _))
+            {
+                continue;
+            }
+
             foreach (var detector in dnsDetectors)
             {
                 detector.Inspect(record, endpointKey, context, raised);
