@@ -45,17 +45,6 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
             }
         }
 
-        if (raised.Count <= 1)
-        {
-            return raised;
-        }
-
-        var byId = new Dictionary<string, Finding>();
-        foreach (var finding in raised)
-        {
-            byId[finding.Id] = byId.TryGetValue(finding.Id, out var existing) ? FindingAggregation.Merge(existing, finding) : finding;
-        }
-
-        return [.. byId.Values];
+        return FindingAggregation.MergeById(raised);
     }
 }

@@ -7,6 +7,23 @@ namespace Vigil.Contracts.Findings;
 /// </summary>
 public static class FindingAggregation
 {
+    /// <summary>Merges the occurrences that share a finding id, so each id appears once.</summary>
+    public static IReadOnlyList<Finding> MergeById(IReadOnlyList<Finding> occurrences)
+    {
+        if (occurrences.Count <= 1)
+        {
+            return occurrences;
+        }
+
+        var byId = new Dictionary<string, Finding>(StringComparer.Ordinal);
+        foreach (var occurrence in occurrences)
+        {
+            byId[occurrence.Id] = byId.TryGetValue(occurrence.Id, out var existing) ? Merge(existing, occurrence) : occurrence;
+        }
+
+        return [.. byId.Values];
+    }
+
     public static Finding Merge(Finding existing, Finding occurrence)
     {
         if (existing.Id != occurrence.Id)

@@ -21,67 +21,39 @@ public static class ApiCallFindingFactory
         IReadOnlyDictionary<string, string>? affectedResources = null,
         IReadOnlyDictionary<string, string>? additionalInfo = null)
     {
-        const string resourceRole = "ACTOR";
-        var region = record.AwsRegion ?? "unknown";
-        var account = record.AccountId;
-        var id = FindingId.For(context.TenantId, template.Type, account, region, principalKey, resourceRole);
-        var detectorId = FindingId.DetectorFor(context.TenantId);
-        var now = context.Clock.GetUtcNow();
-
         var info = new Dictionary<string, string>(additionalInfo ?? new Dictionary<string, string>())
         {
             ["principalKey"] = principalKey,
             ["eventId"] = record.EventId,
         };
-
-        return new Finding
+        var resource = new FindingResource
         {
-            AccountId = account,
-            Region = region,
-            Id = id,
-            Arn = FindingId.ArnFor(region, account, detectorId, id),
-            Type = template.Type,
-            Severity = template.Severity,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Title = template.Title,
-            Description = template.Description,
-            Resource = new FindingResource
+            ResourceType = "AccessKey",
+            AccessKeyDetails = new AccessKeyDetails
             {
-                ResourceType = "AccessKey",
-                AccessKeyDetails = new AccessKeyDetails
-                {
-                    AccessKeyId = record.UserIdentity?.AccessKeyId,
-                    PrincipalId = record.UserIdentity?.PrincipalId,
-                    UserName = UserNameOf(record.UserIdentity),
-                    UserType = record.UserIdentity?.Type,
-                },
-            },
-            Service = new FindingService
-            {
-                DetectorId = detectorId,
-                Action = new FindingAction
-                {
-                    ActionType = "AWS_API_CALL",
-                    AwsApiCallAction = new AwsApiCallAction
-                    {
-                        Api = record.EventName,
-                        ServiceName = record.EventSource,
-                        CallerType = CallerTypeOf(record.SourceIpAddress),
-                        ErrorCode = record.ErrorCode,
-                        UserAgent = record.UserAgent,
-                        RemoteIpDetails = RemoteIpOf(record.SourceIpAddress),
-                        AffectedResources = affectedResources,
-                    },
-                },
-                Evidence = evidence,
-                Count = 1,
-                EventFirstSeen = record.EventTime,
-                EventLastSeen = record.EventTime,
-                ResourceRole = resourceRole,
-                AdditionalInfo = info,
+                AccessKeyId = record.UserIdentity?.AccessKeyId,
+                PrincipalId = record.UserIdentity?.PrincipalId,
+                UserName = UserNameOf(record.UserIdentity),
+                UserType = record.UserIdentity?.Type,
             },
         };
+        var action = new FindingAction
+        {
+            ActionType = "AWS_API_CALL",
+            AwsApiCallAction = new AwsApiCallAction
+            {
+                Api = record.EventName,
+                ServiceName = record.EventSource,
+                CallerType = CallerTypeOf(record.SourceIpAddress),
+                ErrorCode = record.ErrorCode,
+                UserAgent = record.UserAgent,
+                RemoteIpDetails = RemoteIpOf(record.SourceIpAddress),
+                AffectedResources = affectedResources,
+            },
+        };
+
+        var occurrence = new FindingOccurrence(record.AccountId, record.AwsRegion ?? "unknown", principalKey, "ACTOR", record.EventTime);
+        return FindingFactory.Create(context, template, occurrence, resource, action, evidence, info);
     }
 
     /// <summary>The name shown for the principal: the user name, the role session issuer's name, or "Root".</summary>

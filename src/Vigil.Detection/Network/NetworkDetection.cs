@@ -26,7 +26,7 @@ public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors,
             }
         }
 
-        return Aggregate(raised);
+        return FindingAggregation.MergeById(raised);
     }
 
     /// <summary>Runs the DNS detectors; queries for a domain on a trusted list (or below it) raise nothing.</summary>
@@ -47,22 +47,6 @@ public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors,
             }
         }
 
-        return Aggregate(raised);
-    }
-
-    private static IReadOnlyList<Finding> Aggregate(List<Finding> raised)
-    {
-        if (raised.Count <= 1)
-        {
-            return raised;
-        }
-
-        var byId = new Dictionary<string, Finding>();
-        foreach (var finding in raised)
-        {
-            byId[finding.Id] = byId.TryGetValue(finding.Id, out var existing) ? FindingAggregation.Merge(existing, finding) : finding;
-        }
-
-        return [.. byId.Values];
+        return FindingAggregation.MergeById(raised);
     }
 }

@@ -47,7 +47,8 @@ public static class NetworkFindingFactory
             info[direction == "INBOUND" ? "inBytes" : "outBytes"] = bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return Create(context, template, record.AccountId ?? "unknown", record.Region ?? "unknown", endpointKey, resourceRole, time, instance, action, evidence, info);
+        var occurrence = new FindingOccurrence(record.AccountId ?? "unknown", record.Region ?? "unknown", endpointKey, resourceRole, time);
+        return FindingFactory.Create(context, template, occurrence, Instance(instance), action, evidence, info);
     }
 
     public static Finding ForDns(
@@ -75,42 +76,11 @@ public static class NetworkFindingFactory
             ["endpointKey"] = endpointKey,
             ["domain"] = record.NormalizedQueryName,
         };
-        return Create(context, template, record.AccountId ?? "unknown", record.Region ?? "unknown", endpointKey, "ACTOR", record.QueryTimestamp, instance, action, evidence, info);
+        var occurrence = new FindingOccurrence(record.AccountId ?? "unknown", record.Region ?? "unknown", endpointKey, "ACTOR", record.QueryTimestamp);
+        return FindingFactory.Create(context, template, occurrence, Instance(instance), action, evidence, info);
     }
 
-    private static Finding Create(
-        DetectionContext context, FindingTemplate template, string account, string region, string endpointKey, string resourceRole,
-        DateTimeOffset eventTime, InstanceDetails instance, FindingAction action, FindingEvidence? evidence, Dictionary<string, string> info)
-    {
-        var id = FindingId.For(context.TenantId, template.Type, account, region, endpointKey, resourceRole);
-        var detectorId = FindingId.DetectorFor(context.TenantId);
-        var now = context.Clock.GetUtcNow();
-        return new Finding
-        {
-            AccountId = account,
-            Region = region,
-            Id = id,
-            Arn = FindingId.ArnFor(region, account, detectorId, id),
-            Type = template.Type,
-            Severity = template.Severity,
-            CreatedAt = now,
-            UpdatedAt = now,
-            Title = template.Title,
-            Description = template.Description,
-            Resource = new FindingResource { ResourceType = "Instance", InstanceDetails = instance },
-            Service = new FindingService
-            {
-                DetectorId = detectorId,
-                Action = action,
-                Evidence = evidence,
-                Count = 1,
-                EventFirstSeen = eventTime,
-                EventLastSeen = eventTime,
-                ResourceRole = resourceRole,
-                AdditionalInfo = info,
-            },
-        };
-    }
+    private static FindingResource Instance(InstanceDetails details) => new() { ResourceType = "Instance", InstanceDetails = details };
 
     /// <summary>Names the common IANA protocol numbers; others are returned as the number.</summary>
     public static string? ProtocolName(int? protocol) => protocol switch

@@ -15,41 +15,17 @@ namespace Vigil.Grains.Endpoints;
 /// id of their own, so duplicates are caught per chunk: a chunk (object, kind, chunk number) is
 /// applied once. State is written behind on a timer and on deactivation.
 /// </summary>
-public sealed partial class EndpointGrain(
+public sealed class EndpointGrain(
     [PersistentState("endpoint", VigilGrainStorage.Name)] IPersistentState<EndpointState> state,
     IFindingSink findingSink,
     ThreatIntelRegistry intel,
     TimeProvider clock,
     VigilInstruments instruments,
-    ILogger<EndpointGrain> logger) : Grain, IEndpointGrain
+    ILogger<EndpointGrain> logger) : WriteBehindGrain<EndpointState>(state, logger), IEndpointGrain
 {
     internal const int MaxRememberedChunks = 2_000;
 
-    private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(30);
-
     private BoundedRecentSet chunks = null!;
-    private bool dirty;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        chunks = new BoundedRecentSet(state.State.AppliedChunks, MaxRememberedChunks);
-        this.RegisterGrainTimer(FlushIfDirtyAsync, new GrainTimerCreationOptions(FlushPeriod, FlushPeriod) { Interleave = false });
-        return Task.CompletedTask;
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await FlushIfDirtyAsync(cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // The findings are already stored. Only the list of applied chunks is lost, so a retried
-            // chunk after this point could count its occurrences twice.
-            LogFlushFailed(logger, exception, this.GetPrimaryKeyString());
-        }
-    }
 
     public async Task<BatchResult> ApplyFlowsAsync(FlowBatch batch)
     {
@@ -65,17 +41,17 @@ public sealed partial class EndpointGrain(
         var occurrences = await StoreAsync(tenantId, findings);
 
         chunks.Add(chunkKey);
-        state.State.FlowsApplied += batch.Records.Count;
+        Persisted.FlowsApplied += batch.Records.Count;
         foreach (var record in batch.Records)
         {
             var time = record.End ?? record.Start;
-            if (time is not null && (state.State.LastEventTime is null || time > state.State.LastEventTime))
+            if (time is not null && (Persisted.LastEventTime is null || time > Persisted.LastEventTime))
             {
-                state.State.LastEventTime = time;
+                Persisted.LastEventTime = time;
             }
         }
 
-        dirty = true;
+        MarkDirty();
         return new BatchResult(batch.Records.Count, 0, occurrences);
     }
 
@@ -93,16 +69,16 @@ public sealed partial class EndpointGrain(
         var occurrences = await StoreAsync(tenantId, findings);
 
         chunks.Add(chunkKey);
-        state.State.QueriesApplied += batch.Queries.Count;
+        Persisted.QueriesApplied += batch.Queries.Count;
         foreach (var query in batch.Queries)
         {
-            if (state.State.LastEventTime is null || query.QueryTimestamp > state.State.LastEventTime)
+            if (Persisted.LastEventTime is null || query.QueryTimestamp > Persisted.LastEventTime)
             {
-                state.State.LastEventTime = query.QueryTimestamp;
+                Persisted.LastEventTime = query.QueryTimestamp;
             }
         }
 
-        dirty = true;
+        MarkDirty();
         return new BatchResult(batch.Queries.Count, 0, occurrences);
     }
 
@@ -116,7 +92,7 @@ public sealed partial class EndpointGrain(
 
         if (chunks.Contains(chunkKey))
         {
-            LogChunkAlreadyApplied(logger, chunkKey, this.GetPrimaryKeyString());
+            GrainLog.ChunkAlreadyApplied(logger, chunkKey, this.GetPrimaryKeyString());
             return false;
         }
 
@@ -141,21 +117,7 @@ public sealed partial class EndpointGrain(
         return occurrences;
     }
 
-    private async Task FlushIfDirtyAsync(CancellationToken cancellationToken)
-    {
-        if (!dirty)
-        {
-            return;
-        }
+    protected override void OnStateLoaded() => chunks = new BoundedRecentSet(Persisted.AppliedChunks, MaxRememberedChunks);
 
-        state.State.AppliedChunks = chunks.ToList();
-        await state.WriteStateAsync(cancellationToken);
-        dirty = false;
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Saving the state of endpoint grain {GrainKey} at deactivation failed")]
-    private static partial void LogFlushFailed(ILogger logger, Exception exception, string grainKey);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Chunk {ChunkKey} was already applied to endpoint {GrainKey}; skipped")]
-    private static partial void LogChunkAlreadyApplied(ILogger logger, string chunkKey, string grainKey);
+    protected override void PrepareWrite() => Persisted.AppliedChunks = chunks.ToList();
 }

@@ -13,46 +13,21 @@ namespace Vigil.Grains.Principals;
 /// sink stores, and this grain remembers which events and chunks it has already applied. State is
 /// written behind on a timer and on deactivation, never once per event.
 /// </summary>
-public sealed partial class PrincipalGrain(
+public sealed class PrincipalGrain(
     [PersistentState("principal", VigilGrainStorage.Name)] IPersistentState<PrincipalState> state,
     IFindingSink findingSink,
     ThreatIntelRegistry intel,
     TimeProvider clock,
     VigilInstruments instruments,
-    ILogger<PrincipalGrain> logger) : Grain, IPrincipalGrain
+    ILogger<PrincipalGrain> logger) : WriteBehindGrain<PrincipalState>(state, logger), IPrincipalGrain
 {
     /// <summary>Event ids remembered for duplicate detection; CloudTrail redelivers within hours, not weeks.</summary>
     internal const int MaxRememberedEventIds = 20_000;
 
     internal const int MaxRememberedChunks = 2_000;
 
-    private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(30);
-
     private BoundedRecentSet eventIds = null!;
     private BoundedRecentSet chunks = null!;
-    private bool dirty;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        eventIds = new BoundedRecentSet(state.State.RecentEventIds, MaxRememberedEventIds);
-        chunks = new BoundedRecentSet(state.State.AppliedChunks, MaxRememberedChunks);
-        this.RegisterGrainTimer(FlushIfDirtyAsync, new GrainTimerCreationOptions(FlushPeriod, FlushPeriod) { Interleave = false });
-        return Task.CompletedTask;
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await FlushIfDirtyAsync(cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // The findings are already stored. Only the list of recent event ids is lost, so a
-            // redelivery after this point could count an occurrence twice.
-            LogFlushFailed(logger, exception, this.GetPrimaryKeyString());
-        }
-    }
 
     public async Task<BatchResult> ApplyCloudTrailAsync(CloudTrailBatch batch)
     {
@@ -65,7 +40,7 @@ public sealed partial class PrincipalGrain(
         var chunkKey = $"{batch.ObjectKey}#{batch.ChunkIndex}";
         if (chunks.Contains(chunkKey))
         {
-            LogChunkAlreadyApplied(logger, chunkKey, principalKey);
+            GrainLog.ChunkAlreadyApplied(logger, chunkKey, this.GetPrimaryKeyString());
             return new BatchResult(0, batch.Events.Count, 0);
         }
 
@@ -113,34 +88,27 @@ public sealed partial class PrincipalGrain(
         foreach (var record in applied)
         {
             eventIds.Add(record.EventId);
-            if (state.State.LastEventTime is null || record.EventTime > state.State.LastEventTime)
+            if (Persisted.LastEventTime is null || record.EventTime > Persisted.LastEventTime)
             {
-                state.State.LastEventTime = record.EventTime;
+                Persisted.LastEventTime = record.EventTime;
             }
         }
 
         chunks.Add(chunkKey);
-        state.State.EventsApplied += applied.Count;
-        state.State.DuplicatesDropped += duplicates;
-        dirty = true;
+        Persisted.EventsApplied += applied.Count;
+        Persisted.DuplicatesDropped += duplicates;
+        MarkDirty();
     }
 
-    private async Task FlushIfDirtyAsync(CancellationToken cancellationToken)
+    protected override void OnStateLoaded()
     {
-        if (!dirty)
-        {
-            return;
-        }
-
-        state.State.RecentEventIds = eventIds.ToList();
-        state.State.AppliedChunks = chunks.ToList();
-        await state.WriteStateAsync(cancellationToken);
-        dirty = false;
+        eventIds = new BoundedRecentSet(Persisted.RecentEventIds, MaxRememberedEventIds);
+        chunks = new BoundedRecentSet(Persisted.AppliedChunks, MaxRememberedChunks);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Saving the state of principal grain {GrainKey} at deactivation failed")]
-    private static partial void LogFlushFailed(ILogger logger, Exception exception, string grainKey);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Chunk {ChunkKey} was already applied to principal {PrincipalKey}; skipped")]
-    private static partial void LogChunkAlreadyApplied(ILogger logger, string chunkKey, string principalKey);
+    protected override void PrepareWrite()
+    {
+        Persisted.RecentEventIds = eventIds.ToList();
+        Persisted.AppliedChunks = chunks.ToList();
+    }
 }

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+
+namespace Vigil.Grains;
+
+/// <summary>
+/// Base of grains whose state is written behind: every 30 seconds when it changed, and on
+/// deactivation, never once per record. A subclass loads its working sets in
+/// <see cref="OnStateLoaded"/>, copies them back in <see cref="PrepareWrite"/> and calls
+/// <see cref="MarkDirty"/> after each change.
+/// </summary>
+public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, ILogger logger) : Grain
+{
+    private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(30);
+
+    private bool dirty;
+
+    /// <summary>The persisted state, loaded before activation.</summary>
+    protected TState Persisted => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        OnStateLoaded();
+        this.RegisterGrainTimer(FlushIfDirtyAsync, new GrainTimerCreationOptions(FlushPeriod, FlushPeriod) { Interleave = false });
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushIfDirtyAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The findings are already stored. Only what the grain remembers of applied records is
+            // lost, so a redelivery after this point could count an occurrence twice.
+            GrainLog.FlushFailed(logger, exception, this.GetPrimaryKeyString());
+        }
+    }
+
+    /// <summary>Builds the working sets from <see cref="Persisted"/>.</summary>
+    protected abstract void OnStateLoaded();
+
+    /// <summary>Copies the working sets into <see cref="Persisted"/> just before it is written.</summary>
+    protected abstract void PrepareWrite();
+
+    protected void MarkDirty() => dirty = true;
+
+    private async Task FlushIfDirtyAsync(CancellationToken cancellationToken)
+    {
+        if (!dirty)
+        {
+            return;
+        }
+
+        PrepareWrite();
+        await state.WriteStateAsync(cancellationToken);
+        dirty = false;
+    }
+}
+
+/// <summary>Log methods shared by the grains.</summary>
+internal static partial class GrainLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Saving the state of grain {GrainKey} at deactivation failed")]
+    public static partial void FlushFailed(ILogger logger, Exception exception, string grainKey);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Chunk {ChunkKey} was already applied to grain {GrainKey}; skipped")]
+    public static partial void ChunkAlreadyApplied(ILogger logger, string chunkKey, string grainKey);
+}
