@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime;
 using System.Runtime.InteropServices;
 
 namespace Vigil.Cli.Benchmarks;
@@ -27,11 +28,15 @@ internal sealed record MachineDescription(int Cores, string CpuModel, long? Memo
         }
     }
 
-    /// <summary>Returns a one-line description such as "2 cores (AMD EPYC), 23.4 GiB memory, Linux 6.1.0, .NET 10.0.0".</summary>
+    /// <summary>
+    /// Returns a one-line description such as "2 cores (AMD EPYC), 23.4 GiB memory, Linux 6.1.0, .NET 10.0.0
+    /// (workstation GC in vigil)". The GC mode is this process's, which the replay runs in.
+    /// </summary>
     public string Describe()
     {
         var memory = MemoryBytes is { } bytes ? $", {BenchFormat.Bytes(bytes)} memory" : "";
-        return $"{Cores} cores ({CpuModel}){memory}, {OperatingSystem}, {Runtime}";
+        var garbageCollector = GCSettings.IsServerGC ? "server GC" : "workstation GC";
+        return $"{Cores} cores ({CpuModel}){memory}, {OperatingSystem}, {Runtime} ({garbageCollector} in vigil)";
     }
 
     private static string? ReadCpuModel()

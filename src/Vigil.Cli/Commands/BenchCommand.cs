@@ -75,7 +75,8 @@ internal static class BenchCommand
         var jq = new Option<bool>("--jq") { Description = "Also time five single-record rules as jq filters (zcat | jq, one pipeline per core); needs jq and zcat on PATH." };
         var host = new Option<bool>("--host")
         {
-            Description = "Also time the real host from the build output, on a throw-away database of the local PostgreSQL (deploy/local/pg-start.sh), until every object is in the ledger.",
+            Description = "Also time the real host from the build output, on a throw-away database of the local PostgreSQL (deploy/local/pg-start.sh), until every object is in the ledger. " +
+                "The host may open up to about 90 connections, so other clients of that PostgreSQL can be refused meanwhile.",
         };
         var hostDll = new Option<FileInfo?>("--host-dll") { Description = "Host build output to start with --host; defaults to src/Vigil.Host/bin/<configuration of this vigil>/net10.0/Vigil.Host.dll." };
         var hostTimeout = new Option<int>("--host-timeout") { Description = "Minutes to wait for the host to list every object in the ledger before the run fails.", DefaultValueFactory = _ => 30 };
