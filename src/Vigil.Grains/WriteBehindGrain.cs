@@ -46,6 +46,14 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
 
     protected void MarkDirty() => dirty = true;
 
+    /// <summary>
+    /// Returns the remembered form of a chunk key (object, kind and chunk number): 16 hex digits of
+    /// its SHA-256, so thousands of grains with thousands of chunks each do not keep long object keys.
+    /// A collision (about 1 in 2^64 per pair) would drop one chunk as already applied.
+    /// </summary>
+    protected static string ChunkKey(string objectKey, string kind, int chunkIndex) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{objectKey}#{kind}#{chunkIndex}")))[..16];
+
     private async Task FlushIfDirtyAsync(CancellationToken cancellationToken)
     {
         if (!dirty)

@@ -30,7 +30,7 @@ public sealed class EndpointGrain(
     public async Task<BatchResult> ApplyFlowsAsync(FlowBatch batch)
     {
         var (tenantId, endpointKey) = PrincipalGrain.SplitKey(this.GetPrimaryKeyString());
-        var chunkKey = $"{batch.ObjectKey}#flow#{batch.ChunkIndex}";
+        var chunkKey = ChunkKey(batch.ObjectKey, "flow", batch.ChunkIndex);
         if (!CheckBatch(batch.TenantId, tenantId, chunkKey))
         {
             return new BatchResult(0, batch.Records.Count, 0);
@@ -58,7 +58,7 @@ public sealed class EndpointGrain(
     public async Task<BatchResult> ApplyDnsQueriesAsync(DnsQueryBatch batch)
     {
         var (tenantId, endpointKey) = PrincipalGrain.SplitKey(this.GetPrimaryKeyString());
-        var chunkKey = $"{batch.ObjectKey}#dns#{batch.ChunkIndex}";
+        var chunkKey = ChunkKey(batch.ObjectKey, "dns", batch.ChunkIndex);
         if (!CheckBatch(batch.TenantId, tenantId, chunkKey))
         {
             return new BatchResult(0, batch.Queries.Count, 0);

@@ -37,7 +37,7 @@ public sealed class PrincipalGrain(
             throw new ArgumentException($"Batch for tenant '{batch.TenantId}' sent to principal grain of tenant '{tenantId}'.", nameof(batch));
         }
 
-        var chunkKey = $"{batch.ObjectKey}#{batch.ChunkIndex}";
+        var chunkKey = ChunkKey(batch.ObjectKey, "cloudtrail", batch.ChunkIndex);
         if (chunks.Contains(chunkKey))
         {
             GrainLog.ChunkAlreadyApplied(logger, chunkKey, this.GetPrimaryKeyString());
