@@ -10,7 +10,7 @@ namespace Vigil.Host.Security;
 /// </summary>
 /// <remarks>
 /// NOTE: the keys are stored unencrypted; anyone who can read the database can forge console
-/// sessions. The database already holds everything the console shows, so it is the same trust boundary.
+/// sessions. The database already contains everything the console shows, so it is the same trust boundary.
 /// </remarks>
 public sealed class PostgresDataProtectionRepository(NpgsqlDataSource dataSource) : IXmlRepository
 {

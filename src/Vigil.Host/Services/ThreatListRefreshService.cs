@@ -66,7 +66,7 @@ public sealed partial class ThreatListRefreshService(IThreatListStore store, Thr
 
     /// <summary>
     /// Turns a stored list into a parser input. The format is stored by name (GuardDuty's names are
-    /// accepted); <c>csv:column</c> names the CSV column that holds the indicators.
+    /// accepted); <c>csv:column</c> names the CSV column that contains the indicators.
     /// </summary>
     private ThreatListSource ToSource(StoredThreatList list)
     {
