@@ -186,6 +186,20 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
     private static void AddArray<T>(NpgsqlCommand command, string name, List<Finding> findings, Func<Finding, T> select) =>
         command.Parameters.Add(new NpgsqlParameter<T[]>(name, findings.Select(select).ToArray()));
 
+    /// <summary>Sets the archived flag of one of the tenant's findings; new occurrences keep it.</summary>
+    public async Task<bool> SetArchivedAsync(string tenantId, string findingId, bool archived, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(findingId);
+
+        await using var command = dataSource.CreateCommand(
+            "UPDATE findings SET archived = @archived, updated_at = now() WHERE tenant_id = @tenant_id AND id = @id");
+        command.Parameters.AddWithValue("archived", archived);
+        command.Parameters.AddWithValue("tenant_id", tenantId);
+        command.Parameters.AddWithValue("id", findingId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
     /// <summary>Maps a sort field to its column name. The name is spliced into SQL, so it never comes from input text.</summary>
     private static string SortColumn(FindingSortField field) => field switch
     {

@@ -57,6 +57,26 @@ internal sealed class FakeFindingQueries : IFindingQueries
         return Task.FromResult(FindingsOf(tenantId).FirstOrDefault(finding => finding.Id == findingId));
     }
 
+    public List<(string TenantId, string FindingId, bool Archived)> ArchiveRequests { get; } = [];
+
+    public Task<bool> SetArchivedAsync(string tenantId, string findingId, bool archived, CancellationToken cancellationToken)
+    {
+        ArchiveRequests.Add((tenantId, findingId, archived));
+        if (!_findingsByTenant.TryGetValue(tenantId, out var findings))
+        {
+            return Task.FromResult(false);
+        }
+
+        var index = findings.FindIndex(finding => finding.Id == findingId);
+        if (index < 0)
+        {
+            return Task.FromResult(false);
+        }
+
+        findings[index] = findings[index] with { Service = findings[index].Service with { Archived = archived } };
+        return Task.FromResult(true);
+    }
+
     private IEnumerable<Finding> FindingsOf(string tenantId) =>
         _findingsByTenant.TryGetValue(tenantId, out var findings) ? findings : [];
 

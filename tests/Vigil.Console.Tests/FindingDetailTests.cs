@@ -9,6 +9,21 @@ public sealed class FindingDetailTests : ConsoleComponentTest
     private const string FindingId = "0123456789abcdef0123456789abcdef";
 
     [Fact]
+    public void ArchiveButton_ArchivesForTenant()
+    {
+        Queries.Add(TenantId, TestFindings.Create(FindingId));
+        var page = RenderDetail(FindingId);
+
+        page.Find(".vigil-archive-button").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Unarchive", page.Find(".vigil-archive-button").TextContent));
+        var request = Assert.Single(Queries.ArchiveRequests);
+        Assert.Equal(TenantId, request.TenantId);
+        Assert.Equal(FindingId, request.FindingId);
+        Assert.True(request.Archived);
+    }
+
+    [Fact]
     public void Detail_ShowsPrincipal()
     {
         Queries.Add(TenantId, TestFindings.Create(FindingId, userName: "alice"));

@@ -10,6 +10,9 @@ public interface IFindingQueries
 
     /// <summary>Returns one finding of the tenant, or null when the tenant has no finding with that id.</summary>
     Task<Finding?> GetAsync(string tenantId, string findingId, CancellationToken cancellationToken);
+
+    /// <summary>Archives or unarchives one finding of the tenant; returns false when the tenant has no finding with that id.</summary>
+    Task<bool> SetArchivedAsync(string tenantId, string findingId, bool archived, CancellationToken cancellationToken);
 }
 
 public enum FindingSortField

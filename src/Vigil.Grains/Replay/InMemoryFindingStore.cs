@@ -46,6 +46,20 @@ public sealed class InMemoryFindingStore : IFindingSink, IFindingQueries
     public Task<Finding?> GetAsync(string tenantId, string findingId, CancellationToken cancellationToken) =>
         Task.FromResult(findings.TryGetValue((tenantId, findingId), out var finding) ? finding : null);
 
+    public Task<bool> SetArchivedAsync(string tenantId, string findingId, bool archived, CancellationToken cancellationToken)
+    {
+        lock (writeLock)
+        {
+            if (!findings.TryGetValue((tenantId, findingId), out var finding))
+            {
+                return Task.FromResult(false);
+            }
+
+            findings[(tenantId, findingId)] = finding with { Service = finding.Service with { Archived = archived } };
+            return Task.FromResult(true);
+        }
+    }
+
     private static IEnumerable<Finding> Order(IEnumerable<Finding> findings, FindingSortField field, bool descending)
     {
         Func<Finding, IComparable> key = field switch

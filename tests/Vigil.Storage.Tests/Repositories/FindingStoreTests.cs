@@ -12,6 +12,24 @@ public sealed class FindingStoreTests(PostgresFixture database) : IClassFixture<
     private readonly string tenant = "tenant-" + Guid.NewGuid().ToString("N");
 
     [Fact]
+    public async Task SetArchived_HidesFromListForTenantOnly()
+    {
+        var id = NewId();
+        await store.WriteAsync(tenant, [Occurrence(id, T0, T0, count: 1, severity: 5, title: "a")], default);
+
+        var otherTenant = await store.SetArchivedAsync(tenant + "-b", id, archived: true, default);
+        var archived = await store.SetArchivedAsync(tenant, id, archived: true, default);
+
+        Assert.False(otherTenant);
+        Assert.True(archived);
+        var active = await store.ListAsync(tenant, new FindingListQuery(), default);
+        Assert.Empty(active.Items);
+        var all = await store.ListAsync(tenant, new FindingListQuery { IncludeArchived = true }, default);
+        Assert.True(Assert.Single(all.Items).Archived);
+        Assert.True((await store.GetAsync(tenant, id, default))?.Service.Archived);
+    }
+
+    [Fact]
     public async Task Upsert_AggregatesOccurrences()
     {
         var id = NewId();

@@ -62,6 +62,40 @@ public partial class FindingDetail
     private IReadOnlyList<ThreatIntelligenceDetail> ThreatIntelligence =>
         _finding?.Service.Evidence?.ThreatIntelligenceDetails ?? [];
 
+    private bool _archiving;
+    private string? _archiveError;
+
+    /// <summary>Archives or unarchives the finding for the signed-in user's tenant, then shows it again as stored.</summary>
+    private async Task ToggleArchivedAsync()
+    {
+        var tenantId = (await AuthenticationState).User.FindTenantId();
+        if (_finding is null || tenantId is null)
+        {
+            return;
+        }
+
+        _archiving = true;
+        _archiveError = null;
+        try
+        {
+            var archived = !_finding.Service.Archived;
+            if (await Findings.SetArchivedAsync(tenantId, _finding.Id, archived, CancellationToken.None))
+            {
+                _finding = await Findings.GetAsync(tenantId, _finding.Id, CancellationToken.None) ?? _finding;
+                _json = SerializeForDisplay(_finding, tenantId);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.ArchiveFailed(Logger, exception, tenantId, _finding.Id);
+            _archiveError = "The finding could not be archived or unarchived. Try again; if it keeps failing, check the service logs.";
+        }
+        finally
+        {
+            _archiving = false;
+        }
+    }
+
     protected override async Task OnParametersSetAsync()
     {
         if (Id == _loadedId)
@@ -118,6 +152,9 @@ public partial class FindingDetail
     {
         [LoggerMessage(Level = LogLevel.Error, Message = "Reading finding {FindingId} of tenant {TenantId} failed")]
         public static partial void GetFailed(ILogger logger, Exception exception, string tenantId, string findingId);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Archiving or unarchiving finding {FindingId} of tenant {TenantId} failed")]
+        public static partial void ArchiveFailed(ILogger logger, Exception exception, string tenantId, string findingId);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Serialising finding {FindingId} of tenant {TenantId} to JSON failed")]
         public static partial void SerializeFailed(ILogger logger, Exception exception, string tenantId, string findingId);
