@@ -7,7 +7,7 @@ internal static class JsonErrors
 {
     /// <summary>
     /// Returns the message without the reader's own " LineNumber: … | BytePositionInLine: …" suffix,
-    /// which counts from zero and from the start of the current buffer; callers add the real position.
+    /// which counts from zero and from the start of the current buffer. Callers add the real position.
     /// </summary>
     public static string WithoutPosition(JsonException exception)
     {

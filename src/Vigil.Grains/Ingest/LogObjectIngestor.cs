@@ -88,7 +88,7 @@ public sealed partial class LogObjectIngestor(
     private async Task<(ObjectRecord Record, DateTimeOffset? NewestEventTime)> ReadAndRouteAsync(string tenantId, LogObject logObject, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         // The inspector detects the kind from the content (the key only breaks ties) and reads the
-        // object with the matching reader; the routers send each batch on to the owning grains.
+        // object with the matching reader. The routers send each batch on to the owning grains.
         var routers = new Routers(this, tenantId, $"{logObject.Key}@{logObject.Fingerprint}", logObject.Key);
         var inspection = await inspector.InspectFileAsync(logObject.Path, logObject.Key, routers.AddAsync, cancellationToken);
         await routers.FlushAsync();

@@ -8,7 +8,7 @@ namespace Vigil.Ingestion.CloudTrail;
 /// <summary>
 /// Streams the records of one CloudTrail log object (the decompressed content of a delivered file)
 /// with <see cref="Utf8JsonReader"/>, holding at most one record and one read buffer in memory.
-/// A bad record is reported with its position and skipped; invalid JSON stops the object at that
+/// A bad record is reported with its position and skipped. Invalid JSON stops the object at that
 /// point, and every record read before it is kept. Digest files are recognised by their fields.
 /// </summary>
 public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
@@ -323,7 +323,16 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
 
         public CloudTrailObjectSummary Summary()
         {
-            var kind = sawRecords ? ObjectKind.CloudTrail : sawDigestField ? ObjectKind.CloudTrailDigest : ObjectKind.Unknown;
+            var kind = ObjectKind.Unknown;
+            if (sawRecords)
+            {
+                kind = ObjectKind.CloudTrail;
+            }
+            else if (sawDigestField)
+            {
+                kind = ObjectKind.CloudTrailDigest;
+            }
+
             var summaryError = error;
             if (summaryError is null && kind == ObjectKind.Unknown)
             {

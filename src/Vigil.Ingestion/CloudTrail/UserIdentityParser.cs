@@ -85,7 +85,7 @@ internal static class UserIdentityParser
             return context;
         }
 
-        // The sessionContext object sits at depth d; its sections (sessionIssuer, attributes,
+        // The sessionContext object sits at depth d. Its sections (sessionIssuer, attributes,
         // webIdFederationData) have their names at d + 1 and their scalar fields at d + 2.
         var depth = reader.CurrentDepth;
         string? section = null;
