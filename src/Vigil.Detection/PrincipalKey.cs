@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Vigil.Contracts.Events;
 
 namespace Vigil.Detection;
@@ -12,7 +10,7 @@ namespace Vigil.Detection;
 public static class PrincipalKey
 {
     /// <summary>Longest key kept as is; longer keys (forged or unusual ARNs) are shortened with a hash suffix.</summary>
-    public const int MaxLength = 512;
+    public const int MaxLength = GrainKeyText.MaxLength;
 
     public static string For(CloudTrailEvent record)
     {
@@ -28,19 +26,8 @@ public static class PrincipalKey
             _ => identity.Arn ?? identity.PrincipalId ?? identity.UserName,
         } ?? "(" + (identity?.Type ?? "unknown") + ")";
 
-        return Bound($"{account}/{principal}");
+        return GrainKeyText.Bound($"{account}/{principal}");
     }
 
     public static string GrainKey(string tenantId, string principalKey) => $"{tenantId}/{principalKey}";
-
-    private static string Bound(string key)
-    {
-        if (key.Length <= MaxLength)
-        {
-            return key;
-        }
-
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
-        return key[..(MaxLength - 17)] + "#" + hash;
-    }
 }

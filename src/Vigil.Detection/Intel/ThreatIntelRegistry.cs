@@ -7,7 +7,7 @@ namespace Vigil.Detection.Intel;
 
 /// <summary>
 /// The current threat-list snapshot of every tenant in this process. A snapshot is replaced whole,
-/// so a detector sees either the old or the new lists, never a mix.
+/// so a detector uses either the old or the new lists, never a mix.
 /// </summary>
 public sealed class ThreatIntelRegistry
 {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Vigil.Contracts.Events;
 
 namespace Vigil.Detection.Network;
@@ -11,7 +9,8 @@ namespace Vigil.Detection.Network;
 /// </summary>
 public static class EndpointKey
 {
-    public const int MaxLength = 512;
+    /// <summary>Longest key kept as is; longer keys are shortened with a hash suffix.</summary>
+    public const int MaxLength = GrainKeyText.MaxLength;
 
     public static string ForFlow(FlowRecord record)
     {
@@ -19,7 +18,7 @@ public static class EndpointKey
         var endpoint = record.InterfaceId is not null ? "eni:" + record.InterfaceId
             : record.InstanceId is not null ? "instance:" + record.InstanceId
             : "eni:(unknown)";
-        return Bound($"{account}/{endpoint}");
+        return GrainKeyText.Bound($"{account}/{endpoint}");
     }
 
     public static string ForDns(DnsQueryRecord record)
@@ -27,19 +26,8 @@ public static class EndpointKey
         var account = record.AccountId ?? "unknown";
         var instance = record.SourceIds?.Instance;
         var endpoint = instance is not null ? "instance:" + instance : $"address:{record.VpcId ?? "(no vpc)"}/{record.SourceAddress ?? "(no address)"}";
-        return Bound($"{account}/{endpoint}");
+        return GrainKeyText.Bound($"{account}/{endpoint}");
     }
 
     public static string GrainKey(string tenantId, string endpointKey) => $"{tenantId}/{endpointKey}";
-
-    private static string Bound(string key)
-    {
-        if (key.Length <= MaxLength)
-        {
-            return key;
-        }
-
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
-        return key[..(MaxLength - 17)] + "#" + hash;
-    }
 }

@@ -48,7 +48,7 @@ public sealed class CloudTrailLoggingDisabledDetectorTests
     }
 
     [Fact]
-    public void LoggingDisabled_UpdateTrailBucketOnly_DoesNotFire()
+    public void LoggingDisabled_UpdateTrailBucketOnly()
     {
         var parameters = """{"name": "management-events", "s3BucketName": "example-archive-bucket"}""";
         var record = TestEvents.ApiCall(CloudTrail, "UpdateTrail", TestEvents.Alice, parameters);
@@ -57,7 +57,7 @@ public sealed class CloudTrailLoggingDisabledDetectorTests
     }
 
     [Fact]
-    public void LoggingDisabled_UpdateTrailFlagOn_DoesNotFire()
+    public void LoggingDisabled_UpdateTrailFlagOn()
     {
         var parameters = """{"name": "management-events", "isMultiRegionTrail": true}""";
         var record = TestEvents.ApiCall(CloudTrail, "UpdateTrail", TestEvents.Alice, parameters);

@@ -100,7 +100,7 @@ public sealed class CustomThreatListCallerDetectorTests
     }
 
     [Fact]
-    public void ThreatList_S3DataEvent_RaisesNoIamType()
+    public void ThreatList_S3DataEvent()
     {
         var record = TestEvents.S3DataCall("GetObject", TestEvents.Alice, sourceIp: "198.51.100.12");
 

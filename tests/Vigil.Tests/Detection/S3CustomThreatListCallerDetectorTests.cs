@@ -57,7 +57,7 @@ public sealed class S3CustomThreatListCallerDetectorTests
     }
 
     [Fact]
-    public void S3ThreatList_RecordWithoutCategory_UsesOperationName()
+    public void S3ThreatList_RecordWithoutCategory()
     {
         var record = TestEvents.S3DataCall("ListObjects", TestEvents.Alice, sourceIp: "198.51.100.12") with { EventCategory = null, ManagementEvent = null };
 
@@ -67,7 +67,7 @@ public sealed class S3CustomThreatListCallerDetectorTests
     }
 
     [Fact]
-    public void S3ThreatList_SourceOutsideList_DoesNotFire()
+    public void S3ThreatList_SourceOutsideList()
     {
         var record = TestEvents.S3DataCall("GetObject", TestEvents.Alice, sourceIp: "198.51.100.40");
 

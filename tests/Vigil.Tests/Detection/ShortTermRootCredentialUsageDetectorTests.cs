@@ -49,7 +49,7 @@ public sealed class ShortTermRootCredentialUsageDetectorTests
     }
 
     [Fact]
-    public void ShortTermRoot_MalformedRecord_RaisesRootUsageOnly()
+    public void ShortTermRoot_MalformedRecord()
     {
         var record = TestEvents.ApiCall("iam.amazonaws.com", "CreateAccessKey", TestEvents.Root) with { RawJson = """{"userIdentity": {"sessionContext": {"assumedRoot": tru""" };
 
@@ -59,7 +59,7 @@ public sealed class ShortTermRootCredentialUsageDetectorTests
     }
 
     [Fact]
-    public void ShortTermRoot_AssumeRootCallerRole_DoesNotFire()
+    public void ShortTermRoot_AssumeRootCallerRole()
     {
         // The management account's role that calls sts:AssumeRoot carries the marker too, but it is not the root user.
         var role = new UserIdentity

@@ -36,7 +36,7 @@ public sealed class PlainTextListParserTests
     }
 
     [Fact]
-    public void Parse_BomAndCrLf_FirstEntryHasNoBom()
+    public void Parse_BomAndCrLf()
     {
         var text = Encoding.UTF8.GetString(WindowsList);
         Assert.Equal('\uFEFF', text[0]);

@@ -1,6 +1,6 @@
-namespace Vigil.Tests.ThreatLists;
+namespace Vigil.Tests;
 
-/// <summary>A fact that runs only when <c>VIGIL_SHARED_DATA</c> names the folder of public sample data; it is skipped otherwise.</summary>
+/// <summary>A fact that runs only when <c>VIGIL_SHARED_DATA</c> names the folder of public sample data, and is skipped otherwise.</summary>
 public sealed class SharedDataFactAttribute : FactAttribute
 {
     public const string Variable = "VIGIL_SHARED_DATA";
