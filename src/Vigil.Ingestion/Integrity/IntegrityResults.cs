@@ -52,7 +52,7 @@ public enum LogFileVerdict
 
 /// <summary>
 /// The verdict on one digest file at <c>s3://Bucket/Key</c>. <see cref="Message"/> contains the AWS CLI's
-/// words, followed by a detail in brackets where Vigil knows more. <see cref="Digest"/> is set
+/// words, followed in brackets by any further detail Vigil found. <see cref="Digest"/> is set
 /// whenever the file was read and parsed, valid or not.
 /// </summary>
 public sealed record DigestResult(string Bucket, string Key, DigestVerdict Verdict, string Message, DigestFile? Digest)
