@@ -1,0 +1,4 @@
+namespace Vigil.Rules;
+
+/// <summary>One rule file to compile: its name (a file name or the stored rule name, shown in errors) and its YAML text.</summary>
+public sealed record RuleSource(string Name, string Yaml);
