@@ -24,8 +24,8 @@ internal static class RuleFindings
     public static Finding ForFlow(FlowRecord record, string endpointKey, DetectionContext context, RuleHeader header, Dictionary<string, string> info)
     {
         AddHeader(header, info);
-        var inbound = string.Equals(record.FlowDirection, "ingress", StringComparison.OrdinalIgnoreCase);
-        var direction = inbound ? "INBOUND" : string.Equals(record.FlowDirection, "egress", StringComparison.OrdinalIgnoreCase) ? "OUTBOUND" : "UNKNOWN";
+        var direction = DirectionOf(record);
+        var inbound = direction == "INBOUND";
         var (local, localPort, remote, remotePort) = inbound
             ? (record.DestinationAddress, record.DestinationPort, record.SourceAddress, record.SourcePort)
             : (record.SourceAddress, record.SourcePort, record.DestinationAddress, record.DestinationPort);
@@ -39,6 +39,48 @@ internal static class RuleFindings
         AddHeader(header, info);
         var finding = NetworkFindingFactory.ForDns(record, endpointKey, context, Template(header), evidence: null, info);
         return Rekey(finding, context, endpointKey, header, "ACTOR");
+    }
+
+    /// <summary>
+    /// Returns the direction seen from the interface: the record's <c>flow-direction</c>, or else the
+    /// side with a private address (RFC 1918 or IPv6 unique local) is taken as the local one.
+    /// </summary>
+    private static string DirectionOf(FlowRecord record)
+    {
+        if (string.Equals(record.FlowDirection, "ingress", StringComparison.OrdinalIgnoreCase))
+        {
+            return "INBOUND";
+        }
+
+        if (string.Equals(record.FlowDirection, "egress", StringComparison.OrdinalIgnoreCase))
+        {
+            return "OUTBOUND";
+        }
+
+        var sourcePrivate = IsPrivate(record.SourceAddress);
+        var destinationPrivate = IsPrivate(record.DestinationAddress);
+        return (sourcePrivate, destinationPrivate) switch
+        {
+            (false, true) => "INBOUND",
+            (true, false) => "OUTBOUND",
+            _ => "UNKNOWN",
+        };
+    }
+
+    private static bool IsPrivate(string? address)
+    {
+        if (address is null || !System.Net.IPAddress.TryParse(address, out var parsed))
+        {
+            return false;
+        }
+
+        if (parsed.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return parsed.IsIPv6UniqueLocal || parsed.IsIPv6LinkLocal;
+        }
+
+        var bytes = parsed.GetAddressBytes();
+        return bytes[0] == 10 || (bytes[0] == 172 && bytes[1] >= 16 && bytes[1] <= 31) || (bytes[0] == 192 && bytes[1] == 168);
     }
 
     /// <summary>Adds the evidence fields under <c>match.FIELD</c> keys.</summary>

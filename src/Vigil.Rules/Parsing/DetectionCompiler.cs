@@ -263,9 +263,16 @@ internal sealed class DetectionCompiler(SigmaLogSource logSource, List<RuleDiagn
 
         if (modifiers.Contains("cidr"))
         {
-            if (!IPNetwork.TryParse(text.Trim(), out var network))
+            var trimmed = text.Trim();
+            if (!IPNetwork.TryParse(trimmed, out var network))
             {
-                throw YamlNodes.Fail(field, scalar, $"'{text}' is not a CIDR network such as 10.0.0.0/8 (host bits must be zero)");
+                throw YamlNodes.Fail(field, scalar, $"'{text}' is not a CIDR network such as 10.0.0.0/8");
+            }
+
+            var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+            if (slash > 0 && IPAddress.TryParse(trimmed[..slash], out var written) && !written.Equals(network.BaseAddress))
+            {
+                throw YamlNodes.Fail(field, scalar, $"'{text}' has host bits set (host bits must be zero); write {network}");
             }
 
             return [new CidrMatcher(network)];

@@ -70,11 +70,13 @@ internal static class SigmaYamlReader
         var parser = new Parser(new StringReader(source.Yaml));
         var depth = 0;
         var nodes = 0;
+        var lastMark = Mark.Empty;
         try
         {
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
+                lastMark = current.End;
                 switch (current)
                 {
                     case MappingStart or SequenceStart:
@@ -108,6 +110,12 @@ internal static class SigmaYamlReader
         catch (YamlException exception)
         {
             diagnostics.Add(Error(source, exception));
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 18 throws this from its scanner for some malformed flow collections.
+            diagnostics.Add(new RuleDiagnostic(RuleDiagnosticSeverity.Error, source.Name, (int)lastMark.Line, (int)lastMark.Column, string.Empty, "invalid YAML after this position: a flow collection ([ ] or { }) is not closed or a scalar is malformed"));
             return false;
         }
 
