@@ -9,9 +9,13 @@ public sealed class DatabaseMigratorTests(PostgresFixture database) : IClassFixt
     private static readonly IReadOnlyList<MigrationScript> Embedded = MigrationScript.LoadEmbedded();
 
     [Fact]
-    public void Embedded_VersionsAreSequential()
+    public void Embedded_VersionsAscendFromOne()
     {
-        Assert.Equal(Enumerable.Range(1, Embedded.Count), Embedded.Select(script => script.Version));
+        // Branches reserve migration numbers ahead, so a branch may miss a number until the others merge.
+        var versions = Embedded.Select(script => script.Version).ToList();
+        Assert.Equal(1, versions[0]);
+        Assert.Equal(versions.Order(), versions);
+        Assert.Equal(versions.Count, versions.Distinct().Count());
     }
 
     [Fact]
