@@ -8,6 +8,7 @@ var root = new RootCommand("Vigil: threat detection for AWS logs.")
     SimulateCommand.Create(),
     DatabaseCommand.Create(),
     ListsCommand.Create(),
+    RulesCommand.Create(),
     ValidateTrailCommand.Create(),
     ParseCommand.Create(),
     BenchCommand.Create(),

@@ -4,6 +4,7 @@ using Vigil.Abstractions;
 using Vigil.Detection.Intel;
 using Vigil.Grains.Diagnostics;
 using Vigil.Grains.Ingest;
+using Vigil.Rules;
 
 namespace Vigil.Grains;
 
@@ -11,7 +12,7 @@ namespace Vigil.Grains;
 public static class VigilSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the contract serialisers, the threat-list registry, the clock and the ingestor. The caller
+    /// Adds the contract serialisers, the threat-list and rule registries, the clock and the ingestor. The caller
     /// registers the grain storage named <see cref="VigilGrainStorage.Name"/>, an <c>IFindingSink</c> and an <c>IObjectLedger</c>.
     /// </summary>
     public static ISiloBuilder AddVigilGrains(this ISiloBuilder silo)
@@ -19,6 +20,7 @@ public static class VigilSiloBuilderExtensions
         silo.Services.AddVigilSerialization();
         silo.Services.AddVigilIngestion();
         silo.Services.TryAddSingleton<ThreatIntelRegistry>();
+        silo.Services.TryAddSingleton<RuleRegistry>();
         return silo;
     }
 

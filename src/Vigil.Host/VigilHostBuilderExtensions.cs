@@ -63,6 +63,7 @@ public static class VigilHostBuilderExtensions
 
         builder.Services.AddHostedService<AdministratorBootstrapService>();
         builder.Services.AddHostedService<ThreatListRefreshService>();
+        builder.Services.AddHostedService<RuleRefreshService>();
         builder.Services.AddHostedService<FolderWatchService>();
         return builder;
     }

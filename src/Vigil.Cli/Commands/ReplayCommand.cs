@@ -16,8 +16,9 @@ internal static class ReplayCommand
         var lists = new Option<string[]>("--list") { Description = "A plain-text IP/CIDR threat list, named in findings after its file name without extension; repeat for several.", AllowMultipleArgumentsPerToken = false };
         var output = new Option<string?>("--out") { Description = "File to write the findings to as JSON Lines; standard output when omitted." };
         var tenant = CommonOptions.Tenant();
+        var rules = new Option<string?>("--rules") { Description = "A Sigma rule file, or a folder of them, to run beside the built-in detectors (a back-test of the rules over these logs)." };
 
-        var command = new Command("replay", "Run Vigil's grains and detectors in process over a folder of logs (no database) and write the findings.") { path, lists, output, tenant };
+        var command = new Command("replay", "Run Vigil's grains and detectors in process over a folder of logs (no database) and write the findings.") { path, lists, output, tenant, rules };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
@@ -48,8 +49,20 @@ internal static class ReplayCommand
                 return 2;
             }
 
-            var runner = new ReplayRunner(logging => logging.AddSimpleConsole().AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
+            var rulePath = parse.GetValue(rules);
+            var ruleSources = rulePath is null ? [] : RuleFiles.Read(rulePath, Console.Error);
+            if (ruleSources is null)
+            {
+                return 2;
+            }
+
+            var runner = new ReplayRunner(logging => logging.AddSimpleConsole().AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)) { Rules = ruleSources };
             var result = await runner.RunAsync(tenantId, logPath, listFiles, new ProgressReporter(), cancellationToken);
+
+            foreach (var diagnostic in result.RuleDiagnostics)
+            {
+                Console.Error.WriteLine(Contracts.Text.LogText.Escape(diagnostic.ToString()));
+            }
 
             foreach (var error in result.ListErrors)
             {

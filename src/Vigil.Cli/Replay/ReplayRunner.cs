@@ -4,6 +4,7 @@ using Vigil.Contracts.Storage;
 using Vigil.Detection.Intel;
 using Vigil.Grains.Ingest;
 using Vigil.Ingestion.ThreatLists;
+using Vigil.Rules;
 
 namespace Vigil.Cli.Replay;
 
@@ -13,12 +14,16 @@ namespace Vigil.Cli.Replay;
 /// </summary>
 public sealed class ReplayRunner(Action<ILoggingBuilder>? configureLogging = null)
 {
+    /// <summary>Sigma rule files to run beside the built-in detectors; rules with errors are left out and reported in the result.</summary>
+    public IReadOnlyList<RuleSource> Rules { get; init; } = [];
+
     public async Task<ReplayResult> RunAsync(string tenantId, string logPath, IReadOnlyList<string> listFiles, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken)
     {
         await using var silo = await ReplaySilo.StartAsync(configureLogging, cancellationToken);
         var listErrors = LoadLists(silo.ThreatLists, tenantId, listFiles);
+        var ruleDiagnostics = Rules.Count == 0 ? [] : silo.Rules.Load(tenantId, Rules).Diagnostics;
         var summary = await silo.Ingestor.IngestFolderAsync(tenantId, logPath, progress, cancellationToken);
-        return new ReplayResult(summary, silo.Findings.Snapshot(tenantId), silo.Ledger.Records, listErrors);
+        return new ReplayResult(summary, silo.Findings.Snapshot(tenantId), silo.Ledger.Records, listErrors) { RuleDiagnostics = ruleDiagnostics };
     }
 
     /// <summary>Returns the name a list file gets in findings: its file name without the extension, as <c>vigil lists import</c> names it.</summary>
@@ -32,4 +37,8 @@ public sealed class ReplayRunner(Action<ILoggingBuilder>? configureLogging = nul
 }
 
 /// <summary>The outcome of a replay: totals, the aggregated findings, each object's record and the list lines not loaded.</summary>
-public sealed record ReplayResult(FolderIngestSummary Summary, IReadOnlyList<Finding> Findings, IReadOnlyCollection<ObjectRecord> Objects, IReadOnlyList<ListError> ListErrors);
+public sealed record ReplayResult(FolderIngestSummary Summary, IReadOnlyList<Finding> Findings, IReadOnlyCollection<ObjectRecord> Objects, IReadOnlyList<ListError> ListErrors)
+{
+    /// <summary>Errors and warnings of the rule files given in <see cref="ReplayRunner.Rules"/>.</summary>
+    public IReadOnlyList<RuleDiagnostic> RuleDiagnostics { get; init; } = [];
+}

@@ -36,6 +36,8 @@ public sealed class ReplaySilo : IAsyncDisposable
 
     public ThreatIntelRegistry ThreatLists => host.Services.GetRequiredService<ThreatIntelRegistry>();
 
+    public Rules.RuleRegistry Rules => host.Services.GetRequiredService<Rules.RuleRegistry>();
+
     public static async Task<ReplaySilo> StartAsync(Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

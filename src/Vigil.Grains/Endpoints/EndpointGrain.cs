@@ -7,6 +7,8 @@ using Vigil.Detection.Intel;
 using Vigil.Detection.Network;
 using Vigil.Grains.Diagnostics;
 using Vigil.Grains.Principals;
+using Vigil.Rules;
+using Vigil.Rules.Correlation;
 
 namespace Vigil.Grains.Endpoints;
 
@@ -19,6 +21,7 @@ public sealed class EndpointGrain(
     [PersistentState("endpoint", VigilGrainStorage.Name)] IPersistentState<EndpointState> state,
     IFindingSink findingSink,
     ThreatIntelRegistry intel,
+    RuleRegistry rules,
     TimeProvider clock,
     VigilInstruments instruments,
     ILogger<EndpointGrain> logger) : WriteBehindGrain<EndpointState>(state, logger), IEndpointGrain
@@ -26,6 +29,9 @@ public sealed class EndpointGrain(
     internal const int MaxRememberedChunks = 2_000;
 
     private BoundedRecentSet chunks = null!;
+
+    // Open correlation windows of the tenant's rules for this endpoint; kept in memory only.
+    private readonly CorrelationState ruleState = new();
 
     public async Task<BatchResult> ApplyFlowsAsync(FlowBatch batch)
     {
@@ -37,7 +43,8 @@ public sealed class EndpointGrain(
         }
 
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
-        var findings = NetworkDetection.Default.InspectFlows(batch.Records, endpointKey, context);
+        var findings = NetworkDetection.Default.InspectFlows(batch.Records, endpointKey, context)
+            .Concat(rules.For(tenantId).InspectFlows(batch.Records, endpointKey, context, ruleState)).ToList();
         var occurrences = await StoreAsync(tenantId, findings);
 
         chunks.Add(chunkKey);
@@ -65,7 +72,8 @@ public sealed class EndpointGrain(
         }
 
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
-        var findings = NetworkDetection.Default.InspectQueries(batch.Queries, endpointKey, context);
+        var findings = NetworkDetection.Default.InspectQueries(batch.Queries, endpointKey, context)
+            .Concat(rules.For(tenantId).InspectQueries(batch.Queries, endpointKey, context, ruleState)).ToList();
         var occurrences = await StoreAsync(tenantId, findings);
 
         chunks.Add(chunkKey);

@@ -5,6 +5,8 @@ using Vigil.Contracts.Storage;
 using Vigil.Detection;
 using Vigil.Detection.Intel;
 using Vigil.Grains.Diagnostics;
+using Vigil.Rules;
+using Vigil.Rules.Correlation;
 
 namespace Vigil.Grains.Principals;
 
@@ -17,6 +19,7 @@ public sealed class PrincipalGrain(
     [PersistentState("principal", VigilGrainStorage.Name)] IPersistentState<PrincipalState> state,
     IFindingSink findingSink,
     ThreatIntelRegistry intel,
+    RuleRegistry rules,
     TimeProvider clock,
     VigilInstruments instruments,
     ILogger<PrincipalGrain> logger) : WriteBehindGrain<PrincipalState>(state, logger), IPrincipalGrain
@@ -28,6 +31,9 @@ public sealed class PrincipalGrain(
 
     private BoundedRecentSet eventIds = null!;
     private BoundedRecentSet chunks = null!;
+
+    // Open correlation windows of the tenant's rules for this principal; kept in memory only.
+    private readonly CorrelationState ruleState = new();
 
     public async Task<BatchResult> ApplyCloudTrailAsync(CloudTrailBatch batch)
     {
@@ -56,7 +62,8 @@ public sealed class PrincipalGrain(
         }
 
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
-        var findings = CloudTrailDetection.Default.Inspect(fresh, principalKey, context);
+        var findings = CloudTrailDetection.Default.Inspect(fresh, principalKey, context)
+            .Concat(rules.For(tenantId).InspectCloudTrail(fresh, principalKey, context, ruleState)).ToList();
         if (findings.Count > 0)
         {
             await findingSink.WriteAsync(tenantId, findings, CancellationToken.None);
