@@ -522,7 +522,8 @@ internal sealed class DetectionCompiler(SigmaLogSource logSource, List<RuleDiagn
         };
         if (!known)
         {
-            Warn(field, node, $"'{name}' is not a field of this log source; it only matches a custom flow log column of that name");
+            var effect = logSource == SigmaLogSource.VpcFlow ? "it only matches a custom flow log column of that name" : "it never matches";
+            Warn(field, node, $"'{name}' is not a field of this log source, so {effect}");
         }
     }
 
