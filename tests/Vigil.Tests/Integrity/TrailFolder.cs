@@ -60,7 +60,7 @@ internal sealed class TrailFolder : IDisposable
     /// Writes a digest ending at <paramref name="end"/> with new log files delivered inside its hour.
     /// It links to the last digest written, unless <paramref name="starting"/> or there is none.
     /// </summary>
-    public WrittenDigest WriteDigest(DateTimeOffset end, int logCount, bool starting = false, SigningKey? key = null)
+    public WrittenDigest WriteDigest(DateTimeOffset end, int logCount, bool starting = false, SigningKey? key = null, string? eventName = null)
     {
         key ??= SigningKey.Primary;
         var previous = starting || Digests.Count == 0 ? null : Digests[^1];
@@ -72,7 +72,7 @@ internal sealed class TrailFolder : IDisposable
         for (var index = 0; index < logCount; index++)
         {
             var delivered = start.AddMinutes(5 * (index + 1));
-            var (logKey, hash) = WriteLog(delivered);
+            var (logKey, hash) = WriteLog(delivered, eventName);
             logKeys.Add(logKey);
             logs.Add(new JsonObject
             {
@@ -177,13 +177,14 @@ internal sealed class TrailFolder : IDisposable
         }
     }
 
-    private (string Key, string Hash) WriteLog(DateTimeOffset delivered)
+    /// <summary>Writes a log file with one event, by default an S3 ListBuckets call; another <paramref name="eventName"/> is a CloudTrail call.</summary>
+    private (string Key, string Hash) WriteLog(DateTimeOffset delivered, string? eventName = null)
     {
         logCounter++;
         var unique = $"Example{logCounter:D9}";
         var key = $"AWSLogs/{Account}/CloudTrail/{Region}/{Format(delivered, "yyyy'/'MM'/'dd")}/{Account}_CloudTrail_{Region}_{Format(delivered, "yyyyMMdd'T'HHmm'Z'")}_{unique}.json.gz";
         var content = Encoding.UTF8.GetBytes(
-            $$"""{"Records":[{"eventVersion":"1.11","eventID":"{{Guid.NewGuid()}}","eventTime":"{{Iso(delivered)}}","eventSource":"s3.amazonaws.com","eventName":"ListBuckets"}]}""");
+            $$"""{"Records":[{"eventVersion":"1.11","eventID":"{{Guid.NewGuid()}}","eventTime":"{{Iso(delivered)}}","eventSource":"{{(eventName is null ? "s3.amazonaws.com" : "cloudtrail.amazonaws.com")}}","eventName":"{{eventName ?? "ListBuckets"}}"}]}""");
         WriteGzip(key, content);
         return (key, Convert.ToHexStringLower(SHA256.HashData(content)));
     }
