@@ -65,6 +65,7 @@ public static class VigilHostBuilderExtensions
         builder.Services.AddHostedService<ThreatListRefreshService>();
         builder.Services.AddHostedService<RuleRefreshService>();
         builder.Services.AddHostedService<FolderWatchService>();
+        builder.Services.AddHostedService<TrailIntegrityService>();
         return builder;
     }
 }

@@ -32,6 +32,9 @@ public sealed class TrailIntegrityMonitor(ITrailObjectStore store, string? bucke
     private static readonly string[] LoggingChanges = ["StopLogging", "DeleteTrail", "UpdateTrail"];
 
     private readonly HashSet<string> reported = new(StringComparer.Ordinal);
+
+    /// <summary>The public keys the next check uses; replace it when the key file changes.</summary>
+    public PublicKeyList PublicKeys { get; set; } = publicKeys;
     private DateTimeOffset? newestDigestEnd;
 
     /// <summary>
@@ -47,7 +50,7 @@ public sealed class TrailIntegrityMonitor(ITrailObjectStore store, string? bucke
         }
 
         var collector = new Collector();
-        var validator = new TrailValidator(store, bucketName, publicKeys, options);
+        var validator = new TrailValidator(store, bucketName, PublicKeys, options);
         var now = context.Clock.GetUtcNow();
         await validator.ValidateAsync(newestDigestEnd - Overlap, now, collector, cancellationToken);
 

@@ -14,6 +14,8 @@ public sealed class VigilHostOptions
 
     public IngestSettings Ingest { get; set; } = new();
 
+    public IntegritySettings Integrity { get; set; } = new();
+
     public AdministratorSettings Administrator { get; set; } = new();
 }
 
@@ -54,6 +56,21 @@ public sealed class IngestSettings
 
     /// <summary>Seconds between scans of the watched folder (default 10); file system events trigger a scan sooner.</summary>
     public int PollSeconds { get; set; } = 10;
+}
+
+public sealed class IntegritySettings
+{
+    /// <summary>
+    /// Output of <c>aws cloudtrail list-public-keys</c> for the watched folder's Regions. When set,
+    /// the digest chains in <c>Vigil:Ingest:WatchFolder</c> are validated continuously.
+    /// </summary>
+    public string? PublicKeysFile { get; set; }
+
+    /// <summary>Bucket the watched folder is a copy of; the newest readable digest names it when empty.</summary>
+    public string? Bucket { get; set; }
+
+    /// <summary>Seconds between validations of the digest chains (default 300).</summary>
+    public int CheckSeconds { get; set; } = 300;
 }
 
 public sealed class AdministratorSettings

@@ -52,6 +52,24 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
             failures.Add($"Vigil:Ingest:WatchFolder '{options.Ingest.WatchFolder}' does not exist; create it or clear the setting.");
         }
 
+        if (!string.IsNullOrEmpty(options.Integrity.PublicKeysFile))
+        {
+            if (!File.Exists(options.Integrity.PublicKeysFile))
+            {
+                failures.Add($"Vigil:Integrity:PublicKeysFile '{options.Integrity.PublicKeysFile}' does not exist; save the output of 'aws cloudtrail list-public-keys' there or clear the setting.");
+            }
+
+            if (string.IsNullOrEmpty(options.Ingest.WatchFolder))
+            {
+                failures.Add("Vigil:Integrity:PublicKeysFile is set but Vigil:Ingest:WatchFolder is not; digests are validated in the watched folder.");
+            }
+        }
+
+        if (options.Integrity.CheckSeconds is < 10 or > 86_400)
+        {
+            failures.Add($"Vigil:Integrity:CheckSeconds is {options.Integrity.CheckSeconds}; use 10 to 86400.");
+        }
+
         if (options.Administrator.Password is { Length: > 0 and < 12 })
         {
             failures.Add("Vigil:Administrator:Password is shorter than 12 characters; use a longer one or leave it empty to have one generated.");
