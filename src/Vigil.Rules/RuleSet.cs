@@ -94,7 +94,7 @@ public sealed class RuleSet
         var raised = new List<Finding>();
         foreach (var record in records)
         {
-            var view = wrap(record);
+            using var view = wrap(record);
             foreach (var rule in rules)
             {
                 if (!rule.Matches(view))

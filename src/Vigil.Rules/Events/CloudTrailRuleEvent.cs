@@ -71,6 +71,13 @@ public sealed class CloudTrailRuleEvent(CloudTrailEvent record) : RuleEvent
         return texts;
     }
 
+    public override void Dispose()
+    {
+        document?.Dispose();
+        document = null;
+        base.Dispose();
+    }
+
     private JsonElement? Root()
     {
         if (!parsed)

@@ -5,7 +5,7 @@ namespace Vigil.Rules.Events;
 /// value for keyword searches. Lookups are cached for the life of the object, which is one record
 /// evaluated against every rule of a rule set.
 /// </summary>
-public abstract class RuleEvent
+public abstract class RuleEvent : IDisposable
 {
     /// <summary>Most values one field path returns, and most texts a keyword search reads, per record.</summary>
     public const int MaxValues = 1_000;
@@ -29,6 +29,9 @@ public abstract class RuleEvent
 
     /// <summary>Returns the texts a keyword (a value without a field) is searched in.</summary>
     public IReadOnlyList<string> KeywordTexts() => keywordTexts ??= CollectKeywordTexts();
+
+    /// <summary>Releases what the lookups cached, such as a parsed JSON document.</summary>
+    public virtual void Dispose() => GC.SuppressFinalize(this);
 
     protected abstract FieldLookup Resolve(string field);
 
