@@ -102,7 +102,8 @@ public sealed class RuleSet
                     continue;
                 }
 
-                if (rule.RaisesFindings)
+                rule.CountMatch();
+                if (rule.RaisesFindings && !rule.Header.DryRun)
                 {
                     raised.Add(raise(record, rule.Header, RuleFindings.MatchInfo(rule.Evidence(view))));
                 }
@@ -113,6 +114,11 @@ public sealed class RuleSet
                     {
                         var hit = state.Add(correlation, correlation.GroupValues(view, index), view.Time, index, correlation.CountedValue(view, index));
                         if (hit is not null)
+                        {
+                            correlation.CountHit();
+                        }
+
+                        if (hit is not null && !correlation.Header.DryRun)
                         {
                             raised.Add(raise(record, correlation.Header, CorrelationInfo(correlation, hit)));
                         }

@@ -178,6 +178,7 @@ public static partial class RuleSetCompiler
 
         return new RuleHeader
         {
+            DryRun = source.DryRun,
             Key = id ?? name ?? title,
             Id = id,
             Name = name,

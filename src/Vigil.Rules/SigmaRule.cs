@@ -12,6 +12,7 @@ public sealed class SigmaRule
 {
     private readonly CompiledDetection detection;
     private long regexTimeouts;
+    private long matchCount;
 
     internal SigmaRule(RuleHeader header, SigmaLogSource logSource, CompiledDetection detection)
     {
@@ -29,6 +30,11 @@ public sealed class SigmaRule
 
     /// <summary>Regular-expression matches of this rule that were abandoned at the timeout since it was compiled.</summary>
     public long RegexTimeouts => Interlocked.Read(ref regexTimeouts);
+
+    /// <summary>Records this rule matched in the grains since it was compiled, dry-run or not.</summary>
+    public long MatchCount => Interlocked.Read(ref matchCount);
+
+    internal void CountMatch() => Interlocked.Increment(ref matchCount);
 
     public bool Matches(RuleEvent record)
     {
@@ -116,4 +122,7 @@ public sealed record RuleHeader
     public required string Source { get; init; }
 
     public required int Line { get; init; }
+
+    /// <summary>True when the rule's file was saved in dry-run mode: matches are counted, no finding is raised.</summary>
+    public bool DryRun { get; init; }
 }

@@ -30,12 +30,13 @@ public sealed class PostgresRuleStore : IRuleStore
         }
 
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO tenant_rules (tenant_id, name, yaml, sha256, enabled, updated_at, updated_by)
-            VALUES (@tenant_id, @name, @yaml, @sha256, @enabled, @updated_at, @updated_by)
+            INSERT INTO tenant_rules (tenant_id, name, yaml, sha256, enabled, dry_run, updated_at, updated_by)
+            VALUES (@tenant_id, @name, @yaml, @sha256, @enabled, @dry_run, @updated_at, @updated_by)
             ON CONFLICT (tenant_id, name) DO UPDATE SET
                 yaml = excluded.yaml,
                 sha256 = excluded.sha256,
                 enabled = excluded.enabled,
+                dry_run = excluded.dry_run,
                 updated_at = excluded.updated_at,
                 updated_by = excluded.updated_by
             """);
@@ -44,6 +45,7 @@ public sealed class PostgresRuleStore : IRuleStore
         command.Parameters.AddWithValue("yaml", rule.Yaml);
         command.Parameters.AddWithValue("sha256", rule.Sha256);
         command.Parameters.AddWithValue("enabled", rule.Enabled);
+        command.Parameters.AddWithValue("dry_run", rule.DryRun);
         command.Parameters.AddWithValue("updated_at", rule.UpdatedAt.UtcDateTime);
         command.Parameters.AddWithValue("updated_by", rule.UpdatedBy);
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -65,7 +67,7 @@ public sealed class PostgresRuleStore : IRuleStore
     public async Task<IReadOnlyList<StoredRule>> LoadAllAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT tenant_id, name, yaml, sha256, enabled, updated_at, updated_by
+            SELECT tenant_id, name, yaml, sha256, enabled, updated_at, updated_by, dry_run
             FROM tenant_rules
             ORDER BY tenant_id, name
             """);
@@ -82,6 +84,7 @@ public sealed class PostgresRuleStore : IRuleStore
                 Enabled = reader.GetBoolean(4),
                 UpdatedAt = reader.GetFieldValue<DateTimeOffset>(5),
                 UpdatedBy = reader.GetString(6),
+                DryRun = reader.GetBoolean(7),
             });
         }
 

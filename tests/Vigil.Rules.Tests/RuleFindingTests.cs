@@ -103,3 +103,47 @@ public sealed class RuleFindingTests
         Assert.Single(ruleSet.Match(SigmaLogSource.CloudTrail, [new Events.CloudTrailRuleEvent(record)]));
     }
 }
+
+/// <summary>Rules saved in dry-run mode count their matches and raise no findings.</summary>
+public sealed class DryRunTests
+{
+    private static readonly Vigil.Detection.DetectionContext Context = new("tenant-a", Vigil.Detection.Intel.ThreatIntelSnapshot.Empty, new FixedTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+
+    [Fact]
+    public async Task DryRunRule_CountsWithoutFindings()
+    {
+        var yaml = TestRules.CloudTrail("selection:\n    eventName: GetUser\ncondition: selection");
+        var ruleSet = RuleSetCompiler.Compile([new RuleSource("dry.yml", yaml) { DryRun = true }]).RuleSet;
+        var records = new[]
+        {
+            await TestLogs.OneAsync(TestLogs.Record("GetUser", id: "d1")),
+            await TestLogs.OneAsync(TestLogs.Record("GetUser", id: "d2")),
+            await TestLogs.OneAsync(TestLogs.Record("ListUsers", id: "d3")),
+        };
+
+        var findings = ruleSet.InspectCloudTrail(records, "p", Context, new Correlation.CorrelationState());
+
+        Assert.Empty(findings);
+        var rule = Assert.Single(ruleSet.Rules);
+        Assert.True(rule.Header.DryRun);
+        Assert.Equal(2, rule.MatchCount);
+    }
+
+    [Fact]
+    public async Task DryRunCorrelation_CountsHitsWithoutFindings()
+    {
+        var yaml = TestRules.CloudTrail("selection:\n    eventName: GetUser\ncondition: selection").Replace("id: test-rule", "id: test-rule\nname: get_user", StringComparison.Ordinal)
+            + "\n---\ntitle: Two reads\nid: two-reads\ncorrelation:\n    type: event_count\n    rules:\n        - get_user\n    group-by:\n        - userIdentity.arn\n    timespan: 1h\n    condition:\n        gte: 2\n";
+        var ruleSet = RuleSetCompiler.Compile([new RuleSource("dry.yml", yaml) { DryRun = true }]).RuleSet;
+        var records = new[]
+        {
+            await TestLogs.OneAsync(TestLogs.Record("GetUser", id: "d1")),
+            await TestLogs.OneAsync(TestLogs.Record("GetUser", id: "d2")),
+        };
+
+        var findings = ruleSet.InspectCloudTrail(records, "p", Context, new Correlation.CorrelationState());
+
+        Assert.Empty(findings);
+        Assert.Equal(1, Assert.Single(ruleSet.Correlations).HitCount);
+    }
+}

@@ -47,7 +47,8 @@ internal static class RulesCommand
         var tenant = CommonOptions.Tenant("Tenant the rules belong to");
         var connection = CommonOptions.Connection();
         var disabled = new Option<bool>("--disabled") { Description = "Store the rules turned off; enable them later with 'vigil rules enable'." };
-        var command = new Command("import", "Validate Sigma rule files and store those without errors for a tenant; silos load them within 30 seconds.") { path, tenant, connection, disabled };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Store the rules in dry-run mode: the silos count and log their matches but raise no findings." };
+        var command = new Command("import", "Validate Sigma rule files and store those without errors for a tenant; silos load them within 30 seconds.") { path, tenant, connection, disabled, dryRun };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
@@ -82,6 +83,7 @@ internal static class RulesCommand
                         Yaml = source.Yaml,
                         Sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.Yaml))),
                         Enabled = !parse.GetValue(disabled),
+                        DryRun = parse.GetValue(dryRun),
                         UpdatedAt = DateTimeOffset.UtcNow,
                         UpdatedBy = "cli:" + Environment.UserName,
                     },
@@ -89,7 +91,7 @@ internal static class RulesCommand
                 stored++;
             }
 
-            Console.WriteLine($"Stored {stored} of {sources.Count} rule files for tenant '{tenantId}'{(parse.GetValue(disabled) ? " (disabled)" : string.Empty)}; {rejected.Count} files with errors were not stored.");
+            Console.WriteLine($"Stored {stored} of {sources.Count} rule files for tenant '{tenantId}'{(parse.GetValue(disabled) ? " (disabled)" : string.Empty)}{(parse.GetValue(dryRun) ? " (dry run)" : string.Empty)}; {rejected.Count} files with errors were not stored.");
             return rejected.Count == 0 ? 0 : 1;
         }));
         return command;

@@ -29,6 +29,9 @@ public sealed record StoredRule
 
     public bool Enabled { get; init; } = true;
 
+    /// <summary>True when the file's rules only count their matches and raise no findings.</summary>
+    public bool DryRun { get; init; }
+
     public required DateTimeOffset UpdatedAt { get; init; }
 
     public required string UpdatedBy { get; init; }

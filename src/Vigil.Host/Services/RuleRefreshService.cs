@@ -16,6 +16,7 @@ public sealed partial class RuleRefreshService(IRuleStore store, RuleRegistry re
 
     private readonly Dictionary<string, string> loadedVersions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Tenant, string Rule), long> reportedTimeouts = [];
+    private readonly Dictionary<(string Tenant, string Rule), long> reportedDryRunMatches = [];
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -55,13 +56,13 @@ public sealed partial class RuleRefreshService(IRuleStore store, RuleRegistry re
 
         foreach (var tenant in rules.GroupBy(rule => rule.TenantId, StringComparer.Ordinal))
         {
-            var version = string.Join(',', tenant.Select(rule => $"{rule.Name}:{rule.Sha256}"));
+            var version = string.Join(',', tenant.Select(rule => $"{rule.Name}:{rule.Sha256}:{rule.DryRun}"));
             if (loadedVersions.TryGetValue(tenant.Key, out var loaded) && loaded == version)
             {
                 continue;
             }
 
-            var compilation = registry.Load(tenant.Key, tenant.Select(rule => new RuleSource(rule.Name, rule.Yaml)));
+            var compilation = registry.Load(tenant.Key, tenant.Select(rule => new RuleSource(rule.Name, rule.Yaml) { DryRun = rule.DryRun }));
             loadedVersions[tenant.Key] = version;
             foreach (var diagnostic in compilation.Diagnostics.Where(diagnostic => diagnostic.Severity == RuleDiagnosticSeverity.Error))
             {
@@ -76,7 +77,18 @@ public sealed partial class RuleRefreshService(IRuleStore store, RuleRegistry re
     {
         foreach (var tenantId in registry.Tenants)
         {
-            foreach (var rule in registry.For(tenantId).Rules)
+            var ruleSet = registry.For(tenantId);
+            foreach (var rule in ruleSet.Rules.Where(rule => rule.Header.DryRun))
+            {
+                ReportDryRun(tenantId, rule.Header, rule.MatchCount);
+            }
+
+            foreach (var correlation in ruleSet.Correlations.Where(correlation => correlation.Header.DryRun))
+            {
+                ReportDryRun(tenantId, correlation.Header, correlation.HitCount);
+            }
+
+            foreach (var rule in ruleSet.Rules)
             {
                 var total = rule.RegexTimeouts;
                 var key = (tenantId, rule.Header.Key);
@@ -89,6 +101,20 @@ public sealed partial class RuleRefreshService(IRuleStore store, RuleRegistry re
             }
         }
     }
+
+    private void ReportDryRun(string tenantId, RuleHeader header, long total)
+    {
+        var key = (tenantId, "dry-run\n" + header.Key);
+        reportedDryRunMatches.TryGetValue(key, out var reported);
+        if (total > reported)
+        {
+            LogDryRunMatches(logger, tenantId, LogText.Escape(header.Key), LogText.Escape(header.Source), total - reported, total);
+            reportedDryRunMatches[key] = total;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dry-run rule {RuleKey} ({Source}) of tenant {TenantId} matched {Count} more times, {Total} since it was loaded; no findings were raised")]
+    private static partial void LogDryRunMatches(ILogger logger, string tenantId, string ruleKey, string source, long count, long total);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {FileCount} rule files for tenant {TenantId}: {RuleCount} detection rules, {CorrelationCount} correlation rules, {ErrorCount} errors")]
     private static partial void LogRulesLoaded(ILogger logger, string tenantId, int fileCount, int ruleCount, int correlationCount, int errorCount);

@@ -30,6 +30,8 @@ public readonly record struct CountCriterion(string Operator, long Value)
 /// </summary>
 public sealed class CorrelationRule
 {
+    private long hitCount;
+
     internal CorrelationRule(
         RuleHeader header,
         CorrelationType type,
@@ -70,6 +72,11 @@ public sealed class CorrelationRule
     public string? ValueField { get; }
 
     public SigmaLogSource LogSource => Rules[0].LogSource;
+
+    /// <summary>Times the condition was met in the grains since the rule was compiled, dry-run or not.</summary>
+    public long HitCount => Interlocked.Read(ref hitCount);
+
+    internal void CountHit() => Interlocked.Increment(ref hitCount);
 
     /// <summary>Returns the group-by values of a record matched by the referred rule at <paramref name="ruleIndex"/>, after aliases.</summary>
     internal IReadOnlyList<string> GroupValues(RuleEvent record, int ruleIndex)

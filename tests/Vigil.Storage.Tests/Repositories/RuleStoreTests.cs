@@ -14,13 +14,14 @@ public sealed class RuleStoreTests(PostgresFixture database) : IClassFixture<Pos
     public async Task Save_SameName_ReplacesText()
     {
         await store.SaveAsync(Rule("saml.yml", "title: one\n"), default);
-        await store.SaveAsync(Rule("saml.yml", "title: two\n") with { Enabled = false }, default);
+        await store.SaveAsync(Rule("saml.yml", "title: two\n") with { Enabled = false, DryRun = true }, default);
 
         var saved = Assert.Single(await store.LoadAllAsync(default), rule => rule.TenantId == tenant);
 
         Assert.Equal("title: two\n", saved.Yaml);
         Assert.Equal(Sha256("title: two\n"), saved.Sha256);
         Assert.False(saved.Enabled);
+        Assert.True(saved.DryRun);
         Assert.Equal("admin", saved.UpdatedBy);
         Assert.Equal(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero), saved.UpdatedAt);
     }
