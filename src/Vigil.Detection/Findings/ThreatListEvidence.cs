@@ -1,5 +1,6 @@
 using Vigil.Contracts.Findings;
 using Vigil.Detection.Intel;
+using Vigil.Ingestion.ThreatLists;
 
 namespace Vigil.Detection.Findings;
 
@@ -14,6 +15,23 @@ public static class ThreatListEvidence
         ],
     };
 
-    /// <summary>Returns <c>threatListName</c>, the field GuardDuty puts in <c>service.additionalInfo</c> for list matches.</summary>
-    public static Dictionary<string, string> AdditionalInfo(ThreatMatch match) => new() { ["threatListName"] = match.List.Name };
+    /// <summary>
+    /// Returns <c>threatListName</c>, the field GuardDuty puts in <c>service.additionalInfo</c> for list
+    /// matches, and Vigil's <c>threatPurpose</c> and <c>threatListVersion</c> when the list has them.
+    /// </summary>
+    public static Dictionary<string, string> AdditionalInfo(ThreatMatch match)
+    {
+        var info = new Dictionary<string, string> { ["threatListName"] = match.List.Name };
+        if (match.List.Purpose != ThreatPurpose.Custom)
+        {
+            info["threatPurpose"] = ThreatPurposeNames.NameOf(match.List.Purpose);
+        }
+
+        if (match.List.Version is { } version)
+        {
+            info["threatListVersion"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return info;
+    }
 }

@@ -10,42 +10,47 @@ using Vigil.Ingestion.ThreatLists;
 namespace Vigil.Detection.Intel;
 
 /// <summary>
-/// An immutable, compiled view of a tenant's threat and trusted lists. IP entries are grouped by prefix
+/// An immutable, compiled view of a tenant's threat and trusted lists, together with the platform
+/// lists that apply to every tenant (<see cref="PlatformIntel"/>). IP entries are grouped by prefix
 /// length, and a lookup masks the address once per prefix length in use, longest first. Domain entries
-/// are looked up by the query name and each of its parent domains. Lookups of an IP address or of an
-/// ASCII name allocate nothing.
+/// are looked up by the query name and each of its parent domains. Lookups of an IP address, of IP
+/// address text in the usual forms or of an ASCII name allocate nothing.
 /// </summary>
 /// <remarks>
-/// A trusted entry wins over every threat entry: an address or name contained in a trusted entry never
-/// matches as a threat, whichever list is more specific. A trusted 198.51.100.12 inside a threat
-/// 198.51.100.0/24 exempts only .12, and a trusted good.bad.example.net inside a threat bad.example.net
-/// exempts that name and its subdomains.
+/// A trusted entry wins over every threat entry, the platform's included: an address or name contained
+/// in a trusted entry never matches as a threat, whichever list is more specific. A trusted 198.51.100.12
+/// inside a threat 198.51.100.0/24 exempts only .12, and a trusted good.bad.example.net inside a threat
+/// bad.example.net exempts that name and its subdomains.
 /// </remarks>
 public sealed class ThreatIntelSnapshot
 {
     private readonly EntryTables threats;
     private readonly EntryTables trusted;
 
-    private ThreatIntelSnapshot(EntryTables threats, EntryTables trusted, IReadOnlyList<ThreatListInfo> lists, IReadOnlyList<ThreatListInfo> trustedLists)
+    private ThreatIntelSnapshot(EntryTables threats, EntryTables trusted, IReadOnlyList<ThreatListInfo> lists, IReadOnlyList<ThreatListInfo> trustedLists, PlatformIntel platform)
     {
         this.threats = threats;
         this.trusted = trusted;
         Lists = lists;
         TrustedLists = trustedLists;
+        Platform = platform;
     }
 
     public static ThreatIntelSnapshot Empty { get; } = Build([]);
 
-    /// <summary>The threat lists compiled into this snapshot.</summary>
+    /// <summary>The tenant's threat lists compiled into this snapshot.</summary>
     public IReadOnlyList<ThreatListInfo> Lists { get; }
 
-    /// <summary>The trusted lists compiled into this snapshot.</summary>
+    /// <summary>The tenant's trusted lists compiled into this snapshot.</summary>
     public IReadOnlyList<ThreatListInfo> TrustedLists { get; }
 
-    /// <summary>The number of distinct networks and domains in the threat lists.</summary>
+    /// <summary>The platform lists this snapshot consults for <see cref="TryMatch(string?, ThreatPurpose, out ThreatMatch)"/>.</summary>
+    public PlatformIntel Platform { get; }
+
+    /// <summary>The number of distinct networks and domains in the tenant's threat lists.</summary>
     public int EntryCount => threats.Count;
 
-    /// <summary>The number of distinct domains in the threat lists.</summary>
+    /// <summary>The number of distinct domains in the tenant's threat lists.</summary>
     public int DomainEntryCount => threats.Domains.Count;
 
     /// <summary>The number of distinct networks and domains in the trusted lists.</summary>
@@ -69,68 +74,83 @@ public sealed class ThreatIntelSnapshot
             EntryTables.Compile(threatLists),
             EntryTables.Compile(trustedLists),
             [.. threatLists.Select(list => list.Info)],
-            [.. trustedLists.Select(list => list.Info)]);
+            [.. trustedLists.Select(list => list.Info)],
+            PlatformIntel.Empty);
+
+    /// <summary>Returns a snapshot with the same tenant lists and the given platform lists; nothing is compiled again.</summary>
+    public ThreatIntelSnapshot WithPlatform(PlatformIntel platform) =>
+        ReferenceEquals(platform, Platform) ? this : new(threats, trusted, Lists, TrustedLists, platform);
+
+    /// <summary>True when a platform list of the purpose has at least one entry, so detectors can skip lookups that cannot match.</summary>
+    public bool HasPlatformEntries(ThreatPurpose purpose) => Platform.Tables(purpose).Count > 0;
 
     /// <summary>
-    /// Finds the most specific threat entry containing the address given as text. Returns false for text
-    /// that is not an IP address, and for an address in a trusted entry.
+    /// Finds the most specific entry of the tenant's threat lists containing the address given as text.
+    /// Returns false for text that is not an IP address, and for an address in a trusted entry.
     /// </summary>
-    public bool TryMatch(string? addressText, out ThreatMatch match)
-    {
-        match = default;
-        if (string.IsNullOrEmpty(addressText) || threats.AddressCount == 0 || !IPAddress.TryParse(addressText, out var address))
-        {
-            return false;
-        }
+    public bool TryMatch(string? addressText, out ThreatMatch match) => TryMatch(threats, addressText, out match);
 
-        return TryMatch(address, out match);
-    }
+    /// <summary>Finds the most specific entry of the tenant's threat lists containing the address; returns false for an address in a trusted entry.</summary>
+    public bool TryMatch(IPAddress address, out ThreatMatch match) => TryMatch(threats, IpAddressKey.From(address), out match);
 
-    /// <summary>Finds the most specific threat entry containing the address; returns false for an address in a trusted entry.</summary>
-    public bool TryMatch(IPAddress address, out ThreatMatch match)
-    {
-        address = Unmap(address);
-        if (!threats.TryMatch(address, out match))
-        {
-            return false;
-        }
-
-        if (trusted.TryMatch(address, out _))
-        {
-            match = default;
-            return false;
-        }
-
-        return true;
-    }
+    /// <summary>
+    /// Finds the most specific entry of the platform lists of <paramref name="purpose"/> containing the
+    /// address given as text; <see cref="ThreatPurpose.Custom"/> means the tenant's own threat lists.
+    /// Returns false for text that is not an IP address, and for an address in a trusted entry.
+    /// </summary>
+    public bool TryMatch(string? addressText, ThreatPurpose purpose, out ThreatMatch match) => TryMatch(TablesFor(purpose), addressText, out match);
 
     /// <summary>Finds the most specific trusted entry containing the address.</summary>
-    public bool TryMatchTrusted(IPAddress address, out ThreatMatch match) => trusted.TryMatch(Unmap(address), out match);
+    public bool TryMatchTrusted(IPAddress address, out ThreatMatch match) => trusted.TryMatch(IpAddressKey.From(address), out match);
 
     /// <summary>Finds the most specific trusted entry containing the address given as text; returns false for text that is not an IP address.</summary>
     public bool TryMatchTrusted(string? addressText, out ThreatMatch match)
     {
         match = default;
-        return !string.IsNullOrEmpty(addressText) && trusted.AddressCount > 0 && IPAddress.TryParse(addressText, out var address) && TryMatchTrusted(address, out match);
+        return !string.IsNullOrEmpty(addressText) && trusted.AddressCount > 0 && IpAddressKey.TryParse(addressText, out var key) && trusted.TryMatch(key, out match);
     }
 
     /// <summary>
-    /// Finds the threat domain that is <paramref name="queryName"/> or its nearest parent, comparing
-    /// whole labels: a listed <c>bad.example.net</c> matches <c>bad.example.net</c> and
-    /// <c>www.bad.example.net</c>, but not <c>notbad.example.net</c> or <c>example.net</c>. A name that a
+    /// Finds the threat domain of the tenant's threat lists that is <paramref name="queryName"/> or its
+    /// nearest parent, comparing whole labels: a listed <c>bad.example.net</c> matches <c>bad.example.net</c>
+    /// and <c>www.bad.example.net</c>, but not <c>notbad.example.net</c> or <c>example.net</c>. A name that a
     /// trusted domain covers does not match. The name may have a trailing dot and ASCII letters in any
     /// case. A non-ASCII name is converted to punycode first, which allocates; pass
     /// <see cref="Vigil.Contracts.Events.DnsQueryRecord.NormalizedQueryName"/> to avoid that.
     /// </summary>
-    public bool TryMatchDomain(string? queryName, out ThreatMatch match)
+    public bool TryMatchDomain(string? queryName, out ThreatMatch match) => TryMatchDomain(threats, queryName, out match);
+
+    /// <summary>Finds the domain of the platform lists of <paramref name="purpose"/> that is the name or its nearest parent, as the tenant overload compares names.</summary>
+    public bool TryMatchDomain(string? queryName, ThreatPurpose purpose, out ThreatMatch match) => TryMatchDomain(TablesFor(purpose), queryName, out match);
+
+    /// <summary>Finds the trusted domain that is <paramref name="queryName"/> or its nearest parent, as <see cref="TryMatchDomain(string?, out ThreatMatch)"/> compares names.</summary>
+    public bool TryMatchTrustedDomain(string? queryName, out ThreatMatch match)
     {
         match = default;
-        if (threats.Domains.Count == 0 || !TryNormalize(queryName, out var name) || !threats.Domains.TryMatch(name, out match))
+        return trusted.Domains.Count > 0 && TryNormalize(queryName, out var name) && trusted.Domains.TryMatch(name, out match);
+    }
+
+    private EntryTables TablesFor(ThreatPurpose purpose) => purpose == ThreatPurpose.Custom ? threats : Platform.Tables(purpose);
+
+    private bool TryMatch(EntryTables tables, string? addressText, out ThreatMatch match)
+    {
+        match = default;
+        if (string.IsNullOrEmpty(addressText) || tables.AddressCount == 0 || !IpAddressKey.TryParse(addressText, out var key))
         {
             return false;
         }
 
-        if (trusted.Domains.TryMatch(name, out _))
+        return TryMatch(tables, key, out match);
+    }
+
+    private bool TryMatch(EntryTables tables, IpAddressKey key, out ThreatMatch match)
+    {
+        if (!tables.TryMatch(key, out match))
+        {
+            return false;
+        }
+
+        if (trusted.AddressCount > 0 && trusted.TryMatch(key, out _))
         {
             match = default;
             return false;
@@ -139,11 +159,21 @@ public sealed class ThreatIntelSnapshot
         return true;
     }
 
-    /// <summary>Finds the trusted domain that is <paramref name="queryName"/> or its nearest parent, as <see cref="TryMatchDomain"/> compares names.</summary>
-    public bool TryMatchTrustedDomain(string? queryName, out ThreatMatch match)
+    private bool TryMatchDomain(EntryTables tables, string? queryName, out ThreatMatch match)
     {
         match = default;
-        return trusted.Domains.Count > 0 && TryNormalize(queryName, out var name) && trusted.Domains.TryMatch(name, out match);
+        if (tables.Domains.Count == 0 || !TryNormalize(queryName, out var name) || !tables.Domains.TryMatch(name, out match))
+        {
+            return false;
+        }
+
+        if (trusted.Domains.Count > 0 && trusted.Domains.TryMatch(name, out _))
+        {
+            match = default;
+            return false;
+        }
+
+        return true;
     }
 
     private static bool TryNormalize(string? queryName, out string name)
@@ -162,8 +192,6 @@ public sealed class ThreatIntelSnapshot
 
         return true;
     }
-
-    private static IPAddress Unmap(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     private static void Add<T>(Dictionary<int, Dictionary<T, ThreatMatch>> table, int prefix, T network, ThreatMatch match)
         where T : notnull
@@ -192,7 +220,7 @@ public sealed class ThreatIntelSnapshot
     }
 
     /// <summary>The compiled entries of one kind of list: networks of each address family and domains.</summary>
-    private sealed class EntryTables
+    internal sealed class EntryTables
     {
         private readonly PrefixTable<uint> ipv4;
         private readonly PrefixTable<UInt128> ipv6;
@@ -209,6 +237,8 @@ public sealed class ThreatIntelSnapshot
         public int AddressCount => ipv4.Count + ipv6.Count;
 
         public int Count => AddressCount + Domains.Count;
+
+        public static EntryTables Empty { get; } = Compile([]);
 
         public static EntryTables Compile(IReadOnlyList<(ThreatListInfo Info, IReadOnlyList<IpListEntry> Entries, IReadOnlyList<DomainListEntry> Domains)> lists)
         {
@@ -240,18 +270,23 @@ public sealed class ThreatIntelSnapshot
             return new EntryTables(new PrefixTable<uint>(v4, 32), new PrefixTable<UInt128>(v6, 128), new DomainTable(byDomain));
         }
 
-        /// <summary>Finds the most specific network containing the address, which must not be IPv4-mapped.</summary>
-        public bool TryMatch(IPAddress address, out ThreatMatch match) =>
-            address.AddressFamily == AddressFamily.InterNetwork
-                ? ipv4.TryMatch(ToUInt32(address), out match)
-                : ipv6.TryMatch(ToUInt128(address), out match);
+        /// <summary>Finds the most specific network containing the address.</summary>
+        public bool TryMatch(IpAddressKey address, out ThreatMatch match)
+        {
+            if (address.IsIPv6)
+            {
+                return ipv6.TryMatch(address.IPv6, out match);
+            }
+
+            return ipv4.TryMatch(address.IPv4, out match);
+        }
     }
 
     /// <summary>
     /// Listed domains keyed by their normalised name. The keys compare ASCII letters without regard to
     /// case, and a lookup reads each parent domain of the name as a slice of it, so it allocates nothing.
     /// </summary>
-    private sealed class DomainTable
+    internal sealed class DomainTable
     {
         private readonly FrozenDictionary<string, ThreatMatch>.AlternateLookup<ReadOnlySpan<char>> lookup;
 
@@ -325,7 +360,14 @@ public sealed class ThreatIntelSnapshot
 }
 
 /// <summary>A list as shown in finding evidence: its name and the SHA-256 of the uploaded file.</summary>
-public sealed record ThreatListInfo(string Name, string? Sha256);
+public sealed record ThreatListInfo(string Name, string? Sha256)
+{
+    /// <summary>What the list's entries are known for; <see cref="ThreatPurpose.Custom"/> for a tenant's own lists.</summary>
+    public ThreatPurpose Purpose { get; init; } = ThreatPurpose.Custom;
+
+    /// <summary>The stored version number of the list, or null for lists that were not loaded from the database.</summary>
+    public int? Version { get; init; }
+}
 
 /// <summary>The list and the entry (as written in the list) that contained an address or name.</summary>
 public readonly record struct ThreatMatch(ThreatListInfo List, string Entry)
