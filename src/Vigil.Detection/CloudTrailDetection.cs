@@ -15,12 +15,14 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
         new CloudTrailLoggingDisabledDetector(),
         new CustomThreatListCallerDetector(),
         new S3CustomThreatListCallerDetector(),
+        new PlatformThreatListCallerDetector(),
         new PasswordPolicyChangeDetector(),
         new PenTestUserAgentDetector(),
         new S3BlockPublicAccessDisabledDetector(),
         new S3BucketPublicAccessGrantedDetector(),
         new S3ServerAccessLoggingDisabledDetector(),
         new BedrockLoggingDisabledDetector(),
+        new AdministrativePermissionsDetector(),
     ]);
 
     /// <summary>
