@@ -1,15 +1,23 @@
+using Vigil.Contracts.Detection;
 using Vigil.Contracts.Events;
 using Vigil.Contracts.Findings;
 
 namespace Vigil.Detection.Network;
 
 /// <summary>Runs the flow and DNS detectors over a batch of one endpoint's records and merges repeats of a finding id.</summary>
-public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors, IReadOnlyList<IDnsDetector> dnsDetectors)
+public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors, IReadOnlyList<IDnsDetector> dnsDetectors, FlowThresholdDetection? thresholds = null)
 {
-    public static NetworkDetection Default { get; } = new([new CustomThreatListFlowDetector()], [new CustomThreatListDomainDetector()]);
+    public static NetworkDetection Default { get; } = new(
+        [new CustomThreatListFlowDetector(), new PlatformThreatListFlowDetector()],
+        [new CustomThreatListDomainDetector(), new PlatformThreatListDomainDetector(), new MetadataDnsRebindDetector()],
+        FlowThresholdDetection.Default);
 
-    /// <summary>Runs the flow detectors; flows whose source or destination is on a trusted list raise nothing.</summary>
-    public IReadOnlyList<Finding> InspectFlows(IEnumerable<FlowRecord> records, string endpointKey, DetectionContext context)
+    /// <summary>
+    /// Runs the flow detectors; flows whose source or destination is on a trusted list raise nothing and
+    /// are not counted. With <paramref name="windows"/>, the threshold rules count the flows into it and
+    /// raise the findings whose thresholds are reached; without it they do not run.
+    /// </summary>
+    public IReadOnlyList<Finding> InspectFlows(IEnumerable<FlowRecord> records, string endpointKey, DetectionContext context, FlowWindowState? windows = null)
     {
         var raised = new List<Finding>();
         var checkTrusted = context.Intel.TrustedEntryCount > 0;
@@ -23,6 +31,11 @@ public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors,
             foreach (var detector in flowDetectors)
             {
                 detector.Inspect(record, endpointKey, context, raised);
+            }
+
+            if (windows is not null)
+            {
+                thresholds?.Inspect(record, endpointKey, context, windows, raised);
             }
         }
 

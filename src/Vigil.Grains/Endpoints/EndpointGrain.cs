@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Vigil.Abstractions;
+using Vigil.Contracts.Detection;
 using Vigil.Contracts.Findings;
 using Vigil.Contracts.Storage;
 using Vigil.Detection;
@@ -43,11 +44,14 @@ public sealed class EndpointGrain(
         }
 
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
-        var findings = NetworkDetection.Default.InspectFlows(batch.Records, endpointKey, context)
+        // The counters change only when the findings are stored, so a failed write can be retried in full.
+        var windows = CopyOf(Persisted.FlowWindows);
+        var findings = NetworkDetection.Default.InspectFlows(batch.Records, endpointKey, context, windows)
             .Concat(rules.For(tenantId).InspectFlows(batch.Records, endpointKey, context, ruleState)).ToList();
         var occurrences = await StoreAsync(tenantId, findings);
 
         chunks.Add(chunkKey);
+        Persisted.FlowWindows = windows;
         Persisted.FlowsApplied += batch.Records.Count;
         foreach (var record in batch.Records)
         {
@@ -124,6 +128,20 @@ public sealed class EndpointGrain(
 
         return occurrences;
     }
+
+    private static FlowWindowState CopyOf(FlowWindowState state) => new()
+    {
+        LateRecords = state.LateRecords,
+        DroppedCounters = state.DroppedCounters,
+        Windows = [.. state.Windows.Select(window => new FlowWindow
+        {
+            Start = window.Start,
+            Counters = window.Counters.ToDictionary(
+                pair => pair.Key,
+                pair => new FlowCounter { Total = pair.Value.Total, Raised = pair.Value.Raised, Distinct = new HashSet<string>(pair.Value.Distinct, StringComparer.Ordinal) },
+                StringComparer.Ordinal),
+        })],
+    };
 
     protected override void OnStateLoaded() => chunks = new BoundedRecentSet(Persisted.AppliedChunks, MaxRememberedChunks);
 

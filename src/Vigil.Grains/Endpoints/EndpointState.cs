@@ -1,3 +1,5 @@
+using Vigil.Contracts.Detection;
+
 namespace Vigil.Grains.Endpoints;
 
 /// <summary>
@@ -21,4 +23,8 @@ public sealed class EndpointState
     /// <summary>Event time of the newest record applied.</summary>
     [Id(3)]
     public DateTimeOffset? LastEventTime { get; set; }
+
+    /// <summary>Flow counters of the recent event-time windows, for the threshold findings.</summary>
+    [Id(4)]
+    public FlowWindowState FlowWindows { get; set; } = new();
 }
