@@ -6,7 +6,10 @@ using Vigil.Grains;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Npgsql;
+using Vigil.Contracts.Storage;
+using Vigil.Detection.Intel;
 using Vigil.Host.Configuration;
+using Vigil.Ingestion.ThreatLists;
 using Vigil.Host.Security;
 using Vigil.Host.Services;
 using Vigil.Storage;
@@ -64,6 +67,12 @@ public static class VigilHostBuilderExtensions
         builder.Services.AddHostedService<AdministratorBootstrapService>();
         builder.Services.AddHostedService<ThreatListRefreshService>();
         builder.Services.AddHostedService<RuleRefreshService>();
+        builder.Services.AddHttpClient(nameof(PlatformListFetchService));
+        builder.Services.AddSingleton(provider => new PlatformListRefresher(
+            provider.GetRequiredService<IPlatformListStore>(),
+            new ListSourceReader(provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(PlatformListFetchService))),
+            TimeProvider.System));
+        builder.Services.AddHostedService<PlatformListFetchService>();
         builder.Services.AddHostedService<FolderWatchService>();
         builder.Services.AddHostedService<TrailIntegrityService>();
         return builder;

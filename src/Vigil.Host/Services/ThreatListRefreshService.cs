@@ -1,18 +1,20 @@
 using Vigil.Contracts.Storage;
+using Vigil.Contracts.Text;
 using Vigil.Detection.Intel;
-using Vigil.Ingestion.ThreatLists;
 
 namespace Vigil.Host.Services;
 
 /// <summary>
-/// Loads every tenant's threat lists from the database into this silo's <see cref="ThreatIntelRegistry"/>
-/// at start and every 30 seconds, so a list imported on any silo reaches all of them.
+/// Loads every tenant's lists and the platform lists from the database into this silo's
+/// <see cref="ThreatIntelRegistry"/> at start and every 30 seconds, so a list stored on any silo
+/// reaches all of them. Loading moves activating lists to active or error (<see cref="ListLoader"/>).
 /// </summary>
-public sealed partial class ThreatListRefreshService(IThreatListStore store, ThreatIntelRegistry registry, ILogger<ThreatListRefreshService> logger) : BackgroundService
+public sealed partial class ThreatListRefreshService(
+    IThreatListStore store, IPlatformListStore platformStore, ThreatIntelRegistry registry, ILogger<ThreatListRefreshService> logger) : BackgroundService
 {
     private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(30);
 
-    private readonly Dictionary<string, string> loadedVersions = new(StringComparer.Ordinal);
+    private readonly ListLoader loader = new(store, registry);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,63 +41,34 @@ public sealed partial class ThreatListRefreshService(IThreatListStore store, Thr
 
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        var lists = await store.LoadAllAsync(cancellationToken);
-
-        // A tenant whose last list was deleted gets an empty snapshot instead of keeping the old one.
-        var current = lists.Select(list => list.TenantId).ToHashSet(StringComparer.Ordinal);
-        foreach (var tenantId in loadedVersions.Keys.Where(tenantId => !current.Contains(tenantId)).ToList())
+        var tenantLists = await store.LoadAllAsync(cancellationToken);
+        var platformLists = await platformStore.LoadAllAsync(cancellationToken);
+        var summary = await loader.LoadAsync(tenantLists, platformLists, cancellationToken);
+        foreach (var tenantId in summary.ReplacedTenants)
         {
-            registry.Replace(tenantId, ThreatIntelSnapshot.Empty);
-            loadedVersions.Remove(tenantId);
-            LogListsRemoved(logger, tenantId);
+            var snapshot = registry.For(tenantId);
+            LogListsLoaded(logger, tenantId, snapshot.Lists.Count + snapshot.TrustedLists.Count, snapshot.EntryCount + snapshot.TrustedEntryCount);
         }
 
-        foreach (var tenant in lists.GroupBy(list => list.TenantId, StringComparer.Ordinal))
+        if (summary.PlatformReplaced)
         {
-            var version = string.Join(',', tenant.OrderBy(list => list.Name, StringComparer.Ordinal).Select(list => $"{list.Kind}:{list.Format}:{list.Sha256}"));
-            if (loadedVersions.TryGetValue(tenant.Key, out var loaded) && loaded == version)
-            {
-                continue;
-            }
+            LogPlatformLoaded(logger, registry.Platform.Lists.Count, registry.Platform.EntryCount);
+        }
 
-            var parsed = registry.Load(tenant.Key, tenant.Select(ToSource));
-            loadedVersions[tenant.Key] = version;
-            LogListsLoaded(logger, tenant.Key, tenant.Count(), registry.For(tenant.Key).EntryCount, parsed.Sum(list => list.RejectedCount));
+        foreach (var failure in summary.Failures)
+        {
+            LogListFailed(logger, LogText.Escape(failure));
         }
     }
 
-    /// <summary>
-    /// Turns a stored list into a parser input. The format is stored by name (GuardDuty's names are
-    /// accepted); <c>csv:column</c> names the CSV column that contains the indicators.
-    /// </summary>
-    private ThreatListSource ToSource(StoredThreatList list)
-    {
-        var formatName = list.Format;
-        ListParserOptions? options = null;
-        if (formatName.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
-        {
-            options = new ListParserOptions { CsvColumn = CsvColumn.Named(formatName[4..]) };
-            formatName = "csv";
-        }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {ListCount} lists for tenant {TenantId}: {EntryCount} entries")]
+    private static partial void LogListsLoaded(ILogger logger, string tenantId, int listCount, int entryCount);
 
-        if (!ThreatListParsers.TryParseFormatName(formatName, out var format))
-        {
-            LogUnknownFormat(logger, list.TenantId, list.Name, list.Format);
-            format = ThreatListFormat.Txt;
-        }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {ListCount} platform lists: {EntryCount} entries")]
+    private static partial void LogPlatformLoaded(ILogger logger, int listCount, int entryCount);
 
-        var kind = string.Equals(list.Kind, "trusted", StringComparison.OrdinalIgnoreCase) ? ThreatListKind.Trusted : ThreatListKind.Threat;
-        return new ThreatListSource(list.Name, list.Content) { Format = format, Kind = kind, Options = options };
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "List {ListName} of tenant {TenantId} has the unknown format {Format}; it is read as plain text")]
-    private static partial void LogUnknownFormat(ILogger logger, string tenantId, string listName, string format);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {ListCount} threat lists for tenant {TenantId}: {EntryCount} entries, {RejectedLines} lines rejected")]
-    private static partial void LogListsLoaded(ILogger logger, string tenantId, int listCount, int entryCount, int rejectedLines);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Tenant {TenantId} has no threat lists any more; its list snapshot is now empty")]
-    private static partial void LogListsRemoved(ILogger logger, string tenantId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A list could not be loaded and is left out: {Failure}")]
+    private static partial void LogListFailed(ILogger logger, string failure);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing threat lists from the database failed; the previous lists stay in use")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

@@ -59,6 +59,30 @@ public static class ThreatListParsers
     }
 
     /// <summary>
+    /// Reads a format as the database and the CLI write it: a format name for
+    /// <see cref="TryParseFormatName"/>, or <c>csv:COLUMN</c> for a CSV whose named column holds the
+    /// entries. Returns the parser options the format needs (null for the defaults).
+    /// </summary>
+    public static bool TryParseStoredFormat(string? text, out ThreatListFormat format, out ListParserOptions? options)
+    {
+        options = null;
+        if (text is not null && text.StartsWith("csv:", StringComparison.OrdinalIgnoreCase))
+        {
+            var column = text[4..];
+            format = ThreatListFormat.Csv;
+            if (string.IsNullOrWhiteSpace(column))
+            {
+                return false;
+            }
+
+            options = new ListParserOptions { CsvColumn = CsvColumn.Named(column) };
+            return true;
+        }
+
+        return TryParseFormatName(text, out format) && format != ThreatListFormat.Csv;
+    }
+
+    /// <summary>
     /// Tells the format from the start of a list when only one format fits. That is the case for a STIX
     /// bundle, an OTX export with its header, AlienVault reputation lines, an iSIGHT export with its
     /// header, an ET IQRisk CSV and a plain list of one value a line. A CSV of another layout is not
