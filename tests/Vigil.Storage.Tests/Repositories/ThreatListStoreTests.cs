@@ -25,6 +25,23 @@ public sealed class ThreatListStoreTests(PostgresFixture database) : IClassFixtu
     }
 
     [Fact]
+    public async Task Save_ReportLoad_SetsActive()
+    {
+        await store.SaveAsync(List("bad-ips", "198.51.100.7\n"), default);
+
+        var first = await store.ReportLoadAsync(ListScope.Tenant, tenant, "bad-ips", Sha256("198.51.100.7\n"), new ListLoadOutcome(1, 0, null), default);
+        var repeated = await store.ReportLoadAsync(ListScope.Tenant, tenant, "bad-ips", Sha256("198.51.100.7\n"), new ListLoadOutcome(1, 0, null), default);
+        var stale = await store.ReportLoadAsync(ListScope.Tenant, tenant, "bad-ips", Sha256("old content"), new ListLoadOutcome(0, 0, "broken"), default);
+
+        Assert.True(first);
+        Assert.False(repeated);
+        Assert.False(stale);
+        var saved = await store.FindAsync(tenant, "bad-ips", default);
+        Assert.Equal(ListStatus.Active, saved?.Status);
+        Assert.Equal(1, saved?.EntryCount);
+    }
+
+    [Fact]
     public async Task Save_WrongSha256_Throws()
     {
         var list = List("bad-ips", "198.51.100.7\n") with { Sha256 = Sha256("something else") };
