@@ -38,4 +38,67 @@ public sealed class ListsCommandTests(DemoEstateFixture estate)
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("invalid --format 'xml'", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Deactivate_ThenShow_ListsHistory()
+    {
+        var path = Path.Combine(estate.WorkFolder, "history.txt");
+        await File.WriteAllTextAsync(path, "198.51.100.23\n");
+        var environment = new Dictionary<string, string> { ["VIGIL_DATABASE"] = estate.ConnectionString };
+        await CliProcess.RunAsync(environment, "lists", "import", path, "--tenant", "history-tenant");
+        await File.WriteAllTextAsync(path, "198.51.100.24\n");
+        var second = await CliProcess.RunAsync(environment, "lists", "import", path, "--tenant", "history-tenant");
+
+        var deactivate = await CliProcess.RunAsync(environment, "lists", "deactivate", "history", "--tenant", "history-tenant");
+        var show = await CliProcess.RunAsync(environment, "lists", "show", "history", "--tenant", "history-tenant");
+
+        Assert.Contains("version 2, status activating", second.Output, StringComparison.Ordinal);
+        Assert.True(deactivate.ExitCode == 0, deactivate.ToString());
+        Assert.True(show.ExitCode == 0, show.ToString());
+        Assert.Contains("history  threat  inactive  version 2", show.Output, StringComparison.Ordinal);
+        Assert.Contains("deactivated  by cli:", show.Output, StringComparison.Ordinal);
+        Assert.Contains("updated  by cli:", show.Output, StringComparison.Ordinal);
+        Assert.Contains("created  by cli:", show.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportTrusted_ReportsFinding()
+    {
+        var path = Path.Combine(estate.WorkFolder, "partners.txt");
+        await File.WriteAllTextAsync(path, "203.0.113.66\n");
+
+        var result = await CliProcess.RunAsync(
+            new Dictionary<string, string> { ["VIGIL_DATABASE"] = estate.ConnectionString },
+            "lists", "import", path, "--tenant", "trust-tenant", "--kind", "trusted");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Raised a DefenseEvasion:Detector/TrustedListChanged finding", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PlatformAdd_FetchesFileAndShows()
+    {
+        var path = Path.Combine(estate.WorkFolder, "tor-exits.txt");
+        await File.WriteAllTextAsync(path, "192.0.2.44\n192.0.2.45\n");
+        var environment = new Dictionary<string, string> { ["VIGIL_DATABASE"] = estate.ConnectionString };
+
+        var add = await CliProcess.RunAsync(environment, "lists", "platform", "add", "cli-tor", "--purpose", "tor", "--source", path, "--fetch");
+        var show = await CliProcess.RunAsync(environment, "lists", "platform", "show", "cli-tor");
+
+        Assert.True(add.ExitCode == 0, add.ToString());
+        Assert.Contains("Fetched platform list 'cli-tor': 2 addresses or ranges, 0 domains, 0 entries rejected; version 1.", add.Output, StringComparison.Ordinal);
+        Assert.Contains("cli-tor  tor  activating  version 1  entries 2", show.Output, StringComparison.Ordinal);
+        Assert.Contains("created  by cli:", show.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PlatformAdd_UnknownPurpose_Rejected()
+    {
+        var result = await CliProcess.RunAsync(
+            new Dictionary<string, string> { ["VIGIL_DATABASE"] = estate.ConnectionString },
+            "lists", "platform", "add", "bad", "--purpose", "weather", "--source", "https://127.0.0.1/list.txt");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("invalid --purpose 'weather'", result.Error, StringComparison.Ordinal);
+    }
 }
