@@ -17,6 +17,7 @@ internal static class BenchCommand
     {
         CreateGenerate(),
         CreateRun(),
+        ListBenchCommand.Create(),
     };
 
     private static Command CreateGenerate()
