@@ -48,7 +48,8 @@ internal static class ListHistory
         command.Parameters.AddWithValue("action", action);
         command.Parameters.AddWithValue("actor", actor);
         command.Parameters.AddWithValue("at", at.UtcDateTime);
-        command.Parameters.AddWithValue("detail", detail is null ? DBNull.Value : detail.Length > MaxDetailLength ? detail[..MaxDetailLength] : detail);
+        var bounded = detail is not null && detail.Length > MaxDetailLength ? detail[..MaxDetailLength] : detail;
+        command.Parameters.AddWithValue("detail", (object?)bounded ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

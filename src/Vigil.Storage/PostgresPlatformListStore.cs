@@ -107,7 +107,12 @@ public sealed class PostgresPlatformListStore : IPlatformListStore
 
         var changed = previousSha != sha256;
         var version = changed ? previousVersion + 1 : previousVersion;
-        var status = previousStatus == ListStatus.Inactive ? ListStatus.Inactive : changed || previousStatus == ListStatus.Error ? ListStatus.Activating : previousStatus;
+        var status = previousStatus;
+        if (previousStatus != ListStatus.Inactive && (changed || previousStatus == ListStatus.Error))
+        {
+            status = ListStatus.Activating;
+        }
+
         await using (var update = new NpgsqlCommand("""
             UPDATE platform_lists SET
                 content = @content, sha256 = @sha256, version = @version, status = @status, status_reason = NULL,

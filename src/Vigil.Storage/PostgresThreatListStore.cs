@@ -100,7 +100,20 @@ public sealed class PostgresThreatListStore : IThreatListStore
             await ListHistory.AddVersionAsync(connection, transaction, ListScope.Tenant, list.TenantId, list.Name, version, list.Sha256, list.EntryCount, list.RejectedCount, list.UpdatedAt, list.UpdatedBy, cancellationToken);
         }
 
-        var action = previousSha is null ? "created" : version != previousVersion ? "updated" : changed ? "changed-settings" : "reimported";
+        var action = "reimported";
+        if (previousSha is null)
+        {
+            action = "created";
+        }
+        else if (version != previousVersion)
+        {
+            action = "updated";
+        }
+        else if (changed)
+        {
+            action = "changed-settings";
+        }
+
         var detail = $"version {version}, kind {list.Kind}, format {list.Format}, sha256 {list.Sha256}, status {status}"
             + (list.EntryCount is { } entries ? $", {entries} entries, {list.RejectedCount ?? 0} rejected" : "");
         await ListHistory.AuditAsync(connection, transaction, ListScope.Tenant, list.TenantId, list.Name, action, list.UpdatedBy, list.UpdatedAt, detail, cancellationToken);

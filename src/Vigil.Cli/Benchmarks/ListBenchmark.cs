@@ -6,9 +6,9 @@ using Vigil.Ingestion.ThreatLists;
 namespace Vigil.Cli.Benchmarks;
 
 /// <summary>
-/// Measures threat-list lookups: it writes a plain-text list of the given size (IPv4 addresses and
-/// ranges, IPv6 addresses and ranges, domains), parses and compiles it, then times lookups of address
-/// text and domain names against the snapshot on one thread and counts the bytes they allocate.
+/// Measures threat-list lookups. It writes a plain-text list of the given size (IPv4 addresses and
+/// ranges, IPv6 addresses and ranges, domains), parses and compiles it. Then it times lookups of
+/// address text and domain names against the snapshot on one thread and counts the bytes they allocate.
 /// </summary>
 internal static class ListBenchmark
 {

@@ -8,7 +8,7 @@ public interface IThreatListStore
 {
     /// <summary>
     /// Stores the list's content. New content becomes a new version with status activating, or inactive
-    /// when <see cref="StoredThreatList.Status"/> says so; content equal to the stored one keeps its version.
+    /// when <see cref="StoredThreatList.Status"/> is inactive. Content equal to the stored one keeps its version.
     /// </summary>
     Task<ListSaveResult> SaveAsync(StoredThreatList list, CancellationToken cancellationToken);
 
@@ -111,5 +111,5 @@ public sealed record ListLoadOutcome(int EntryCount, int RejectedCount, string? 
 /// <summary>One stored content of a list.</summary>
 public sealed record ListVersion(int Version, string Sha256, int? EntryCount, int? RejectedCount, DateTimeOffset CreatedAt, string CreatedBy);
 
-/// <summary>One change to a list: what was done (created, updated, activated, status and so on), by whom, when, and details.</summary>
+/// <summary>One change to a list: the action (created, updated, activated, a status and so on), the actor, the time and details.</summary>
 public sealed record ListAuditEntry(long Id, string Action, string Actor, DateTimeOffset At, string? Detail);

@@ -53,7 +53,16 @@ public sealed class ListCatalogue(IThreatListStore store, IFindingSink findings,
             var current = EntriesOf(parsed);
             var added = current.Where(entry => !previous.Contains(entry)).ToList();
             var removed = previous.Count(entry => !current.Contains(entry));
-            var action = saved.PreviousStatus is null ? "created" : wasInUse ? "updated" : "activated";
+            var action = "activated";
+            if (saved.PreviousStatus is null)
+            {
+                action = "created";
+            }
+            else if (wasInUse)
+            {
+                action = "updated";
+            }
+
             if (added.Count > 0 || action != "updated")
             {
                 var change = new TrustedListChange(request.Name, saved.Version, sha256, request.Actor, action, now) { AddedEntries = added, RemovedCount = removed };

@@ -89,8 +89,8 @@ public sealed class ListLoader(IThreatListStore store, ThreatIntelRegistry regis
                 parsed = TryParse(list.Definition.Name, list.Definition.Format, list.Content!, out reason);
             }
 
-            // A platform list in error because its last fetch failed still loads its earlier content;
-            // only its status reason says what went wrong, so that report is left alone.
+            // A platform list in error because its last fetch failed still loads its earlier content.
+            // Its status reason names the failed fetch, so a successful load must not clear it.
             if (list.Status != ListStatus.Error || parsed is null)
             {
                 outcomes.Add((ListScope.Platform, "", list.Definition.Name, list.Sha256!, Outcome(parsed, reason)));

@@ -10,7 +10,7 @@ namespace Vigil.Detection.Network;
 /// <summary>
 /// Threshold findings over one endpoint's flows, counted in tumbling windows of event time
 /// (<see cref="FlowThresholdOptions.Window"/>). A counter raises its finding once per window, when it
-/// reaches its threshold; a later window that reaches it again adds an occurrence to the same finding.
+/// reaches its threshold. A later window that reaches it again adds an occurrence to the same finding.
 /// Only flows whose local and remote sides are known count (<see cref="FlowSides"/>), and docs/findings.md
 /// gives each type's trigger, severity and default threshold.
 /// </summary>

@@ -92,7 +92,7 @@ public sealed class ListSourceReader(HttpClient http)
     }
 }
 
-/// <summary>A list source could not be read; the message says which source and why.</summary>
+/// <summary>A list source could not be read; the message names the source and the reason.</summary>
 public sealed class ListSourceException : Exception
 {
     public ListSourceException(string message)

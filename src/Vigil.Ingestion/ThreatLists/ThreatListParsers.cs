@@ -60,7 +60,7 @@ public static class ThreatListParsers
 
     /// <summary>
     /// Reads a format as the database and the CLI write it: a format name for
-    /// <see cref="TryParseFormatName"/>, or <c>csv:COLUMN</c> for a CSV whose named column holds the
+    /// <see cref="TryParseFormatName"/>, or <c>csv:COLUMN</c> for a CSV whose named column contains the
     /// entries. Returns the parser options the format needs (null for the defaults).
     /// </summary>
     public static bool TryParseStoredFormat(string? text, out ThreatListFormat format, out ListParserOptions? options)

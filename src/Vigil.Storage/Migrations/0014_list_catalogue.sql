@@ -1,5 +1,5 @@
 -- List status, versions and audit trail, and platform lists that apply to every tenant.
--- Status is one of inactive, activating, active or error; status_reason says why a list is in error.
+-- Status is one of inactive, activating, active or error; status_reason is the reason a list is in error.
 -- Lists that existed before this migration were in use, so they start active at version 1.
 
 ALTER TABLE threat_lists

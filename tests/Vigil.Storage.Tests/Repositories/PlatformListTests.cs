@@ -164,7 +164,7 @@ public sealed class PlatformListTests(PostgresFixture database) : IClassFixture<
 
     private async Task<StoredPlatformList> FindAsync() => Assert.Single(await store.LoadAllAsync(default), list => list.Definition.Name == name);
 
-    /// <summary>A one-route HTTP/1.1 server on a free loopback port that answers every request with the response set last.</summary>
+    /// <summary>A one-route HTTP/1.1 server on a free loopback port that replies to every request with the response set last.</summary>
     private sealed class LoopbackHttpServer : IAsyncDisposable
     {
         private readonly TcpListener listener = new(IPAddress.Loopback, 0);

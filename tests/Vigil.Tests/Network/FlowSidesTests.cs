@@ -28,7 +28,7 @@ public sealed class FlowSidesTests
     [Fact]
     public void SynAckFromRemote_InstanceInitiated()
     {
-        // The remote port is higher, but the SYN-ACK shows the remote side answered.
+        // The remote port is higher, but the SYN-ACK shows that the remote side replied.
         Assert.True(FlowSides.TryResolve(Flow("203.0.113.5", 50000, Local, 40000, tcpFlags: 18), out var sides));
 
         Assert.False(sides.RemoteInitiated);

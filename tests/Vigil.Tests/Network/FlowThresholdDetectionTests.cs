@@ -178,7 +178,7 @@ public sealed class FlowThresholdDetectionTests
     }
 
     [Fact]
-    public void LateRecord_BeforeKeptWindows_IsCountedAsLate()
+    public void OldRecord_CountedAsLate()
     {
         var state = new FlowWindowState();
         Run([Flow(Local, 40001, Remote, 443, time: TestEvents.Time.AddHours(1))], state);

@@ -60,7 +60,7 @@ internal static class NetworkTestRecords
             TcpFlags = tcpFlags,
         };
 
-    /// <summary>Returns a Resolver query of <paramref name="name"/> by an instance, with optional A answers.</summary>
+    /// <summary>Returns a Resolver query of <paramref name="name"/> by an instance, with optional A records in its answers.</summary>
     public static DnsQueryRecord Query(string name, params string[] answers) => new()
     {
         QueryTimestamp = TestEvents.Time,
