@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Console;
 using Vigil.Cli.Replay;
 using Vigil.Contracts.Findings;
 using Vigil.Grains.Ingest;
+using Vigil.Ingestion.ThreatLists;
 
 namespace Vigil.Cli.Commands;
 
@@ -14,11 +15,16 @@ internal static class ReplayCommand
     {
         var path = new Argument<string>("path") { Description = "A CloudTrail log file, or a folder of them (S3 key layout or flat)." };
         var lists = new Option<string[]>("--list") { Description = "A plain-text IP/CIDR threat list, named in findings after its file name without extension; repeat for several.", AllowMultipleArgumentsPerToken = false };
+        var platformLists = new Option<string[]>("--platform-list")
+        {
+            Description = "PURPOSE=FILE: a plain-text platform list with its threat purpose (" + string.Join(", ", ThreatPurposeNames.All.Skip(1)) + "); repeat for several.",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var output = new Option<string?>("--out") { Description = "File to write the findings to as JSON Lines; standard output when omitted." };
         var tenant = CommonOptions.Tenant();
         var rules = new Option<string?>("--rules") { Description = "A Sigma rule file, or a folder of them, to run beside the built-in detectors (a back-test of the rules over these logs)." };
 
-        var command = new Command("replay", "Run Vigil's grains and detectors in process over a folder of logs (no database) and write the findings.") { path, lists, output, tenant, rules };
+        var command = new Command("replay", "Run Vigil's grains and detectors in process over a folder of logs (no database) and write the findings.") { path, lists, platformLists, output, tenant, rules };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
@@ -32,6 +38,25 @@ internal static class ReplayCommand
             {
                 Console.Error.WriteLine($"error: threat list '{missing}' not found.");
                 return 2;
+            }
+
+            var platform = new List<(ThreatPurpose, string)>();
+            foreach (var value in parse.GetValue(platformLists) ?? [])
+            {
+                var separator = value.IndexOf('=', StringComparison.Ordinal);
+                if (separator <= 0 || !ThreatPurposeNames.TryParse(value[..separator], out var purpose) || purpose == ThreatPurpose.Custom)
+                {
+                    Console.Error.WriteLine($"error: invalid --platform-list '{value}'; use PURPOSE=FILE with one of {string.Join(", ", ThreatPurposeNames.All.Skip(1))}.");
+                    return 2;
+                }
+
+                if (!File.Exists(value[(separator + 1)..]))
+                {
+                    Console.Error.WriteLine($"error: platform list '{value[(separator + 1)..]}' not found.");
+                    return 2;
+                }
+
+                platform.Add((purpose, value[(separator + 1)..]));
             }
 
             var outputPath = parse.GetValue(output);
@@ -57,7 +82,7 @@ internal static class ReplayCommand
             }
 
             var runner = new ReplayRunner(logging => logging.AddSimpleConsole().AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)) { Rules = ruleSources };
-            var result = await runner.RunAsync(tenantId, logPath, listFiles, new ProgressReporter(), cancellationToken);
+            var result = await runner.RunAsync(tenantId, logPath, listFiles, new ProgressReporter(), cancellationToken, platform);
 
             foreach (var diagnostic in result.RuleDiagnostics)
             {

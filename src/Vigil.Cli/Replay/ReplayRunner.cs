@@ -17,10 +17,22 @@ public sealed class ReplayRunner(Action<ILoggingBuilder>? configureLogging = nul
     /// <summary>Sigma rule files to run beside the built-in detectors; rules with errors are left out and reported in the result.</summary>
     public IReadOnlyList<RuleSource> Rules { get; init; } = [];
 
-    public async Task<ReplayResult> RunAsync(string tenantId, string logPath, IReadOnlyList<string> listFiles, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replays the logs under <paramref name="logPath"/>. <paramref name="listFiles"/> are the tenant's
+    /// plain-text threat lists, and <paramref name="platformLists"/> plain-text platform lists with their purposes.
+    /// </summary>
+    public async Task<ReplayResult> RunAsync(
+        string tenantId, string logPath, IReadOnlyList<string> listFiles, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken,
+        IReadOnlyList<(ThreatPurpose Purpose, string Path)>? platformLists = null)
     {
         await using var silo = await ReplaySilo.StartAsync(configureLogging, cancellationToken);
         var listErrors = LoadLists(silo.ThreatLists, tenantId, listFiles);
+        if (platformLists is { Count: > 0 })
+        {
+            var parsed = silo.ThreatLists.LoadPlatform(platformLists.Select(list => new ThreatListSource(ListNameOf(list.Path), File.ReadAllText(list.Path)) { Purpose = list.Purpose }));
+            listErrors = [.. listErrors, .. parsed.SelectMany(list => list.Errors)];
+        }
+
         var ruleDiagnostics = Rules.Count == 0 ? [] : silo.Rules.Load(tenantId, Rules).Diagnostics;
         var summary = await silo.Ingestor.IngestFolderAsync(tenantId, logPath, progress, cancellationToken);
         return new ReplayResult(summary, silo.Findings.Snapshot(tenantId), silo.Ledger.Records, listErrors) { RuleDiagnostics = ruleDiagnostics };
