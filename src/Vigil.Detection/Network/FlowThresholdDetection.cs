@@ -51,17 +51,19 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
         var accepted = record.Action == FlowAction.Accept;
         if (!sides.RemoteInitiated && accepted && sides.RemotePort is { } remotePort && sides.LocalPort is { } localPort)
         {
-            CountDistinct(window, state, $"portscan|{sides.RemoteAddress}", remotePort.ToString(CultureInfo.InvariantCulture), options.PortscanPorts, findings,
-                () => Create(record, endpointKey, context, sides, PortscanType, 5.0, "ACTOR",
+            if (ReachesThreshold(window, state, $"portscan|{sides.RemoteAddress}", remotePort.ToString(CultureInfo.InvariantCulture), options.PortscanPorts))
+            {
+                findings.Add(Create(record, endpointKey, context, sides, PortscanType, 5.0, "ACTOR",
                     $"{Subject(record)} is performing outbound port scans against a remote host.",
                     $"{Subject(record)} connected to {options.PortscanPorts} or more ports of {sides.RemoteAddress} within {Minutes} minutes, which looks like a port scan."));
+            }
 
-            if (FlowSides.IsPublic(sides.RemoteAddress))
+            if (FlowSides.IsPublic(sides.RemoteAddress)
+                && ReachesThreshold(window, state, $"sweep|{record.Protocol}/{remotePort}", sides.RemoteAddress, options.PortSweepHosts))
             {
-                CountDistinct(window, state, $"sweep|{record.Protocol}/{remotePort}", sides.RemoteAddress, options.PortSweepHosts, findings,
-                    () => Create(record, endpointKey, context, sides, PortSweepType, 8.0, "ACTOR",
-                        $"{Subject(record)} is probing port {remotePort} on many hosts.",
-                        $"{Subject(record)} connected to port {remotePort} of {options.PortSweepHosts} or more public addresses within {Minutes} minutes, the latest {sides.RemoteAddress}."));
+                findings.Add(Create(record, endpointKey, context, sides, PortSweepType, 8.0, "ACTOR",
+                    $"{Subject(record)} is probing port {remotePort} on many hosts.",
+                    $"{Subject(record)} connected to port {remotePort} of {options.PortSweepHosts} or more public addresses within {Minutes} minutes, the latest {sides.RemoteAddress}."));
             }
 
             CountBruteForce(record, endpointKey, context, sides, window, state, serverPort: remotePort, clientPort: localPort, actor: true, findings);
@@ -100,16 +102,19 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
             return;
         }
 
-        var role = actor ? "ACTOR" : "TARGET";
+        var key = $"{(actor ? "brute-actor" : "brute-target")}|{serverPort}|{sides.RemoteAddress}";
+        if (!ReachesThreshold(window, state, key, clientPort.ToString(CultureInfo.InvariantCulture), options.BruteForceConnections))
+        {
+            return;
+        }
+
         var subject = Subject(record);
         var (title, description) = actor
             ? ($"{subject} is performing {service} brute force attacks.",
                 $"{subject} opened {options.BruteForceConnections} or more {service} connections to {sides.RemoteAddress} port {serverPort} within {Minutes} minutes, which looks like password guessing against that host.")
             : ($"{sides.RemoteAddress} is performing {service} brute force attacks against {subject}.",
                 $"{sides.RemoteAddress} opened {options.BruteForceConnections} or more accepted {service} connections to {subject} port {serverPort} within {Minutes} minutes, which looks like password guessing.");
-        CountDistinct(window, state, $"{(actor ? "brute-actor" : "brute-target")}|{serverPort}|{sides.RemoteAddress}", clientPort.ToString(CultureInfo.InvariantCulture),
-            options.BruteForceConnections, findings,
-            () => Create(record, endpointKey, context, sides, type, actor ? 8.0 : 2.0, role, title, description));
+        findings.Add(Create(record, endpointKey, context, sides, type, actor ? 8.0 : 2.0, actor ? "ACTOR" : "TARGET", title, description));
     }
 
     private void CountDenialOfService(
@@ -149,25 +154,26 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
             $"{subject} sent {counter.Total} or more {what} packets to {sides.RemoteAddress} within {Minutes} minutes, which looks like a denial-of-service attack."));
     }
 
-    private void CountDistinct(FlowWindow window, FlowWindowState state, string key, string value, int threshold, List<Finding> findings, Func<Finding> raise)
+    /// <summary>Adds a distinct value to the counter; true exactly once per window, when the counter reaches the threshold.</summary>
+    private bool ReachesThreshold(FlowWindow window, FlowWindowState state, string key, string value, int threshold)
     {
         var counter = CounterFor(window, state, key);
         if (counter is null || counter.Raised)
         {
-            return;
+            return false;
         }
 
         counter.Distinct.Add(value);
         if (counter.Distinct.Count < threshold)
         {
-            return;
+            return false;
         }
 
-        // The finding is raised; the values are no longer needed to decide anything in this window.
+        // The finding is raised now, so the values are no longer needed to decide anything in this window.
         counter.Raised = true;
         counter.Total = counter.Distinct.Count;
         counter.Distinct.Clear();
-        findings.Add(raise());
+        return true;
     }
 
     private FlowCounter? CounterFor(FlowWindow window, FlowWindowState state, string key)
