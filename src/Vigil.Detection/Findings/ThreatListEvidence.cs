@@ -17,7 +17,8 @@ public static class ThreatListEvidence
 
     /// <summary>
     /// Returns <c>threatListName</c>, the field GuardDuty puts in <c>service.additionalInfo</c> for list
-    /// matches, and Vigil's <c>threatPurpose</c> and <c>threatListVersion</c> when the list has them.
+    /// matches, and Vigil's <c>threatPurpose</c> for platform lists. The list version is not added,
+    /// because a replay of list files has none; the evidence's SHA-256 names the content.
     /// </summary>
     public static Dictionary<string, string> AdditionalInfo(ThreatMatch match)
     {
@@ -25,11 +26,6 @@ public static class ThreatListEvidence
         if (match.List.Purpose != ThreatPurpose.Custom)
         {
             info["threatPurpose"] = ThreatPurposeNames.NameOf(match.List.Purpose);
-        }
-
-        if (match.List.Version is { } version)
-        {
-            info["threatListVersion"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return info;
