@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Vigil.Contracts.Events;
 
 namespace Vigil.Ingestion.VpcFlow;
@@ -59,6 +60,39 @@ internal sealed class FlowRecordBuilder
                 var valid = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
                     && TryStoreNumber(field, number);
                 return valid ? null : $"\"{value}\" is not {Describe(field.Kind)}";
+        }
+    }
+
+    /// <summary>
+    /// Checks and stores a value given as valid UTF-8 (from a text flow log line), with the same rules
+    /// and messages as <see cref="SetText"/>. Text values come from <paramref name="cache"/>.
+    /// </summary>
+    public string? SetUtf8(FlowField field, ReadOnlySpan<byte> value, Utf8StringCache cache)
+    {
+        if (value.Length == 1 && value[0] == (byte)'-')
+        {
+            return null;
+        }
+
+        switch (field.Kind)
+        {
+            case FlowFieldKind.Text:
+                texts[field.Slot] = cache.Get(value);
+                return null;
+
+            case FlowFieldKind.Address:
+                if (!IsIpAddress(value))
+                {
+                    return $"\"{Encoding.UTF8.GetString(value)}\" is not an IPv4 or IPv6 address";
+                }
+
+                texts[field.Slot] = cache.Get(value);
+                return null;
+
+            default:
+                var valid = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                    && TryStoreNumber(field, number);
+                return valid ? null : $"\"{Encoding.UTF8.GetString(value)}\" is not {Describe(field.Kind)}";
         }
     }
 
@@ -171,6 +205,39 @@ internal sealed class FlowRecordBuilder
         }
 
         return true;
+    }
+
+    /// <summary>The same check as <see cref="IsIpAddress(string)"/> on UTF-8 text.</summary>
+    internal static bool IsIpAddress(ReadOnlySpan<byte> value)
+    {
+        if (value.Contains((byte)':'))
+        {
+            return IPAddress.TryParse(Encoding.UTF8.GetString(value), out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
+        }
+
+        var parts = 0;
+        while (true)
+        {
+            var dot = value.IndexOf((byte)'.');
+            var part = dot < 0 ? value : value[..dot];
+            if (part.Length is 0 or > 3 || !int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var octet) || octet > 255)
+            {
+                return false;
+            }
+
+            parts++;
+            if (dot < 0)
+            {
+                return parts == 4;
+            }
+
+            if (parts == 4)
+            {
+                return false;
+            }
+
+            value = value[(dot + 1)..];
+        }
     }
 
     private bool TryStoreNumber(FlowField field, long value)

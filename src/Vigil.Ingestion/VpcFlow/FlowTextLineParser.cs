@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using Vigil.Contracts.Events;
 using Vigil.Ingestion.CloudTrail;
 
@@ -10,10 +11,8 @@ namespace Vigil.Ingestion.VpcFlow;
 /// </summary>
 internal sealed class FlowTextLineParser(string objectName, DateTimeOffset ingestTime, VpcFlowReaderOptions options, Action<RecordRejection> onRejected)
 {
-    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-    private static readonly char[] Separators = [' ', '\t'];
-
     private readonly FlowRecordBuilder builder = new();
+    private (int Start, int Length)[] tokenRanges = new (int, int)[64];
     private FlowLayout? layout;
     private long recordIndex;
     private bool sawLine;
@@ -64,21 +63,30 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
             return;
         }
 
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
+        if (!Utf8.IsValid(bytes))
         {
             Reject(line, byteOffset, null, "the line is not valid UTF-8");
             return;
         }
 
-        var tokens = text.Split(Separators, StringSplitOptions.RemoveEmptyEntries);
-        if (tokens.Length == 0)
+        var count = Tokenise(bytes);
+        if (count == 0)
         {
             return;
+        }
+
+        if (layout is not null && !AllTokensLookLikeNames(bytes, count))
+        {
+            // A header line has only field names, so this line is a record; the common case reads
+            // it from the bytes without a string per token.
+            ParseRecord(bytes, count, layout, line, byteOffset);
+            return;
+        }
+
+        var tokens = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            tokens[i] = Encoding.UTF8.GetString(Token(bytes, i));
         }
 
         if (layout is null)
@@ -100,7 +108,7 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
             return;
         }
 
-        ParseRecord(tokens, layout, line, byteOffset);
+        ParseRecord(bytes, count, layout, line, byteOffset);
     }
 
     /// <summary>Reports a line that <see cref="VpcFlowTextReader"/> skips unread because it is longer than the limit.</summary>
@@ -167,23 +175,99 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
         HeaderLines++;
     }
 
-    private void ParseRecord(string[] tokens, FlowLayout current, long line, long byteOffset)
+    private void ParseRecord(ReadOnlySpan<byte> bytes, int count, FlowLayout current, long line, long byteOffset)
     {
-        if (tokens.Length != current.Fields.Count)
+        if (count != current.Fields.Count)
         {
             var expected = current == FlowLayout.Default ? "the default format has" : "the header names";
-            Reject(line, byteOffset, null, $"the line has {tokens.Length} fields, but {expected} {current.Fields.Count}");
+            Reject(line, byteOffset, null, $"the line has {count} fields, but {expected} {current.Fields.Count}");
             return;
         }
 
-        var reason = Fill(tokens, current, out var field);
-        if (reason is not null)
+        builder.Clear();
+        var cache = Utf8StringCache.ForCurrentThread;
+        for (var i = 0; i < count; i++)
         {
-            Reject(line, byteOffset, field, reason);
-            return;
+            var token = Token(bytes, i);
+            var field = current.Fields[i];
+            if (field is null)
+            {
+                builder.AddExtraField(current.Names[i], cache.Get(token));
+                continue;
+            }
+
+            var reason = builder.SetUtf8(field, token, cache);
+            if (reason is not null)
+            {
+                Reject(line, byteOffset, field.Name, reason);
+                return;
+            }
         }
 
         Accept();
+    }
+
+    /// <summary>Finds the space- or tab-separated tokens of <paramref name="bytes"/> and returns how many there are.</summary>
+    private int Tokenise(ReadOnlySpan<byte> bytes)
+    {
+        var count = 0;
+        var position = 0;
+        while (position < bytes.Length)
+        {
+            while (position < bytes.Length && bytes[position] is (byte)' ' or (byte)'\t')
+            {
+                position++;
+            }
+
+            if (position == bytes.Length)
+            {
+                break;
+            }
+
+            var length = bytes[position..].IndexOfAny((byte)' ', (byte)'\t');
+            if (length < 0)
+            {
+                length = bytes.Length - position;
+            }
+
+            if (count == tokenRanges.Length)
+            {
+                Array.Resize(ref tokenRanges, count * 2);
+            }
+
+            tokenRanges[count++] = (position, length);
+            position += length;
+        }
+
+        return count;
+    }
+
+    private ReadOnlySpan<byte> Token(ReadOnlySpan<byte> bytes, int index) => bytes.Slice(tokenRanges[index].Start, tokenRanges[index].Length);
+
+    /// <summary>
+    /// True when every token is written like a field name (see <see cref="FlowLayout.IsHeader"/>). A line
+    /// for which this is false is neither the layout's header again nor a new header.
+    /// </summary>
+    private bool AllTokensLookLikeNames(ReadOnlySpan<byte> bytes, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var token = Token(bytes, i);
+            if (!char.IsAsciiLetterLower((char)token[0]))
+            {
+                return false;
+            }
+
+            foreach (var value in token)
+            {
+                if (!char.IsAsciiLetterLower((char)value) && !char.IsAsciiDigit((char)value) && value != (byte)'-')
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Fills the builder from the tokens by the layout's names, and returns why a value is invalid (with its field name) or null.</summary>

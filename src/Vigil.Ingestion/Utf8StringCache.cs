@@ -1,0 +1,57 @@
+using System.Text;
+
+namespace Vigil.Ingestion;
+
+/// <summary>
+/// Returns one string instance for values that repeat from record to record (account ids,
+/// interface ids, actions, event sources), so a reader allocates each such string once instead of
+/// once per record. A direct-mapped table: a new value replaces the one in its slot, so the
+/// memory stays at <see cref="Slots"/> entries of at most <see cref="MaxCachedBytes"/> bytes.
+/// </summary>
+/// <remarks>Not thread-safe; <see cref="ForCurrentThread"/> gives each thread its own.</remarks>
+internal sealed class Utf8StringCache
+{
+    /// <summary>Values longer than this are decoded without the cache, because long values rarely repeat.</summary>
+    public const int MaxCachedBytes = 128;
+
+    public const int Slots = 8192;
+
+    [ThreadStatic]
+    private static Utf8StringCache? current;
+
+    private readonly byte[]?[] keys = new byte[Slots][];
+    private readonly string?[] values = new string[Slots];
+
+    /// <summary>
+    /// The cache of the calling thread. Use it only in synchronous code between awaits, because an
+    /// await can resume on another thread.
+    /// </summary>
+    public static Utf8StringCache ForCurrentThread => current ??= new Utf8StringCache();
+
+    /// <summary>Returns the string of <paramref name="utf8"/>, which the caller has checked is valid UTF-8.</summary>
+    public string Get(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        if (utf8.Length > MaxCachedBytes)
+        {
+            return Encoding.UTF8.GetString(utf8);
+        }
+
+        var hash = new HashCode();
+        hash.AddBytes(utf8);
+        var slot = hash.ToHashCode() & (Slots - 1);
+        if (keys[slot] is { } key && utf8.SequenceEqual(key))
+        {
+            return values[slot]!;
+        }
+
+        var text = Encoding.UTF8.GetString(utf8);
+        keys[slot] = utf8.ToArray();
+        values[slot] = text;
+        return text;
+    }
+}
