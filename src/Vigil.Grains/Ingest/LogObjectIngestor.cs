@@ -33,7 +33,9 @@ public sealed partial class LogObjectIngestor(
         MaxRejections = Math.Clamp(options.MaxRejectionsLogged, 0, LogObjectInspectorOptions.MaxRejectionsLimit),
     });
 
-    private IGrainFactory Grains { get; } = grains;
+    private readonly DoneObjectCache doneObjects = new(options.MaxCachedDoneObjects);
+    private readonly GrainReferenceCache<IPrincipalGrain> principalGrains = new(grains, options.MaxCachedGrainReferences);
+    private readonly GrainReferenceCache<IEndpointGrain> endpointGrains = new(grains, options.MaxCachedGrainReferences);
 
     private IngestOptions Options { get; } = options;
 
@@ -41,25 +43,64 @@ public sealed partial class LogObjectIngestor(
     /// Reads every object below <paramref name="root"/> that the ledger decides to read: new,
     /// rewritten, or failed earlier and due for another attempt.
     /// </summary>
-    public async Task<FolderIngestSummary> IngestFolderAsync(string tenantId, string root, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken)
+    public Task<FolderIngestSummary> IngestFolderAsync(string tenantId, string root, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken) =>
+        IngestObjectsAsync(tenantId, LogFileDiscovery.Enumerate(root), progress, cancellationToken);
+
+    /// <summary>
+    /// Reads each of <paramref name="logObjects"/> that the ledger decides to read, up to
+    /// <see cref="IngestOptions.MaxParallelObjects"/> at a time. <paramref name="progress"/> gets one
+    /// report per object read, from one object at a time, in the order the objects finish.
+    /// </summary>
+    public async Task<FolderIngestSummary> IngestObjectsAsync(string tenantId, IEnumerable<LogObject> logObjects, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken)
     {
         var summary = new FolderIngestSummary();
-        foreach (var logObject in LogFileDiscovery.Enumerate(root))
+        var summaryLock = new Lock();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxParallelObjects, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(logObjects, parallel, async (logObject, token) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var decision = await ledger.DecideAsync(tenantId, logObject.Key, logObject.Fingerprint, clock.GetUtcNow(), cancellationToken);
-            if (decision != ObjectReadDecision.Read)
+            var record = await IngestIfDueAsync(tenantId, logObject, token);
+            lock (summaryLock)
             {
-                summary.ObjectsSkipped++;
-                continue;
-            }
+                if (record is null)
+                {
+                    summary.ObjectsSkipped++;
+                    return;
+                }
 
-            var record = await IngestAsync(tenantId, logObject, cancellationToken);
-            summary.Add(record);
-            progress?.Report(record);
-        }
+                summary.Add(record);
+                progress?.Report(record);
+            }
+        });
 
         return summary;
+    }
+
+    /// <summary>Reads the object when the ledger decides so; returns null when it was skipped.</summary>
+    private async Task<ObjectRecord?> IngestIfDueAsync(string tenantId, LogObject logObject, CancellationToken cancellationToken)
+    {
+        if (doneObjects.Contains(tenantId, logObject.Key, logObject.Fingerprint))
+        {
+            return null;
+        }
+
+        var decision = await ledger.DecideAsync(tenantId, logObject.Key, logObject.Fingerprint, clock.GetUtcNow(), cancellationToken);
+        if (decision != ObjectReadDecision.Read)
+        {
+            if (decision == ObjectReadDecision.AlreadyDone)
+            {
+                doneObjects.Add(tenantId, logObject.Key, logObject.Fingerprint);
+            }
+
+            return null;
+        }
+
+        var record = await IngestAsync(tenantId, logObject, cancellationToken);
+        if (record.Error is null)
+        {
+            doneObjects.Add(tenantId, logObject.Key, logObject.Fingerprint);
+        }
+
+        return record;
     }
 
     /// <summary>Reads one object, applies its records and records the outcome in the ledger.</summary>
@@ -205,21 +246,21 @@ public sealed partial class LogObjectIngestor(
         private ChunkRouter<CloudTrailEvent> CloudTrailRouter() => new(
             PrincipalKey.For,
             record => record.EventTime,
-            (principal, chunk, records) => owner.Grains.GetGrain<IPrincipalGrain>(PrincipalKey.GrainKey(tenantId, principal))
+            (principal, chunk, records) => owner.principalGrains.Get(PrincipalKey.GrainKey(tenantId, principal))
                 .ApplyCloudTrailAsync(new CloudTrailBatch(tenantId, objectKey, chunk, records)),
             owner.Options.ChunkSize);
 
         private ChunkRouter<FlowRecord> FlowRouter() => new(
             EndpointKey.ForFlow,
             record => record.End ?? record.Start,
-            (endpoint, chunk, records) => owner.Grains.GetGrain<IEndpointGrain>(EndpointKey.GrainKey(tenantId, endpoint))
+            (endpoint, chunk, records) => owner.endpointGrains.Get(EndpointKey.GrainKey(tenantId, endpoint))
                 .ApplyFlowsAsync(new FlowBatch(tenantId, objectKey, chunk, records)),
             owner.Options.ChunkSize);
 
         private ChunkRouter<DnsQueryRecord> QueryRouter() => new(
             EndpointKey.ForDns,
             record => record.QueryTimestamp,
-            (endpoint, chunk, records) => owner.Grains.GetGrain<IEndpointGrain>(EndpointKey.GrainKey(tenantId, endpoint))
+            (endpoint, chunk, records) => owner.endpointGrains.Get(EndpointKey.GrainKey(tenantId, endpoint))
                 .ApplyDnsQueriesAsync(new DnsQueryBatch(tenantId, objectKey, chunk, records)),
             owner.Options.ChunkSize);
 
