@@ -2,14 +2,21 @@ using System.Text;
 
 namespace Vigil.Cli.Benchmarks;
 
-/// <summary>One measured phase: records handled, wall-clock time and the peak resident set size of the process that did the work.</summary>
+/// <summary>
+/// One measured phase: records handled, wall-clock time, the peak resident set size of the process
+/// that did the work, and that process's CPU time during the phase where it was measured.
+/// </summary>
 internal sealed record PhaseMeasurement(long Records, TimeSpan Elapsed, long? PeakBytes, bool PeakCoversPhaseOnly)
 {
     public long Rejected { get; init; }
 
     public int FailedObjects { get; init; }
 
+    public TimeSpan? CpuTime { get; init; }
+
     public double RecordsPerSecond => Elapsed > TimeSpan.Zero ? Records / Elapsed.TotalSeconds : 0;
+
+    public double? RecordsPerCpuSecond => CpuTime is { } cpu && cpu > TimeSpan.Zero ? Records / cpu.TotalSeconds : null;
 }
 
 /// <summary>Collects the results of <c>vigil bench run</c> and renders them as a Markdown section.</summary>
@@ -18,6 +25,7 @@ internal sealed class BenchReport
     private readonly List<(string Name, string Parallelism, PhaseMeasurement Result)> rows = [];
     private readonly List<(string Name, double Value)> ratios = [];
     private readonly List<string> notes = [];
+    private readonly List<string> targets = [];
 
     public void Add(string name, string parallelism, PhaseMeasurement result) => rows.Add((name, parallelism, result));
 
@@ -30,7 +38,27 @@ internal sealed class BenchReport
         }
     }
 
+    /// <summary>Adds the ratio of records per CPU second, which depends less on the machine's load than <see cref="AddRatio"/>.</summary>
+    public void AddCpuRatio(string name, PhaseMeasurement measured, PhaseMeasurement baseline)
+    {
+        if (measured.RecordsPerCpuSecond is { } value && baseline.RecordsPerCpuSecond is { } reference && reference > 0)
+        {
+            ratios.Add((name, value / reference));
+        }
+    }
+
     public void AddNote(string note) => notes.Add(note);
+
+    /// <summary>Adds a line that states whether a measured value reached its target and, if not, by how much it missed.</summary>
+    public void AddTarget(string name, double value, double target, bool atMost, Func<double, string> format)
+    {
+        var met = atMost ? value <= target : value >= target;
+        var comparison = atMost ? "at most" : "at least";
+        var verdict = met
+            ? "met"
+            : $"missed by a factor of {BenchFormat.Ratio(atMost ? value / target : target / value)}";
+        targets.Add($"{name}: {format(value)} (target: {comparison} {format(target)}): {verdict}");
+    }
 
     public string ToMarkdown(string title, string command, string? corpusCommand, MachineDescription machine, string? loadBefore, string? loadAfter)
     {
@@ -46,11 +74,13 @@ internal sealed class BenchReport
         text.AppendLine($"- Machine: {machine.Describe()}");
         text.AppendLine($"- Load average (1, 5, 15 min): {loadBefore ?? "unknown"} before, {loadAfter ?? "unknown"} after");
         text.AppendLine();
-        text.AppendLine("| measurement | parallelism | records | seconds | records/s | peak working set |");
-        text.AppendLine("|---|---|---:|---:|---:|---:|");
+        text.AppendLine("| measurement | parallelism | records | seconds | records/s | CPU seconds | records/CPU second | peak working set |");
+        text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, parallelism, result) in rows)
         {
-            text.AppendLine($"| {name} | {parallelism} | {BenchFormat.Count(result.Records)} | {BenchFormat.Seconds(result.Elapsed)} | {BenchFormat.Rate(result.RecordsPerSecond)} | {Peak(result)} |");
+            var cpu = result.CpuTime is { } time ? BenchFormat.Seconds(time) : "not measured";
+            var perCpu = result.RecordsPerCpuSecond is { } rate ? BenchFormat.Rate(rate) : "not measured";
+            text.AppendLine($"| {name} | {parallelism} | {BenchFormat.Count(result.Records)} | {BenchFormat.Seconds(result.Elapsed)} | {BenchFormat.Rate(result.RecordsPerSecond)} | {cpu} | {perCpu} | {Peak(result)} |");
         }
 
         if (ratios.Count > 0)
@@ -61,6 +91,17 @@ internal sealed class BenchReport
             foreach (var (name, value) in ratios)
             {
                 text.AppendLine($"| {name} | {BenchFormat.Ratio(value)} |");
+            }
+        }
+
+        if (targets.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Targets:");
+            text.AppendLine();
+            foreach (var target in targets)
+            {
+                text.AppendLine($"- {target}");
             }
         }
 

@@ -28,6 +28,7 @@ internal static class FloorBenchmark
         var resetPeak = ProcessMemory.ResetOwnPeak();
         long records = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        var cpuBefore = ProcessCpu.ReadOwn();
         var stopwatch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(objects, options, async (logObject, token) =>
         {
@@ -36,7 +37,10 @@ internal static class FloorBenchmark
             Interlocked.Add(ref records, await tokenise(gzip, token));
         });
         stopwatch.Stop();
-        return new PhaseMeasurement(records, stopwatch.Elapsed, ProcessMemory.ReadPeak(Environment.ProcessId), resetPeak);
+        return new PhaseMeasurement(records, stopwatch.Elapsed, ProcessMemory.ReadPeak(Environment.ProcessId), resetPeak)
+        {
+            CpuTime = ProcessCpu.ReadOwn() - cpuBefore,
+        };
     }
 
     private static async Task<long> TokeniseCloudTrailAsync(Stream content, CancellationToken cancellationToken)

@@ -24,6 +24,9 @@ internal static class HostBenchmark
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long one latency file may take before the phase records it as not done.</summary>
+    private static readonly TimeSpan LatencyTimeout = TimeSpan.FromSeconds(60);
+
     public static async Task<HostMeasurement> RunAsync(BenchCorpus corpus, string hostDll, string repositoryRoot, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var inbox = Path.Combine(corpus.Folder, InboxFolderName);
@@ -38,15 +41,27 @@ internal static class HostBenchmark
         await using var host = await BenchHost.StartAsync(hostDll, database.ConnectionString, inbox, cancellationToken);
 
         var movedAt = DateTimeOffset.UtcNow;
+        var cpuAtMove = ProcessCpu.Read(host.ProcessId);
         var moved = MoveEntries(corpus.LogsFolder, inbox);
         try
         {
-            return await MeasureAsync(dataSource, host, movedAt, corpus.CloudTrailObjects.Count, expected, timeout, cancellationToken);
+            var measurement = await MeasureAsync(dataSource, host, movedAt, cpuAtMove, corpus.CloudTrailObjects.Count, expected, timeout, cancellationToken);
+            if (!measurement.Completed || host.HasExited)
+            {
+                return measurement;
+            }
+
+            // Resident memory once the corpus is done, before the latency files add their own.
+            var resident = ProcessMemory.ReadResident(host.ProcessId);
+            Console.Error.WriteLine($"bench: host: latency, {HostLatencyBenchmark.Files} CloudTrail files one at a time");
+            var latency = await HostLatencyBenchmark.RunAsync(corpus.Folder, inbox, dataSource, TenantId, LatencyTimeout, cancellationToken);
+            return measurement with { ResidentAfterCorpus = resident, Latency = latency };
         }
         finally
         {
             // Stop the host before the logs leave its folder, so it records no failures while they move.
             await host.DisposeAsync();
+            HostLatencyBenchmark.DeleteFiles(inbox);
             MoveEntries(inbox, corpus.LogsFolder, moved);
             Directory.Delete(inbox);
         }
@@ -61,6 +76,7 @@ internal static class HostBenchmark
             return 0;
         }
 
+        HostLatencyBenchmark.DeleteFiles(inbox);
         var logs = Path.Combine(corpusFolder, BenchCorpus.LogsFolderName);
         Directory.CreateDirectory(logs);
         var moved = MoveEntries(inbox, logs).Count;
@@ -69,11 +85,12 @@ internal static class HostBenchmark
     }
 
     private static async Task<HostMeasurement> MeasureAsync(
-        NpgsqlDataSource dataSource, BenchHost host, DateTimeOffset movedAt, int cloudTrailObjects, int expected, TimeSpan timeout, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, BenchHost host, DateTimeOffset movedAt, TimeSpan? cpuAtMove, int cloudTrailObjects, int expected, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var sinceProgress = Stopwatch.StartNew();
         long? cloudTrailPeak = null;
+        TimeSpan? cpuAtCloudTrailDone = null;
         var done = 0L;
         while (stopwatch.Elapsed < timeout && !host.HasExited)
         {
@@ -89,6 +106,7 @@ internal static class HostBenchmark
                 {
                     // VmHWM only grows, so reading it now gives the peak from the host's start to the last CloudTrail object.
                     cloudTrailPeak = ProcessMemory.ReadPeak(host.ProcessId);
+                    cpuAtCloudTrailDone = ProcessCpu.Read(host.ProcessId);
                 }
             }
 
@@ -106,12 +124,14 @@ internal static class HostBenchmark
 
         stopwatch.Stop();
         var peak = host.HasExited ? null : ProcessMemory.ReadPeak(host.ProcessId);
+        var cpuAtEnd = host.HasExited ? null : ProcessCpu.Read(host.ProcessId);
         var kinds = await ReadLedgerAsync(dataSource, cancellationToken);
         var (findings, occurrences) = await ReadFindingsAsync(dataSource, cancellationToken);
         var all = new PhaseMeasurement(kinds.Values.Sum(kind => kind.Records), stopwatch.Elapsed, peak, PeakCoversPhaseOnly: false)
         {
             Rejected = kinds.Values.Sum(kind => kind.Rejected),
             FailedObjects = kinds.Values.Sum(kind => kind.Failed),
+            CpuTime = cpuAtEnd - cpuAtMove,
         };
 
         return new HostMeasurement(
@@ -119,8 +139,8 @@ internal static class HostBenchmark
             ObjectsDone: (int)done,
             ObjectsExpected: expected,
             All: all,
-            CloudTrail: kinds.TryGetValue("CloudTrail", out var cloudTrail) ? cloudTrail.ToMeasurement(cloudTrailPeak) : null,
-            Flow: kinds.TryGetValue("VpcFlow", out var flow) ? flow.ToMeasurement(peak) : null,
+            CloudTrail: kinds.TryGetValue("CloudTrail", out var cloudTrail) ? cloudTrail.ToMeasurement(cloudTrailPeak) with { CpuTime = cpuAtCloudTrailDone - cpuAtMove } : null,
+            Flow: kinds.TryGetValue("VpcFlow", out var flow) ? flow.ToMeasurement(peak) with { CpuTime = cpuAtEnd - cpuAtCloudTrailDone } : null,
             Findings: findings,
             Occurrences: occurrences,
             FirstObjectDelay: kinds.Count > 0 ? kinds.Values.Min(kind => kind.FirstStarted) - movedAt : null,
@@ -188,6 +208,9 @@ internal static class HostBenchmark
 /// The host phase's results. <see cref="All"/> runs from the move into the inbox to the poll that saw
 /// the last ledger entry, and each kind from the ledger's own start and finish times.
 /// <see cref="FirstObjectDelay"/> is the time the host took to find the files after the move.
+/// The CPU times of the kinds are split at the poll that first saw every CloudTrail object done, so
+/// they are exact only to that poll's interval. <see cref="ResidentAfterCorpus"/> is the host's
+/// resident set size when the ledger listed every object, and <see cref="Latency"/> comes after that.
 /// </summary>
 internal sealed record HostMeasurement(
     bool Completed,
@@ -199,4 +222,9 @@ internal sealed record HostMeasurement(
     long Findings,
     long Occurrences,
     TimeSpan? FirstObjectDelay,
-    string OutputTail);
+    string OutputTail)
+{
+    public long? ResidentAfterCorpus { get; init; }
+
+    public LatencyMeasurement? Latency { get; init; }
+}

@@ -9,7 +9,12 @@ namespace Vigil.Cli.Benchmarks;
 internal static class ProcessMemory
 {
     /// <summary>Returns the peak resident set size of <paramref name="processId"/> in bytes, or null where /proc does not report it.</summary>
-    public static long? ReadPeak(int processId)
+    public static long? ReadPeak(int processId) => ReadStatusKilobytes(processId, "VmHWM:");
+
+    /// <summary>Returns the current resident set size (<c>VmRSS</c>) of <paramref name="processId"/> in bytes, or null where /proc does not report it.</summary>
+    public static long? ReadResident(int processId) => ReadStatusKilobytes(processId, "VmRSS:");
+
+    private static long? ReadStatusKilobytes(int processId, string field)
     {
         string[] lines;
         try
@@ -23,12 +28,12 @@ internal static class ProcessMemory
 
         foreach (var line in lines)
         {
-            if (!line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            if (!line.StartsWith(field, StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var value = line["VmHWM:".Length..].Trim();
+            var value = line[field.Length..].Trim();
             var number = value.EndsWith(" kB", StringComparison.Ordinal) ? value[..^3].Trim() : value;
             return long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var kilobytes) ? kilobytes * 1024 : null;
         }
