@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Numerics;
 using System.Text;
 
 namespace Vigil.Ingestion;
@@ -41,9 +43,7 @@ internal sealed class Utf8StringCache
             return Encoding.UTF8.GetString(utf8);
         }
 
-        var hash = new HashCode();
-        hash.AddBytes(utf8);
-        var slot = hash.ToHashCode() & (Slots - 1);
+        var slot = (int)(Hash(utf8) & (Slots - 1));
         if (keys[slot] is { } key && utf8.SequenceEqual(key))
         {
             return values[slot]!;
@@ -53,5 +53,24 @@ internal sealed class Utf8StringCache
         keys[slot] = utf8.ToArray();
         values[slot] = text;
         return text;
+    }
+
+    /// <summary>Mixes the bytes eight at a time. The hash only picks a slot, so its quality affects only the hit rate.</summary>
+    private static ulong Hash(ReadOnlySpan<byte> utf8)
+    {
+        const ulong Multiplier = 0x9E3779B97F4A7C15;
+        var hash = (ulong)utf8.Length * Multiplier;
+        while (utf8.Length >= sizeof(ulong))
+        {
+            hash = (BitOperations.RotateLeft(hash, 23) ^ BinaryPrimitives.ReadUInt64LittleEndian(utf8)) * Multiplier;
+            utf8 = utf8[sizeof(ulong)..];
+        }
+
+        foreach (var value in utf8)
+        {
+            hash = (BitOperations.RotateLeft(hash, 23) ^ value) * Multiplier;
+        }
+
+        return hash ^ (hash >> 29);
     }
 }

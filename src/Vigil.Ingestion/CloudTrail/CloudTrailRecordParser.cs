@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 using Vigil.Contracts.Events;
 
 namespace Vigil.Ingestion.CloudTrail;
@@ -104,9 +103,9 @@ internal static class CloudTrailRecordParser
         switch (name)
         {
             case "eventTime":
-                return ReadString(ref reader, name, options, out fields.EventTimeText, out error, unique: true);
+                return ReadString(ref reader, name, options, out fields.EventTimeText, out error);
             case "eventID":
-                return ReadString(ref reader, name, options, out fields.EventId, out error, unique: true);
+                return ReadString(ref reader, name, options, out fields.EventId, out error);
             case "eventVersion":
                 return ReadString(ref reader, name, options, out fields.EventVersion, out error);
             case "eventSource":
@@ -130,7 +129,7 @@ internal static class CloudTrailRecordParser
             case "recipientAccountId":
                 return ReadString(ref reader, name, options, out fields.RecipientAccountId, out error);
             case "requestID":
-                return ReadString(ref reader, name, options, out fields.RequestId, out error, unique: true);
+                return ReadString(ref reader, name, options, out fields.RequestId, out error);
             case "readOnly":
                 fields.ReadOnly = ReadFlexibleBoolean(ref reader);
                 return true;
@@ -162,12 +161,11 @@ internal static class CloudTrailRecordParser
     /// Reads a string field. A JSON null gives null, and a number or boolean is kept as its text,
     /// because some services write scalar fields with another JSON type. An object or array gives
     /// null for the field (the raw record still has it), except for <c>eventTime</c>, which rejects the record.
-    /// A <paramref name="unique"/> value (an id or a time) skips the cache of repeated values.
     /// </summary>
-    private static bool ReadString(ref Utf8JsonReader reader, string name, CloudTrailReaderOptions options, out string? value, out RecordError? error, bool unique = false)
+    private static bool ReadString(ref Utf8JsonReader reader, string name, CloudTrailReaderOptions options, out string? value, out RecordError? error)
     {
         error = null;
-        value = ReadScalarText(ref reader, options.MaxStringLength, unique);
+        value = ReadScalarText(ref reader, options.MaxStringLength);
         if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
         {
             return true;
@@ -184,12 +182,12 @@ internal static class CloudTrailRecordParser
         return true;
     }
 
-    internal static string? ReadScalarText(ref Utf8JsonReader reader, int maxLength, bool unique = false)
+    internal static string? ReadScalarText(ref Utf8JsonReader reader, int maxLength)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return Truncate(GetStringOrRawText(ref reader, unique), maxLength);
+                return Truncate(GetStringOrRawText(ref reader), maxLength);
             case JsonTokenType.Number:
                 return Encoding.UTF8.GetString(reader.ValueSpan);
             case JsonTokenType.True:
@@ -276,18 +274,10 @@ internal static class CloudTrailRecordParser
     /// Returns the string value or property name at the reader. <see cref="Utf8JsonReader.GetString"/>
     /// throws for invalid UTF-8 and for a lone surrogate escape such as <c>\ud800</c>, which is valid
     /// JSON; such text is returned undecoded (escapes as written, invalid bytes as U+FFFD), so one odd
-    /// value cannot stop the record or the object. Short values without escapes come from the calling
-    /// thread's <see cref="Utf8StringCache"/>, because names and most values repeat from record to record;
-    /// <paramref name="unique"/> skips it for values that do not repeat, such as ids.
+    /// value cannot stop the record or the object.
     /// </summary>
-    internal static string GetStringOrRawText(ref Utf8JsonReader reader, bool unique = false)
+    internal static string GetStringOrRawText(ref Utf8JsonReader reader)
     {
-        if (!unique && !reader.ValueIsEscaped && !reader.HasValueSequence
-            && reader.ValueSpan.Length <= Utf8StringCache.MaxCachedBytes && Utf8.IsValid(reader.ValueSpan))
-        {
-            return Utf8StringCache.ForCurrentThread.Get(reader.ValueSpan);
-        }
-
         try
         {
             return reader.GetString() ?? string.Empty;
