@@ -42,6 +42,10 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal("5,000", RecordsIn(run, "Vigil replay, VPC flow"));
         Assert.True(RatioOf(run, "Vigil replay / floor, CloudTrail") > 0, run.ToString());
         Assert.True(RatioOf(run, "Vigil replay / floor, VPC flow") > 0, run.ToString());
+        Assert.True(RatioOf(run, "Vigil reader / floor, CloudTrail") > 0, run.ToString());
+        Assert.True(RatioOf(run, "Vigil reader / floor, VPC flow, per CPU second") > 0, run.ToString());
+        Assert.Contains("- Vigil reader / floor, VPC flow: ", run.Output, StringComparison.Ordinal);
+        Assert.Contains("GC during \"Vigil replay, CloudTrail\": ", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("FAILED", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("jq, five rules", run.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Vigil host", run.Output, StringComparison.Ordinal);

@@ -14,6 +14,9 @@ internal sealed record PhaseMeasurement(long Records, TimeSpan Elapsed, long? Pe
 
     public TimeSpan? CpuTime { get; init; }
 
+    /// <summary>The garbage collector's work during the phase, where it ran in this process.</summary>
+    public GcActivity? Gc { get; init; }
+
     public double RecordsPerSecond => Elapsed > TimeSpan.Zero ? Records / Elapsed.TotalSeconds : 0;
 
     public double? RecordsPerCpuSecond => CpuTime is { } cpu && cpu > TimeSpan.Zero ? Records / cpu.TotalSeconds : null;
@@ -105,10 +108,11 @@ internal sealed class BenchReport
             }
         }
 
-        if (notes.Count > 0)
+        var gcNotes = rows.Where(row => row.Result.Gc is not null).Select(row => $"GC during \"{row.Name}\": {row.Result.Gc!.Describe(row.Result.Records)}.").ToList();
+        if (notes.Count + gcNotes.Count > 0)
         {
             text.AppendLine();
-            foreach (var note in notes)
+            foreach (var note in notes.Concat(gcNotes))
             {
                 text.AppendLine($"- {note}");
             }

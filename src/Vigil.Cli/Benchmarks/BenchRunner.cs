@@ -123,11 +123,6 @@ internal static class BenchRunner
     {
         report.AddRatio("Vigil reader / floor, CloudTrail", readerCloudTrail, floorCloudTrail);
         report.AddRatio("Vigil reader / floor, VPC flow", readerFlow, floorFlow);
-        report.AddCpuRatio("Vigil reader / floor, CloudTrail, per CPU second", readerCloudTrail, floorCloudTrail);
-        report.AddCpuRatio("Vigil reader / floor, VPC flow, per CPU second", readerFlow, floorFlow);
-        report.AddCpuRatio("Vigil replay / floor, CloudTrail, per CPU second", replay.CloudTrail, floorCloudTrail);
-        report.AddCpuRatio("Vigil replay / floor, VPC flow, per CPU second", replay.Flow, floorFlow);
-        AddTargets(report, floorCloudTrail, floorFlow, readerCloudTrail, readerFlow, jq, host);
         report.AddRatio("Vigil replay / floor, CloudTrail", replay.CloudTrail, floorCloudTrail);
         report.AddRatio("Vigil replay / floor, VPC flow", replay.Flow, floorFlow);
         if (jq is not null)
@@ -148,6 +143,12 @@ internal static class BenchRunner
         {
             report.AddRatio("Vigil host / floor, VPC flow", hostFlow, floorFlow);
         }
+
+        report.AddCpuRatio("Vigil reader / floor, CloudTrail, per CPU second", readerCloudTrail, floorCloudTrail);
+        report.AddCpuRatio("Vigil reader / floor, VPC flow, per CPU second", readerFlow, floorFlow);
+        report.AddCpuRatio("Vigil replay / floor, CloudTrail, per CPU second", replay.CloudTrail, floorCloudTrail);
+        report.AddCpuRatio("Vigil replay / floor, VPC flow, per CPU second", replay.Flow, floorFlow);
+        AddTargets(report, floorCloudTrail, floorFlow, readerCloudTrail, readerFlow, jq, host);
     }
 
     private static void AddTargets(

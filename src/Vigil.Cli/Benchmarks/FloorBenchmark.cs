@@ -29,6 +29,7 @@ internal static class FloorBenchmark
         long records = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         var cpuBefore = ProcessCpu.ReadOwn();
+        var gcBefore = GcActivity.Now();
         var stopwatch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(objects, options, async (logObject, token) =>
         {
@@ -40,6 +41,7 @@ internal static class FloorBenchmark
         return new PhaseMeasurement(records, stopwatch.Elapsed, ProcessMemory.ReadPeak(Environment.ProcessId), resetPeak)
         {
             CpuTime = ProcessCpu.ReadOwn() - cpuBefore,
+            Gc = GcActivity.Since(gcBefore),
         };
     }
 

@@ -50,6 +50,7 @@ internal static class ReaderBenchmark
         var count = new RecordCount();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
         var cpuBefore = ProcessCpu.ReadOwn();
+        var gcBefore = GcActivity.Now();
         var stopwatch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(objects, parallel, async (logObject, token) =>
         {
@@ -68,6 +69,7 @@ internal static class ReaderBenchmark
             Rejected = count.Rejected,
             FailedObjects = count.Failed,
             CpuTime = ProcessCpu.ReadOwn() - cpuBefore,
+            Gc = GcActivity.Since(gcBefore),
         };
     }
 

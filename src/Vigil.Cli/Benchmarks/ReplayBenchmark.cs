@@ -47,6 +47,7 @@ internal static class ReplayBenchmark
     private static async Task<PhaseMeasurement> IngestAsync(LogObjectIngestor ingestor, IReadOnlyList<LogObject> objects, string kind, bool resetPeak, CancellationToken cancellationToken)
     {
         var cpuBefore = ProcessCpu.ReadOwn();
+        var gcBefore = GcActivity.Now();
         var stopwatch = Stopwatch.StartNew();
         var progress = new ProgressWriter(kind, objects.Count, stopwatch);
         var summary = await ingestor.IngestObjectsAsync(TenantId, objects, progress, cancellationToken);
@@ -56,6 +57,7 @@ internal static class ReplayBenchmark
             Rejected = summary.RecordsRejected,
             FailedObjects = summary.ObjectsFailed,
             CpuTime = ProcessCpu.ReadOwn() - cpuBefore,
+            Gc = GcActivity.Since(gcBefore),
         };
     }
 
