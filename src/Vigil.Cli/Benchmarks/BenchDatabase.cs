@@ -61,7 +61,11 @@ internal sealed class BenchDatabase : IAsyncDisposable
         return database;
     }
 
-    /// <summary>Drops the database, ending any session that still uses it.</summary>
+    /// <summary>
+    /// Drops the database, ending any session that still uses it. PostgreSQL 15 rejects the forced drop
+    /// while an autovacuum worker runs in the database (it has no role the caller is a member of), so
+    /// a rejected drop is tried again for up to a minute, and then left with a warning.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await using (var pooled = new NpgsqlConnection(ConnectionString))
@@ -71,9 +75,30 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
         await using var server = new NpgsqlConnection(serverConnectionString);
         await server.OpenAsync(CancellationToken.None);
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", server);
-        await drop.ExecuteNonQueryAsync(CancellationToken.None);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", server);
+                await drop.ExecuteNonQueryAsync(CancellationToken.None);
+                return;
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                if (attempt == DropAttempts)
+                {
+                    Console.Error.WriteLine($"warning: dropping the benchmark database {Name} failed: {exception.MessageText}; drop it by hand.");
+                    return;
+                }
+
+                await Task.Delay(DropRetryDelay, CancellationToken.None);
+            }
+        }
     }
+
+    private const int DropAttempts = 12;
+
+    private static readonly TimeSpan DropRetryDelay = TimeSpan.FromSeconds(5);
 
     private async Task PrepareAsync(string tenantId, string? threatListPath, CancellationToken cancellationToken)
     {

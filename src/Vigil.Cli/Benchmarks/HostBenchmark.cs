@@ -54,7 +54,17 @@ internal static class HostBenchmark
             // Resident memory once the corpus is done, before the latency files add their own.
             var resident = ProcessMemory.ReadResident(host.ProcessId);
             Console.Error.WriteLine($"bench: host: latency, {HostLatencyBenchmark.Files} CloudTrail files one at a time");
-            var latency = await HostLatencyBenchmark.RunAsync(corpus.Folder, inbox, dataSource, TenantId, LatencyTimeout, cancellationToken);
+            LatencyMeasurement latency;
+            try
+            {
+                latency = await HostLatencyBenchmark.RunAsync(corpus.Folder, inbox, dataSource, TenantId, LatencyTimeout, cancellationToken);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NpgsqlException or InvalidOperationException)
+            {
+                // Keep the corpus measurements; the report names the failure.
+                latency = new LatencyMeasurement([], [$"the latency phase failed: {exception}"]);
+            }
+
             return measurement with { ResidentAfterCorpus = resident, Latency = latency };
         }
         finally
