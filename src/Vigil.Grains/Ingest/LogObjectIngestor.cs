@@ -51,6 +51,10 @@ public sealed partial class LogObjectIngestor(
     /// <see cref="IngestOptions.MaxParallelObjects"/> at a time. <paramref name="progress"/> gets one
     /// report per object read, from one object at a time, in the order the objects finish.
     /// </summary>
+    /// <remarks>
+    /// NOTE: objects finish in no fixed order. When two occurrences of one finding have the same
+    /// latest event time, the one applied last gives the finding's details, so those can vary between runs.
+    /// </remarks>
     public async Task<FolderIngestSummary> IngestObjectsAsync(string tenantId, IEnumerable<LogObject> logObjects, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken)
     {
         var summary = new FolderIngestSummary();
