@@ -62,9 +62,10 @@ internal sealed class BenchDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Drops the database, ending any session that still uses it. PostgreSQL 15 rejects the forced drop
-    /// while an autovacuum worker runs in the database (it has no role the caller is a member of), so
-    /// a rejected drop is tried again for up to a minute, and then left with a warning.
+    /// Drops the database, ending any session that still uses it. PostgreSQL rejects the forced drop
+    /// while an autovacuum worker runs in the database, because the caller is not a member of the
+    /// worker's role. A plain drop ends autovacuum itself and waits a few seconds for other sessions,
+    /// so that is tried next, for up to a minute. A database that still cannot be dropped is left with a warning.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -75,15 +76,16 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
         await using var server = new NpgsqlConnection(serverConnectionString);
         await server.OpenAsync(CancellationToken.None);
+        var force = " WITH (FORCE)";
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", server);
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name}{force}", server);
                 await drop.ExecuteNonQueryAsync(CancellationToken.None);
                 return;
             }
-            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
             {
                 if (attempt == DropAttempts)
                 {
@@ -91,6 +93,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
                     return;
                 }
 
+                force = "";
                 await Task.Delay(DropRetryDelay, CancellationToken.None);
             }
         }
