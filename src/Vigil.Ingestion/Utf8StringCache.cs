@@ -6,7 +6,7 @@ namespace Vigil.Ingestion;
 
 /// <summary>
 /// Returns one string instance for values that repeat from record to record (account ids,
-/// interface ids, actions, event sources), so a reader allocates each such string once instead of
+/// interface ids, actions, addresses), so a reader allocates each such string once instead of
 /// once per record. A direct-mapped table: a new value replaces the one in its slot, so the
 /// memory stays at <see cref="Slots"/> entries of at most <see cref="MaxCachedBytes"/> bytes.
 /// </summary>

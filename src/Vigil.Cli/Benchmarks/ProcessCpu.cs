@@ -12,7 +12,7 @@ internal static class ProcessCpu
 {
     /// <summary>
     /// Linux reports the times in <c>/proc/PID/stat</c> in clock ticks of USER_HZ, which is 100 on
-    /// every architecture that .NET supports on Linux.
+    /// x86-64 and Arm Linux.
     /// </summary>
     private const double TicksPerSecond = 100;
 
