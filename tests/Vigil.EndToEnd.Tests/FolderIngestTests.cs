@@ -51,6 +51,26 @@ public sealed class FolderIngestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FolderPass_DoneObjectsSkipLedger()
+    {
+        WriteLog("T1015Z_Aa1Example0001", "10000000-0000-4000-8000-000000000601");
+        WriteLog("T1020Z_Bb2Example0002", "10000000-0000-4000-8000-000000000602");
+        var first = await silo!.Ingestor.IngestFolderAsync(Tenant, folder, null, CancellationToken.None);
+        var decisionsAfterFirst = silo.Ledger.Decisions;
+
+        WriteLog("T1025Z_Cc3Example0003", "10000000-0000-4000-8000-000000000603");
+        var second = await silo.Ingestor.IngestFolderAsync(Tenant, folder, null, CancellationToken.None);
+
+        Assert.Equal(2, first.ObjectsRead);
+        Assert.Equal(2, decisionsAfterFirst);
+        Assert.Equal(1, second.ObjectsRead);
+        Assert.Equal(2, second.ObjectsSkipped);
+        Assert.Equal(3, silo.Ledger.Decisions);
+        var trail = Assert.Single(silo.Findings.Snapshot(Tenant));
+        Assert.Equal(3, trail.Service.Count);
+    }
+
+    [Fact]
     public async Task FolderPass_RedeliveredEvents()
     {
         WriteLog("T1015Z_Aa1Example0001", "10000000-0000-4000-8000-000000000801", "10000000-0000-4000-8000-000000000802");

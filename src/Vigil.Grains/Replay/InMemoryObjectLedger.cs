@@ -7,11 +7,16 @@ namespace Vigil.Grains.Replay;
 public sealed class InMemoryObjectLedger : IObjectLedger
 {
     private readonly ConcurrentDictionary<(string TenantId, string Key), Entry> entries = new();
+    private int decisions;
 
     public IReadOnlyCollection<ObjectRecord> Records => [.. entries.Values.Select(entry => entry.Record)];
 
+    /// <summary>Calls of <see cref="DecideAsync"/> so far, which are ledger queries in the PostgreSQL ledger.</summary>
+    public int Decisions => Volatile.Read(ref decisions);
+
     public Task<ObjectReadDecision> DecideAsync(string tenantId, string objectKey, string fingerprint, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref decisions);
         if (!entries.TryGetValue((tenantId, objectKey), out var entry))
         {
             return Task.FromResult(ObjectReadDecision.Read);

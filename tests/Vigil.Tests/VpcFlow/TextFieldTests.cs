@@ -187,4 +187,41 @@ public sealed class TextFieldTests
         Assert.Equal("nat-0a1b2c3d4e5f60018", flow.ResourceId);
         Assert.Equal(1, flow.EncryptionStatus);
     }
+
+    [Fact]
+    public async Task Reader_RepeatedValues_ShareOneString()
+    {
+        var read = await FlowTextRead.TextAsync(
+            "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n" +
+            "2 123456789012 eni-0a1b2c3d 10.0.0.5 198.51.100.7 49152 443 6 10 840 1700000000 1700000060 ACCEPT OK\n" +
+            "2 123456789012 eni-0a1b2c3d 10.0.0.5 198.51.100.8 49153 443 6 12 900 1700000000 1700000060 ACCEPT OK\n");
+
+        Assert.Equal(2, read.Records.Count);
+        var (first, second) = (read.Records[0], read.Records[1]);
+        Assert.Equal("123456789012", first.AccountId);
+        Assert.Same(first.AccountId, second.AccountId);
+        Assert.Same(first.InterfaceId, second.InterfaceId);
+        Assert.Same(first.Action, second.Action);
+        Assert.Equal("198.51.100.7", first.DestinationAddress);
+        Assert.Equal("198.51.100.8", second.DestinationAddress);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.256")]
+    [InlineData("10.0.0")]
+    [InlineData("10.0.0.1.2")]
+    [InlineData("10..0.1")]
+    [InlineData("1000.0.0.1")]
+    [InlineData("10.0.0.+1")]
+    public async Task Reader_InvalidIpv4_RejectedWithValue(string address)
+    {
+        var read = await FlowTextRead.TextAsync(
+            "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n" +
+            $"2 123456789012 eni-0a1b2c3d {address} 198.51.100.7 49152 443 6 10 840 1700000000 1700000060 ACCEPT OK\n");
+
+        Assert.Empty(read.Records);
+        var rejection = Assert.Single(read.Rejections);
+        Assert.Equal("srcaddr", rejection.Field);
+        Assert.Equal($"\"{address}\" is not an IPv4 or IPv6 address", rejection.Reason);
+    }
 }
