@@ -32,6 +32,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# The S3 and SQS source tests start local S3- and SQS-compatible servers from tests/tools.
+if command -v npm >/dev/null 2>&1; then
+  (cd tests/tools && npm ci --no-audit --no-fund >&2)
+else
+  echo "warning: npm is not installed; the S3 and SQS source tests will fail. Install Debian's nodejs and npm." >&2
+fi
+
 rm -rf "$results"
 dotnet build Platform.sln -c "$configuration" -nologo -v quiet -clp:ErrorsOnly
 

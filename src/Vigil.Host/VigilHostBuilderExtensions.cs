@@ -12,6 +12,7 @@ using Vigil.Host.Configuration;
 using Vigil.Ingestion.ThreatLists;
 using Vigil.Host.Security;
 using Vigil.Host.Services;
+using Vigil.Host.Sources;
 using Vigil.Storage;
 
 namespace Vigil.Host;
@@ -73,8 +74,9 @@ public static class VigilHostBuilderExtensions
             new ListSourceReader(provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(PlatformListFetchService))),
             TimeProvider.System));
         builder.Services.AddHostedService<PlatformListFetchService>();
-        builder.Services.AddHostedService<FolderWatchService>();
         builder.Services.AddHostedService<TrailIntegrityService>();
+        builder.Services.AddSingleton<SourceInstruments>();
+        builder.Services.AddHostedService<SourceRunnerService>();
         return builder;
     }
 }

@@ -37,6 +37,8 @@ public sealed partial class LogObjectIngestor(
     private readonly GrainReferenceCache<IPrincipalGrain> principalGrains = new(grains, options.MaxCachedGrainReferences);
     private readonly GrainReferenceCache<IEndpointGrain> endpointGrains = new(grains, options.MaxCachedGrainReferences);
 
+    private ILogger Logger { get; } = logger;
+
     private IngestOptions Options { get; } = options;
 
     /// <summary>
@@ -107,16 +109,48 @@ public sealed partial class LogObjectIngestor(
         return record;
     }
 
-    /// <summary>Reads one object, applies its records and records the outcome in the ledger.</summary>
+    /// <summary>Reads one file, applies its records and records the outcome in the ledger.</summary>
     public async Task<ObjectRecord> IngestAsync(string tenantId, LogObject logObject, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(logObject);
+        var result = await IngestAsync(IngestTarget.AnyAccount(tenantId), ObjectToRead.FromFile(logObject), cancellationToken);
+        return result.Record;
+    }
+
+    /// <summary>
+    /// Asks the ledger whether the object is due (<see cref="IObjectLedger.DecideAsync"/>) and reads
+    /// it when it is. Returns the decision, and the outcome when the object was read.
+    /// </summary>
+    public async Task<(ObjectReadDecision Decision, ObjectIngestResult? Result)> IngestIfDueAsync(IngestTarget target, ObjectToRead logObject, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(logObject);
+        var decision = await ledger.DecideAsync(target.TenantId, logObject.Key, logObject.Fingerprint, clock.GetUtcNow(), cancellationToken);
+        if (decision != ObjectReadDecision.Read)
+        {
+            return (decision, null);
+        }
+
+        return (decision, await IngestAsync(target, logObject, cancellationToken));
+    }
+
+    /// <summary>
+    /// Reads one object (a file or an S3 object), applies the records of the target's accounts,
+    /// rejects and counts the others, and records the outcome in the ledger. An object that cannot
+    /// be opened is recorded as failed, so the ledger's back-off decides when it is read again.
+    /// </summary>
+    public async Task<ObjectIngestResult> IngestAsync(IngestTarget target, ObjectToRead logObject, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(logObject);
+
         // One span per object; the grain calls it makes, and the finding writes they make, are its children.
         using var activity = VigilInstruments.ActivitySource.StartActivity("ingest object");
-        activity?.SetTag("vigil.tenant", tenantId);
+        activity?.SetTag("vigil.tenant", target.TenantId);
         activity?.SetTag("vigil.object.key", logObject.Key);
 
         var startedAt = clock.GetUtcNow();
-        var outcome = await ReadAndRouteAsync(tenantId, logObject, startedAt, cancellationToken);
+        var outcome = await ReadAndRouteAsync(target, logObject, startedAt, cancellationToken);
 
         await ledger.RecordAsync(outcome.Record, cancellationToken);
         instruments.RecordObject(outcome.Record, outcome.NewestEventTime);
@@ -127,25 +161,47 @@ public sealed partial class LogObjectIngestor(
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome.Record.Error);
         }
 
-        return outcome.Record;
+        return outcome;
     }
 
-    private async Task<(ObjectRecord Record, DateTimeOffset? NewestEventTime)> ReadAndRouteAsync(string tenantId, LogObject logObject, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    private async Task<ObjectIngestResult> ReadAndRouteAsync(IngestTarget target, ObjectToRead logObject, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         // The inspector detects the kind from the content (the key only breaks ties) and reads the
         // object with the matching reader. The routers send each batch on to the owning grains.
-        var routers = new Routers(this, tenantId, $"{logObject.Key}@{logObject.Fingerprint}", logObject.Key);
-        var inspection = await inspector.InspectFileAsync(logObject.Path, logObject.Key, routers.AddAsync, cancellationToken);
+        var routers = new Routers(this, target, $"{logObject.Key}@{logObject.Fingerprint}", logObject.Key);
+        Stream content;
+        try
+        {
+            content = await logObject.OpenAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var openError = $"{logObject.Key}: the object cannot be opened: {exception.Message}";
+            LogObjectError(Logger, LogText.Escape(openError));
+            return new ObjectIngestResult(Outcome(target.TenantId, logObject, ObjectKind.Unknown, startedAt, new RoutingTotals(), openError), null, 0);
+        }
+
+        LogObjectInspection inspection;
+        await using (content)
+        {
+            inspection = await inspector.InspectAsync(content, logObject.Key, routers.AddAsync, cancellationToken);
+        }
+
         await routers.FlushAsync();
 
         foreach (var rejection in inspection.Rejections.Take(Options.MaxRejectionsLogged))
         {
-            LogRecordRejected(logger, LogText.Escape(rejection.ToString()));
+            LogRecordRejected(Logger, LogText.Escape(rejection.ToString()));
         }
 
         if (inspection.RecordsRejected > Options.MaxRejectionsLogged)
         {
-            LogMoreRejections(logger, (int)Math.Min(int.MaxValue, inspection.RecordsRejected - Options.MaxRejectionsLogged), LogText.Escape(logObject.Key));
+            LogMoreRejections(Logger, (int)Math.Min(int.MaxValue, inspection.RecordsRejected - Options.MaxRejectionsLogged), LogText.Escape(logObject.Key));
+        }
+
+        if (routers.Unregistered > 0)
+        {
+            LogUnregisteredAccounts(Logger, routers.Unregistered, LogText.Escape(logObject.Key), LogText.Escape(target.TenantId));
         }
 
         var kind = KindOf(inspection.Kind);
@@ -154,16 +210,16 @@ public sealed partial class LogObjectIngestor(
         {
             // Digests and files of no supported kind (notes, exports of other tools) are recorded as
             // skipped, not failed, so they are neither retried nor counted as errors.
-            LogObjectSkippedWithReason(logger, LogText.Escape(logObject.Key), kind, LogText.Escape(inspection.Error ?? "recognised by its content"));
+            LogObjectSkippedWithReason(Logger, LogText.Escape(logObject.Key), kind, LogText.Escape(inspection.Error ?? "recognised by its content"));
             error = null;
         }
         else if (error is not null)
         {
-            LogObjectError(logger, LogText.Escape(error));
+            LogObjectError(Logger, LogText.Escape(error));
         }
 
-        var totals = routers.Totals with { Rejected = inspection.RecordsRejected };
-        return (Outcome(tenantId, logObject, kind, startedAt, totals, error), routers.NewestEventTime);
+        var totals = routers.Totals with { Rejected = inspection.RecordsRejected + routers.Unregistered };
+        return new ObjectIngestResult(Outcome(target.TenantId, logObject, kind, startedAt, totals, error), routers.NewestEventTime, routers.Unregistered);
     }
 
     private static ObjectKind KindOf(LogObjectKind kind) => kind switch
@@ -175,7 +231,7 @@ public sealed partial class LogObjectIngestor(
         _ => ObjectKind.Unknown,
     };
 
-    private ObjectRecord Outcome(string tenantId, LogObject logObject, ObjectKind kind, DateTimeOffset startedAt, RoutingTotals totals, string? error) => new()
+    private ObjectRecord Outcome(string tenantId, ObjectToRead logObject, ObjectKind kind, DateTimeOffset startedAt, RoutingTotals totals, string? error) => new()
     {
         TenantId = tenantId,
         ObjectKey = logObject.Key,
@@ -199,6 +255,11 @@ public sealed partial class LogObjectIngestor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} more records of {ObjectKey} were rejected; see the object ledger for the total")]
     private static partial void LogMoreRejections(ILogger logger, int count, string objectKey);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Record rejected: {Rejection}")]
+    private static partial void LogUnregisteredRecord(ILogger logger, string rejection);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} records of {ObjectKey} came from accounts not registered to tenant {TenantId} for this source; they were rejected")]
+    private static partial void LogUnregisteredAccounts(ILogger logger, long count, string objectKey, string tenantId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Object stopped early: {Error}")]
     private static partial void LogObjectError(ILogger logger, string error);
@@ -207,22 +268,28 @@ public sealed partial class LogObjectIngestor(
     /// The routers of one object, one per record kind, created when the first batch of that kind
     /// arrives: CloudTrail events to principal grains, flow records and queries to endpoint grains.
     /// </summary>
-    private sealed class Routers(LogObjectIngestor owner, string tenantId, string objectKey, string key)
+    private sealed class Routers(LogObjectIngestor owner, IngestTarget target, string objectKey, string key)
     {
+        private readonly string tenantId = target.TenantId;
         private readonly (string? AccountId, string? Region) keyLayout = LogKeyLayout.Parse(key);
+        private long parsed;
+        private int unregisteredLogged;
         private ChunkRouter<CloudTrailEvent>? cloudTrail;
         private ChunkRouter<FlowRecord>? flows;
         private ChunkRouter<DnsQueryRecord>? queries;
 
         public RoutingTotals Totals => Sum(cloudTrail?.Totals, flows?.Totals, queries?.Totals);
 
+        /// <summary>Records rejected because their account is not one of the target's.</summary>
+        public long Unregistered { get; private set; }
+
         public DateTimeOffset? NewestEventTime => new[] { cloudTrail?.NewestEventTime, flows?.NewestEventTime, queries?.NewestEventTime }.Max();
 
         public ValueTask AddAsync(LogRecordBatch batch) => batch switch
         {
-            CloudTrailEventBatch events => (cloudTrail ??= CloudTrailRouter()).AddAsync(events.Events),
-            FlowRecordBatch records => (flows ??= FlowRouter()).AddAsync(WithKeyLayout(records.Records)),
-            DnsQueryRecordBatch records => (queries ??= QueryRouter()).AddAsync(records.Records),
+            CloudTrailEventBatch events => (cloudTrail ??= CloudTrailRouter()).AddAsync(Registered(events.Events, record => record.RecipientAccountId ?? keyLayout.AccountId)),
+            FlowRecordBatch records => (flows ??= FlowRouter()).AddAsync(Registered(WithKeyLayout(records.Records), record => record.AccountId is null or "unknown" ? null : record.AccountId)),
+            DnsQueryRecordBatch records => (queries ??= QueryRouter()).AddAsync(Registered(records.Records, record => record.AccountId)),
             _ => throw new ArgumentException($"Unknown record batch type {batch.GetType().Name}.", nameof(batch)),
         };
 
@@ -267,6 +334,44 @@ public sealed partial class LogObjectIngestor(
             (endpoint, chunk, records) => owner.endpointGrains.Get(EndpointKey.GrainKey(tenantId, endpoint))
                 .ApplyDnsQueriesAsync(new DnsQueryBatch(tenantId, objectKey, chunk, records)),
             owner.Options.ChunkSize);
+
+        /// <summary>
+        /// Keeps the records of the target's accounts. The others are counted and rejected, the first
+        /// of them logged with the object key, the record's place among the parsed records and the account.
+        /// </summary>
+        private IReadOnlyList<TRecord> Registered<TRecord>(IReadOnlyList<TRecord> records, Func<TRecord, string?> accountOf)
+        {
+            if (target.AccountIds is null)
+            {
+                parsed += records.Count;
+                return records;
+            }
+
+            List<TRecord>? kept = null;
+            for (var index = 0; index < records.Count; index++)
+            {
+                parsed++;
+                var account = accountOf(records[index]);
+                if (account is not null && target.AccountIds.Contains(account))
+                {
+                    kept?.Add(records[index]);
+                    continue;
+                }
+
+                kept ??= [.. records.Take(index)];
+                Unregistered++;
+                if (unregisteredLogged < owner.Options.MaxRejectionsLogged)
+                {
+                    unregisteredLogged++;
+                    var reason = account is null
+                        ? "the record names no AWS account, so it cannot be matched to an account registered for this source"
+                        : $"account {account} is not registered to tenant {tenantId} for this source";
+                    LogUnregisteredRecord(owner.Logger, LogText.Escape($"{key}: parsed record {parsed}: {reason}"));
+                }
+            }
+
+            return kept is null ? records : kept;
+        }
 
         /// <summary>Fills in the account and region from the delivery key for flow records whose format leaves them out.</summary>
         private IReadOnlyList<FlowRecord> WithKeyLayout(IReadOnlyList<FlowRecord> records)

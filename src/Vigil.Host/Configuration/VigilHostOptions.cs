@@ -48,14 +48,29 @@ public sealed class ClusterSettings
 
 public sealed class IngestSettings
 {
-    /// <summary>Folder of CloudTrail logs to watch (S3 key layout or flat); no folder is watched when empty.</summary>
+    /// <summary>
+    /// Folder of logs to watch (S3 key layout or flat). At start it is saved as a folder source of
+    /// <see cref="TenantId"/>; when empty, that source is deleted.
+    /// </summary>
     public string? WatchFolder { get; set; }
 
     /// <summary>Tenant the watched folder's logs belong to (default "default").</summary>
     public string TenantId { get; set; } = "default";
 
-    /// <summary>Seconds between scans of the watched folder (default 10); file system events trigger a scan sooner.</summary>
+    /// <summary>
+    /// AWS accounts (12 digits) whose records the watched folder may deliver. When empty, records of
+    /// every account are accepted and a warning says so at start.
+    /// </summary>
+    public string[]? AccountIds { get; set; }
+
+    /// <summary>
+    /// Seconds between two passes of each folder and S3 listing source, and between two reads of the
+    /// source list (default 10); file system events trigger a folder pass sooner.
+    /// </summary>
     public int PollSeconds { get; set; } = 10;
+
+    /// <summary>Long-poll wait of each SQS receive call of S3 notification sources, 0 to 20 seconds (default 20).</summary>
+    public int QueueWaitSeconds { get; set; } = 20;
 }
 
 public sealed class IntegritySettings

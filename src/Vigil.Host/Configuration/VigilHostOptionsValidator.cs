@@ -70,6 +70,19 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
             failures.Add($"Vigil:Integrity:CheckSeconds is {options.Integrity.CheckSeconds}; use 10 to 86400.");
         }
 
+        if (options.Ingest.QueueWaitSeconds is < 0 or > 20)
+        {
+            failures.Add($"Vigil:Ingest:QueueWaitSeconds is {options.Ingest.QueueWaitSeconds}; use 0 to 20.");
+        }
+
+        foreach (var (account, index) in (options.Ingest.AccountIds ?? []).Select((account, index) => (account, index)))
+        {
+            if (account is not { Length: 12 } || !account.All(char.IsAsciiDigit))
+            {
+                failures.Add($"Vigil:Ingest:AccountIds:{index} '{account}' is not an AWS account id; use 12 digits.");
+            }
+        }
+
         if (options.Administrator.Password is { Length: > 0 and < 12 })
         {
             failures.Add("Vigil:Administrator:Password is shorter than 12 characters; use a longer one or leave it empty to have one generated.");

@@ -27,7 +27,7 @@ internal sealed class HostProcess : IAsyncDisposable
     public string Output => string.Join('\n', output);
 
     /// <summary>Starts a host; pass the <paramref name="clusterId"/> of a running host to add a second silo to its cluster.</summary>
-    public static async Task<HostProcess> StartAsync(string connectionString, string? watchFolder, string adminPassword, string? clusterId = null)
+    public static async Task<HostProcess> StartAsync(string connectionString, string? watchFolder, string adminPassword, string? clusterId = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var httpPort = FreePort.Next();
         var gatewayPort = FreePort.Next();
@@ -48,7 +48,12 @@ internal sealed class HostProcess : IAsyncDisposable
         start.Environment["Vigil__Cluster__GatewayPort"] = gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Vigil__Ingest__WatchFolder"] = watchFolder ?? "";
         start.Environment["Vigil__Ingest__PollSeconds"] = "1";
+        start.Environment["Vigil__Ingest__QueueWaitSeconds"] = "1";
         start.Environment["Vigil__Administrator__Password"] = adminPassword;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Starting the host failed.");
         var host = new HostProcess(process, new Uri($"http://127.0.0.1:{httpPort}/")) { GatewayPort = gatewayPort, ClusterId = clusterId };

@@ -1,0 +1,147 @@
+using Vigil.Contracts.Storage;
+using Vigil.Contracts.Text;
+using Vigil.Grains.Ingest;
+
+namespace Vigil.Host.Sources;
+
+/// <summary>What every source reader uses: the ingestor, the source store, metrics, the clock and settings.</summary>
+public sealed record SourceReaderServices(
+    LogObjectIngestor Ingestor,
+    ISourceStore Store,
+    SourceInstruments Instruments,
+    TimeProvider Clock,
+    ILoggerFactory LoggerFactory,
+    SourceReaderSettings Settings);
+
+/// <summary>Timing and bounds of the source readers.</summary>
+public sealed record SourceReaderSettings
+{
+    /// <summary>Pause between two passes of a folder or listing source, and before a failed pass is tried again.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Keys a listing source remembers as done, to spare ledger queries on each pass.</summary>
+    public int DoneKeyCacheCapacity { get; init; } = 200_000;
+
+    /// <summary>Long-poll wait of one SQS receive call (at most 20 seconds).</summary>
+    public int QueueWaitSeconds { get; init; } = 20;
+}
+
+/// <summary>
+/// Reads one source until it is cancelled, and adds the outcome of each object to the source's
+/// counters and metrics. Every object goes through <see cref="LogObjectIngestor.IngestIfDueAsync"/>,
+/// so the ledger decides whether it is read.
+/// </summary>
+public abstract partial class SourceReader
+{
+    protected SourceReader(SourceDefinition source, SourceReaderServices services)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(services);
+        Source = source;
+        Services = services;
+        Target = source.AccountIds.Count == 0
+            ? IngestTarget.AnyAccount(source.TenantId)
+            : IngestTarget.ForAccounts(source.TenantId, source.AccountIds);
+        Logger = services.LoggerFactory.CreateLogger(GetType());
+    }
+
+    public SourceDefinition Source { get; }
+
+    protected SourceReaderServices Services { get; }
+
+    protected IngestTarget Target { get; }
+
+    protected ILogger Logger { get; }
+
+    /// <summary>Creates the reader of a folder, S3 listing or S3 notification source; null for kinds read elsewhere (Firehose).</summary>
+    public static SourceReader? Create(SourceDefinition source, SourceReaderServices services)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.Kind switch
+        {
+            SourceKind.Folder => new FolderSourceReader(source, services),
+            SourceKind.S3Listing => new S3ListingSourceReader(source, services),
+            SourceKind.S3Notifications => new S3NotificationSourceReader(source, services),
+            _ => null,
+        };
+    }
+
+    /// <summary>Reads the source until <paramref name="cancellationToken"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Target.AccountIds is null)
+        {
+            LogEveryAccount(Logger, LogText.Escape(Source.Name), Source.TenantId);
+        }
+
+        await RunCoreAsync(cancellationToken);
+    }
+
+    protected abstract Task RunCoreAsync(CancellationToken cancellationToken);
+
+    /// <summary>Reads the object when the ledger says it is due, and records what the read added.</summary>
+    protected async Task<(ObjectReadDecision Decision, ObjectIngestResult? Result)> ReadObjectAsync(ObjectToRead logObject, CancellationToken cancellationToken)
+    {
+        var (decision, result) = await Services.Ingestor.IngestIfDueAsync(Target, logObject, cancellationToken);
+        if (result is not null)
+        {
+            var record = result.Record;
+            if (record.Error is not null)
+            {
+                LogObjectFailed(Logger, LogText.Escape(Source.Name), LogText.Escape(record.ObjectKey), LogText.Escape(record.Error));
+            }
+
+            await RecordProgressAsync(new SourceProgress
+            {
+                TenantId = Source.TenantId,
+                SourceId = Source.Id,
+                ObjectsRead = 1,
+                ObjectsFailed = record.Error is null ? 0 : 1,
+                RecordsRead = record.RecordsRead,
+                RecordsRejected = record.RecordsRejected,
+                RecordsFromUnregisteredAccounts = result.RecordsFromUnregisteredAccounts,
+                NewestEventTime = result.NewestEventTime,
+                Error = record.Error,
+                At = record.FinishedAt,
+            });
+        }
+
+        return (decision, result);
+    }
+
+    /// <summary>Records a problem of the source itself (a listing or a receive that failed, a malformed message).</summary>
+    protected Task RecordErrorAsync(string error) => RecordProgressAsync(new SourceProgress
+    {
+        TenantId = Source.TenantId,
+        SourceId = Source.Id,
+        Error = error,
+        At = Services.Clock.GetUtcNow(),
+    });
+
+    /// <summary>Waits for the poll interval; false when cancelled.</summary>
+    protected async Task<bool> PauseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Services.Settings.PollInterval, Services.Clock, cancellationToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task RecordProgressAsync(SourceProgress progress)
+    {
+        // The counters are written even while the reader stops, so a finished read is never lost from them.
+        await Services.Store.RecordProgressAsync(progress, CancellationToken.None);
+        Services.Instruments.Record(Source, progress);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceName} of tenant {TenantId} lists no AWS accounts, so records of every account are accepted; list the accounts to reject records of others")]
+    private static partial void LogEveryAccount(ILogger logger, string sourceName, string tenantId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceName}: object {ObjectKey} failed: {Error}")]
+    private static partial void LogObjectFailed(ILogger logger, string sourceName, string objectKey, string error);
+}
