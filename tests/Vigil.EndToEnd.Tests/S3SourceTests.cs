@@ -21,7 +21,7 @@ public sealed class S3SourceTests(S3SourcesFixture fixture) : IClassFixture<S3So
     private const string ForeignAccount = "999988887777";
 
     [Fact]
-    public async Task Listing_ReadsEachObjectOnce_LateKeyOnce_RewrittenObjectAgain()
+    public async Task Listing_LateAndRewrittenObjects()
     {
         var tenant = NewTenant();
         var prefix = $"{tenant}/AWSLogs/{Account}/CloudTrail/us-east-1/2024/03/05/";
@@ -61,7 +61,7 @@ public sealed class S3SourceTests(S3SourcesFixture fixture) : IClassFixture<S3So
     }
 
     [Fact]
-    public async Task Notifications_ReadObjectsFromQueue_AndDeleteMessages()
+    public async Task Notifications_ReadAndDeleteMessages()
     {
         var tenant = NewTenant();
         var source = await fixture.SaveAsync(Source(tenant, SourceKind.S3Notifications) with
@@ -86,7 +86,7 @@ public sealed class S3SourceTests(S3SourcesFixture fixture) : IClassFixture<S3So
     }
 
     [Fact]
-    public async Task Notifications_MalformedMessages_AreRejectedWithReasonAndDeleted()
+    public async Task Notifications_MalformedMessages()
     {
         var tenant = NewTenant();
         var queue = fixture.Aws.QueueUrls[S3SourcesFixture.ManualQueue];
@@ -131,7 +131,7 @@ public sealed class S3SourceTests(S3SourcesFixture fixture) : IClassFixture<S3So
     }
 
     [Fact]
-    public async Task Listing_RecordsOfUnregisteredAccounts_AreCountedAndRejected()
+    public async Task Listing_UnregisteredAccounts()
     {
         var tenant = NewTenant();
         var prefix = $"{tenant}/AWSLogs/{Account}/CloudTrail/us-east-1/2024/03/05/";
@@ -152,6 +152,69 @@ public sealed class S3SourceTests(S3SourcesFixture fixture) : IClassFixture<S3So
         Assert.Contains($"parsed record 2: account {ForeignAccount} is not registered to tenant {tenant}", fixture.Host.Output, StringComparison.Ordinal);
         var accounts = await fixture.FindingAccountsAsync(tenant);
         Assert.Equal([Account], accounts);
+    }
+
+    [Fact]
+    public async Task Notifications_MissingObject_KeepsMessageForRetry()
+    {
+        var tenant = NewTenant();
+        var queue = fixture.Aws.QueueUrls[S3SourcesFixture.RetryQueue];
+        var source = await fixture.SaveAsync(Source(tenant, SourceKind.S3Notifications) with
+        {
+            Bucket = S3SourcesFixture.ManualBucket,
+            Prefix = tenant + "/",
+            QueueUrl = queue,
+        });
+        using var sqs = fixture.Aws.SqsClient();
+        var key = $"{tenant}/AWSLogs/{Account}/CloudTrail/us-east-1/2024/03/05/never-written.json";
+        var notification = JsonSerializer.Serialize(new
+        {
+            Records = new[]
+            {
+                new { eventName = "ObjectCreated:Put", s3 = new { bucket = new { name = S3SourcesFixture.ManualBucket }, @object = new { key, size = 10, eTag = "0123456789abcdef0123456789abcdef" } } },
+            },
+        });
+        await sqs.SendMessageAsync(queue, notification);
+
+        var status = await fixture.WaitForStatusAsync(tenant, source.Id, status => status.ObjectsFailed >= 1, "the missing object recorded as failed");
+
+        Assert.Equal(1, status.ObjectsRead);
+        Assert.Equal(1, status.ObjectsFailed);
+        Assert.Contains($"s3://{S3SourcesFixture.ManualBucket}/{key}: the object cannot be opened", status.LastError, StringComparison.Ordinal);
+        var row = Assert.Single(await fixture.LedgerAsync(tenant));
+        Assert.NotNull(row.Error);
+
+        // The message stays in the queue, hidden until the ledger's retry may be due.
+        var attributes = await sqs.GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = queue, AttributeNames = ["ApproximateNumberOfMessagesNotVisible"] });
+        Assert.Equal("1", attributes.Attributes["ApproximateNumberOfMessagesNotVisible"]);
+        await sqs.PurgeQueueAsync(queue);
+    }
+
+    [Fact]
+    public async Task Listing_DisabledThenDeletedSource_StopsReading()
+    {
+        var tenant = NewTenant();
+        var prefix = $"{tenant}/AWSLogs/{Account}/CloudTrail/us-east-1/2024/03/05/";
+        using var s3 = fixture.Aws.S3Client();
+        await PutAsync(s3, S3SourcesFixture.ListingBucket, prefix + "1.json", Trail(("d-1", Account)));
+        var source = await fixture.SaveAsync(Source(tenant, SourceKind.S3Listing) with { Bucket = S3SourcesFixture.ListingBucket, Prefix = tenant + "/" });
+        await fixture.WaitForStatusAsync(tenant, source.Id, status => status.ObjectsRead >= 1, "the first object read");
+
+        // While the source is disabled, a new object waits; enabled again, the source reads it.
+        await fixture.SaveAsync(source with { Enabled = false, UpdatedAt = source.UpdatedAt.AddSeconds(1) });
+        await fixture.WaitForOutputAsync($"Stopping the reader of source {source.Name} of tenant {tenant}");
+        await PutAsync(s3, S3SourcesFixture.ListingBucket, prefix + "2.json", Trail(("d-2", Account)));
+        Assert.Single(await fixture.LedgerAsync(tenant));
+        await fixture.SaveAsync(source with { UpdatedAt = source.UpdatedAt.AddSeconds(2) });
+        var enabled = await fixture.WaitForStatusAsync(tenant, source.Id, status => status.ObjectsRead >= 2, "the object put while disabled read");
+        Assert.Equal(2, enabled.ObjectsRead);
+
+        // Deleted: its reader stops, and nothing is counted for it any more.
+        Assert.True(await new PostgresSourceStore(fixture.DataSource).DeleteAsync(tenant, source.Id, default));
+        await fixture.WaitForOutputAsync($"Stopping the reader of source {source.Name} of tenant {tenant}", occurrences: 2);
+        await PutAsync(s3, S3SourcesFixture.ListingBucket, prefix + "3.json", Trail(("d-3", Account)));
+        Assert.Equal(2, (await fixture.LedgerAsync(tenant)).Count);
+        Assert.Empty(await new PostgresSourceStore(fixture.DataSource).ListStatusAsync(tenant, default));
     }
 
     [Fact]
@@ -269,6 +332,7 @@ public sealed class S3SourcesFixture : IAsyncLifetime
     public const string NotifyQueue = "notify-events";
     public const string ManualBucket = "manual-logs";
     public const string ManualQueue = "manual-events";
+    public const string RetryQueue = "retry-events";
 
     private readonly PostgresFixture database = new();
     private AwsLocal? aws;
@@ -278,12 +342,14 @@ public sealed class S3SourcesFixture : IAsyncLifetime
 
     internal HostProcess Host => host ?? throw new InvalidOperationException("The fixture is not started.");
 
+    internal Npgsql.NpgsqlDataSource DataSource => database.DataSource;
+
     private PostgresSourceStore Store => new(database.DataSource);
 
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
-        aws = await AwsLocal.StartAsync([ListingBucket, NotifyBucket, ManualBucket], [ManualQueue], [(NotifyBucket, NotifyQueue)]);
+        aws = await AwsLocal.StartAsync([ListingBucket, NotifyBucket, ManualBucket], [ManualQueue, RetryQueue], [(NotifyBucket, NotifyQueue)]);
         host = await HostProcess.StartAsync(database.ConnectionString, null, AdminPassword, environment: AwsLocal.HostEnvironment);
     }
 
@@ -329,6 +395,30 @@ public sealed class S3SourcesFixture : IAsyncLifetime
         }
 
         throw new TimeoutException($"Waiting for {what} timed out; the last status was {status}. Host output:\n{host.Output}");
+    }
+
+    /// <summary>Waits until the host has written a line containing <paramref name="text"/> at least <paramref name="occurrences"/> times.</summary>
+    internal async Task WaitForOutputAsync(string text, int occurrences = 1)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (DateTime.UtcNow < deadline)
+        {
+            var output = Host.Output;
+            var found = 0;
+            for (var index = output.IndexOf(text, StringComparison.Ordinal); index >= 0; index = output.IndexOf(text, index + text.Length, StringComparison.Ordinal))
+            {
+                found++;
+            }
+
+            if (found >= occurrences)
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The host did not write '{text}' {occurrences} times within a minute. Host output:\n{Host.Output}");
     }
 
     internal async Task WaitForEmptyQueueAsync(string queue)

@@ -58,10 +58,14 @@ public sealed class IngestSettings
     public string TenantId { get; set; } = "default";
 
     /// <summary>
-    /// AWS accounts (12 digits) whose records the watched folder may deliver. When empty, records of
-    /// every account are accepted and a warning says so at start.
+    /// AWS accounts (12 digits, separated by commas) whose records the watched folder may deliver.
+    /// When empty, records of every account are accepted and a warning says so at start.
     /// </summary>
-    public string[]? AccountIds { get; set; }
+    public string? AccountIds { get; set; }
+
+    /// <summary>The accounts of <see cref="AccountIds"/>, without blanks.</summary>
+    public IReadOnlyList<string> AccountIdList() =>
+        (AccountIds ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>
     /// Seconds between two passes of each folder and S3 listing source, and between two reads of the

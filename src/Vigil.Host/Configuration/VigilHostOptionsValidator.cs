@@ -75,11 +75,11 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
             failures.Add($"Vigil:Ingest:QueueWaitSeconds is {options.Ingest.QueueWaitSeconds}; use 0 to 20.");
         }
 
-        foreach (var (account, index) in (options.Ingest.AccountIds ?? []).Select((account, index) => (account, index)))
+        foreach (var account in options.Ingest.AccountIdList())
         {
             if (account is not { Length: 12 } || !account.All(char.IsAsciiDigit))
             {
-                failures.Add($"Vigil:Ingest:AccountIds:{index} '{account}' is not an AWS account id; use 12 digits.");
+                failures.Add($"Vigil:Ingest:AccountIds has '{account}', which is not an AWS account id; list 12-digit ids separated by commas.");
             }
         }
 

@@ -54,7 +54,15 @@ public sealed partial class SourceRunnerService(
 
         try
         {
-            await SaveWatchFolderSourceAsync(settings, stoppingToken);
+            try
+            {
+                await SaveWatchFolderSourceAsync(settings, stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The sources already saved still run; the setting is applied again at the next start.
+                LogWatchFolderNotSaved(logger, LogText.Escape(exception.Message));
+            }
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
@@ -89,7 +97,7 @@ public sealed partial class SourceRunnerService(
             return;
         }
 
-        var accounts = settings.AccountIds ?? [];
+        var accounts = settings.AccountIdList();
         var source = new SourceDefinition
         {
             Id = id,
@@ -115,7 +123,7 @@ public sealed partial class SourceRunnerService(
         }
         catch (SourceConflictException exception)
         {
-            LogWatchFolderConflict(logger, LogText.Escape(exception.Message));
+            LogWatchFolderNotSaved(logger, LogText.Escape(exception.Message));
         }
     }
 
@@ -180,7 +188,7 @@ public sealed partial class SourceRunnerService(
     private static partial void LogListFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Vigil:Ingest:WatchFolder was not saved as a source: {Reason}")]
-    private static partial void LogWatchFolderConflict(ILogger logger, string reason);
+    private static partial void LogWatchFolderNotSaved(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping the reader of source {SourceName} of tenant {TenantId}: it changed, was disabled or deleted, or stopped")]
     private static partial void LogStopping(ILogger logger, string sourceName, string tenantId);

@@ -9,7 +9,7 @@ namespace Vigil.Host.Sources;
 /// Reads an S3 bucket below a prefix by listing it (ListObjectsV2, page by page) every poll
 /// interval. Each pass lists the whole prefix, so an object delivered late, whose key sorts before
 /// keys already read, is found on the next pass. The ledger decides per key and fingerprint
-/// (size and ETag) whether an object is read; a bounded cache of keys seen done spares the ledger
+/// (size and ETag) whether an object is read. A bounded cache of keys seen done spares the ledger
 /// query for objects already read.
 /// </summary>
 public sealed partial class S3ListingSourceReader(SourceDefinition source, SourceReaderServices services) : SourceReader(source, services)

@@ -106,7 +106,7 @@ public sealed partial class S3NotificationSourceReader(SourceDefinition source, 
         }
         else
         {
-            // The ledger holds the failure; the message comes back when the retry may be due.
+            // The ledger keeps the failure, and the message comes back when the retry may be due.
             await sqs.ChangeMessageVisibilityAsync(
                 new ChangeMessageVisibilityRequest
                 {
