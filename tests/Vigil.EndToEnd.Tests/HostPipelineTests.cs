@@ -51,6 +51,15 @@ public sealed class HostPipelineTests(DemoEstateFixture estate)
         findings.Where(finding => finding.Resource.AccessKeyDetails?.UserName == userName).Sum(finding => finding.Service.Count);
 
     [Fact]
+    public void Host_WatchFolderWithoutAccounts_Warns()
+    {
+        Assert.Contains(
+            "Source Watched folder (Vigil:Ingest:WatchFolder) of tenant default lists no AWS accounts, so records of every account are accepted",
+            estate.Host.Output,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Host_RedeliveredFile_DropsDuplicates()
     {
         await using var command = estate.DataSource.CreateCommand(
