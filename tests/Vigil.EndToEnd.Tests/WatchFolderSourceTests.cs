@@ -50,6 +50,41 @@ public sealed class WatchFolderSourceTests : IAsyncLifetime
         Assert.Equal(1, status.RecordsRead);
         Assert.Equal(1, status.RecordsFromUnregisteredAccounts);
         Assert.DoesNotContain("lists no AWS accounts", host.Output, StringComparison.Ordinal);
+
+        // A folder source saved in the store, with a file of the same relative path: full paths keep the two apart.
+        var other = Path.Combine(folder, "other");
+        Directory.CreateDirectory(other);
+        File.Copy(Path.Combine(folder, "trail.json"), Path.Combine(other, "trail.json"));
+        var second = new SourceDefinition
+        {
+            Id = Guid.NewGuid(),
+            TenantId = Tenant,
+            Name = "second folder",
+            Kind = SourceKind.Folder,
+            Folder = other,
+            AccountIds = ["111122223333"],
+            UpdatedAt = DateTimeOffset.UtcNow,
+            UpdatedBy = "test",
+        };
+        await store.SaveAsync(second, default);
+        var secondStatus = await S3SourcesFixture.WaitForStatusAsync(store, host, Tenant, second.Id, status => status.ObjectsRead >= 1, "the second folder's object read");
+
+        Assert.Equal(1, secondStatus.RecordsFromUnregisteredAccounts);
+
+        // The watched folder's own pass also finds other/trail.json, under its relative path.
+        await S3SourcesFixture.WaitForStatusAsync(store, host, Tenant, source.Id, status => status.ObjectsRead >= 2, "the watched folder's pass over other/trail.json");
+        await using var command = database.DataSource.CreateCommand("SELECT object_key FROM ingested_objects WHERE tenant_id = $1 ORDER BY object_key");
+        command.Parameters.AddWithValue(Tenant);
+        var keys = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                keys.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal([Path.GetFullPath(Path.Combine(other, "trail.json")), "other/trail.json", "trail.json"], keys);
     }
 
     private static object Event(string eventId, string account) => new
