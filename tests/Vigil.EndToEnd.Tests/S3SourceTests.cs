@@ -218,6 +218,32 @@ public sealed class S3SourceTests(S3SourcesFixture fixture) : IClassFixture<S3So
     }
 
     [Fact]
+    public async Task ParseCommand_ReadsS3Prefix()
+    {
+        var tenant = NewTenant();
+        var prefix = $"{tenant}/AWSLogs/{Account}/CloudTrail/us-east-1/2024/03/05/";
+        using var s3 = fixture.Aws.S3Client();
+        await PutAsync(s3, S3SourcesFixture.ListingBucket, prefix + "a.json", Trail(("p-1", Account), ("p-2", Account)));
+        await PutAsync(s3, S3SourcesFixture.ListingBucket, prefix + "b.json.gz", Gzip(Trail(("p-3", Account))));
+
+        var result = await CliProcess.RunAsync(AwsLocal.HostEnvironment, "parse", $"s3://{S3SourcesFixture.ListingBucket}/{tenant}/", "--endpoint-url", fixture.Aws.S3Endpoint.ToString());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"s3://{S3SourcesFixture.ListingBucket}/{prefix}a.json: ", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"s3://{S3SourcesFixture.ListingBucket}/{prefix}b.json.gz: ", result.Output, StringComparison.Ordinal);
+        Assert.Contains("total: 2 objects, 3 records read, 0 rejected, 0 failed", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ParseCommand_MissingBucket_Fails()
+    {
+        var result = await CliProcess.RunAsync(AwsLocal.HostEnvironment, "parse", "s3://no-such-bucket/logs/", "--endpoint-url", fixture.Aws.S3Endpoint.ToString());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error: the S3 request failed", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Restart_ResumesWithoutDoubleCounts()
     {
         var database = new PostgresFixture();

@@ -29,6 +29,14 @@ internal static class CommandErrors
         {
             return Fail(exception.Message);
         }
+        catch (Amazon.Runtime.AmazonServiceException exception)
+        {
+            return Fail($"the S3 request failed: {exception.Message}. Check the bucket, the credentials and --endpoint-url.");
+        }
+        catch (Amazon.Runtime.AmazonClientException exception)
+        {
+            return Fail($"the S3 client failed: {exception.Message}. Check the AWS configuration (credentials, region) and --endpoint-url.");
+        }
     }
 
     private static int Fail(string message)

@@ -25,7 +25,7 @@ internal static class ParseCommand
     {
         var paths = new Argument<string[]>("path")
         {
-            Description = "Log files, or folders read recursively in key order; plain or gzip-compressed.",
+            Description = "Log files, folders read recursively in key order, or s3://bucket/prefix; plain or gzip-compressed.",
             Arity = ArgumentArity.OneOrMore,
         };
         var json = new Option<bool>("--json")
@@ -35,6 +35,10 @@ internal static class ParseCommand
         var records = new Option<bool>("--records")
         {
             Description = "Print the normalised records as JSON Lines to standard output; the results then go to standard error.",
+        };
+        var endpointUrl = new Option<string?>("--endpoint-url")
+        {
+            Description = "URL of an S3-compatible store for s3:// paths (path-style addressing); AWS S3 when not given.",
         };
         var maxRejections = new Option<int>("--max-rejections")
         {
@@ -47,9 +51,10 @@ internal static class ParseCommand
             paths,
             json,
             records,
+            endpointUrl,
             maxRejections,
         };
-        command.Action = new ParseAction(paths, json, records, maxRejections);
+        command.Action = new ParseAction(paths, json, records, endpointUrl, maxRejections);
         return command;
     }
 
@@ -57,7 +62,7 @@ internal static class ParseCommand
     /// Runs the command. It also runs when the command line has parse errors, so that those end with
     /// exit status 2 like the other usage errors, where System.CommandLine would return 1.
     /// </summary>
-    private sealed class ParseAction(Argument<string[]> paths, Option<bool> json, Option<bool> records, Option<int> maxRejections)
+    private sealed class ParseAction(Argument<string[]> paths, Option<bool> json, Option<bool> records, Option<string?> endpointUrl, Option<int> maxRejections)
         : AsynchronousCommandLineAction
     {
         public override bool ClearsParseErrors => true;
@@ -88,20 +93,20 @@ internal static class ParseCommand
             }
 
             var inputs = parseResult.GetValue(paths) ?? [];
-            foreach (var missing in inputs.Where(input => !File.Exists(input) && !Directory.Exists(input)))
+            foreach (var missing in inputs.Where(input => !S3Input.IsS3(input) && !File.Exists(input) && !Directory.Exists(input)))
             {
                 Console.Error.WriteLine($"error: log path '{LogText.Escape(missing)}' not found.");
                 return 2;
             }
 
             var options = LogObjectInspectorOptions.Default with { MaxRejections = maxRejectionCount };
-            var run = new ParseRun(new LogObjectInspector(options), maxRejectionCount, parseResult.GetValue(json), parseResult.GetValue(records));
+            var run = new ParseRun(new LogObjectInspector(options), maxRejectionCount, parseResult.GetValue(json), parseResult.GetValue(records), parseResult.GetValue(endpointUrl));
             return await run.RunAsync(inputs, cancellationToken);
         }
     }
 
     /// <summary>One run over the command's paths: reads each object and prints its result.</summary>
-    private sealed class ParseRun(LogObjectInspector inspector, int maxRejections, bool printJson, bool printRecords)
+    private sealed class ParseRun(LogObjectInspector inspector, int maxRejections, bool printJson, bool printRecords, string? endpointUrl)
     {
         private readonly List<LogObjectInspection> inspections = [];
         private readonly ArrayBufferWriter<byte> recordBuffer = new();
@@ -115,21 +120,31 @@ internal static class ParseCommand
             var resultText = printRecords ? Console.Error : Console.Out;
             foreach (var input in inputs)
             {
+                if (S3Input.IsS3(input))
+                {
+                    var (s3, error) = S3Input.Open(input, endpointUrl);
+                    if (s3 is null)
+                    {
+                        Console.Error.WriteLine("error: " + LogText.Escape(error!));
+                        return 2;
+                    }
+
+                    using (s3)
+                    {
+                        await foreach (var key in s3.ListKeysAsync(cancellationToken))
+                        {
+                            var name = $"{S3Input.Scheme}{s3.Bucket}/{key}";
+                            using var response = await s3.GetAsync(key, cancellationToken);
+                            Report(resultText, await inspector.InspectAsync(response.ResponseStream, name, OnRecords(standardOutput, name, cancellationToken), cancellationToken));
+                        }
+                    }
+
+                    continue;
+                }
+
                 foreach (var (path, name) in ObjectsOf(input))
                 {
-                    Func<LogRecordBatch, ValueTask>? onRecords = printRecords
-                        ? batch => WriteRecordsAsync(standardOutput, name, batch, cancellationToken)
-                        : null;
-                    var inspection = await inspector.InspectFileAsync(path, name, onRecords, cancellationToken);
-                    totals = totals.Add(inspection);
-                    if (printJson)
-                    {
-                        inspections.Add(inspection);
-                    }
-                    else
-                    {
-                        PrintText(resultText, inspection);
-                    }
+                    Report(resultText, await inspector.InspectFileAsync(path, name, OnRecords(standardOutput, name, cancellationToken), cancellationToken));
                 }
             }
 
@@ -151,6 +166,22 @@ internal static class ParseCommand
             }
 
             return totals.IsClean ? 0 : 1;
+        }
+
+        private Func<LogRecordBatch, ValueTask>? OnRecords(Stream standardOutput, string name, CancellationToken cancellationToken) =>
+            printRecords ? batch => WriteRecordsAsync(standardOutput, name, batch, cancellationToken) : null;
+
+        private void Report(TextWriter resultText, LogObjectInspection inspection)
+        {
+            totals = totals.Add(inspection);
+            if (printJson)
+            {
+                inspections.Add(inspection);
+            }
+            else
+            {
+                PrintText(resultText, inspection);
+            }
         }
 
         /// <summary>Lists a file as itself, and a folder's files in key order, each with the name it is printed under.</summary>

@@ -4,8 +4,8 @@ using Vigil.Ingestion.Objects;
 namespace Vigil.Grains.Ingest;
 
 /// <summary>
-/// A log object to read: its ledger key (a path relative to a folder, or <c>s3://bucket/key</c>),
-/// the fingerprint that tells a rewritten object from the one already read (size and modification
+/// A log object to read: its ledger key (a file path, full or relative to a folder, or
+/// <c>s3://bucket/key</c>), the fingerprint that distinguishes a rewritten object from the one already read (size and modification
 /// time for files, size and ETag for S3 objects), and how to open its content.
 /// </summary>
 public sealed record ObjectToRead(string Key, string Fingerprint, Func<CancellationToken, Task<Stream>> OpenAsync)
@@ -25,7 +25,7 @@ public sealed record ObjectToRead(string Key, string Fingerprint, Func<Cancellat
 /// </summary>
 public sealed record IngestTarget(string TenantId, IReadOnlySet<string>? AccountIds)
 {
-    /// <summary>Every account's records go to the tenant (the command line and legacy folder settings).</summary>
+    /// <summary>Every account's records go to the tenant (the command line, and sources that list no account).</summary>
     public static IngestTarget AnyAccount(string tenantId) => new(tenantId, null);
 
     /// <summary>Only the records of <paramref name="accountIds"/> go to the tenant.</summary>

@@ -79,7 +79,7 @@ public abstract partial class SourceReader
 
     protected abstract Task RunCoreAsync(CancellationToken cancellationToken);
 
-    /// <summary>Reads the object when the ledger says it is due, and records what the read added.</summary>
+    /// <summary>Reads the object when the ledger decides it is due, and records what the read added.</summary>
     protected async Task<(ObjectReadDecision Decision, ObjectIngestResult? Result)> ReadObjectAsync(ObjectToRead logObject, CancellationToken cancellationToken)
     {
         var (decision, result) = await Services.Ingestor.IngestIfDueAsync(Target, logObject, cancellationToken);
