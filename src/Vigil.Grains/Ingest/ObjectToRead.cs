@@ -5,8 +5,8 @@ namespace Vigil.Grains.Ingest;
 
 /// <summary>
 /// A log object to read: its ledger key (a file path, full or relative to a folder, or
-/// <c>s3://bucket/key</c>), the fingerprint that distinguishes a rewritten object from the one already read (size and modification
-/// time for files, size and ETag for S3 objects), and how to open its content.
+/// <c>s3://bucket/key</c>), its fingerprint, and how to open its content. The fingerprint (size and
+/// modification time for files, size and ETag for S3 objects) distinguishes a rewritten object.
 /// </summary>
 public sealed record ObjectToRead(string Key, string Fingerprint, Func<CancellationToken, Task<Stream>> OpenAsync)
 {
