@@ -49,10 +49,17 @@ public sealed partial class S3ListingSourceReader(SourceDefinition source, Sourc
                 }
             }
             while (!string.IsNullOrEmpty(request.ContinuationToken));
+
+            ClearRepeatedError();
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogPassFailed(Logger, LogText.Escape(Source.Name), LogText.Escape(bucket), LogText.Escape(exception.Message));
+            // A listing that keeps failing is logged once, and its counters keep the latest error.
+            if (IsNewError(exception.Message))
+            {
+                LogPassFailed(Logger, LogText.Escape(Source.Name), LogText.Escape(bucket), LogText.Escape(exception.Message));
+            }
+
             await RecordErrorAsync($"s3://{bucket}/{Source.Prefix}: listing failed: {exception.Message}");
         }
     }
@@ -82,6 +89,6 @@ public sealed partial class S3ListingSourceReader(SourceDefinition source, Sourc
     [LoggerMessage(Level = LogLevel.Information, Message = "Source {SourceName}: listing s3://{Bucket}/{Prefix} for logs of tenant {TenantId}")]
     private static partial void LogListing(ILogger logger, string sourceName, string bucket, string prefix, string tenantId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Source {SourceName}: listing bucket {Bucket} failed: {Error}; the next pass tries again")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Source {SourceName}: listing bucket {Bucket} failed: {Error}; each pass tries again, and the same error is not logged again")]
     private static partial void LogPassFailed(ILogger logger, string sourceName, string bucket, string error);
 }

@@ -38,7 +38,11 @@ public sealed partial class S3NotificationSourceReader(SourceDefinition source, 
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                LogReceiveFailed(Logger, LogText.Escape(Source.Name), LogText.Escape(exception.Message));
+                if (IsNewError(exception.Message))
+                {
+                    LogReceiveFailed(Logger, LogText.Escape(Source.Name), LogText.Escape(exception.Message));
+                }
+
                 await RecordErrorAsync($"{queueUrl}: receiving messages failed: {exception.Message}");
                 if (!await PauseAsync(cancellationToken))
                 {
@@ -52,6 +56,7 @@ public sealed partial class S3NotificationSourceReader(SourceDefinition source, 
                 break;
             }
 
+            ClearRepeatedError();
             foreach (var message in response.Messages ?? [])
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -128,7 +133,7 @@ public sealed partial class S3NotificationSourceReader(SourceDefinition source, 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source {SourceName}: receiving S3 event notifications from {QueueUrl} for logs of tenant {TenantId}")]
     private static partial void LogReceiving(ILogger logger, string sourceName, string queueUrl, string tenantId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Source {SourceName}: receiving messages failed: {Error}; trying again after the poll interval")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Source {SourceName}: receiving messages failed: {Error}; trying again after each poll interval, and the same error is not logged again")]
     private static partial void LogReceiveFailed(ILogger logger, string sourceName, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceName}: queue message {MessageId} rejected: {Reason}")]

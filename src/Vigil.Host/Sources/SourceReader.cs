@@ -33,6 +33,8 @@ public sealed record SourceReaderSettings
 /// </summary>
 public abstract partial class SourceReader
 {
+    private string? lastError;
+
     protected SourceReader(SourceDefinition source, SourceReaderServices services)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -117,6 +119,23 @@ public abstract partial class SourceReader
         Error = error,
         At = Services.Clock.GetUtcNow(),
     });
+
+    /// <summary>
+    /// Returns true when <paramref name="error"/> differs from the previous failure of the source,
+    /// so a failure that repeats every pass is logged once. <see cref="ClearRepeatedError"/> ends a run of failures.
+    /// </summary>
+    protected bool IsNewError(string error)
+    {
+        if (string.Equals(error, lastError, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        lastError = error;
+        return true;
+    }
+
+    protected void ClearRepeatedError() => lastError = null;
 
     /// <summary>Waits for the poll interval; false when cancelled.</summary>
     protected async Task<bool> PauseAsync(CancellationToken cancellationToken)
