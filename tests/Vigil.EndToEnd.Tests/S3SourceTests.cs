@@ -152,6 +152,17 @@ public sealed class S3SourceTests(S3SourcesFixture fixture) : IClassFixture<S3So
         Assert.Contains($"parsed record 2: account {ForeignAccount} is not registered to tenant {tenant}", fixture.Host.Output, StringComparison.Ordinal);
         var accounts = await fixture.FindingAccountsAsync(tenant);
         Assert.Equal([Account], accounts);
+
+        // The source's metrics carry its id and kind.
+        using var client = new HttpClient { BaseAddress = fixture.Host.BaseAddress };
+        var metrics = await client.GetStringAsync("metrics");
+        var unregistered = metrics.Split('\n').Where(line => line.StartsWith("vigil_source_records_total{", StringComparison.Ordinal)
+            && line.Contains($"source_id=\"{source.Id}\"", StringComparison.Ordinal)
+            && line.Contains("outcome=\"unregistered_account\"", StringComparison.Ordinal)).ToList();
+        var line = Assert.Single(unregistered);
+        Assert.Contains("source_kind=\"S3Listing\"", line, StringComparison.Ordinal);
+        var value = line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0];
+        Assert.Equal("2", value);
     }
 
     [Fact]
