@@ -246,6 +246,31 @@ public sealed class S3SourceTests(S3SourcesFixture fixture) : IClassFixture<S3So
     }
 
     [Fact]
+    public async Task IngestCommand_ReadsS3PrefixOnce()
+    {
+        var tenant = NewTenant();
+        var prefix = $"{tenant}/AWSLogs/{Account}/CloudTrail/us-east-1/2024/03/05/";
+        using var s3 = fixture.Aws.S3Client();
+        await PutAsync(s3, S3SourcesFixture.ListingBucket, prefix + "a.json", Trail(("i-1", Account), ("i-2", Account)));
+        string[] arguments =
+        [
+            "ingest", $"s3://{S3SourcesFixture.ListingBucket}/{tenant}/", "--tenant", tenant,
+            "--connection", fixture.ConnectionString, "--cluster-id", fixture.Host.ClusterId,
+            "--endpoint-url", fixture.Aws.S3Endpoint.ToString(),
+        ];
+
+        var first = await CliProcess.RunAsync(AwsLocal.HostEnvironment, arguments);
+        var second = await CliProcess.RunAsync(AwsLocal.HostEnvironment, arguments);
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.StartsWith("Read 2 records from 1 object (0 skipped", first.Output, StringComparison.Ordinal);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.StartsWith("Read 0 records from 0 objects (1 skipped", second.Output, StringComparison.Ordinal);
+        var row = Assert.Single(await fixture.LedgerAsync(tenant));
+        Assert.Equal($"s3://{S3SourcesFixture.ListingBucket}/{prefix}a.json", row.Key);
+    }
+
+    [Fact]
     public async Task ParseCommand_MissingBucket_Fails()
     {
         var result = await CliProcess.RunAsync(AwsLocal.HostEnvironment, "parse", "s3://no-such-bucket/logs/", "--endpoint-url", fixture.Aws.S3Endpoint.ToString());
@@ -380,6 +405,8 @@ public sealed class S3SourcesFixture : IAsyncLifetime
     internal HostProcess Host => host ?? throw new InvalidOperationException("The fixture is not started.");
 
     internal Npgsql.NpgsqlDataSource DataSource => database.DataSource;
+
+    internal string ConnectionString => database.ConnectionString;
 
     private PostgresSourceStore Store => new(database.DataSource);
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Orleans.Configuration;
 using Vigil.Abstractions;
+using Vigil.Contracts.Text;
 using Vigil.Grains;
 using Vigil.Grains.Ingest;
 using Vigil.Storage;
@@ -19,13 +20,14 @@ internal static class IngestCommand
 {
     public static Command Create()
     {
-        var path = new Argument<string>("path") { Description = "A CloudTrail log file, or a folder of them (S3 key layout or flat)." };
+        var path = new Argument<string>("path") { Description = "A log file, a folder of them (S3 key layout or flat), or s3://bucket/prefix." };
+        var endpointUrl = new Option<string?>("--endpoint-url") { Description = "URL of an S3-compatible store for an s3:// path (path-style addressing); AWS S3 when not given." };
         var tenant = CommonOptions.Tenant();
         var connection = CommonOptions.Connection();
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id of the running silos.", DefaultValueFactory = _ => VigilCluster.DefaultClusterId };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans service id of the running silos (Vigil:Cluster:ServiceId).", DefaultValueFactory = _ => VigilCluster.DefaultServiceId };
 
-        var command = new Command("ingest", "Send CloudTrail logs to a running Vigil cluster; objects already read are skipped.") { path, tenant, connection, clusterId, serviceId };
+        var command = new Command("ingest", "Send CloudTrail logs to a running Vigil cluster; objects already read are skipped.") { path, tenant, connection, clusterId, serviceId, endpointUrl };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
@@ -36,7 +38,7 @@ internal static class IngestCommand
                 return 2;
             }
 
-            if (!File.Exists(logPath) && !Directory.Exists(logPath))
+            if (!S3Input.IsS3(logPath) && !File.Exists(logPath) && !Directory.Exists(logPath))
             {
                 Console.Error.WriteLine($"error: log path '{logPath}' not found.");
                 return 2;
@@ -61,13 +63,53 @@ internal static class IngestCommand
             }
 
             var ingestor = host.Services.GetRequiredService<LogObjectIngestor>();
-            var summary = await ingestor.IngestFolderAsync(tenantId, logPath, new ProgressReporter(), cancellationToken);
+            FolderIngestSummary summary;
+            if (S3Input.IsS3(logPath))
+            {
+                var (s3, error) = S3Input.Open(logPath, parse.GetValue(endpointUrl));
+                if (s3 is null)
+                {
+                    Console.Error.WriteLine("error: " + LogText.Escape(error!));
+                    return 2;
+                }
+
+                using (s3)
+                {
+                    summary = await IngestS3Async(ingestor, tenantId, s3, cancellationToken);
+                }
+            }
+            else
+            {
+                summary = await ingestor.IngestFolderAsync(tenantId, logPath, new ProgressReporter(), cancellationToken);
+            }
+
             await host.StopAsync(CancellationToken.None);
 
             Console.WriteLine(summary.Describe() + ".");
             return summary.ObjectsFailed == 0 ? 0 : 1;
         }));
         return command;
+    }
+
+    /// <summary>Reads every object below the prefix that the ledger decides is due, as a folder pass does.</summary>
+    private static async Task<FolderIngestSummary> IngestS3Async(LogObjectIngestor ingestor, string tenantId, S3Input s3, CancellationToken cancellationToken)
+    {
+        var summary = new FolderIngestSummary();
+        var progress = new ProgressReporter();
+        await foreach (var logObject in s3.ListObjectsAsync(cancellationToken))
+        {
+            var (_, result) = await ingestor.IngestIfDueAsync(IngestTarget.AnyAccount(tenantId), logObject, cancellationToken);
+            if (result is null)
+            {
+                summary.ObjectsSkipped++;
+                continue;
+            }
+
+            summary.Add(result.Record);
+            progress.Report(result.Record);
+        }
+
+        return summary;
     }
 
     /// <summary>How long the client waits for a gateway (a running silo) before it gives up.</summary>

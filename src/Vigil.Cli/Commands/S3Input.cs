@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Vigil.Grains.Ingest;
 
 namespace Vigil.Cli.Commands;
 
@@ -57,15 +58,41 @@ internal sealed class S3Input : IDisposable
     /// <summary>Lists the keys below the prefix in key order, leaving out folder markers.</summary>
     public async IAsyncEnumerable<string> ListKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var listed in ListAsync(cancellationToken))
+        {
+            yield return listed.Key;
+        }
+    }
+
+    /// <summary>
+    /// The objects below the prefix as the ingestor reads them: ledger key <c>s3://bucket/key</c> and
+    /// fingerprint size and ETag, the same as the host's S3 sources, so both share ledger rows.
+    /// </summary>
+    public async IAsyncEnumerable<ObjectToRead> ListObjectsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var listed in ListAsync(cancellationToken))
+        {
+            var key = listed.Key;
+            var eTag = listed.ETag.Trim('"');
+            yield return new ObjectToRead($"{Scheme}{Bucket}/{key}", $"{listed.Size ?? 0}:{eTag}", async token =>
+            {
+                var response = await client.GetObjectAsync(new GetObjectRequest { BucketName = Bucket, Key = key, EtagToMatch = $"\"{eTag}\"" }, token);
+                return response.ResponseStream;
+            });
+        }
+    }
+
+    private async IAsyncEnumerable<S3Object> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var request = new ListObjectsV2Request { BucketName = Bucket, Prefix = Prefix };
         while (true)
         {
             var page = await client.ListObjectsV2Async(request, cancellationToken);
             foreach (var listed in page.S3Objects ?? [])
             {
-                if (!listed.Key.EndsWith('/'))
+                if (!listed.Key.EndsWith('/') && !string.IsNullOrEmpty(listed.ETag))
                 {
-                    yield return listed.Key;
+                    yield return listed;
                 }
             }
 
