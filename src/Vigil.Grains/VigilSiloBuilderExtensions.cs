@@ -4,6 +4,7 @@ using Vigil.Abstractions;
 using Vigil.Detection.Intel;
 using Vigil.Grains.Diagnostics;
 using Vigil.Grains.Ingest;
+using Vigil.Ingestion.Firehose;
 using Vigil.Rules;
 
 namespace Vigil.Grains;
@@ -35,6 +36,10 @@ public static class VigilSiloBuilderExtensions
         services.TryAddSingleton<VigilInstruments>();
         services.TryAddSingleton(new IngestOptions());
         services.TryAddSingleton<LogObjectIngestor>();
+
+        // Resolved only where Firehose requests arrive; it also needs an ISourceStore.
+        services.TryAddSingleton(FirehoseLimits.Default);
+        services.TryAddSingleton<FirehoseIngestor>();
         return services;
     }
 }

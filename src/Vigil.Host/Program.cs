@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Vigil.Console;
 using Vigil.Host;
 using Vigil.Host.Configuration;
+using Vigil.Host.Ingest;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -32,6 +33,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapVigilOperations();
+app.MapFirehoseIngest();
 app.MapVigilConsole();
 
 await app.RunAsync();

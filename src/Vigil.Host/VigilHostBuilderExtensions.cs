@@ -65,6 +65,9 @@ public static class VigilHostBuilderExtensions
             silo.AddActivityPropagation();
         });
 
+        // Registered after the silo's defaults, so these bounds win when the ingestor is resolved.
+        builder.Services.AddSingleton(options.Firehose.ToLimits());
+
         builder.Services.AddHostedService<AdministratorBootstrapService>();
         builder.Services.AddHostedService<ThreatListRefreshService>();
         builder.Services.AddHostedService<RuleRefreshService>();

@@ -88,6 +88,14 @@ public sealed record SourceDefinition
     /// <summary>Firehose sources: lower-case hex SHA-256 of the access key; the key itself is never stored.</summary>
     public string? AccessKeySha256 { get; init; }
 
+    /// <summary>
+    /// Firehose sources: the field order of the VPC flow log lines they carry, as in the flow log's
+    /// format string (<c>${version} ${account-id} ...</c>) or as space-separated field names. Lines
+    /// that reach Firehose through CloudWatch Logs have no header line. Null or empty means the AWS
+    /// default version 2 format.
+    /// </summary>
+    public string? FlowLogFormat { get; init; }
+
     public required DateTimeOffset UpdatedAt { get; init; }
 
     public required string UpdatedBy { get; init; }

@@ -17,6 +17,8 @@ public sealed class VigilHostOptions
     public IntegritySettings Integrity { get; set; } = new();
 
     public AdministratorSettings Administrator { get; set; } = new();
+
+    public FirehoseSettings Firehose { get; set; } = new();
 }
 
 public sealed class DatabaseSettings
@@ -102,4 +104,28 @@ public sealed class AdministratorSettings
 
     /// <summary>Tenant the first administrator belongs to (default "default").</summary>
     public string TenantId { get; set; } = "default";
+}
+
+/// <summary>Bounds of the Firehose HTTP endpoint; see <see cref="Ingestion.Firehose.FirehoseLimits"/> for what each one bounds.</summary>
+public sealed class FirehoseSettings
+{
+    /// <summary>Largest request body in bytes, after gzip is undone (default 64 MiB).</summary>
+    public long MaxRequestBytes { get; set; } = Ingestion.Firehose.FirehoseLimits.Default.MaxRequestBytes;
+
+    /// <summary>Most records in one request (default 10,000).</summary>
+    public int MaxRecords { get; set; } = Ingestion.Firehose.FirehoseLimits.Default.MaxRecords;
+
+    /// <summary>Largest decompressed record in bytes (default 8 MiB).</summary>
+    public int MaxRecordBytes { get; set; } = Ingestion.Firehose.FirehoseLimits.Default.MaxRecordBytes;
+
+    /// <summary>Largest total of decompressed record bytes in one request (default 256 MiB).</summary>
+    public long MaxDecompressedBytes { get; set; } = Ingestion.Firehose.FirehoseLimits.Default.MaxDecompressedBytes;
+
+    public Ingestion.Firehose.FirehoseLimits ToLimits() => Ingestion.Firehose.FirehoseLimits.Default with
+    {
+        MaxRequestBytes = MaxRequestBytes,
+        MaxRecords = MaxRecords,
+        MaxRecordBytes = MaxRecordBytes,
+        MaxDecompressedBytes = MaxDecompressedBytes,
+    };
 }

@@ -88,6 +88,11 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
             failures.Add("Vigil:Administrator:Password is shorter than 12 characters; use a longer one or leave it empty to have one generated.");
         }
 
+        CheckRange(failures, "Vigil:Firehose:MaxRequestBytes", options.Firehose.MaxRequestBytes, 1024, 1L << 31);
+        CheckRange(failures, "Vigil:Firehose:MaxRecords", options.Firehose.MaxRecords, 1, 1_000_000);
+        CheckRange(failures, "Vigil:Firehose:MaxRecordBytes", options.Firehose.MaxRecordBytes, 1024, 1L << 30);
+        CheckRange(failures, "Vigil:Firehose:MaxDecompressedBytes", options.Firehose.MaxDecompressedBytes, 1024, 1L << 34);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -96,6 +101,14 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
         if (port is < 1 or > 65_535)
         {
             failures.Add($"{key} is {port}; use a TCP port from 1 to 65535.");
+        }
+    }
+
+    private static void CheckRange(List<string> failures, string key, long value, long minimum, long maximum)
+    {
+        if (value < minimum || value > maximum)
+        {
+            failures.Add($"{key} is {value}; use {minimum} to {maximum}.");
         }
     }
 
