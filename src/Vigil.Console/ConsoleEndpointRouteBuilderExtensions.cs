@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Vigil.Console.Account;
+using Vigil.Console.Api;
 using Vigil.Console.Components;
 
 namespace Vigil.Console;
@@ -8,9 +9,9 @@ namespace Vigil.Console;
 public static class ConsoleEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the console pages (<c>/</c>, <c>/login</c>, <c>/findings</c>, <c>/findings/{id}</c>) with
-    /// interactive server rendering, and the form endpoints <c>POST /account/login</c> and
-    /// <c>POST /account/logout</c>.
+    /// Maps the console pages (<c>/</c>, <c>/login</c>, <c>/findings</c>, <c>/findings/{id}</c>,
+    /// <c>/sources</c>) with interactive server rendering, the form endpoints <c>POST /account/login</c>
+    /// and <c>POST /account/logout</c>, and the REST API of sources under <c>/api/sources</c>.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -45,6 +46,7 @@ public static class ConsoleEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(app);
 
         app.MapAccountEndpoints();
+        app.MapSourceEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -1,9 +1,12 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using Vigil.Console.Account;
+using Vigil.Console.Sources;
 
 namespace Vigil.Console;
 
@@ -23,9 +26,9 @@ public static class ConsoleServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// <para>
-    /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/> and
-    /// <see cref="Contracts.Storage.IConsoleUserStore"/>. The console resolves both from the request
-    /// or circuit scope, so any lifetime works.
+    /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/>,
+    /// <see cref="Contracts.Storage.IConsoleUserStore"/> and <see cref="Contracts.Storage.ISourceStore"/>.
+    /// The console resolves them from the request or circuit scope, so any lifetime works.
     /// </para>
     /// <para>
     /// The authorization fallback policy requires an authenticated user for every endpoint that has
@@ -59,12 +62,32 @@ public static class ConsoleServiceCollectionExtensions
                 options.LogoutPath = AccountEndpoints.LogoutPath;
                 options.AccessDeniedPath = "/login";
                 options.ReturnUrlParameter = "returnUrl";
+
+                // The REST API answers 401 and 403 instead of redirecting to the sign-in page.
+                options.Events.OnRedirectToLogin = context => RejectApiOrRedirect(context, StatusCodes.Status401Unauthorized);
+                options.Events.OnRedirectToAccessDenied = context => RejectApiOrRedirect(context, StatusCodes.Status403Forbidden);
             });
 
         services
             .AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddScoped<SourceService>();
         return services;
+    }
+
+    private static Task RejectApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int statusCode)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = statusCode;
+        }
+        else
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+
+        return Task.CompletedTask;
     }
 }

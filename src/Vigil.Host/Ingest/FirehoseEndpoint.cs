@@ -48,10 +48,6 @@ public static partial class FirehoseEndpoint
         return endpoints;
     }
 
-    /// <summary>Returns the lower-case hex SHA-256 of an access key, the only form in which a key is stored.</summary>
-    public static string HashAccessKey(string accessKey) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(accessKey)));
-
     private static async Task<IResult> HandleAsync(
         HttpContext context,
         [FromServices] ISourceStore sources,
@@ -122,7 +118,7 @@ public static partial class FirehoseEndpoint
             return null;
         }
 
-        var hash = HashAccessKey(accessKey);
+        var hash = SourceAccessKey.Hash(accessKey);
         var source = await sources.FindByAccessKeyHashAsync(hash, cancellationToken);
         if (source is not { Kind: SourceKind.Firehose, Enabled: true } || source.AccessKeySha256 is null || source.AccessKeySha256.Length != hash.Length)
         {
