@@ -218,6 +218,12 @@ public static class FirehoseRecordDecoder
             lineIndex++;
         }
 
+        if (events.Count == 0)
+        {
+            // Also what a truncated gzip member decompresses to, because GZipStream ends it without an error.
+            return DecodedFirehoseRecord.Failed(content.Length, "the record holds no log lines (empty, blank, or truncated gzip)");
+        }
+
         return new DecodedFirehoseRecord(FirehoseRecordKind.Lines, content.Length, null, null, null, events, null);
     }
 
