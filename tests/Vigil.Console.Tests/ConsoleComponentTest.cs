@@ -1,15 +1,17 @@
 using System.Security.Claims;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using Vigil.Testing;
 
 namespace Vigil.Console.Tests;
 
 /// <summary>
-/// A bUnit context with MudBlazor's services, a <see cref="FakeFindingQueries"/> and a signed-in
-/// user of <see cref="TenantId"/>.
+/// A bUnit context with MudBlazor's services, a <see cref="FakeFindingQueries"/>, an
+/// <see cref="InMemorySourceStore"/> and a signed-in analyst of <see cref="TenantId"/>.
 /// </summary>
 public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
 {
@@ -18,16 +20,24 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
 
     internal FakeFindingQueries Queries { get; } = new();
 
+    internal InMemorySourceStore Sources { get; } = new();
+
+    /// <summary>The signed-in test user; a test can change its roles before it renders.</summary>
+    internal BunitAuthorizationContext Authorization { get; }
+
     protected ConsoleComponentTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<Contracts.Storage.IFindingQueries>(Queries);
+        Services.AddSingleton<Contracts.Storage.ISourceStore>(Sources);
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddScoped<Sources.SourceService>();
 
-        var authorization = AddAuthorization();
-        authorization.SetAuthorized("analyst1");
-        authorization.SetRoles("analyst");
-        authorization.SetClaims(new Claim(ConsoleClaimTypes.Tenant, TenantId));
+        Authorization = AddAuthorization();
+        Authorization.SetAuthorized("analyst1");
+        Authorization.SetRoles("analyst");
+        Authorization.SetClaims(new Claim(ConsoleClaimTypes.Tenant, TenantId));
     }
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;

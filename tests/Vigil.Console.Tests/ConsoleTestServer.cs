@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vigil.Contracts.Storage;
+using Vigil.Testing;
 
 namespace Vigil.Console.Tests;
 
@@ -21,13 +22,16 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private ConsoleTestServer(WebApplication app, FakeConsoleUserStore users)
+    private ConsoleTestServer(WebApplication app, FakeConsoleUserStore users, InMemorySourceStore sources)
     {
         _app = app;
         Users = users;
+        Sources = sources;
     }
 
     public FakeConsoleUserStore Users { get; }
+
+    public InMemorySourceStore Sources { get; }
 
     public static async Task<ConsoleTestServer> StartAsync()
     {
@@ -39,6 +43,8 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         builder.Services.AddVigilConsole();
         builder.Services.AddSingleton<IConsoleUserStore>(users);
         builder.Services.AddSingleton<IFindingQueries>(new FakeFindingQueries());
+        var sources = new InMemorySourceStore();
+        builder.Services.AddSingleton<ISourceStore>(sources);
 
         var app = builder.Build();
         app.UseAuthentication();
@@ -48,7 +54,7 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         app.MapGet(TenantProbePath, (HttpContext context) => context.User.FindTenantId() ?? "(none)").AllowAnonymous();
 
         await app.StartAsync();
-        return new ConsoleTestServer(app, users);
+        return new ConsoleTestServer(app, users, sources);
     }
 
     /// <summary>Returns a client that keeps cookies and does not follow redirects.</summary>

@@ -2,12 +2,17 @@ using Vigil.Contracts.Storage;
 
 namespace Vigil.Console.Tests;
 
-/// <summary>An <see cref="IConsoleUserStore"/> with fixed accounts: one valid user and one locked user.</summary>
+/// <summary>
+/// An <see cref="IConsoleUserStore"/> with fixed accounts: an analyst, a locked user, and a tenant
+/// admin of each of the two test tenants (same password as the analyst).
+/// </summary>
 internal sealed class FakeConsoleUserStore : IConsoleUserStore
 {
     public const string UserName = "analyst1";
     public const string Password = "correct horse battery staple";
     public const string LockedUserName = "locked1";
+    public const string AdminUserName = "admin1";
+    public const string OtherAdminUserName = "admin2";
 
     public List<string> SignInRequests { get; } = [];
 
@@ -18,6 +23,10 @@ internal sealed class FakeConsoleUserStore : IConsoleUserStore
         {
             UserName when password == Password =>
                 new SignInResult(SignInStatus.Succeeded, new ConsoleUser(UserName, ConsoleComponentTest.TenantId, ConsoleRoles.Analyst)),
+            AdminUserName when password == Password =>
+                new SignInResult(SignInStatus.Succeeded, new ConsoleUser(AdminUserName, ConsoleComponentTest.TenantId, ConsoleRoles.TenantAdmin)),
+            OtherAdminUserName when password == Password =>
+                new SignInResult(SignInStatus.Succeeded, new ConsoleUser(OtherAdminUserName, ConsoleComponentTest.OtherTenantId, ConsoleRoles.TenantAdmin)),
             LockedUserName =>
                 new SignInResult(SignInStatus.LockedOut, null, DateTimeOffset.UtcNow.AddMinutes(15)),
             _ => new SignInResult(SignInStatus.InvalidCredentials, null),

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -169,7 +170,7 @@ internal sealed record SourceView(
     DateTimeOffset UpdatedAt,
     string UpdatedBy,
     SourceStatusView? Status,
-    string? AccessKey)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AccessKey)
 {
     public static SourceView From(SourceDefinition source, SourceStatus? status, string? accessKey = null) => new(
         source.Id,

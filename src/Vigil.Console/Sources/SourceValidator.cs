@@ -203,10 +203,16 @@ public static partial class SourceValidator
             return;
         }
 
-        var lastSegment = new Uri(trimmed).AbsolutePath.TrimEnd('/').Split('/')[^1];
-        if (!QueueNamePattern().IsMatch(lastSegment))
+        // AWS queue URLs have the path /account-id/queue-name; other SQS-compatible servers only have to end with the name.
+        var uri = new Uri(trimmed);
+        var segments = uri.AbsolutePath.Trim('/').Split('/');
+        var aws = uri.Host.EndsWith(".amazonaws.com", StringComparison.OrdinalIgnoreCase) || uri.Host.EndsWith(".amazonaws.com.cn", StringComparison.OrdinalIgnoreCase);
+        var valid = aws
+            ? segments.Length == 2 && AccountIdPattern().IsMatch(segments[0]) && QueueNamePattern().IsMatch(segments[1])
+            : QueueNamePattern().IsMatch(segments[^1]);
+        if (!valid)
         {
-            Add(errors, "queueUrl", $"The queue URL does not end with a queue name (1 to 80 letters, digits, '-' or '_', and '.fifo' for a FIFO queue), such as https://sqs.us-east-1.amazonaws.com/123456789012/vigil-events.");
+            Add(errors, "queueUrl", "The queue URL does not end with a queue name (1 to 80 letters, digits, '-' or '_', and '.fifo' for a FIFO queue); an AWS queue URL has the account id and the name, such as https://sqs.us-east-1.amazonaws.com/123456789012/vigil-events.");
         }
     }
 

@@ -10,7 +10,7 @@ using Vigil.Contracts.Storage;
 namespace Vigil.Console.Components.Pages;
 
 /// <summary>The tenant's log sources with their counters, and the dialogs that add, change and delete them.</summary>
-public partial class Sources
+public partial class SourceList
 {
     private static readonly Dictionary<string, object> TableAttributes = new() { ["aria-label"] = "Sources" };
 
@@ -26,7 +26,7 @@ public partial class Sources
     private IDialogService Dialogs { get; set; } = default!;
 
     [Inject]
-    private ILogger<Sources> Logger { get; set; } = default!;
+    private ILogger<SourceList> Logger { get; set; } = default!;
 
     [CascadingParameter]
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
