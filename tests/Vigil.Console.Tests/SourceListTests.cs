@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using Vigil.Console.Components.Pages;
 using Vigil.Contracts.Storage;
@@ -7,6 +8,22 @@ namespace Vigil.Console.Tests;
 
 public sealed class SourceListTests : ConsoleComponentTest
 {
+    public SourceListTests()
+    {
+        SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    [Fact]
+    public void Prerendered_EditButtonsDisabled()
+    {
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        SignInAsAdmin();
+
+        var page = RenderSources();
+
+        Assert.True(page.Find(".vigil-add-source").HasAttribute("disabled"));
+    }
+
     [Fact]
     public async Task Sources_ShowsKindAccountsAndStatus()
     {
