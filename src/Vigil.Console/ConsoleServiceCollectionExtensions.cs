@@ -63,7 +63,7 @@ public static class ConsoleServiceCollectionExtensions
                 options.AccessDeniedPath = "/login";
                 options.ReturnUrlParameter = "returnUrl";
 
-                // The REST API answers 401 and 403 instead of redirecting to the sign-in page.
+                // The REST API returns 401 and 403 instead of redirecting to the sign-in page.
                 options.Events.OnRedirectToLogin = context => RejectApiOrRedirect(context, StatusCodes.Status401Unauthorized);
                 options.Events.OnRedirectToAccessDenied = context => RejectApiOrRedirect(context, StatusCodes.Status403Forbidden);
             });

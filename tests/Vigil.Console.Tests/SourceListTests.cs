@@ -59,6 +59,19 @@ public sealed class SourceListTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task Refresh_ShowsNewCounters()
+    {
+        var source = await AddSourceAsync("vpc flows", SourceKind.Firehose, "111122223333");
+        var page = RenderSources();
+        Assert.Equal("0", page.Find(".vigil-records-read").TextContent);
+
+        await Sources.RecordProgressAsync(new SourceProgress { TenantId = TenantId, SourceId = source.Id, ObjectsRead = 1, RecordsRead = 7, At = DateTimeOffset.UtcNow }, CancellationToken.None);
+        page.Find(".vigil-refresh-sources").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("7", page.Find(".vigil-records-read").TextContent));
+    }
+
+    [Fact]
     public async Task Sources_OtherTenantHidden()
     {
         await Sources.SaveAsync(new SourceDefinition

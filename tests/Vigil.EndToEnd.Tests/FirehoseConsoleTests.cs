@@ -61,7 +61,7 @@ public sealed class FirehoseConsoleTests : IAsyncLifetime
         }
         catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
         {
-            // The browser only shows that the page stopped; the host's log says why.
+            // The browser shows only that the page stopped, and the host's log gives the reason.
             throw new Xunit.Sdk.XunitException($"{exception.Message}\nBrowser console:\n{string.Join('\n', browserConsole)}\nHost output:\n{host!.Output}");
         }
     }

@@ -234,9 +234,10 @@ public static partial class SourceValidator
     }
 
     /// <summary>
-    /// Returns why a bucket name breaks the S3 naming rules for general purpose buckets, or null:
-    /// 3 to 63 lower-case letters, digits, '.' and '-', starting and ending with a letter or digit,
-    /// no two adjacent periods, not an IP address, and none of the reserved prefixes and suffixes.
+    /// Returns why a bucket name breaks the S3 naming rules for general purpose buckets, or null.
+    /// A valid name has 3 to 63 lower-case letters, digits, '.' and '-', and starts and ends with a
+    /// letter or digit. It has no two adjacent periods, is not an IP address, and has none of the
+    /// reserved prefixes and suffixes.
     /// </summary>
     public static string? BucketNameError(string? bucket)
     {
@@ -245,25 +246,25 @@ public static partial class SourceValidator
             return "The bucket name is required for an S3 source.";
         }
 
-        var shown = Shorten(bucket);
+        var quoted = Shorten(bucket);
         if (bucket.Length is < 3 or > 63)
         {
-            return $"The bucket name '{shown}' is {bucket.Length} characters long; S3 bucket names have 3 to 63.";
+            return $"The bucket name '{quoted}' is {bucket.Length} characters long; S3 bucket names have 3 to 63.";
         }
 
         if (!BucketPattern().IsMatch(bucket))
         {
-            return $"The bucket name '{shown}' may contain only lower-case letters, digits, '.' and '-', and must start and end with a letter or digit.";
+            return $"The bucket name '{quoted}' may contain only lower-case letters, digits, '.' and '-', and must start and end with a letter or digit.";
         }
 
         if (bucket.Contains("..", StringComparison.Ordinal))
         {
-            return $"The bucket name '{shown}' has two adjacent periods.";
+            return $"The bucket name '{quoted}' has two adjacent periods.";
         }
 
         if (IPAddress.TryParse(bucket, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && bucket.Count(c => c == '.') == 3)
         {
-            return $"The bucket name '{shown}' is written like an IP address, which S3 does not allow.";
+            return $"The bucket name '{quoted}' is written like an IP address, which S3 does not allow.";
         }
 
         string[] reservedPrefixes = ["xn--", "sthree-", "amzn-s3-demo-"];
@@ -271,11 +272,11 @@ public static partial class SourceValidator
         var prefix = reservedPrefixes.FirstOrDefault(p => bucket.StartsWith(p, StringComparison.Ordinal));
         if (prefix is not null)
         {
-            return $"The bucket name '{shown}' starts with '{prefix}', which S3 reserves.";
+            return $"The bucket name '{quoted}' starts with '{prefix}', which S3 reserves.";
         }
 
         var suffix = reservedSuffixes.FirstOrDefault(s => bucket.EndsWith(s, StringComparison.Ordinal));
-        return suffix is null ? null : $"The bucket name '{shown}' ends with '{suffix}', which S3 reserves.";
+        return suffix is null ? null : $"The bucket name '{quoted}' ends with '{suffix}', which S3 reserves.";
     }
 
     private static string? UrlError(string url)

@@ -22,7 +22,7 @@ namespace Vigil.Grains.Ingest;
 /// and the chunks are cut the same way on every attempt, so grains drop the chunks of a retried
 /// request that they already applied. The request is recorded in the object ledger under the same
 /// key with a fingerprint of its body only after every chunk was applied and its findings stored.
-/// A retry of a request recorded as done is answered without applying anything or adding to the
+/// A retry of a request recorded as done returns at once, without applying anything or adding to the
 /// source's counters.
 /// </remarks>
 public sealed partial class FirehoseIngestor(
@@ -162,7 +162,7 @@ public sealed partial class FirehoseIngestor(
 
     private static string Bounded(string text) => text.Length <= MaxRequestIdLength ? text : text[..MaxRequestIdLength] + "…";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Firehose request {RequestId} of source {SourceId} was applied before; answered without applying it again")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Firehose request {RequestId} of source {SourceId} was applied before; returned success without applying it again")]
     private static partial void LogAlreadyApplied(ILogger logger, string requestId, Guid sourceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Firehose request {RequestId} of source {SourceId} failed ({Status}): {Error}")]

@@ -18,7 +18,7 @@ namespace Vigil.Host.Ingest;
 /// </summary>
 /// <remarks>
 /// Firehose treats any status other than 200 as a failed delivery and retries the same request
-/// (same request id) until its retry duration runs out. So the endpoint answers 200 only when the
+/// (same request id) until its retry duration runs out. So the endpoint returns 200 only when the
 /// records were applied by their grains and their findings are stored, or when the request was
 /// applied before. Records that can never be applied (malformed, or from accounts not registered
 /// to the source) are counted and rejected, and do not fail the request.
@@ -35,6 +35,8 @@ public static partial class FirehoseEndpoint
     public const int MaxAccessKeyLength = 4096;
 
     private const string UnauthorizedMessage = "The access key is missing or not valid for an enabled Firehose source.";
+
+    private static readonly LogThrottle UnauthorizedLog = new(TimeSpan.FromMinutes(1));
 
     private static readonly JsonSerializerOptions ResponseJson = new(JsonSerializerDefaults.Web)
     {
@@ -72,7 +74,11 @@ public static partial class FirehoseEndpoint
 
         if (source is null)
         {
-            LogUnauthorized(logger, LogText.Escape(requestId), context.Connection.RemoteIpAddress?.ToString() ?? "(unknown)");
+            if (UnauthorizedLog.TryStart(DateTimeOffset.UtcNow, out var suppressed))
+            {
+                LogUnauthorized(logger, LogText.Escape(requestId), context.Connection.RemoteIpAddress?.ToString() ?? "(unknown)", suppressed);
+            }
+
             return Respond(requestId, StatusCodes.Status401Unauthorized, UnauthorizedMessage);
         }
 
@@ -107,7 +113,7 @@ public static partial class FirehoseEndpoint
 
     /// <summary>
     /// Finds the enabled Firehose source of the access key, or returns null. A missing key, an
-    /// unknown key and a key of a disabled source all get the same answer, so the response does
+    /// unknown key and a key of a disabled source all get the same response, so it does
     /// not tell whether a tenant or source exists.
     /// </summary>
     private static async Task<SourceDefinition?> AuthenticateAsync(HttpContext context, ISourceStore sources, CancellationToken cancellationToken)
@@ -185,8 +191,8 @@ public static partial class FirehoseEndpoint
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Firehose request {RequestId} from {RemoteAddress} rejected: the access key is missing or not valid")]
-    private static partial void LogUnauthorized(ILogger logger, string requestId, string remoteAddress);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Firehose request {RequestId} from {RemoteAddress} rejected: the access key is missing or not valid ({Suppressed} such rejections since the last such line were not logged)")]
+    private static partial void LogUnauthorized(ILogger logger, string requestId, string remoteAddress, long suppressed);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Firehose request {RequestId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string requestId);
@@ -196,6 +202,32 @@ public static partial class FirehoseEndpoint
 
     /// <summary>The response body Firehose expects: the request id, the time in Unix milliseconds, and a message on failure.</summary>
     private sealed record FirehoseResponse(string RequestId, long Timestamp, string? ErrorMessage);
+
+    /// <summary>Lets one log line through per period and counts the ones it holds back, so a flood of bad keys cannot flood the log.</summary>
+    private sealed class LogThrottle(TimeSpan period)
+    {
+        private readonly Lock gate = new();
+        private DateTimeOffset nextAt = DateTimeOffset.MinValue;
+        private long held;
+
+        public bool TryStart(DateTimeOffset now, out long suppressed)
+        {
+            lock (gate)
+            {
+                if (now < nextAt)
+                {
+                    held++;
+                    suppressed = 0;
+                    return false;
+                }
+
+                suppressed = held;
+                held = 0;
+                nextAt = now + period;
+                return true;
+            }
+        }
+    }
 
     private sealed record RequestBody(byte[]? Bytes, int Status, string? Error)
     {

@@ -15,7 +15,7 @@ public static class FirehoseRecordDecoder
 {
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Decodes one record's data; a problem is returned as <see cref="DecodedFirehoseRecord.Error"/>, never thrown.</summary>
+    /// <summary>Decodes one record's data. Data that cannot be decoded gives an <see cref="FirehoseRecordKind.Invalid"/> result with the reason, not an exception.</summary>
     public static DecodedFirehoseRecord Decode(byte[] data, FirehoseLimits limits)
     {
         ArgumentNullException.ThrowIfNull(data);

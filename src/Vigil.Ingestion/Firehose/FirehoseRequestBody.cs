@@ -123,7 +123,7 @@ public sealed record FirehoseRequestBody(string RequestId, DateTimeOffset? Times
 /// <summary>One record of a request: its index in <c>records</c>, and its decoded data or why it has none.</summary>
 public sealed record FirehoseRecordData(int Index, byte[]? Data, string? Error);
 
-/// <summary>Raised when a request body is not a Firehose delivery request; the message says why.</summary>
+/// <summary>Raised when a request body is not a Firehose delivery request; the message gives the reason.</summary>
 public class FirehoseRequestException(string message) : Exception(message);
 
 /// <summary>Raised when a request exceeds one of the <see cref="FirehoseLimits"/>.</summary>
