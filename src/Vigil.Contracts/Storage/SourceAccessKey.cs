@@ -4,8 +4,8 @@ using System.Text;
 namespace Vigil.Contracts.Storage;
 
 /// <summary>
-/// The access keys of Firehose sources. A key is shown to the user once when it is generated; only
-/// its SHA-256 is stored, and a request's key is hashed the same way to find its source.
+/// The access keys of Firehose sources. A key is shown to the user once when it is generated, and
+/// only its SHA-256 is stored. A request's key is hashed the same way to find its source.
 /// </summary>
 public static class SourceAccessKey
 {

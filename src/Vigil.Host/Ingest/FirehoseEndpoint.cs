@@ -131,7 +131,7 @@ public static partial class FirehoseEndpoint
             return null;
         }
 
-        // The store looked the source up by the hash; comparing again in constant time keeps a store
+        // The store looked the source up by the hash. Comparing again in constant time keeps a store
         // that matches loosely (case, collation) from letting another key in.
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash), Encoding.ASCII.GetBytes(source.AccessKeySha256)) ? source : null;
     }
