@@ -12,7 +12,7 @@ public sealed class PostgresSourceStore : ISourceStore
 {
     private const string Columns = """
         tenant_id, id, name, kind, enabled, account_ids, folder, bucket, prefix, region,
-        service_url, queue_url, access_key_sha256, updated_at, updated_by
+        service_url, queue_url, access_key_sha256, updated_at, updated_by, flow_log_format
         """;
 
     private const string NameConstraint = "sources_tenant_name_key";
@@ -62,7 +62,7 @@ public sealed class PostgresSourceStore : ISourceStore
         await using var command = dataSource.CreateCommand($"""
             INSERT INTO sources ({Columns})
             VALUES (@tenant_id, @id, @name, @kind, @enabled, @account_ids, @folder, @bucket, @prefix, @region,
-                    @service_url, @queue_url, @access_key_sha256, @updated_at, @updated_by)
+                    @service_url, @queue_url, @access_key_sha256, @updated_at, @updated_by, @flow_log_format)
             ON CONFLICT (tenant_id, id) DO UPDATE SET
                 name = excluded.name,
                 kind = excluded.kind,
@@ -76,7 +76,8 @@ public sealed class PostgresSourceStore : ISourceStore
                 queue_url = excluded.queue_url,
                 access_key_sha256 = excluded.access_key_sha256,
                 updated_at = excluded.updated_at,
-                updated_by = excluded.updated_by
+                updated_by = excluded.updated_by,
+                flow_log_format = excluded.flow_log_format
             """);
         command.Parameters.AddWithValue("tenant_id", source.TenantId);
         command.Parameters.AddWithValue("id", source.Id);
@@ -93,6 +94,7 @@ public sealed class PostgresSourceStore : ISourceStore
         command.Parameters.Add(new NpgsqlParameter<string?>("access_key_sha256", source.AccessKeySha256));
         command.Parameters.AddWithValue("updated_at", source.UpdatedAt.UtcDateTime);
         command.Parameters.AddWithValue("updated_by", source.UpdatedBy);
+        command.Parameters.Add(new NpgsqlParameter<string?>("flow_log_format", source.FlowLogFormat));
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -228,6 +230,7 @@ public sealed class PostgresSourceStore : ISourceStore
                 AccessKeySha256 = reader.IsDBNull(12) ? null : reader.GetString(12),
                 UpdatedAt = reader.GetFieldValue<DateTimeOffset>(13),
                 UpdatedBy = reader.GetString(14),
+                FlowLogFormat = reader.IsDBNull(15) ? null : reader.GetString(15),
             });
         }
 

@@ -182,6 +182,19 @@ public sealed class SourceStoreTests(PostgresFixture database) : IClassFixture<P
         Assert.Null(await store.FindByAccessKeyHashAsync(hash, default));
     }
 
+    [Fact]
+    public async Task Save_FirehoseFlowLogFormat_ReadBack()
+    {
+        const string format = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status tcp-flags";
+        var firehose = Source(tenant, "flows") with { Kind = SourceKind.Firehose, Folder = null, FlowLogFormat = format };
+        await store.SaveAsync(firehose, default);
+
+        Assert.Equal(format, (await store.GetAsync(tenant, firehose.Id, default))?.FlowLogFormat);
+
+        await store.SaveAsync(firehose with { FlowLogFormat = null }, default);
+        Assert.Null((await store.GetAsync(tenant, firehose.Id, default))?.FlowLogFormat);
+    }
+
     private static SourceDefinition Source(string tenantId, string name) => new()
     {
         Id = Guid.NewGuid(),
