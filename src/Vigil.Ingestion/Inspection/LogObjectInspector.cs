@@ -125,7 +125,9 @@ public sealed class LogObjectInspector
         var detection = LogContentDetector.Detect(prefix, complete, options.VpcFlow);
         run.Detected(detection);
 
-        await using var objectContent = new PrefixedReadStream(prefix, decompressed, leaveOpen: true);
+        // A UTF-8 byte-order mark is not part of the content: JSON readers would take it for a value.
+        var content = prefix.AsSpan().StartsWith(System.Text.Encoding.UTF8.Preamble) ? prefix[System.Text.Encoding.UTF8.Preamble.Length..] : prefix;
+        await using var objectContent = new PrefixedReadStream(content, decompressed, leaveOpen: true);
         return ReaderFor(detection, LogKeyHint.FromKey(run.Name)) switch
         {
             LogObjectKind.CloudTrail => await ReadCloudTrailAsync(objectContent, run, cancellationToken),
