@@ -54,6 +54,14 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     protected static string ChunkKey(string objectKey, string kind, int chunkIndex) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{objectKey}#{kind}#{chunkIndex}")))[..16];
 
+    /// <summary>
+    /// Returns the key under which this grain stores the findings of one chunk, for
+    /// <c>IFindingSink.WriteOnceAsync</c>: 32 hex digits of the SHA-256 of the grain key and the chunk
+    /// key. A chunk applied again, after this grain lost the state that remembers it, then adds nothing.
+    /// </summary>
+    protected string FindingWriteKey(string chunkKey) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{this.GetPrimaryKeyString()}\n{chunkKey}")))[..32];
+
     private async Task FlushIfDirtyAsync(CancellationToken cancellationToken)
     {
         if (!dirty)

@@ -82,6 +82,26 @@ public sealed partial class DatabaseMigrator
         }
     }
 
+    /// <summary>
+    /// Returns the file names of the embedded migrations that the database has not applied, in
+    /// version order, without changing anything. A database without the history table has applied none.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ListPendingAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('vigil_schema_migrations') IS NOT NULL", connection);
+        if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+        {
+            return [.. scripts.Select(script => script.FileName)];
+        }
+
+        var recorded = await ReadHistoryAsync(connection, cancellationToken);
+        return [.. scripts.Where(script => !recorded.ContainsKey(script.Version)).Select(script => script.FileName)];
+    }
+
     private async Task AcquireLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({AdvisoryLockKey})", connection);

@@ -28,6 +28,7 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
             @resource_labels, @titles, @counts, @first_seen, @last_seen, @documents)
             AS o(id, type, severity, account_id, region, resource_type, resource_key,
                  resource_label, title, count, event_first_seen, event_last_seen, document)
+        /* write-once filter */
         ON CONFLICT (tenant_id, id) DO UPDATE SET
             count = f.count + excluded.count,
             event_first_seen = least(f.event_first_seen, excluded.event_first_seen),
@@ -44,6 +45,23 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
             updated_at = now()
         """;
 
+    // The write key is claimed in the same statement as the upsert, so both commit or neither does.
+    // A concurrent write with the same key waits on the key's unique index and then claims nothing.
+    private const string ClaimWriteKeySql = """
+        WITH claimed AS (
+            INSERT INTO finding_writes (tenant_id, write_key) VALUES (@tenant_id, @write_key)
+            ON CONFLICT DO NOTHING
+            RETURNING 1)
+        """;
+
+    private static readonly string PlainUpsertSql = UpsertSql.Replace("/* write-once filter */", "", StringComparison.Ordinal);
+
+    private static readonly string WriteOnceUpsertSql =
+        ClaimWriteKeySql + "\n" + UpsertSql.Replace("/* write-once filter */", "WHERE EXISTS (SELECT 1 FROM claimed)", StringComparison.Ordinal);
+
+    /// <summary>Longest write key accepted, in characters.</summary>
+    public const int MaxWriteKeyLength = 200;
+
     private const string SummaryColumns =
         "id, type, severity, resource_type, resource_label, account_id, region, count, event_first_seen, event_last_seen, title, archived";
 
@@ -59,7 +77,30 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
     /// Upserts the occurrences in one statement. Occurrences that share an id are merged here
     /// first, because one INSERT ... ON CONFLICT cannot change the same row twice.
     /// </summary>
-    public async Task WriteAsync(string tenantId, IReadOnlyList<Finding> occurrences, CancellationToken cancellationToken)
+    public Task WriteAsync(string tenantId, IReadOnlyList<Finding> occurrences, CancellationToken cancellationToken) =>
+        UpsertAsync(tenantId, null, occurrences, cancellationToken);
+
+    /// <summary>
+    /// Upserts the occurrences in one statement that also inserts (<paramref name="tenantId"/>,
+    /// <paramref name="writeKey"/>) into <c>finding_writes</c>. When the key is already there, the
+    /// statement changes nothing.
+    /// </summary>
+    public Task WriteOnceAsync(string tenantId, string writeKey, IReadOnlyList<Finding> occurrences, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(writeKey);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(writeKey.Length, MaxWriteKeyLength, nameof(writeKey));
+        return UpsertAsync(tenantId, writeKey, occurrences, cancellationToken);
+    }
+
+    /// <summary>Deletes the write keys stored before <paramref name="before"/>; returns how many were deleted.</summary>
+    public async Task<int> PurgeWriteKeysAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM finding_writes WHERE written_at < @before");
+        command.Parameters.AddWithValue("before", before.UtcDateTime);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task UpsertAsync(string tenantId, string? writeKey, IReadOnlyList<Finding> occurrences, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         ArgumentNullException.ThrowIfNull(occurrences);
@@ -69,8 +110,13 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
         }
 
         var merged = MergeById(occurrences);
-        await using var command = dataSource.CreateCommand(UpsertSql);
+        await using var command = dataSource.CreateCommand(writeKey is null ? PlainUpsertSql : WriteOnceUpsertSql);
         command.Parameters.AddWithValue("tenant_id", tenantId);
+        if (writeKey is not null)
+        {
+            command.Parameters.AddWithValue("write_key", writeKey);
+        }
+
         AddArray(command, "ids", merged, f => f.Id);
         AddArray(command, "types", merged, f => f.Type);
         AddArray(command, "severities", merged, f => f.Severity);

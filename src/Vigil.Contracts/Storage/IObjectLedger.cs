@@ -4,14 +4,31 @@ namespace Vigil.Contracts.Storage;
 /// Progress of log objects (delivered files). An object is recorded as done only after its events
 /// were applied and the resulting findings are durable. A failed object is read again after a
 /// back-off delay that doubles with each failure (<see cref="ObjectRetryPolicy"/>), until it gives up.
+/// Readers that share a ledger take a lease on an object before they read it, so no two of them
+/// read one object at the same time (<see cref="ObjectLeasePolicy"/>).
 /// </summary>
 public interface IObjectLedger
 {
-    /// <summary>Decides whether the tenant's object with this key and fingerprint should be read at <paramref name="now"/>.</summary>
+    /// <summary>
+    /// Decides whether the tenant's object with this key and fingerprint should be read at
+    /// <paramref name="now"/>. <see cref="ObjectReadDecision.Read"/> means that this caller now holds
+    /// the object's lease. The caller must then call <see cref="RecordAsync"/> with the outcome, or
+    /// <see cref="ReleaseAsync"/> when it abandons the read.
+    /// </summary>
     Task<ObjectReadDecision> DecideAsync(string tenantId, string objectKey, string fingerprint, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Records the outcome of a read; a failure of the same fingerprint counts one more attempt.</summary>
+    /// <summary>
+    /// Records the outcome of a read and releases this caller's lease on the object. A failure of the
+    /// same fingerprint counts one more attempt.
+    /// </summary>
     Task RecordAsync(ObjectRecord record, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Releases this caller's lease on an object whose read was abandoned without an outcome (shutdown,
+    /// or a grain or database call that failed), so another reader can take it at once. A lease that
+    /// another reader holds is left alone.
+    /// </summary>
+    Task ReleaseAsync(string tenantId, string objectKey, CancellationToken cancellationToken);
 }
 
 public enum ObjectReadDecision
@@ -27,6 +44,9 @@ public enum ObjectReadDecision
 
     /// <summary>Failed <see cref="ObjectRetryPolicy.MaxAttempts"/> times; it is read again only when it is rewritten.</summary>
     GaveUp,
+
+    /// <summary>Due to be read, but another reader holds an unexpired lease on it.</summary>
+    LeasedByAnother,
 }
 
 /// <summary>When a failed object is read again: after 30 s, then 1, 2, 4 and 8 minutes, then never (6 attempts).</summary>

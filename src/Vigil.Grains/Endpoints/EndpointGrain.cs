@@ -48,7 +48,7 @@ public sealed class EndpointGrain(
         var windows = CopyOf(Persisted.FlowWindows);
         var findings = NetworkDetection.Default.InspectFlows(batch.Records, endpointKey, context, windows)
             .Concat(rules.For(tenantId).InspectFlows(batch.Records, endpointKey, context, ruleState)).ToList();
-        var occurrences = await StoreAsync(tenantId, findings);
+        var occurrences = await StoreAsync(tenantId, chunkKey, findings);
 
         chunks.Add(chunkKey);
         Persisted.FlowWindows = windows;
@@ -78,7 +78,7 @@ public sealed class EndpointGrain(
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
         var findings = NetworkDetection.Default.InspectQueries(batch.Queries, endpointKey, context)
             .Concat(rules.For(tenantId).InspectQueries(batch.Queries, endpointKey, context, ruleState)).ToList();
-        var occurrences = await StoreAsync(tenantId, findings);
+        var occurrences = await StoreAsync(tenantId, chunkKey, findings);
 
         chunks.Add(chunkKey);
         Persisted.QueriesApplied += batch.Queries.Count;
@@ -111,14 +111,14 @@ public sealed class EndpointGrain(
         return true;
     }
 
-    private async Task<int> StoreAsync(string tenantId, IReadOnlyList<Finding> findings)
+    private async Task<int> StoreAsync(string tenantId, string chunkKey, IReadOnlyList<Finding> findings)
     {
         if (findings.Count == 0)
         {
             return 0;
         }
 
-        await findingSink.WriteAsync(tenantId, findings, CancellationToken.None);
+        await findingSink.WriteOnceAsync(tenantId, FindingWriteKey(chunkKey), findings, CancellationToken.None);
         var occurrences = 0;
         foreach (var finding in findings)
         {

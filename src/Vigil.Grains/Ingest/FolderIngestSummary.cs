@@ -11,6 +11,9 @@ public sealed class FolderIngestSummary
     /// <summary>Objects not read: already done, or failed earlier and not yet due for another attempt.</summary>
     public int ObjectsSkipped { get; set; }
 
+    /// <summary>Objects due to be read but leased by another reader, usually another silo reading them now.</summary>
+    public int ObjectsLeasedByOthers { get; set; }
+
     public int ObjectsFailed { get; set; }
 
     /// <summary>Objects whose name or content showed they are not logs Vigil reads (digests counted apart).</summary>
@@ -52,7 +55,7 @@ public sealed class FolderIngestSummary
     /// <summary>Returns a one-line account of the pass for people, without a final full stop.</summary>
     public string Describe() =>
         $"Read {Count(RecordsRead, "record")} from {Count(ObjectsRead, "object")} " +
-        $"({ObjectsSkipped} skipped as done or waiting for a retry, {ObjectsFailed} failed, " +
+        $"({ObjectsSkipped} skipped as done or waiting for a retry, {ObjectsLeasedByOthers} leased by other readers, {ObjectsFailed} failed, " +
         $"{ObjectsNotLogs} not log files, {Count(DigestObjects, "digest")}); " +
         $"{RecordsRejected} rejected, {DuplicatesDropped} duplicates dropped, {Count(FindingsRaised, "finding occurrence")}";
 

@@ -43,10 +43,12 @@ public sealed partial class LogObjectIngestor(
 
     /// <summary>
     /// Reads every object below <paramref name="root"/> that the ledger decides to read: new,
-    /// rewritten, or failed earlier and due for another attempt.
+    /// rewritten, or failed earlier and due for another attempt, and not leased by another reader.
+    /// Once <paramref name="stopTaking"/> is cancelled, no further object is taken and the pass
+    /// returns after the objects in progress. <paramref name="cancellationToken"/> abandons those too.
     /// </summary>
-    public Task<FolderIngestSummary> IngestFolderAsync(string tenantId, string root, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken) =>
-        IngestObjectsAsync(tenantId, LogFileDiscovery.Enumerate(root), progress, cancellationToken);
+    public Task<FolderIngestSummary> IngestFolderAsync(string tenantId, string root, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken, CancellationToken stopTaking = default) =>
+        IngestObjectsAsync(tenantId, LogFileDiscovery.Enumerate(root).TakeWhile(_ => !stopTaking.IsCancellationRequested), progress, cancellationToken);
 
     /// <summary>
     /// Reads each of <paramref name="logObjects"/> that the ledger decides to read, up to
@@ -64,9 +66,15 @@ public sealed partial class LogObjectIngestor(
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxParallelObjects, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(logObjects, parallel, async (logObject, token) =>
         {
-            var record = await IngestIfDueAsync(tenantId, logObject, token);
+            var (record, decision) = await IngestIfDueAsync(tenantId, logObject, token);
             lock (summaryLock)
             {
+                if (decision == ObjectReadDecision.LeasedByAnother)
+                {
+                    summary.ObjectsLeasedByOthers++;
+                    return;
+                }
+
                 if (record is null)
                 {
                     summary.ObjectsSkipped++;
@@ -81,12 +89,12 @@ public sealed partial class LogObjectIngestor(
         return summary;
     }
 
-    /// <summary>Reads the object when the ledger decides so; returns null when it was skipped.</summary>
-    private async Task<ObjectRecord?> IngestIfDueAsync(string tenantId, LogObject logObject, CancellationToken cancellationToken)
+    /// <summary>Reads the object when the ledger decides so; returns no record, with the decision, when it was skipped.</summary>
+    private async Task<(ObjectRecord? Record, ObjectReadDecision Decision)> IngestIfDueAsync(string tenantId, LogObject logObject, CancellationToken cancellationToken)
     {
         if (doneObjects.Contains(tenantId, logObject.Key, logObject.Fingerprint))
         {
-            return null;
+            return (null, ObjectReadDecision.AlreadyDone);
         }
 
         var decision = await ledger.DecideAsync(tenantId, logObject.Key, logObject.Fingerprint, clock.GetUtcNow(), cancellationToken);
@@ -97,7 +105,7 @@ public sealed partial class LogObjectIngestor(
                 doneObjects.Add(tenantId, logObject.Key, logObject.Fingerprint);
             }
 
-            return null;
+            return (null, decision);
         }
 
         var record = await IngestAsync(tenantId, logObject, cancellationToken);
@@ -106,7 +114,7 @@ public sealed partial class LogObjectIngestor(
             doneObjects.Add(tenantId, logObject.Key, logObject.Fingerprint);
         }
 
-        return record;
+        return (record, decision);
     }
 
     /// <summary>Reads one file, applies its records and records the outcome in the ledger.</summary>
@@ -135,15 +143,45 @@ public sealed partial class LogObjectIngestor(
     }
 
     /// <summary>
-    /// Reads one object (a file or an S3 object), applies the records of the target's accounts,
-    /// rejects and counts the others, and records the outcome in the ledger. An object that cannot
-    /// be opened is recorded as failed, so the ledger's back-off decides when it is read again.
+    /// Reads one object (a file or an S3 object) whose lease the caller holds, applies the records of
+    /// the target's accounts, rejects and counts the others, and records the outcome in the ledger,
+    /// which releases the lease. An object that cannot be opened is recorded as failed, so the
+    /// ledger's back-off decides when it is read again. When the read is abandoned by an exception
+    /// (cancellation, or a grain or database call that failed), the lease is released and the exception rethrown.
     /// </summary>
     public async Task<ObjectIngestResult> IngestAsync(IngestTarget target, ObjectToRead logObject, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(logObject);
+        try
+        {
+            return await ReadAndRecordAsync(target, logObject, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            await ReleaseAbandonedAsync(target.TenantId, logObject.Key, exception);
+            throw;
+        }
+    }
 
+    private async Task ReleaseAbandonedAsync(string tenantId, string objectKey, Exception cause)
+    {
+        LogObjectAbandoned(logger, LogText.Escape(objectKey), cause.GetType().Name, LogText.Escape(cause.Message));
+        try
+        {
+            // Not the caller's token: a shutdown cancels it, and the release is what lets another
+            // silo take the object over at once instead of after the lease expires.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await ledger.ReleaseAsync(tenantId, objectKey, timeout.Token);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogReleaseFailed(logger, exception, LogText.Escape(objectKey));
+        }
+    }
+
+    private async Task<ObjectIngestResult> ReadAndRecordAsync(IngestTarget target, ObjectToRead logObject, CancellationToken cancellationToken)
+    {
         // One span per object; the grain calls it makes, and the finding writes they make, are its children.
         using var activity = VigilInstruments.ActivitySource.StartActivity("ingest object");
         activity?.SetTag("vigil.tenant", target.TenantId);
@@ -260,6 +298,12 @@ public sealed partial class LogObjectIngestor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} records of {ObjectKey} came from accounts not registered to tenant {TenantId} for this source; they were rejected")]
     private static partial void LogUnregisteredAccounts(ILogger logger, long count, string objectKey, string tenantId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading object {ObjectKey} was abandoned ({ExceptionType}: {Reason}); its lease is released so it is read again")]
+    private static partial void LogObjectAbandoned(ILogger logger, string objectKey, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Releasing the lease of object {ObjectKey} failed; another reader takes it over when the lease expires")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, string objectKey);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Object stopped early: {Error}")]
     private static partial void LogObjectError(ILogger logger, string error);

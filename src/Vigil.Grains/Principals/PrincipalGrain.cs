@@ -66,7 +66,7 @@ public sealed class PrincipalGrain(
             .Concat(rules.For(tenantId).InspectCloudTrail(fresh, principalKey, context, ruleState)).ToList();
         if (findings.Count > 0)
         {
-            await findingSink.WriteAsync(tenantId, findings, CancellationToken.None);
+            await findingSink.WriteOnceAsync(tenantId, FindingWriteKey(chunkKey), findings, CancellationToken.None);
             foreach (var finding in findings)
             {
                 instruments.RecordFindings(finding.Type, finding.Service.Count);

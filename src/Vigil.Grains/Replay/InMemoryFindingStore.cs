@@ -11,20 +11,40 @@ namespace Vigil.Grains.Replay;
 public sealed class InMemoryFindingStore : IFindingSink, IFindingQueries
 {
     private readonly ConcurrentDictionary<(string TenantId, string Id), Finding> findings = new();
+    private readonly HashSet<(string TenantId, string WriteKey)> writeKeys = [];
     private readonly Lock writeLock = new();
 
     public Task WriteAsync(string tenantId, IReadOnlyList<Finding> occurrences, CancellationToken cancellationToken)
     {
         lock (writeLock)
         {
-            foreach (var occurrence in occurrences)
+            Merge(tenantId, occurrences);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task WriteOnceAsync(string tenantId, string writeKey, IReadOnlyList<Finding> occurrences, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(writeKey);
+        lock (writeLock)
+        {
+            if (writeKeys.Add((tenantId, writeKey)))
             {
-                var key = (tenantId, occurrence.Id);
-                findings[key] = findings.TryGetValue(key, out var existing) ? FindingAggregation.Merge(existing, occurrence) : occurrence;
+                Merge(tenantId, occurrences);
             }
         }
 
         return Task.CompletedTask;
+    }
+
+    private void Merge(string tenantId, IReadOnlyList<Finding> occurrences)
+    {
+        foreach (var occurrence in occurrences)
+        {
+            var key = (tenantId, occurrence.Id);
+            findings[key] = findings.TryGetValue(key, out var existing) ? FindingAggregation.Merge(existing, occurrence) : occurrence;
+        }
     }
 
     /// <summary>Returns every finding of the tenant, oldest first seen first, then by id.</summary>

@@ -106,6 +106,57 @@ public sealed class FindingStoreTests(PostgresFixture database) : IClassFixture<
     }
 
     [Fact]
+    public async Task WriteOnce_SameKey_CountsOnce()
+    {
+        var id = NewId();
+        await store.WriteOnceAsync(tenant, "grain-a#chunk-0", [Occurrence(id, T0, T0, count: 2, severity: 5, title: "a")], default);
+        await store.WriteOnceAsync(tenant, "grain-a#chunk-0", [Occurrence(id, T0, T0.AddMinutes(1), count: 2, severity: 5, title: "a")], default);
+        await store.WriteOnceAsync(tenant, "grain-a#chunk-1", [Occurrence(id, T0, T0, count: 3, severity: 5, title: "a")], default);
+
+        var finding = await store.GetAsync(tenant, id, default);
+
+        Assert.NotNull(finding);
+        Assert.Equal(5, finding.Service.Count);
+        Assert.Equal(T0, finding.Service.EventLastSeen);
+    }
+
+    [Fact]
+    public async Task WriteOnce_KeyOfOtherTenant_Counts()
+    {
+        var id = NewId();
+        await store.WriteOnceAsync(tenant + "-b", "grain-a#chunk-0", [Occurrence(id, T0, T0, count: 1, severity: 5, title: "a")], default);
+        await store.WriteOnceAsync(tenant, "grain-a#chunk-0", [Occurrence(id, T0, T0, count: 1, severity: 5, title: "a")], default);
+
+        Assert.Equal(1, (await store.GetAsync(tenant, id, default))?.Service.Count);
+        Assert.Equal(1, (await store.GetAsync(tenant + "-b", id, default))?.Service.Count);
+    }
+
+    [Fact]
+    public async Task WriteOnce_ConcurrentSameKey_CountsOnce()
+    {
+        var id = NewId();
+        var writes = Enumerable.Range(0, 8)
+            .Select(_ => store.WriteOnceAsync(tenant, "grain-b#chunk-7", [Occurrence(id, T0, T0, count: 1, severity: 5, title: "a")], default));
+
+        await Task.WhenAll(writes);
+
+        Assert.Equal(1, (await store.GetAsync(tenant, id, default))?.Service.Count);
+    }
+
+    [Fact]
+    public async Task PurgeWriteKeys_OldKeyWritesAgain()
+    {
+        var id = NewId();
+        await store.WriteOnceAsync(tenant, "grain-c#chunk-0", [Occurrence(id, T0, T0, count: 1, severity: 5, title: "a")], default);
+
+        var purged = await store.PurgeWriteKeysAsync(DateTimeOffset.UtcNow.AddMinutes(1), default);
+        await store.WriteOnceAsync(tenant, "grain-c#chunk-0", [Occurrence(id, T0, T0, count: 1, severity: 5, title: "a")], default);
+
+        Assert.True(purged >= 1, $"purged {purged} keys");
+        Assert.Equal(2, (await store.GetAsync(tenant, id, default))?.Service.Count);
+    }
+
+    [Fact]
     public async Task Get_OtherTenant_ReturnsNull()
     {
         var id = NewId();
