@@ -36,5 +36,16 @@ app.MapVigilOperations();
 app.MapFirehoseIngest();
 app.MapVigilConsole();
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (Vigil.Host.Services.DatabaseStartupException exception)
+{
+    // Logged as well as printed, so it reaches both the journal and a collector.
+    app.Logger.LogCritical(exception, "Vigil cannot start: {Reason}", exception.Message);
+    System.Console.Error.WriteLine("Vigil cannot start: " + exception.Message);
+    return 3;
+}
+
 return 0;

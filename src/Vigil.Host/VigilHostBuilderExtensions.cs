@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Runtime;
 using Vigil.Abstractions;
 using Vigil.Grains;
 using Microsoft.AspNetCore.DataProtection;
@@ -29,6 +30,13 @@ public static class VigilHostBuilderExtensions
         var connectionString = options.Database.ConnectionString!;
         builder.Services.AddSingleton<IValidateOptions<VigilHostOptions>, VigilHostOptionsValidator>();
         builder.Services.AddOptions<VigilHostOptions>().Bind(builder.Configuration.GetSection(VigilHostOptions.SectionName)).ValidateOnStart();
+        // Object leases are taken under this silo's address and generation, which Orleans makes
+        // unique per silo start, so a restarted silo never renews the leases of its dead predecessor.
+        builder.Services.AddSingleton(provider => new ObjectLeaseOptions
+        {
+            OwnerId = provider.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(),
+            Duration = TimeSpan.FromSeconds(options.Ingest.LeaseSeconds),
+        });
         builder.Services.AddVigilStorage(connectionString);
         builder.Services.AddHostedService<DatabaseMigrationService>();
 
@@ -45,6 +53,7 @@ public static class VigilHostBuilderExtensions
                 clusterOptions.ClusterId = cluster.ClusterId;
                 clusterOptions.ServiceId = cluster.ServiceId;
             });
+            silo.Configure<ClusterMembershipOptions>(membership => cluster.Membership.ApplyTo(membership));
             silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
             silo.UseAdoNetClustering(adoNet =>
             {
@@ -80,6 +89,7 @@ public static class VigilHostBuilderExtensions
         builder.Services.AddHostedService<TrailIntegrityService>();
         builder.Services.AddSingleton<SourceInstruments>();
         builder.Services.AddHostedService<SourceRunnerService>();
+        builder.Services.AddHostedService<LedgerMaintenanceService>();
         return builder;
     }
 }

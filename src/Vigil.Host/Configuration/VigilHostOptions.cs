@@ -46,6 +46,55 @@ public sealed class ClusterSettings
 
     /// <summary>Port for Orleans clients such as <c>vigil ingest</c> (default 30000).</summary>
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>How silos detect each other's failure; see <see cref="MembershipSettings"/>.</summary>
+    public MembershipSettings Membership { get; set; } = new();
+}
+
+/// <summary>
+/// Failure detection between silos, mapped to Orleans' <c>ClusterMembershipOptions</c>. The defaults
+/// are Orleans 10.4.2's own, which suit production. Tests set shorter times so a killed silo is
+/// declared dead within seconds.
+/// </summary>
+public sealed class MembershipSettings
+{
+    /// <summary>Seconds a silo waits for the answer to a liveness probe (ProbeTimeout, default 5).</summary>
+    public double ProbeTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Missed probes after which a silo suspects the probed silo (NumMissedProbesLimit, default 3).</summary>
+    public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>Silos each silo probes (NumProbedSilos, default 10).</summary>
+    public int ProbedSilos { get; set; } = 10;
+
+    /// <summary>Unexpired suspicion votes that declare a silo dead (NumVotesForDeathDeclaration, default 2).</summary>
+    public int VotesForDeathDeclaration { get; set; } = 2;
+
+    /// <summary>Seconds after which a suspicion vote expires (DeathVoteExpirationTimeout, default 120).</summary>
+    public double DeathVoteExpirationSeconds { get; set; } = 120;
+
+    /// <summary>Seconds between reads of the membership table (TableRefreshTimeout, default 60).</summary>
+    public double TableRefreshSeconds { get; set; } = 60;
+
+    /// <summary>Seconds between this silo's heartbeat writes to the membership table (IAmAliveTablePublishTimeout, default 30).</summary>
+    public double IAmAlivePublishSeconds { get; set; } = 30;
+
+    /// <summary>Seconds a starting silo keeps trying to join the cluster before it gives up (MaxJoinAttemptTime, default 300).</summary>
+    public double MaxJoinAttemptSeconds { get; set; } = 300;
+
+    /// <summary>Copies these settings into Orleans' membership options.</summary>
+    public void ApplyTo(Orleans.Configuration.ClusterMembershipOptions membership)
+    {
+        ArgumentNullException.ThrowIfNull(membership);
+        membership.ProbeTimeout = TimeSpan.FromSeconds(ProbeTimeoutSeconds);
+        membership.NumMissedProbesLimit = MissedProbesLimit;
+        membership.NumProbedSilos = ProbedSilos;
+        membership.NumVotesForDeathDeclaration = VotesForDeathDeclaration;
+        membership.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(DeathVoteExpirationSeconds);
+        membership.TableRefreshTimeout = TimeSpan.FromSeconds(TableRefreshSeconds);
+        membership.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(IAmAlivePublishSeconds);
+        membership.MaxJoinAttemptTime = TimeSpan.FromSeconds(MaxJoinAttemptSeconds);
+    }
 }
 
 public sealed class IngestSettings
@@ -77,6 +126,19 @@ public sealed class IngestSettings
 
     /// <summary>Long-poll wait of each SQS receive call of S3 notification sources, 0 to 20 seconds (default 20).</summary>
     public int QueueWaitSeconds { get; set; } = 20;
+
+    /// <summary>
+    /// Seconds an object lease lasts without renewal (default 120). A silo renews its leases every
+    /// third of this while it reads, so a dead silo's objects are taken over after at most this long.
+    /// </summary>
+    public int LeaseSeconds { get; set; } = 120;
+
+    /// <summary>
+    /// Seconds a stopping silo waits for the object it reads to finish before it abandons it and
+    /// releases its lease (default 20). Keep it well below the host's shutdown timeout
+    /// (<c>shutdownTimeoutSeconds</c>), which also covers deactivating the grains.
+    /// </summary>
+    public int DrainSeconds { get; set; } = 20;
 }
 
 public sealed class IntegritySettings

@@ -47,6 +47,18 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
             failures.Add($"Vigil:Ingest:PollSeconds is {options.Ingest.PollSeconds}; use 1 to 86400.");
         }
 
+        if (options.Ingest.LeaseSeconds is < 3 or > 3_600)
+        {
+            failures.Add($"Vigil:Ingest:LeaseSeconds is {options.Ingest.LeaseSeconds}; use 3 to 3600.");
+        }
+
+        if (options.Ingest.DrainSeconds is < 0 or > 3_600)
+        {
+            failures.Add($"Vigil:Ingest:DrainSeconds is {options.Ingest.DrainSeconds}; use 0 to 3600.");
+        }
+
+        CheckMembership(failures, options.Cluster.Membership);
+
         if (!string.IsNullOrEmpty(options.Ingest.WatchFolder) && !Directory.Exists(options.Ingest.WatchFolder))
         {
             failures.Add($"Vigil:Ingest:WatchFolder '{options.Ingest.WatchFolder}' does not exist; create it or clear the setting.");
@@ -94,6 +106,40 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
         CheckRange(failures, "Vigil:Firehose:MaxDecompressedBytes", options.Firehose.MaxDecompressedBytes, 1024, 1L << 34);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void CheckMembership(List<string> failures, MembershipSettings membership)
+    {
+        const string Prefix = "Vigil:Cluster:Membership:";
+        CheckRange(failures, Prefix + "ProbeTimeoutSeconds", membership.ProbeTimeoutSeconds, 0.1, 300);
+        CheckRange(failures, Prefix + "MissedProbesLimit", membership.MissedProbesLimit, 1, 100);
+        CheckRange(failures, Prefix + "ProbedSilos", membership.ProbedSilos, 1, 100);
+        CheckRange(failures, Prefix + "VotesForDeathDeclaration", membership.VotesForDeathDeclaration, 1, 100);
+        CheckRange(failures, Prefix + "DeathVoteExpirationSeconds", membership.DeathVoteExpirationSeconds, 1, 86_400);
+        CheckRange(failures, Prefix + "TableRefreshSeconds", membership.TableRefreshSeconds, 0.1, 3_600);
+        CheckRange(failures, Prefix + "IAmAlivePublishSeconds", membership.IAmAlivePublishSeconds, 1, 3_600);
+        CheckRange(failures, Prefix + "MaxJoinAttemptSeconds", membership.MaxJoinAttemptSeconds, 1, 86_400);
+
+        // Orleans counts only unexpired votes from probing silos, so more votes than probers, or
+        // votes that expire before the missed probes that cast them add up, never declare a death.
+        if (membership.VotesForDeathDeclaration > membership.ProbedSilos)
+        {
+            failures.Add($"{Prefix}VotesForDeathDeclaration ({membership.VotesForDeathDeclaration}) is larger than {Prefix}ProbedSilos ({membership.ProbedSilos}); no silo could ever be declared dead.");
+        }
+
+        var suspicionSeconds = membership.ProbeTimeoutSeconds * membership.MissedProbesLimit;
+        if (membership.DeathVoteExpirationSeconds <= suspicionSeconds)
+        {
+            failures.Add($"{Prefix}DeathVoteExpirationSeconds ({membership.DeathVoteExpirationSeconds}) must be longer than ProbeTimeoutSeconds times MissedProbesLimit ({suspicionSeconds}), or votes expire before they add up.");
+        }
+    }
+
+    private static void CheckRange(List<string> failures, string key, double value, double min, double max)
+    {
+        if (double.IsNaN(value) || value < min || value > max)
+        {
+            failures.Add($"{key} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; use {min.ToString(System.Globalization.CultureInfo.InvariantCulture)} to {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
     }
 
     private static void CheckPort(List<string> failures, string key, int port)

@@ -14,7 +14,9 @@ namespace Vigil.Host.Services;
 /// Runs every enabled folder, S3 listing and S3 notification source of every tenant. Every
 /// <c>Vigil:Ingest:PollSeconds</c> it reads the sources from <see cref="ISourceStore"/>, starts the
 /// added ones, restarts the changed ones and stops the disabled and deleted ones. Firehose sources
-/// are read by the HTTP endpoint, not here.
+/// are read by the HTTP endpoint, not here. At shutdown the service drains: every reader stops
+/// taking objects, the objects in progress get up to <c>Vigil:Ingest:DrainSeconds</c> to finish,
+/// and then they are abandoned and their leases released, so another silo reads them.
 /// </summary>
 /// <remarks>
 /// The legacy setting <c>Vigil:Ingest:WatchFolder</c> becomes a folder source of
@@ -34,6 +36,7 @@ public sealed partial class SourceRunnerService(
     public const string WatchFolderSourceName = "Watched folder (Vigil:Ingest:WatchFolder)";
 
     private readonly Dictionary<(string TenantId, Guid Id), RunningSource> running = [];
+    private readonly CancellationTokenSource draining = new();
 
     /// <summary>The id of the folder source that <c>Vigil:Ingest:WatchFolder</c> creates for a tenant; the same on every start.</summary>
     public static Guid WatchFolderSourceId(string tenantId)
@@ -43,14 +46,52 @@ public sealed partial class SourceRunnerService(
         return new Guid(hash.AsSpan(0, 16));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Stops every reader from taking objects at once, waits up to <c>DrainSeconds</c> for the
+    /// objects in progress, then stops the host for good, which abandons them and releases their leases.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var drainTime = TimeSpan.FromSeconds(options.Value.Ingest.DrainSeconds);
+        await draining.CancelAsync();
+        if (ExecuteTask is { IsCompleted: false } runningTask)
+        {
+            LogDraining(logger, drainTime.TotalSeconds);
+            var finished = await Task.WhenAny(runningTask, Task.Delay(drainTime, clock, cancellationToken)) == runningTask;
+            if (finished)
+            {
+                LogDrained(logger);
+            }
+            else
+            {
+                LogDrainTimedOut(logger, drainTime.TotalSeconds);
+            }
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        draining.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
         var settings = options.Value.Ingest;
         var services = new SourceReaderServices(ingestor, store, instruments, clock, loggerFactory, new SourceReaderSettings
         {
             PollInterval = TimeSpan.FromSeconds(settings.PollSeconds),
             QueueWaitSeconds = Math.Clamp(settings.QueueWaitSeconds, 0, 20),
-        });
+        })
+        {
+            HostStopping = hostStopping,
+        };
+
+        // Readers and this loop stop taking work when the drain starts; objects in progress stop only with the host.
+        using var stopTaking = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, draining.Token);
+        var stoppingToken = stopTaking.Token;
 
         try
         {
@@ -183,6 +224,15 @@ public sealed partial class SourceRunnerService(
 
     /// <summary>Every field of the definition; a change of any restarts the source's reader.</summary>
     private static string Signature(SourceDefinition source) => JsonSerializer.Serialize(source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draining ingest: no new object is taken; waiting up to {Seconds} s for the objects in progress")]
+    private static partial void LogDraining(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest drained: the objects in progress were finished and recorded")]
+    private static partial void LogDrained(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest drain timed out after {Seconds} s; the objects in progress are abandoned and their leases released, so another silo reads them")]
+    private static partial void LogDrainTimedOut(ILogger logger, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reading the list of sources failed; the next poll tries again")]
     private static partial void LogListFailed(ILogger logger, Exception exception);

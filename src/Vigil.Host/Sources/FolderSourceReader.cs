@@ -85,28 +85,72 @@ public sealed partial class FolderSourceReader(SourceDefinition source, SourceRe
 
     private async Task PassAsync(string folder, CancellationToken cancellationToken)
     {
+        var objects = 0;
+        var failed = 0;
+        var leasedByOthers = 0;
+        long records = 0;
+        long rejected = 0;
         try
         {
             foreach (var logObject in LogFileDiscovery.Enumerate(folder))
             {
-                cancellationToken.ThrowIfCancellationRequested();
                 var key = relativeKeys ? logObject.Key : logObject.Path.Replace(Path.DirectorySeparatorChar, '/');
-                await ReadObjectAsync(ObjectToRead.FromFile(logObject with { Key = key }), cancellationToken);
+                var (decision, result) = await ReadObjectAsync(ObjectToRead.FromFile(logObject with { Key = key }), cancellationToken);
+                if (decision == ObjectReadDecision.LeasedByAnother)
+                {
+                    leasedByOthers++;
+                }
+
+                if (result is not null)
+                {
+                    objects++;
+                    failed += result.Record.Error is null ? 0 : 1;
+                    records += result.Record.RecordsRead;
+                    rejected += result.Record.RecordsRejected;
+                }
             }
+
+            Resume();
         }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || Services.HostStopping.IsCancellationRequested)
         {
-            LogPassFailed(Logger, exception, LogText.Escape(Source.Name), LogText.Escape(folder));
-            await RecordErrorAsync($"{folder}: reading the folder failed: {exception.Message}");
+            // The reader stops taking objects (a drain, a changed source) or the host stops.
+        }
+        catch (Exception exception)
+        {
+            // Usually the database or the silos are unavailable: the pass is paused and retried.
+            Pause(folder, exception);
+            await TryRecordErrorAsync($"{folder}: reading the folder failed: {exception.Message}");
+        }
+
+        if (objects > 0)
+        {
+            LogPassRead(Logger, LogText.Escape(Source.Name), objects, records, rejected, failed, leasedByOthers);
         }
     }
+
+    private async Task TryRecordErrorAsync(string error)
+    {
+        try
+        {
+            await RecordErrorAsync(error);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The database that failed the pass usually fails this write too; the pause is logged already.
+            LogErrorNotRecorded(Logger, LogText.Escape(Source.Name), LogText.Escape(exception.Message));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Source {SourceName}: Read {Objects} objects: {Records} records, {Rejected} rejected, {Failed} objects failed, {Leased} left to other silos that hold their leases")]
+    private static partial void LogPassRead(ILogger logger, string sourceName, int objects, long records, long rejected, int failed, int leased);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceName}: the failed pass was not recorded in the source counters: {Error}")]
+    private static partial void LogErrorNotRecorded(ILogger logger, string sourceName, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source {SourceName}: watching {Folder} for logs of tenant {TenantId}")]
     private static partial void LogWatching(ILogger logger, string sourceName, string folder, string tenantId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceName}: watching {Folder} for changes failed ({Error}); it is read every poll interval only")]
     private static partial void LogNotWatched(ILogger logger, string sourceName, string folder, string error);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Source {SourceName}: reading {Folder} failed; the next pass retries the objects not yet done")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception, string sourceName, string folder);
 }

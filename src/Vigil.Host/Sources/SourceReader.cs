@@ -1,3 +1,5 @@
+using System.Net.Sockets;
+using Npgsql;
 using Vigil.Contracts.Storage;
 using Vigil.Contracts.Text;
 using Vigil.Grains.Ingest;
@@ -11,7 +13,15 @@ public sealed record SourceReaderServices(
     SourceInstruments Instruments,
     TimeProvider Clock,
     ILoggerFactory LoggerFactory,
-    SourceReaderSettings Settings);
+    SourceReaderSettings Settings)
+{
+    /// <summary>
+    /// Cancelled when the host stops for good: it aborts the objects in progress, whose leases are
+    /// then released. A reader's own token only stops it from taking new objects, so a drain or a
+    /// changed source lets the object in progress finish.
+    /// </summary>
+    public CancellationToken HostStopping { get; init; }
+}
 
 /// <summary>Timing and bounds of the source readers.</summary>
 public sealed record SourceReaderSettings
@@ -33,7 +43,12 @@ public sealed record SourceReaderSettings
 /// </summary>
 public abstract partial class SourceReader
 {
+    private static readonly TimeSpan PausedReminderPeriod = TimeSpan.FromMinutes(1);
+
     private string? lastError;
+    private DateTimeOffset? pausedSince;
+    private DateTimeOffset lastPausedLog;
+    private int failedPasses;
 
     protected SourceReader(SourceDefinition source, SourceReaderServices services)
     {
@@ -82,9 +97,14 @@ public abstract partial class SourceReader
     protected abstract Task RunCoreAsync(CancellationToken cancellationToken);
 
     /// <summary>Reads the object when the ledger decides it is due, and records what the read added.</summary>
+    /// <remarks>
+    /// <paramref name="cancellationToken"/> is checked before the object is taken. Once taken, the
+    /// object is read to the end unless the host stops for good (<see cref="SourceReaderServices.HostStopping"/>).
+    /// </remarks>
     protected async Task<(ObjectReadDecision Decision, ObjectIngestResult? Result)> ReadObjectAsync(ObjectToRead logObject, CancellationToken cancellationToken)
     {
-        var (decision, result) = await Services.Ingestor.IngestIfDueAsync(Target, logObject, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var (decision, result) = await Services.Ingestor.IngestIfDueAsync(Target, logObject, Services.HostStopping);
         if (result is not null)
         {
             var record = result.Record;
@@ -151,6 +171,61 @@ public abstract partial class SourceReader
         }
     }
 
+    /// <summary>
+    /// Logs that ingest of the source paused because a pass failed: the first failure at once, then a
+    /// reminder each minute while the failures go on.
+    /// </summary>
+    protected void Pause(string location, Exception exception)
+    {
+        failedPasses++;
+        var now = Services.Clock.GetUtcNow();
+        var cause = LogText.Escape(Describe(exception));
+        if (pausedSince is null)
+        {
+            pausedSince = now;
+            lastPausedLog = now;
+            LogIngestPaused(Logger, exception, LogText.Escape(location), cause, Services.Settings.PollInterval.TotalSeconds);
+        }
+        else if (now - lastPausedLog >= PausedReminderPeriod)
+        {
+            lastPausedLog = now;
+            LogIngestStillPaused(Logger, LogText.Escape(location), (now - pausedSince.Value).TotalSeconds, failedPasses, cause);
+        }
+    }
+
+    /// <summary>Logs that ingest resumed when a pass succeeds after failed ones.</summary>
+    protected void Resume()
+    {
+        if (pausedSince is { } since)
+        {
+            LogIngestResumed(Logger, LogText.Escape(Source.Name), (Services.Clock.GetUtcNow() - since).TotalSeconds, failedPasses);
+            pausedSince = null;
+            failedPasses = 0;
+        }
+    }
+
+    /// <summary>Returns what an operator should check first, from the exception and its inner exceptions.</summary>
+    internal static string Describe(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case PostgresException postgres:
+                    return $"PostgreSQL returned error {postgres.SqlState}: {postgres.MessageText}";
+                case NpgsqlException or SocketException:
+                    return $"the database cannot be reached: {current.Message}";
+                case Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException:
+                    return $"a grain call reached no live silo: {current.Message}";
+                case TimeoutException:
+                    return $"an operation timed out: {current.Message}";
+            }
+        }
+
+        return $"{exception.GetType().Name}: {exception.Message}";
+    }
+
     private async Task RecordProgressAsync(SourceProgress progress)
     {
         // The counters are written even while the reader stops, so a finished read is never lost from them.
@@ -160,6 +235,15 @@ public abstract partial class SourceReader
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceName} of tenant {TenantId} lists no AWS accounts, so records of every account are accepted; list the accounts to reject records of others")]
     private static partial void LogEveryAccount(ILogger logger, string sourceName, string tenantId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingest paused: scanning {Location} failed because {Cause}. The object in progress is read again later; the next pass retries in {PollSeconds} s")]
+    private static partial void LogIngestPaused(ILogger logger, Exception exception, string location, string cause, double pollSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest of {Location} still paused after {Seconds:F0} s and {FailedPasses} failed passes; last cause: {Cause}")]
+    private static partial void LogIngestStillPaused(ILogger logger, string location, double seconds, int failedPasses, string cause);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingest resumed after a pause of {Seconds:F0} s ({FailedPasses} failed passes) for source {SourceName}")]
+    private static partial void LogIngestResumed(ILogger logger, string sourceName, double seconds, int failedPasses);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {SourceName}: object {ObjectKey} failed: {Error}")]
     private static partial void LogObjectFailed(ILogger logger, string sourceName, string objectKey, string error);
