@@ -3,15 +3,13 @@ using Microsoft.Extensions.Logging;
 namespace Vigil.Grains;
 
 /// <summary>
-/// Base of grains whose state is written behind: every 30 seconds when it changed, and on
-/// deactivation, never once per record. A subclass loads its working sets in
+/// Base of grains whose state is written behind: every <see cref="WriteBehindOptions.WritePeriod"/>
+/// (30 seconds by default) when it changed, and on deactivation, never once per record. A subclass loads its working sets in
 /// <see cref="OnStateLoaded"/>, copies them back in <see cref="PrepareWrite"/> and calls
 /// <see cref="MarkDirty"/> after each change.
 /// </summary>
 public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, ILogger logger) : Grain
 {
-    private static readonly TimeSpan FlushPeriod = TimeSpan.FromSeconds(30);
-
     private bool dirty;
 
     /// <summary>The persisted state, loaded before activation.</summary>
@@ -20,7 +18,8 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         OnStateLoaded();
-        this.RegisterGrainTimer(FlushIfDirtyAsync, new GrainTimerCreationOptions(FlushPeriod, FlushPeriod) { Interleave = false });
+        var period = ServiceProvider.GetService(typeof(WriteBehindOptions)) is WriteBehindOptions options ? options.WritePeriod : WriteBehindOptions.DefaultWritePeriod;
+        this.RegisterGrainTimer(FlushIfDirtyAsync, new GrainTimerCreationOptions(period, period) { Interleave = false });
         return Task.CompletedTask;
     }
 
@@ -73,6 +72,18 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         await state.WriteStateAsync(cancellationToken);
         dirty = false;
     }
+}
+
+/// <summary>How often write-behind grains write changed state; a silo without this registration uses the default.</summary>
+public sealed record WriteBehindOptions
+{
+    public static readonly TimeSpan DefaultWritePeriod = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Period between state writes of a changed grain. A crash loses at most this much of what
+    /// grains remember about applied records; findings are stored before a call returns.
+    /// </summary>
+    public TimeSpan WritePeriod { get; init; } = DefaultWritePeriod;
 }
 
 /// <summary>Log methods shared by the grains.</summary>

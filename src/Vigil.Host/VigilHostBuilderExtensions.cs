@@ -37,6 +37,7 @@ public static class VigilHostBuilderExtensions
             OwnerId = provider.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(),
             Duration = TimeSpan.FromSeconds(options.Ingest.LeaseSeconds),
         });
+        builder.Services.AddSingleton(new WriteBehindOptions { WritePeriod = TimeSpan.FromSeconds(options.Grains.StateWriteSeconds) });
         builder.Services.AddVigilStorage(connectionString);
         builder.Services.AddHostedService<DatabaseMigrationService>();
 

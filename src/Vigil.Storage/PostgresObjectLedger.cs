@@ -163,7 +163,7 @@ public sealed partial class PostgresObjectLedger : IObjectLedger, IAsyncDisposab
 
         foreach (var key in keys.Where(key => !renewed.Contains(key)))
         {
-            // Released while the statement ran, or taken over after it expired.
+            // Taken over after it expired. A lease released meanwhile is no longer in the held set.
             if (held.TryRemove(key, out _))
             {
                 LogLeaseLost(logger, LogText.Escape(key.ObjectKey), key.TenantId);
@@ -260,8 +260,10 @@ public sealed partial class PostgresObjectLedger : IObjectLedger, IAsyncDisposab
         var release = new NpgsqlBatchCommand(DeleteLeaseSql);
         AddLeaseKey(release.Parameters, record.TenantId, record.ObjectKey);
         batch.BatchCommands.Add(release);
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+
+        // Stop renewing first, so a renewal that runs meanwhile does not take the deleted lease for one lost.
         held.TryRemove((record.TenantId, record.ObjectKey), out _);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private const string DeleteLeaseSql =

@@ -19,6 +19,18 @@ public sealed class VigilHostOptions
     public AdministratorSettings Administrator { get; set; } = new();
 
     public FirehoseSettings Firehose { get; set; } = new();
+
+    public GrainSettings Grains { get; set; } = new();
+}
+
+public sealed class GrainSettings
+{
+    /// <summary>
+    /// Seconds between state writes of a changed principal or endpoint grain (default 30). Grains also
+    /// write their state when they deactivate, which includes a graceful shutdown. A crash loses
+    /// at most this much of what they remember about applied events.
+    /// </summary>
+    public int StateWriteSeconds { get; set; } = 30;
 }
 
 public sealed class DatabaseSettings

@@ -212,10 +212,13 @@ public abstract partial class SourceReader
         {
             switch (current)
             {
+                case PostgresException postgres when postgres.SqlState.StartsWith("57P", StringComparison.Ordinal) || postgres.SqlState.StartsWith("08", StringComparison.Ordinal):
+                    // Class 57P is a server shutting down or starting up, and class 08 a broken connection.
+                    return $"the database is unavailable (PostgreSQL error {postgres.SqlState}: {postgres.MessageText})";
                 case PostgresException postgres:
                     return $"PostgreSQL returned error {postgres.SqlState}: {postgres.MessageText}";
                 case NpgsqlException or SocketException:
-                    return $"the database cannot be reached: {current.Message}";
+                    return $"the database is unavailable: {current.Message}";
                 case Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException:
                     return $"a grain call reached no live silo: {current.Message}";
                 case TimeoutException:

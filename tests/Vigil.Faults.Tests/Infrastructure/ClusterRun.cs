@@ -1,0 +1,135 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Vigil.Faults.Tests.Infrastructure;
+
+/// <summary>
+/// Silos of one cluster on one database, all watching the corpus folder, with the settings the
+/// fault tests share: fast membership timing, short object leases and a one-second poll.
+/// </summary>
+internal sealed class ClusterRun : IAsyncDisposable
+{
+    public const string TenantId = "default";
+
+    /// <summary>
+    /// Fault-test timing: a silo is suspected after two probes of 2 s are missed and declared dead
+    /// by the votes of the two silos that probe it. Leases of a killed silo expire after 10 s.
+    /// </summary>
+    private static readonly Dictionary<string, string> FastTiming = new()
+    {
+        ["Vigil__Cluster__Membership__ProbeTimeoutSeconds"] = "2",
+        ["Vigil__Cluster__Membership__MissedProbesLimit"] = "2",
+        ["Vigil__Cluster__Membership__ProbedSilos"] = "2",
+        ["Vigil__Cluster__Membership__VotesForDeathDeclaration"] = "2",
+        ["Vigil__Cluster__Membership__DeathVoteExpirationSeconds"] = "30",
+        ["Vigil__Cluster__Membership__TableRefreshSeconds"] = "1",
+        ["Vigil__Cluster__Membership__IAmAlivePublishSeconds"] = "5",
+        ["Vigil__Cluster__Membership__MaxJoinAttemptSeconds"] = "60",
+        ["Vigil__Ingest__LeaseSeconds"] = "10",
+        ["Vigil__Ingest__DrainSeconds"] = "20",
+        ["Vigil__Ingest__PollSeconds"] = "1",
+        ["shutdownTimeoutSeconds"] = "60",
+    };
+
+    private readonly List<SiloProcess> silos = [];
+
+    public ClusterRun(string connectionString, string watchFolder)
+    {
+        ConnectionString = connectionString;
+        WatchFolder = watchFolder;
+        ClusterId = "faults-" + Guid.NewGuid().ToString("N")[..8];
+    }
+
+    public string ConnectionString { get; }
+
+    public string WatchFolder { get; }
+
+    public string ClusterId { get; }
+
+    public IReadOnlyList<SiloProcess> Silos => silos;
+
+    /// <summary>Every silo's output, each line prefixed with the silo's name, for failure messages.</summary>
+    public string Output => string.Join('\n', silos.Select(silo => $"--- {silo.Name}\n{silo.Output}"));
+
+    /// <summary>Starts <paramref name="count"/> silos at once and waits until each reports ready.</summary>
+    public async Task StartSilosAsync(int count, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var started = new List<SiloProcess>();
+        for (var index = 0; index < count; index++)
+        {
+            var settings = new Dictionary<string, string>(FastTiming)
+            {
+                ["Vigil__Database__ConnectionString"] = ConnectionString,
+                ["Vigil__Cluster__ClusterId"] = ClusterId,
+                ["Vigil__Ingest__WatchFolder"] = WatchFolder,
+                ["Vigil__Ingest__TenantId"] = TenantId,
+                ["Vigil__Administrator__Password"] = "faults-admin-password",
+            };
+            foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+            {
+                settings[key] = value;
+            }
+
+            var silo = SiloProcess.Start($"silo-{silos.Count + 1}", settings);
+            silos.Add(silo);
+            started.Add(silo);
+        }
+
+        await Task.WhenAll(started.Select(silo => silo.WaitUntilReadyAsync(TimeSpan.FromMinutes(3))));
+    }
+
+    /// <summary>Returns the number of objects recorded as done (read to the end) in the ledger.</summary>
+    public async Task<int> DoneObjectsAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM ingested_objects WHERE tenant_id = $1 AND error IS NULL", connection);
+        command.Parameters.AddWithValue(TenantId);
+        return (int)(long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Polls until the ledger has <paramref name="objects"/> done objects; returns false when the database does not answer.</summary>
+    public async Task WaitForDoneAsync(int objects, TimeSpan timeout) =>
+        await Poll.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return await DoneObjectsAsync() >= objects;
+                }
+                catch (NpgsqlException)
+                {
+                    return false;
+                }
+            },
+            timeout,
+            $"the ledger records {objects.ToString(CultureInfo.InvariantCulture)} objects as done",
+            () => Output);
+
+    /// <summary>Returns the lease owner ids currently in <c>object_leases</c>.</summary>
+    public async Task<IReadOnlyList<string>> LeaseOwnersAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT owner_id FROM object_leases WHERE expires_at > now()", connection);
+        var owners = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            owners.Add(reader.GetString(0));
+        }
+
+        return owners;
+    }
+
+    /// <summary>Reads the findings and the ledger, for comparison with another run.</summary>
+    public Task<RunOutcome> ReadOutcomeAsync() => RunOutcome.ReadAsync(ConnectionString, TenantId);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var silo in silos)
+        {
+            await silo.DisposeAsync();
+        }
+    }
+}
