@@ -294,7 +294,7 @@ internal static class BenchRunner
     }
 
     /// <summary>Finds the host's build output and the checkout whose deploy/local/pg-start.sh starts the database; writes an error and returns false when either is missing.</summary>
-    private static bool TryLocateHost(string? hostDllOption, out string? hostDll, out string? repositoryRoot)
+    internal static bool TryLocateHost(string? hostDllOption, out string? hostDll, out string? repositoryRoot)
     {
         repositoryRoot = FindRepositoryRoot(AppContext.BaseDirectory) ?? FindRepositoryRoot(Environment.CurrentDirectory);
         if (repositoryRoot is null || !File.Exists(Path.Combine(repositoryRoot, "deploy", "local", "pg-start.sh")))

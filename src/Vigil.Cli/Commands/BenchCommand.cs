@@ -18,6 +18,7 @@ internal static class BenchCommand
         CreateGenerate(),
         CreateRun(),
         ListBenchCommand.Create(),
+        CreateSoak(),
     };
 
     private static Command CreateGenerate()
@@ -108,6 +109,57 @@ internal static class BenchCommand
             var settings = new BenchRunSettings(
                 folder.FullName, parse.GetValue(jq), parse.GetValue(host), parse.GetValue(hostDll)?.FullName, TimeSpan.FromMinutes(timeout), CommandLine());
             return await BenchRunner.RunAsync(settings, cancellationToken);
+        }));
+        return command;
+    }
+
+    private static Command CreateSoak()
+    {
+        var work = new Option<DirectoryInfo>("--work") { Description = "New or empty folder for the delivered logs (created if missing); it grows by about 4 MB per round at the defaults.", Required = true };
+        var minutes = new Option<int>("--minutes") { Description = "Minutes of sustained ingest; use 10 or more for a result worth recording.", DefaultValueFactory = _ => 10 };
+        var roundSeconds = new Option<int>("--round-seconds") { Description = "Seconds between deliveries of one more simulated day of logs (337 files at the defaults).", DefaultValueFactory = _ => 30 };
+        var eventsPerFile = new Option<int>("--events-per-file") { Description = "Average CloudTrail events per five-minute file of each simulated day.", DefaultValueFactory = _ => 40 };
+        var seed = new Option<int>("--seed") { Description = "Random seed of the first round; round N uses seed + N.", DefaultValueFactory = _ => 7 };
+        var hostDll = new Option<FileInfo?>("--host-dll") { Description = "Host build output to start; defaults to src/Vigil.Host/bin/<configuration of this vigil>/net10.0/Vigil.Host.dll." };
+
+        var command = new Command(
+            "soak",
+            "Run the real host on a throw-away database of the local PostgreSQL under sustained ingest, sample its resident memory every 5 s, and print whether the steady state grows. " +
+            "Prints a Markdown section for docs/benchmarks.md; exits 0 when memory does not grow and 1 when it does.")
+        {
+            work, minutes, roundSeconds, eventsPerFile, seed, hostDll,
+        };
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var folder = parse.GetValue(work)!;
+            if (File.Exists(folder.FullName) || (folder.Exists && folder.EnumerateFileSystemInfos().Any()))
+            {
+                Console.Error.WriteLine($"error: --work '{folder.FullName}' is a file or a folder that is not empty; name a new or empty folder.");
+                return 2;
+            }
+
+            if (parse.GetValue(minutes) is < 1 or > 10_080 || parse.GetValue(roundSeconds) is < 1 or > 3_600 || parse.GetValue(eventsPerFile) is < 1 or > 100_000)
+            {
+                Console.Error.WriteLine("error: --minutes must be 1 to 10080, --round-seconds 1 to 3600 and --events-per-file 1 to 100000.");
+                return 2;
+            }
+
+            if (!BenchRunner.TryLocateHost(parse.GetValue(hostDll)?.FullName, out var host, out var repositoryRoot))
+            {
+                return 2;
+            }
+
+            folder.Create();
+            var settings = new SoakSettings(
+                folder.FullName,
+                TimeSpan.FromMinutes(parse.GetValue(minutes)),
+                TimeSpan.FromSeconds(parse.GetValue(roundSeconds)),
+                parse.GetValue(eventsPerFile),
+                parse.GetValue(seed),
+                host!,
+                repositoryRoot!,
+                CommandLine());
+            return await SoakBenchmark.RunAsync(settings, cancellationToken);
         }));
         return command;
     }

@@ -70,7 +70,7 @@ public sealed class ClusterSettings
 /// </summary>
 public sealed class MembershipSettings
 {
-    /// <summary>Seconds a silo waits for the answer to a liveness probe (ProbeTimeout, default 5).</summary>
+    /// <summary>Seconds a silo waits for the response to a liveness probe (ProbeTimeout, default 5).</summary>
     public double ProbeTimeoutSeconds { get; set; } = 5;
 
     /// <summary>Missed probes after which a silo suspects the probed silo (NumMissedProbesLimit, default 3).</summary>

@@ -89,7 +89,7 @@ public sealed partial class DatabaseMigrationService(DatabaseMigrator migrator, 
     private static partial void LogSchemaChecked(ILogger logger);
 }
 
-/// <summary>Raised at start when the database cannot be used; the message says why and what to fix.</summary>
+/// <summary>Raised at start when the database cannot be used; the message states why and what to fix.</summary>
 public sealed class DatabaseStartupException : Exception
 {
     public DatabaseStartupException(string message)
