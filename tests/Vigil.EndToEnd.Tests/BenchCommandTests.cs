@@ -76,6 +76,32 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchSoak_NonEmptyWorkFolder_Rejected()
+    {
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "keep.txt"), "x");
+
+        var soak = await CliProcess.RunAsync(null, "bench", "soak", "--work", folder, "--minutes", "1");
+
+        Assert.True(soak.ExitCode == 2, soak.ToString());
+        Assert.Contains("is a file or a folder that is not empty", soak.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(folder, "keep.txt")), "the soak command touched a folder it rejected");
+    }
+
+    [Theory]
+    [InlineData("--minutes", "0")]
+    [InlineData("--round-seconds", "0")]
+    [InlineData("--events-per-file", "0")]
+    public async Task BenchSoak_OutOfRange_Rejected(string option, string value)
+    {
+        var soak = await CliProcess.RunAsync(null, "bench", "soak", "--work", Path.Combine(folder, "soak"), option, value);
+
+        Assert.True(soak.ExitCode == 2, soak.ToString());
+        Assert.Contains("--minutes must be 1 to 10080", soak.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder, "soak")), "the soak command created its folder before it checked the options");
+    }
+
+    [Fact]
     public async Task BenchGenerate_NonEmptyFolder_Rejected()
     {
         Directory.CreateDirectory(folder);

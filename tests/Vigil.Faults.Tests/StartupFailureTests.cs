@@ -4,7 +4,7 @@ using Vigil.Testing;
 
 namespace Vigil.Faults.Tests;
 
-/// <summary>A silo whose database cannot be used stops at start with a message that says why.</summary>
+/// <summary>A silo whose database cannot be used stops at start with a message that states why.</summary>
 [Collection(FaultsCollection.Name)]
 public sealed class StartupFailureTests
 {

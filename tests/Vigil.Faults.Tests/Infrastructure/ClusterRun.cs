@@ -88,7 +88,7 @@ internal sealed class ClusterRun : IAsyncDisposable
         return (int)(long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Polls until the ledger has <paramref name="objects"/> done objects; returns false when the database does not answer.</summary>
+    /// <summary>Polls until the ledger has <paramref name="objects"/> done objects; a poll that the database fails counts as not yet.</summary>
     public async Task WaitForDoneAsync(int objects, TimeSpan timeout) =>
         await Poll.UntilAsync(
             async () =>

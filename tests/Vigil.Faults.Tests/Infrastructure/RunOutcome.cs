@@ -56,13 +56,13 @@ public sealed record RunOutcome(IReadOnlyList<string> Findings, IReadOnlyList<st
         Assert.Equal(OccurrenceTotal, actual.OccurrenceTotal);
     }
 
-    private static void AssertSameLines(string what, IReadOnlyList<string> expected, IReadOnlyList<string> actual, string context)
+    private static void AssertSameLines(string subject, IReadOnlyList<string> expected, IReadOnlyList<string> actual, string context)
     {
         var missing = expected.Except(actual, StringComparer.Ordinal).Take(10).ToList();
         var extra = actual.Except(expected, StringComparer.Ordinal).Take(10).ToList();
         Assert.True(
             missing.Count == 0 && extra.Count == 0 && expected.Count == actual.Count,
-            $"{what}s differ from the run without the fault ({expected.Count} expected, {actual.Count} found).\n" +
+            $"{subject}s differ from the run without the fault ({expected.Count} expected, {actual.Count} found).\n" +
             $"missing:\n  {string.Join("\n  ", missing)}\nunexpected:\n  {string.Join("\n  ", extra)}\n{context}");
     }
 }
