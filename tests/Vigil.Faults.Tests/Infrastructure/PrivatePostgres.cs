@@ -78,9 +78,10 @@ internal sealed class PrivatePostgres : IAsyncDisposable
                 await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Database=postgres;Username=nobody;Password=probe;Timeout=2");
                 await connection.OpenAsync();
             }
-            catch (PostgresException)
+            catch (PostgresException exception) when (exception.SqlState != PostgresErrorCodes.CannotConnectNow)
             {
-                // An authentication error means the server accepts connections.
+                // An authentication error means the server accepts connections. Error 57P03 means
+                // it is still starting up, which the next clause waits out.
                 return;
             }
             catch (NpgsqlException) when (DateTime.UtcNow < deadline)
