@@ -54,28 +54,49 @@ internal sealed class ClusterRun : IAsyncDisposable
     /// <summary>Starts <paramref name="count"/> silos at once and waits until each reports ready.</summary>
     public async Task StartSilosAsync(int count, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var started = new List<SiloProcess>();
-        for (var index = 0; index < count; index++)
-        {
-            var settings = new Dictionary<string, string>(FastTiming)
-            {
-                ["Vigil__Database__ConnectionString"] = ConnectionString,
-                ["Vigil__Cluster__ClusterId"] = ClusterId,
-                ["Vigil__Ingest__WatchFolder"] = WatchFolder,
-                ["Vigil__Ingest__TenantId"] = TenantId,
-                ["Vigil__Administrator__Password"] = "faults-admin-password",
-            };
-            foreach (var (key, value) in extra ?? new Dictionary<string, string>())
-            {
-                settings[key] = value;
-            }
+        var names = Enumerable.Range(silos.Count + 1, count).Select(number => $"silo-{number}").ToList();
+        var started = await Task.WhenAll(names.Select(name => StartReadySiloAsync(name, extra)));
+        silos.AddRange(started);
+    }
 
-            var silo = SiloProcess.Start($"silo-{silos.Count + 1}", settings);
-            silos.Add(silo);
-            started.Add(silo);
+    /// <summary>
+    /// Starts one silo and waits until it is ready. A port picked as free can be taken by another
+    /// process before the silo binds it, so a silo that exits for that reason is started again on
+    /// new ports, up to three times.
+    /// </summary>
+    private async Task<SiloProcess> StartReadySiloAsync(string name, IReadOnlyDictionary<string, string>? extra)
+    {
+        var settings = new Dictionary<string, string>(FastTiming)
+        {
+            ["Vigil__Database__ConnectionString"] = ConnectionString,
+            ["Vigil__Cluster__ClusterId"] = ClusterId,
+            ["Vigil__Ingest__WatchFolder"] = WatchFolder,
+            ["Vigil__Ingest__TenantId"] = TenantId,
+            ["Vigil__Administrator__Password"] = "faults-admin-password",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
         }
 
-        await Task.WhenAll(started.Select(silo => silo.WaitUntilReadyAsync(TimeSpan.FromMinutes(3))));
+        for (var attempt = 1; ; attempt++)
+        {
+            var silo = SiloProcess.Start(name, settings);
+            try
+            {
+                await silo.WaitUntilReadyAsync(TimeSpan.FromMinutes(3));
+                return silo;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && silo.Output.Contains("Address already in use", StringComparison.Ordinal))
+            {
+                await silo.DisposeAsync();
+            }
+            catch
+            {
+                await silo.DisposeAsync();
+                throw;
+            }
+        }
     }
 
     /// <summary>Returns the number of objects recorded as done (read to the end) in the ledger.</summary>
