@@ -19,7 +19,7 @@ public sealed class DatabaseOutageTests(BaselineFixture baseline)
         await run.StartSilosAsync(3);
 
         var total = baseline.Corpus.ObjectCount;
-        await run.WaitForDoneAsync(total / 3, TimeSpan.FromMinutes(3));
+        await run.WaitForDoneAsync(total / 5, TimeSpan.FromMinutes(3));
         var doneAtStop = await run.DoneObjectsAsync();
         await postgres.StopAsync();
         Assert.True(doneAtStop < total, $"all {total} objects were done before the database stopped, so it tested nothing");

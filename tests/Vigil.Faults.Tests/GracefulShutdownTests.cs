@@ -37,7 +37,7 @@ public sealed class GracefulShutdownTests(BaselineFixture baseline) : IAsyncLife
         await run.StartSilosAsync(2, NoTimedStateWrites);
         var (stopped, other) = (run.Silos[0], run.Silos[1]);
 
-        await run.WaitForDoneAsync(total / 3, TimeSpan.FromMinutes(3));
+        await run.WaitForDoneAsync(total / 5, TimeSpan.FromMinutes(3));
         var exitCode = await stopped.TerminateAsync(TimeSpan.FromMinutes(1));
 
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{stopped.Output}");

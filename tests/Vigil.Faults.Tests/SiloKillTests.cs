@@ -20,9 +20,9 @@ public sealed class SiloKillTests(BaselineFixture baseline) : IAsyncLifetime
         await using var run = new ClusterRun(database.ConnectionString, baseline.Corpus.LogFolder);
         await run.StartSilosAsync(3);
 
-        // Kill a silo that holds a lease, once a third of the objects are done, so it dies mid-object.
+        // Kill a silo that holds a lease, once a fifth of the objects are done, so it dies mid-object.
         var total = baseline.Corpus.ObjectCount;
-        await run.WaitForDoneAsync(total / 3, TimeSpan.FromMinutes(3));
+        await run.WaitForDoneAsync(total / 5, TimeSpan.FromMinutes(3));
         SiloProcess? victim = null;
         await Poll.UntilAsync(
             async () =>

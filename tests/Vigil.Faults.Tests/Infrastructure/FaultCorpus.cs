@@ -1,7 +1,7 @@
 namespace Vigil.Faults.Tests.Infrastructure;
 
 /// <summary>
-/// The logs every fault test ingests: <c>vigil simulate</c> with a fixed seed, one day of
+/// The logs every fault test ingests: <c>vigil simulate</c> with a fixed seed, two days of
 /// CloudTrail, VPC flow and Route 53 Resolver logs with planted incidents, and the demo threat list.
 /// Written once per test run into a temporary folder and deleted with the collection fixture.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class FaultCorpus : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await CliProcess.RunAsync("simulate", "--out", Folder, "--days", "1", "--seed", Seed, "--events-per-file", "20");
+        await CliProcess.RunAsync("simulate", "--out", Folder, "--days", "2", "--seed", Seed, "--events-per-file", "40");
         ObjectCount = Directory.EnumerateFiles(LogFolder, "*", SearchOption.AllDirectories).Count();
     }
 
