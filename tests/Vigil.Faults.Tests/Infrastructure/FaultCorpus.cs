@@ -24,6 +24,34 @@ public sealed class FaultCorpus : IAsyncLifetime
         ObjectCount = Directory.EnumerateFiles(LogFolder, "*", SearchOption.AllDirectories).Count();
     }
 
+    /// <summary>
+    /// Copies the corpus files whose position in key order is below <paramref name="count"/>, or
+    /// from it on when <paramref name="fromCount"/> is true, into <paramref name="target"/> with the
+    /// same relative paths. The copies get the same ledger keys as the originals.
+    /// </summary>
+    public int CopyPart(string target, int count, bool fromCount)
+    {
+        var files = Directory.EnumerateFiles(LogFolder, "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var part = fromCount ? files.Skip(count) : files.Take(count);
+        var copied = 0;
+        foreach (var file in part)
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(LogFolder, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+
+            // Written beside the watched folder and moved in, so a silo never sees half a file.
+            var temporary = Path.Combine(target + ".staging", Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(target + ".staging");
+            File.Copy(file, temporary, overwrite: true);
+            File.Move(temporary, destination, overwrite: true);
+            copied++;
+        }
+
+        return copied;
+    }
+
     public Task DisposeAsync()
     {
         if (Directory.Exists(Folder))
