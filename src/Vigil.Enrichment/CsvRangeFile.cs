@@ -344,7 +344,7 @@ public static class CsvRangeFile
             return true;
         }
 
-        if (!IPAddress.TryParse(text, out var address))
+        if (!TryParseAddress(text, out var address))
         {
             return false;
         }
@@ -418,7 +418,14 @@ public static class CsvRangeFile
         return fields;
     }
 
-    private static bool IsAddress(string text) => IPAddress.TryParse(text, out _);
+    /// <summary>True for IP address text in dotted or colon form. IPAddress.TryParse alone also accepts a bare number such as 3325256704.</summary>
+    private static bool IsAddress(string text) => TryParseAddress(text, out _);
+
+    private static bool TryParseAddress(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)
+    {
+        address = null;
+        return (text.Contains('.', StringComparison.Ordinal) || text.Contains(':', StringComparison.Ordinal)) && IPAddress.TryParse(text, out address);
+    }
 
     private static bool IsDecimal(string text) => text.Length > 0 && BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 
