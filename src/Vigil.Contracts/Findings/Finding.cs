@@ -106,6 +106,49 @@ public sealed record FindingService
     public required string ResourceRole { get; init; }
 
     public IReadOnlyDictionary<string, string>? AdditionalInfo { get; init; }
+
+    /// <summary>The explanation of an anomaly finding; null for other findings.</summary>
+    public FindingDetection? Detection { get; init; }
+}
+
+/// <summary>GuardDuty's <c>service.detection</c>: how a finding was detected.</summary>
+public sealed record FindingDetection
+{
+    public AnomalyDetection? Anomaly { get; init; }
+}
+
+/// <summary>
+/// GuardDuty's <c>service.detection.anomaly</c>: the profiles that describe what is normal, and what
+/// was unusual in the event. The outer keys name whose profile (for example PRINCIPAL or ACCOUNT), the
+/// inner keys name the feature (for example API or ASN).
+/// </summary>
+public sealed record AnomalyDetection
+{
+    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<AnomalyObject>>> Profiles { get; init; }
+
+    public required AnomalyUnusual Unusual { get; init; }
+}
+
+public sealed record AnomalyUnusual
+{
+    public required IReadOnlyDictionary<string, IReadOnlyDictionary<string, AnomalyObject>> Behavior { get; init; }
+}
+
+/// <summary>One class of a profile: its type (FREQUENCY), subtype (FREQUENT, INFREQUENT, RARE or UNSEEN) and the values in it.</summary>
+public sealed record AnomalyObject
+{
+    public required string ProfileType { get; init; }
+
+    public required string ProfileSubtype { get; init; }
+
+    public required AnomalyObservations Observations { get; init; }
+}
+
+public sealed record AnomalyObservations
+{
+    public IReadOnlyList<string>? Text { get; init; }
+
+    public IReadOnlyList<long>? Number { get; init; }
 }
 
 public sealed record FindingAction
@@ -176,6 +219,17 @@ public sealed record AwsApiCallAction
     public RemoteIpDetails? RemoteIpDetails { get; init; }
 
     public IReadOnlyDictionary<string, string>? AffectedResources { get; init; }
+
+    /// <summary>The AWS account the call came from, when it is not the account of the finding.</summary>
+    public RemoteAccountDetails? RemoteAccountDetails { get; init; }
+}
+
+public sealed record RemoteAccountDetails
+{
+    public string? AccountId { get; init; }
+
+    /// <summary>True when the remote account belongs to the same tenant; Vigil does not know this yet and writes false.</summary>
+    public bool Affiliated { get; init; }
 }
 
 public sealed record RemoteIpDetails
@@ -183,6 +237,47 @@ public sealed record RemoteIpDetails
     public string? IpAddressV4 { get; init; }
 
     public string? IpAddressV6 { get; init; }
+
+    /// <summary>The autonomous system of the address, when an ASN database is configured.</summary>
+    public IpOrganization? Organization { get; init; }
+
+    /// <summary>The country of the address, when a location database is configured.</summary>
+    public IpCountry? Country { get; init; }
+
+    public IpCity? City { get; init; }
+
+    public GeoLocation? GeoLocation { get; init; }
+}
+
+public sealed record IpOrganization
+{
+    /// <summary>The AS number as text, as GuardDuty writes it.</summary>
+    public string? Asn { get; init; }
+
+    public string? AsnOrg { get; init; }
+
+    public string? Isp { get; init; }
+
+    public string? Org { get; init; }
+}
+
+public sealed record IpCountry
+{
+    public string? CountryCode { get; init; }
+
+    public string? CountryName { get; init; }
+}
+
+public sealed record IpCity
+{
+    public string? CityName { get; init; }
+}
+
+public sealed record GeoLocation
+{
+    public double Lat { get; init; }
+
+    public double Lon { get; init; }
 }
 
 public sealed record FindingEvidence

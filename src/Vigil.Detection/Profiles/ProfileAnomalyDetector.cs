@@ -1,0 +1,310 @@
+using Vigil.Contracts.Events;
+using Vigil.Contracts.Findings;
+using Vigil.Detection.Detectors;
+using Vigil.Enrichment;
+
+namespace Vigil.Detection.Profiles;
+
+/// <summary>
+/// Scores a principal's events against its behaviour profile and its account's profile, and raises
+/// the anomaly findings of <see cref="AnomalyTypes"/>. Work for one chunk has two steps, because the
+/// account profile lives in another grain: <see cref="Prepare"/> scores each event against the
+/// principal's profile as it was before the event and then counts the event in it, and
+/// <see cref="Decide"/> turns the candidates into findings with the account's answers.
+/// </summary>
+/// <remarks>
+/// An API event is a candidate once the principal has finished learning when its API has a tactic and
+/// either (a) the API is unseen or rare for the principal and at least one of network, user agent,
+/// country or bucket is unseen for it, or (b) the API is not frequent for the principal and two or
+/// more of those are unseen. A candidate is dropped when the account already does the same thing:
+/// every unseen context value is frequent for the account, and the API is frequent or infrequent for it.
+/// </remarks>
+public sealed class ProfileAnomalyDetector(ApiTactics tactics)
+{
+    /// <summary>Shortest distance between two sign-ins that counts as a move, in km; geolocation of addresses is rarely closer than this.</summary>
+    public const double MinimumTravelKm = 500;
+
+    /// <summary>Fastest plausible travel between two sign-ins, in km/h: about the cruising speed of an airliner.</summary>
+    public const double MaximumTravelKmPerHour = 900;
+
+    /// <summary>Values of each dimension shown as the principal's baseline in a finding.</summary>
+    public const int BaselineSize = AccountProfileAnswers.BaselineSize;
+
+    private static readonly ProfileDimension[] ContextDimensions =
+        [ProfileDimension.Network, ProfileDimension.UserAgent, ProfileDimension.Country, ProfileDimension.Bucket];
+
+    private static readonly ProfileDimension[] EvidenceDimensions =
+        [ProfileDimension.Api, ProfileDimension.Network, ProfileDimension.Country, ProfileDimension.UserAgent, ProfileDimension.UserType, ProfileDimension.Bucket, ProfileDimension.InstanceSource];
+
+    public static ProfileAnomalyDetector Default { get; } = new(ApiTactics.Default);
+
+    /// <summary>
+    /// Scores the events against the principal's profile and counts them in it, in the order given.
+    /// Events without an identity and events of AWS services are skipped. Events whose source is on
+    /// a trusted list are counted but never candidates.
+    /// </summary>
+    public PreparedChunk Prepare(IEnumerable<CloudTrailEvent> records, PrincipalProfile profile, IpEnricher enricher, DetectionContext context)
+    {
+        var candidates = new List<AnomalyCandidate>();
+        var observations = new Dictionary<(int Day, int Hour, ProfileObservation Observation), DateTimeOffset>();
+        foreach (var record in records)
+        {
+            if (record.UserIdentity is null || record.UserIdentity.Type == "AWSService")
+            {
+                continue;
+            }
+
+            var enrichment = enricher.Enrich(record.SourceIpAddress);
+            var observation = ProfileFeatures.Of(record, enrichment);
+            var trusted = context.Intel.TrustedEntryCount > 0 && context.Intel.TryMatchTrusted(record.SourceIpAddress, out _);
+            if (!trusted)
+            {
+                AddCandidates(record, observation, enrichment, profile, enricher, candidates);
+            }
+
+            profile.Behavior.Observe(observation, record.EventTime);
+            if (profile.LastEventTime is null || record.EventTime > profile.LastEventTime)
+            {
+                profile.LastEventTime = record.EventTime;
+            }
+
+            RememberSignIn(record, enrichment, profile);
+            observations.TryAdd((BehaviorProfile.DayOf(record.EventTime), record.EventTime.UtcDateTime.Hour, observation), record.EventTime);
+        }
+
+        var questions = new HashSet<ProfileQuestion>();
+        foreach (var candidate in candidates)
+        {
+            foreach (var dimension in EvidenceDimensions)
+            {
+                if (candidate.Observation.KeyOf(dimension) is { } key)
+                {
+                    questions.Add(new ProfileQuestion(dimension, key));
+                }
+            }
+        }
+
+        return new PreparedChunk(
+            candidates,
+            [.. observations.Select(pair => (pair.Value, pair.Key.Observation))],
+            [.. questions]);
+    }
+
+    /// <summary>Turns the candidates into findings, dropping those the account profile shows as usual for the account.</summary>
+    public IReadOnlyList<Finding> Decide(PreparedChunk chunk, IAccountProfileView account, string principalKey, DetectionContext context, PrincipalProfile profile)
+    {
+        var findings = new List<Finding>();
+        foreach (var candidate in chunk.Candidates)
+        {
+            if (candidate.Kind is AnomalyKind.Api or AnomalyKind.S3 && IsUsualForAccount(candidate, account))
+            {
+                continue;
+            }
+
+            if (candidate.Kind == AnomalyKind.InstanceOutsideAws && !account.IsLearning
+                && account.Classify(ProfileDimension.InstanceSource, candidate.Observation.InstanceSource) == FrequencyClass.Frequent)
+            {
+                continue;
+            }
+
+            var finding = AnomalyFindingFactory.Create(candidate, account, principalKey, context);
+            profile.RememberAnomaly(finding.Id, candidate.Unusual);
+            findings.Add(finding);
+        }
+
+        return FindingAggregation.MergeById(findings);
+    }
+
+    private void AddCandidates(CloudTrailEvent record, in ProfileObservation observation, in IpEnrichment enrichment, PrincipalProfile profile, IpEnricher enricher, List<AnomalyCandidate> candidates)
+    {
+        var behavior = profile.Behavior;
+        var time = record.EventTime;
+        if (IsConsoleLoginSuccess(record) && enrichment.Place is { HasCoordinates: true } place && profile.LastSignIn is { } previous && time >= previous.Time)
+        {
+            var distance = DistanceKm(previous.Latitude, previous.Longitude, place.Latitude!.Value, place.Longitude!.Value);
+            var hours = Math.Max((time - previous.Time).TotalHours, 1.0 / 60);
+            if (distance >= MinimumTravelKm && distance / hours > MaximumTravelKmPerHour)
+            {
+                candidates.Add(Candidate(AnomalyKind.ConsoleLogin, AnomalyTypes.ConsoleLoginSuccessB, 5.0, record, observation, enrichment, profile) with
+                {
+                    PreviousSignIn = previous,
+                    TravelKm = distance,
+                });
+            }
+        }
+
+        if (behavior.IsLearning(time))
+        {
+            return;
+        }
+
+        if (observation.InstanceSource is not null && enricher.HasAwsRanges)
+        {
+            var endpointAccount = observation.InstanceEndpointAccount;
+            if (endpointAccount is not null && endpointAccount != record.AccountId
+                && behavior.Classify(ProfileDimension.InstanceEndpointAccount, endpointAccount, time) == FrequencyClass.Unseen)
+            {
+                candidates.Add(Candidate(AnomalyKind.InstanceInsideAws, AnomalyTypes.InstanceCredentialInsideAws, 8.0, record, observation, enrichment, profile));
+            }
+            else if (enrichment.Scope is IpAddressScope.Public or IpAddressScope.Documentation && !enrichment.IsInsideAws
+                && behavior.Classify(ProfileDimension.InstanceSource, observation.InstanceSource, time) == FrequencyClass.Unseen)
+            {
+                candidates.Add(Candidate(AnomalyKind.InstanceOutsideAws, AnomalyTypes.InstanceCredentialOutsideAws, 8.0, record, observation, enrichment, profile));
+            }
+        }
+
+        (string Type, double Severity)? apiType;
+        AnomalyKind kind;
+        if (S3Events.IsDataEvent(record))
+        {
+            var s3 = AnomalyTypes.ForS3(record.EventName);
+            apiType = s3 is { } found ? (found.Type, found.Severity) : null;
+            kind = AnomalyKind.S3;
+        }
+        else
+        {
+            apiType = tactics.TacticOf(record.EventName) is { } tactic ? AnomalyTypes.ForTactic(tactic) : null;
+            kind = AnomalyKind.Api;
+        }
+
+        if (apiType is not { } chosen || !IsAnomalous(behavior, observation, time))
+        {
+            return;
+        }
+
+        candidates.Add(Candidate(kind, chosen.Type, chosen.Severity, record, observation, enrichment, profile));
+    }
+
+    private static bool IsAnomalous(BehaviorProfile behavior, in ProfileObservation observation, DateTimeOffset time)
+    {
+        var api = behavior.Classify(ProfileDimension.Api, observation.Api, time);
+        var unseenContext = 0;
+        foreach (var dimension in ContextDimensions)
+        {
+            if (observation.KeyOf(dimension) is { } key && behavior.Classify(dimension, key, time) == FrequencyClass.Unseen)
+            {
+                unseenContext++;
+            }
+        }
+
+        return (api is FrequencyClass.Unseen or FrequencyClass.Rare && unseenContext >= 1)
+            || (api != FrequencyClass.Frequent && unseenContext >= 2);
+    }
+
+    private static bool IsUsualForAccount(AnomalyCandidate candidate, IAccountProfileView account)
+    {
+        if (account.IsLearning)
+        {
+            return false;
+        }
+
+        foreach (var dimension in ContextDimensions)
+        {
+            var key = candidate.Observation.KeyOf(dimension);
+            if (key is not null && candidate.PrincipalClasses[dimension] == FrequencyClass.Unseen
+                && account.Classify(dimension, key) != FrequencyClass.Frequent)
+            {
+                return false;
+            }
+        }
+
+        return account.Classify(ProfileDimension.Api, candidate.Observation.Api) is FrequencyClass.Frequent or FrequencyClass.Infrequent;
+    }
+
+    private static AnomalyCandidate Candidate(AnomalyKind kind, string type, double severity, CloudTrailEvent record, ProfileObservation observation, IpEnrichment enrichment, PrincipalProfile profile)
+    {
+        var behavior = profile.Behavior;
+        var time = record.EventTime;
+        var classes = new Dictionary<ProfileDimension, FrequencyClass>();
+        var baseline = new Dictionary<ProfileDimension, IReadOnlyList<ProfiledValue>>();
+        foreach (var dimension in EvidenceDimensions)
+        {
+            classes[dimension] = behavior.Classify(dimension, observation.KeyOf(dimension), time);
+            baseline[dimension] = behavior.Top(dimension, time, BaselineSize);
+        }
+
+        string? UnusualOrNull(ProfileDimension dimension) =>
+            classes[dimension] is FrequencyClass.Unseen or FrequencyClass.Rare ? observation.KeyOf(dimension) : null;
+
+        var unusual = new ProfileObservation(
+            UnusualOrNull(ProfileDimension.Api),
+            UnusualOrNull(ProfileDimension.Network),
+            UnusualOrNull(ProfileDimension.Country),
+            UnusualOrNull(ProfileDimension.UserAgent),
+            UnusualOrNull(ProfileDimension.UserType),
+            UnusualOrNull(ProfileDimension.Bucket),
+            UnusualOrNull(ProfileDimension.InstanceSource),
+            observation.InstanceEndpointAccount);
+        return new AnomalyCandidate(kind, type, severity, record, observation, unusual, enrichment, classes, baseline, behavior.HourWeights(time));
+    }
+
+    private static void RememberSignIn(CloudTrailEvent record, in IpEnrichment enrichment, PrincipalProfile profile)
+    {
+        if (!IsConsoleLoginSuccess(record) || enrichment.Place is not { HasCoordinates: true } place)
+        {
+            return;
+        }
+
+        if (profile.LastSignIn is null || record.EventTime >= profile.LastSignIn.Time)
+        {
+            profile.LastSignIn = new SignInRecord(record.EventTime, place.Latitude!.Value, place.Longitude!.Value, place.CountryCode, place.City, record.SourceIpAddress ?? string.Empty);
+        }
+    }
+
+    /// <summary>True for a successful console sign-in: <c>ConsoleLogin</c> with <c>responseElements.ConsoleLogin</c> = Success.</summary>
+    public static bool IsConsoleLoginSuccess(CloudTrailEvent record) =>
+        record.EventName == "ConsoleLogin"
+        && record.Succeeded
+        && JsonFields.TopLevelText(record.ResponseElementsJson, "ConsoleLogin") == "Success";
+
+    /// <summary>Returns the great-circle distance between two points in km (haversine, mean Earth radius 6,371 km).</summary>
+    public static double DistanceKm(double latitude1, double longitude1, double latitude2, double longitude2)
+    {
+        static double Radians(double degrees) => degrees * Math.PI / 180;
+
+        var deltaLatitude = Radians(latitude2 - latitude1);
+        var deltaLongitude = Radians(longitude2 - longitude1);
+        var a = (Math.Sin(deltaLatitude / 2) * Math.Sin(deltaLatitude / 2))
+            + (Math.Cos(Radians(latitude1)) * Math.Cos(Radians(latitude2)) * Math.Sin(deltaLongitude / 2) * Math.Sin(deltaLongitude / 2));
+        return 2 * 6371 * Math.Asin(Math.Min(1, Math.Sqrt(a)));
+    }
+}
+
+/// <summary>What kind of anomaly a candidate is.</summary>
+public enum AnomalyKind
+{
+    Api,
+    S3,
+    ConsoleLogin,
+    InstanceOutsideAws,
+    InstanceInsideAws,
+}
+
+/// <summary>
+/// An event that is unusual for its principal, with the principal's classes and baseline as they were
+/// before the event; <see cref="ProfileAnomalyDetector.Decide"/> makes it a finding or drops it.
+/// </summary>
+public sealed record AnomalyCandidate(
+    AnomalyKind Kind,
+    string FindingType,
+    double Severity,
+    CloudTrailEvent Record,
+    ProfileObservation Observation,
+    ProfileObservation Unusual,
+    IpEnrichment Enrichment,
+    IReadOnlyDictionary<ProfileDimension, FrequencyClass> PrincipalClasses,
+    IReadOnlyDictionary<ProfileDimension, IReadOnlyList<ProfiledValue>> PrincipalBaseline,
+    IReadOnlyList<double> HourWeights)
+{
+    /// <summary>The earlier sign-in of a ConsoleLoginSuccess.B candidate.</summary>
+    public SignInRecord? PreviousSignIn { get; init; }
+
+    /// <summary>The distance from <see cref="PreviousSignIn"/>, in km.</summary>
+    public double? TravelKm { get; init; }
+}
+
+/// <summary>The result of <see cref="ProfileAnomalyDetector.Prepare"/>: candidates, the chunk's distinct observations for the account profile, and the questions for it.</summary>
+public sealed record PreparedChunk(
+    IReadOnlyList<AnomalyCandidate> Candidates,
+    IReadOnlyList<(DateTimeOffset Time, ProfileObservation Observation)> Observations,
+    IReadOnlyList<ProfileQuestion> Questions);

@@ -1,0 +1,125 @@
+using System.Text;
+using Vigil.Contracts.Events;
+using Vigil.Detection.Detectors;
+using Vigil.Enrichment;
+
+namespace Vigil.Detection.Profiles;
+
+/// <summary>Turns a CloudTrail event and its enriched source address into the features profiles count.</summary>
+public static class ProfileFeatures
+{
+    /// <summary>Longest feature value kept, in characters; longer log values are cut, so a forged value cannot grow a profile.</summary>
+    public const int MaxValueLength = 128;
+
+    private const int MaxUserAgentFamilyLength = 48;
+
+    /// <summary>Returns the features of an event. The country is left out when <paramref name="enrichment"/> has no place.</summary>
+    public static ProfileObservation Of(CloudTrailEvent record, in IpEnrichment enrichment)
+    {
+        var api = ApiOf(record);
+        var network = Bound(enrichment.NetworkKey);
+        var instanceCredentials = IsInstanceCredential(record.UserIdentity);
+        var bucket = S3Events.IsDataEvent(record) ? S3Events.BucketName(record) : null;
+        var endpointAccount = instanceCredentials ? JsonFields.TopLevelText(record.RawJson, "vpcEndpointAccountId") : null;
+        return new ProfileObservation(
+            api,
+            network,
+            enrichment.Place?.CountryCode,
+            UserAgentFamily(record.UserAgent),
+            BoundOrNull(record.UserIdentity?.Type),
+            BoundOrNull(bucket),
+            instanceCredentials ? network : null,
+            BoundOrNull(endpointAccount));
+    }
+
+    /// <summary>Returns the API as <c>service:EventName</c>, the service being the event source without <c>.amazonaws.com</c>.</summary>
+    public static string? ApiOf(CloudTrailEvent record)
+    {
+        if (string.IsNullOrEmpty(record.EventName))
+        {
+            return null;
+        }
+
+        var source = record.EventSource ?? "unknown";
+        if (source.EndsWith(".amazonaws.com", StringComparison.Ordinal))
+        {
+            source = source[..^".amazonaws.com".Length];
+        }
+
+        return Bound(source + ":" + record.EventName);
+    }
+
+    /// <summary>
+    /// True for a session of EC2 instance credentials: an assumed role whose session name is the
+    /// instance id (<c>i-</c> and 8 or 17 hex digits), which is how EC2 names the sessions it creates
+    /// for instance profiles.
+    /// </summary>
+    public static bool IsInstanceCredential(UserIdentity? identity)
+    {
+        if (identity is not { Type: "AssumedRole", PrincipalId: { } principalId })
+        {
+            return false;
+        }
+
+        var colon = principalId.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        var session = principalId.AsSpan(colon + 1);
+        if (!session.StartsWith("i-", StringComparison.Ordinal) || (session.Length != 10 && session.Length != 19))
+        {
+            return false;
+        }
+
+        foreach (var character in session[2..])
+        {
+            if (!char.IsAsciiHexDigitLower(character))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Returns the family of a user agent without versions, so an upgrade is not new behaviour: the
+    /// first product name, lower case, with characters other than letters, digits, '.', '-' and '_'
+    /// dropped (<c>aws-cli/2.15.0 Python/3.11</c> is <c>aws-cli</c>, <c>[Boto3/1.34.0 ...]</c> is
+    /// <c>boto3</c>); <c>browser</c> for web browsers; <c>(none)</c> when there is none.
+    /// </summary>
+    public static string UserAgentFamily(string? userAgent)
+    {
+        var text = userAgent.AsSpan().TrimStart(" [\"'".AsSpan());
+        if (text.StartsWith("Mozilla/", StringComparison.OrdinalIgnoreCase))
+        {
+            return "browser";
+        }
+
+        var family = new StringBuilder(MaxUserAgentFamilyLength);
+        foreach (var character in text)
+        {
+            if (character is '/' or ' ' or ';' or '(' or ',' or ']')
+            {
+                break;
+            }
+
+            if (char.IsAsciiLetterOrDigit(character) || character is '.' or '-' or '_')
+            {
+                family.Append(char.ToLowerInvariant(character));
+                if (family.Length == MaxUserAgentFamilyLength)
+                {
+                    break;
+                }
+            }
+        }
+
+        return family.Length == 0 ? "(none)" : family.ToString();
+    }
+
+    private static string Bound(string value) => value.Length <= MaxValueLength ? value : value[..MaxValueLength];
+
+    private static string? BoundOrNull(string? value) => value is null ? null : Bound(value);
+}
