@@ -1,0 +1,306 @@
+using Vigil.Contracts.Events;
+using Vigil.Contracts.Findings;
+using Vigil.Detection.Profiles;
+using Vigil.Tests.Detection;
+
+namespace Vigil.Tests.Profiles;
+
+public sealed class ProfileAnomalyDetectorTests : IDisposable
+{
+    private readonly AnomalyScenario scenario = new();
+
+    /// <summary>Returns the given hour (UTC) of a day counted from the scenario's first day.</summary>
+    private static DateTimeOffset Day(int day, int hour = 10) => new DateTimeOffset(AnomalyScenario.Start.Date, TimeSpan.Zero).AddDays(day).AddHours(hour);
+
+    [Fact]
+    public void UnseenNetworkAndApi_RaisesTacticFinding()
+    {
+        scenario.LearnUsualDays(20);
+
+        var findings = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(21), userAgent: "Boto3/1.34.0", source: AnomalyScenario.Elsewhere));
+
+        var finding = Assert.Single(findings);
+        Assert.Equal("Persistence:IAMUser/AnomalousBehavior", finding.Type);
+        Assert.Equal(5.0, finding.Severity);
+        Assert.Equal("CreateAccessKey", finding.Service.Action.AwsApiCallAction?.Api);
+        Assert.Equal("64666", finding.Service.Action.AwsApiCallAction?.RemoteIpDetails?.Organization?.Asn);
+        Assert.Equal("Example Far Hosting", finding.Service.Action.AwsApiCallAction?.RemoteIpDetails?.Organization?.AsnOrg);
+        Assert.Equal("BR", finding.Service.Action.AwsApiCallAction?.RemoteIpDetails?.Country?.CountryCode);
+
+        var anomaly = finding.Service.Detection?.Anomaly;
+        Assert.NotNull(anomaly);
+        var unusual = anomaly.Unusual.Behavior["PRINCIPAL"];
+        Assert.Equal("UNSEEN", unusual["API"].ProfileSubtype);
+        Assert.Equal(["iam:CreateAccessKey"], unusual["API"].Observations.Text);
+        Assert.Equal(["AS64666"], unusual["ASN"].Observations.Text);
+        Assert.Equal(["BR"], unusual["COUNTRY"].Observations.Text);
+        Assert.Equal(["boto3"], unusual["USER_AGENT"].Observations.Text);
+
+        var usualApis = anomaly.Profiles["PRINCIPAL"]["API"];
+        var frequent = Assert.Single(usualApis);
+        Assert.Equal("FREQUENT", frequent.ProfileSubtype);
+        Assert.Equal(["ec2:DescribeInstances", "s3:ListBuckets"], frequent.Observations.Text);
+        Assert.Equal(["AS64500"], Assert.Single(anomaly.Profiles["PRINCIPAL"]["ASN"]).Observations.Text);
+        Assert.Equal([9L, 11L], Assert.Single(anomaly.Profiles["PRINCIPAL"]["HOUR_OF_DAY"]).Observations.Number);
+
+        var accountUnusual = anomaly.Unusual.Behavior["ACCOUNT"];
+        Assert.Equal("UNSEEN", accountUnusual["ASN"].ProfileSubtype);
+    }
+
+    [Theory]
+    [InlineData("GetSecretValue", "secretsmanager.amazonaws.com", "CredentialAccess:IAMUser/AnomalousBehavior", 5.0)]
+    [InlineData("StopLogging", "cloudtrail.amazonaws.com", "DefenseEvasion:IAMUser/AnomalousBehavior", 5.0)]
+    [InlineData("ListRoles", "iam.amazonaws.com", "Discovery:IAMUser/AnomalousBehavior", 2.0)]
+    [InlineData("CreateSnapshot", "ec2.amazonaws.com", "Exfiltration:IAMUser/AnomalousBehavior", 8.0)]
+    [InlineData("DeleteSecurityGroup", "ec2.amazonaws.com", "Impact:IAMUser/AnomalousBehavior", 8.0)]
+    [InlineData("GetFederationToken", "sts.amazonaws.com", "InitialAccess:IAMUser/AnomalousBehavior", 5.0)]
+    [InlineData("AttachUserPolicy", "iam.amazonaws.com", "PrivilegeEscalation:IAMUser/AnomalousBehavior", 5.0)]
+    public void Tactic_NamesFindingType(string api, string eventSource, string expectedType, double expectedSeverity)
+    {
+        scenario.LearnUsualDays(20);
+
+        var findings = scenario.Apply(scenario.Call(eventSource, api, Day(21), source: AnomalyScenario.Elsewhere));
+
+        var finding = Assert.Single(findings);
+        Assert.Equal(expectedType, finding.Type);
+        Assert.Equal(expectedSeverity, finding.Severity);
+    }
+
+    [Fact]
+    public void NewApiFromUsualPlace_RaisesNothing()
+    {
+        scenario.LearnUsualDays(20);
+
+        var findings = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(21)));
+
+        Assert.Empty(findings);
+    }
+
+    [Fact]
+    public void UsualApiFromNewPlace_RaisesNothing()
+    {
+        scenario.LearnUsualDays(20);
+
+        var findings = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), source: AnomalyScenario.Elsewhere));
+
+        Assert.Empty(findings);
+    }
+
+    [Fact]
+    public void ApiWithoutTactic_RaisesNothing()
+    {
+        scenario.LearnUsualDays(20);
+
+        var findings = scenario.Apply(scenario.Call("ec2.amazonaws.com", "CreateTags", Day(21), source: AnomalyScenario.Elsewhere));
+
+        Assert.Empty(findings);
+    }
+
+    [Fact]
+    public void LearningPeriod_RaisesNothing()
+    {
+        scenario.LearnUsualDays(10);
+
+        var findings = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(11), userAgent: "Boto3/1.34.0", source: AnomalyScenario.Elsewhere));
+
+        Assert.Empty(findings);
+    }
+
+    [Fact]
+    public void UsualForAccount_RaisesNothing()
+    {
+        scenario.LearnAccountDays(20, "CreateAccessKey", AnomalyScenario.Elsewhere, "Boto3/1.34.0");
+        scenario.LearnUsualDays(20);
+
+        var findings = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(21), userAgent: "Boto3/1.34.0", source: AnomalyScenario.Elsewhere));
+
+        Assert.Empty(findings);
+    }
+
+    [Fact]
+    public void NetworkKnownToAccountOnly_StillRaised()
+    {
+        scenario.LearnAccountDays(20, "ListUsers", AnomalyScenario.Elsewhere, "aws-cli/2.15.0");
+        scenario.LearnUsualDays(20);
+
+        var findings = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(21), userAgent: "Boto3/1.34.0", source: AnomalyScenario.Elsewhere));
+
+        var finding = Assert.Single(findings);
+        var accountUnusual = finding.Service.Detection!.Anomaly!.Unusual.Behavior["ACCOUNT"];
+        Assert.Equal("FREQUENT", accountUnusual["ASN"].ProfileSubtype);
+        Assert.Equal("UNSEEN", accountUnusual["USER_AGENT"].ProfileSubtype);
+        Assert.Equal("UNSEEN", finding.Service.Detection.Anomaly.Unusual.Behavior["PRINCIPAL"]["ASN"].ProfileSubtype);
+    }
+
+    [Fact]
+    public void Decay_OldNetworkUnseenAgain()
+    {
+        scenario.LearnUsualDays(20);
+        scenario.Apply(scenario.Call("iam.amazonaws.com", "ListUsers", Day(20), source: AnomalyScenario.Elsewhere));
+        for (var day = 21; day < 200; day += 7)
+        {
+            scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(day)));
+        }
+
+        Assert.NotEqual(FrequencyClass.Unseen, scenario.Principal.Behavior.Classify(ProfileDimension.Network, "AS64666", Day(60)));
+        Assert.Equal(FrequencyClass.Unseen, scenario.Principal.Behavior.Classify(ProfileDimension.Network, "AS64666", Day(200)));
+
+        var findings = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateUser", Day(200), source: AnomalyScenario.Elsewhere));
+
+        Assert.Equal("Persistence:IAMUser/AnomalousBehavior", Assert.Single(findings).Type);
+    }
+
+    [Fact]
+    public void Feedback_TeachesUnusualValues()
+    {
+        scenario.LearnUsualDays(20);
+        var first = Assert.Single(scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(21), userAgent: "Boto3/1.34.0", source: AnomalyScenario.Elsewhere)));
+
+        Assert.True(scenario.Principal.TryTeach(first.Id));
+        Assert.False(scenario.Principal.TryTeach(first.Id));
+
+        var again = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(22), userAgent: "Boto3/1.34.0", source: AnomalyScenario.Elsewhere));
+
+        Assert.Empty(again);
+        Assert.False(scenario.Principal.TryTeach("ffffffffffffffffffffffffffffffff"));
+    }
+
+    [Fact]
+    public void ConsoleSignIns_TooFarApart()
+    {
+        const string success = """{"ConsoleLogin": "Success"}""";
+        var berlin = scenario.Apply(scenario.Call("signin.amazonaws.com", "ConsoleLogin", Day(0, 9), userAgent: "Mozilla/5.0", responseElements: success));
+        var sanFrancisco = scenario.Apply(scenario.Call("signin.amazonaws.com", "ConsoleLogin", Day(0, 11), userAgent: "Mozilla/5.0", source: AnomalyScenario.SanFrancisco, responseElements: success));
+
+        Assert.Empty(berlin);
+        var finding = Assert.Single(sanFrancisco);
+        Assert.Equal("UnauthorizedAccess:IAMUser/ConsoleLoginSuccess.B", finding.Type);
+        Assert.Equal(5.0, finding.Severity);
+        Assert.Equal("9105", finding.Service.AdditionalInfo?["travel.distanceKm"]);
+        Assert.Equal("2", finding.Service.AdditionalInfo?["travel.hours"]);
+        Assert.Equal(AnomalyScenario.Office, finding.Service.AdditionalInfo?["travel.previousSourceIp"]);
+        Assert.Equal(37.7749, finding.Service.Action.AwsApiCallAction?.RemoteIpDetails?.GeoLocation?.Lat);
+    }
+
+    [Fact]
+    public void ConsoleSignIns_EnoughTimeBetween()
+    {
+        const string success = """{"ConsoleLogin": "Success"}""";
+        scenario.Apply(scenario.Call("signin.amazonaws.com", "ConsoleLogin", Day(0, 9), userAgent: "Mozilla/5.0", responseElements: success));
+
+        var later = scenario.Apply(scenario.Call("signin.amazonaws.com", "ConsoleLogin", Day(1, 9), userAgent: "Mozilla/5.0", source: AnomalyScenario.SanFrancisco, responseElements: success));
+
+        Assert.Empty(later);
+    }
+
+    [Fact]
+    public void ConsoleSignIns_DisabledWithoutLocation()
+    {
+        using var withoutLocation = new AnomalyScenario(withLocation: false);
+        const string success = """{"ConsoleLogin": "Success"}""";
+        withoutLocation.Apply(withoutLocation.Call("signin.amazonaws.com", "ConsoleLogin", Day(0, 9), userAgent: "Mozilla/5.0", responseElements: success));
+
+        var second = withoutLocation.Apply(withoutLocation.Call("signin.amazonaws.com", "ConsoleLogin", Day(0, 10), userAgent: "Mozilla/5.0", source: AnomalyScenario.SanFrancisco, responseElements: success));
+
+        Assert.Empty(second);
+        Assert.False(withoutLocation.Enricher.HasLocationDatabase);
+    }
+
+    [Fact]
+    public void S3_UnusualReadIsExfiltration()
+    {
+        scenario.LearnUsualDays(20);
+        var read = scenario.Call("s3.amazonaws.com", "GetObject", Day(21), source: AnomalyScenario.Elsewhere) with
+        {
+            EventCategory = "Data",
+            ManagementEvent = false,
+            RequestParametersJson = """{"bucketName": "payroll-archive", "key": "2024/march.csv"}""",
+        };
+
+        var finding = Assert.Single(scenario.Apply(read));
+
+        Assert.Equal("Exfiltration:S3/AnomalousBehavior", finding.Type);
+        Assert.Equal(8.0, finding.Severity);
+        Assert.Equal("payroll-archive", finding.Service.Action.AwsApiCallAction?.AffectedResources?["AWS::S3::Bucket"]);
+        Assert.Equal(["payroll-archive"], finding.Service.Detection?.Anomaly?.Unusual.Behavior["PRINCIPAL"]["BUCKET"].Observations.Text);
+    }
+
+    [Fact]
+    public void InstanceCredentials_UsedOutsideAws()
+    {
+        var role = InstanceRole();
+        scenario.LearnUsualDays(20, role, AnomalyScenario.Ec2Address);
+
+        var stolen = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: AnomalyScenario.Elsewhere));
+        var home = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: "192.0.2.99"));
+
+        Assert.Equal(AnomalyTypes.InstanceCredentialOutsideAws, Assert.Single(stolen).Type);
+        Assert.Equal(8.0, stolen[0].Severity);
+        Assert.Empty(home);
+    }
+
+    [Fact]
+    public void InstanceCredentials_DisabledWithoutAwsRanges()
+    {
+        using var withoutRanges = new AnomalyScenario(withAwsRanges: false);
+        var role = InstanceRole();
+        withoutRanges.LearnUsualDays(20, role, AnomalyScenario.Ec2Address);
+
+        var stolen = withoutRanges.Apply(withoutRanges.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: AnomalyScenario.Elsewhere));
+
+        Assert.Empty(stolen);
+    }
+
+    [Fact]
+    public void InstanceCredentials_ThroughEndpointOfOtherAccount()
+    {
+        var role = InstanceRole();
+        scenario.LearnUsualDays(20, role, AnomalyScenario.Ec2Address);
+
+        var findings = scenario.Apply(scenario.Call(
+            "ec2.amazonaws.com",
+            "DescribeInstances",
+            Day(21),
+            identity: role,
+            source: "10.20.0.15",
+            rawJson: """{"vpcEndpointId": "vpce-0abc", "vpcEndpointAccountId": "444455556666"}"""));
+
+        var finding = Assert.Single(findings);
+        Assert.Equal(AnomalyTypes.InstanceCredentialInsideAws, finding.Type);
+        Assert.Equal("444455556666", finding.Service.Action.AwsApiCallAction?.RemoteAccountDetails?.AccountId);
+    }
+
+    [Fact]
+    public void Features_UserAgentFamily()
+    {
+        Assert.Equal("aws-cli", ProfileFeatures.UserAgentFamily("aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64"));
+        Assert.Equal("boto3", ProfileFeatures.UserAgentFamily("[Boto3/1.34.0 md/Botocore#1.34.0]"));
+        Assert.Equal("browser", ProfileFeatures.UserAgentFamily("Mozilla/5.0 (X11; Linux x86_64)"));
+        Assert.Equal("console.ec2.amazonaws.com", ProfileFeatures.UserAgentFamily("console.ec2.amazonaws.com"));
+        Assert.Equal("(none)", ProfileFeatures.UserAgentFamily(null));
+        Assert.Equal("scriptalert", ProfileFeatures.UserAgentFamily("<script>alert(x)</script>"));
+    }
+
+    [Fact]
+    public void Features_InstanceCredentialSession()
+    {
+        Assert.True(ProfileFeatures.IsInstanceCredential(InstanceRole()));
+        Assert.False(ProfileFeatures.IsInstanceCredential(InstanceRole() with { PrincipalId = "AROAEXAMPLEROLE00001:alice@example.com" }));
+        Assert.False(ProfileFeatures.IsInstanceCredential(InstanceRole() with { PrincipalId = "AROAEXAMPLEROLE00001:i-0ABC1234" }));
+        Assert.False(ProfileFeatures.IsInstanceCredential(TestEvents.Alice));
+    }
+
+    public void Dispose() => scenario.Dispose();
+
+    private static UserIdentity InstanceRole() => new()
+    {
+        Type = "AssumedRole",
+        PrincipalId = "AROAEXAMPLEROLE00001:i-0abc1234def567890",
+        Arn = "arn:aws:sts::111122223333:assumed-role/web-server/i-0abc1234def567890",
+        AccountId = TestEvents.Account,
+        AccessKeyId = "ASIAEXAMPLEKEY000001",
+        SessionIssuerType = "Role",
+        SessionIssuerArn = "arn:aws:iam::111122223333:role/web-server",
+        SessionIssuerUserName = "web-server",
+    };
+}
