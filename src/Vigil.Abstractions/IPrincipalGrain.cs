@@ -13,6 +13,14 @@ public interface IPrincipalGrain : IGrainWithStringKey
     /// <summary>Applies one chunk of this principal's events from one log object. Applying the same chunk twice has no effect.</summary>
     [Alias("ApplyCloudTrail")]
     Task<BatchResult> ApplyCloudTrailAsync(CloudTrailBatch batch);
+
+    /// <summary>
+    /// Records an analyst's "not useful" on one of this principal's anomaly findings: what was unusual in
+    /// it joins the principal's expected behaviour. Returns false when the finding is not one of the
+    /// principal's recent anomaly findings.
+    /// </summary>
+    [Alias("MarkAnomalyNotUseful")]
+    Task<bool> MarkAnomalyNotUsefulAsync(string tenantId, string findingId);
 }
 
 /// <summary>

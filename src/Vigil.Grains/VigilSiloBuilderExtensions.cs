@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vigil.Abstractions;
 using Vigil.Detection.Intel;
+using Vigil.Detection.Profiles;
+using Vigil.Enrichment;
 using Vigil.Grains.Diagnostics;
 using Vigil.Grains.Ingest;
 using Vigil.Ingestion.Firehose;
@@ -15,6 +17,8 @@ public static class VigilSiloBuilderExtensions
     /// <summary>
     /// Adds the contract serialisers, the threat-list and rule registries, the clock and the ingestor. The caller
     /// registers the grain storage named <see cref="VigilGrainStorage.Name"/>, an <c>IFindingSink</c> and an <c>IObjectLedger</c>.
+    /// An <see cref="IpEnricher"/> and <see cref="ProfileOptions"/> registered before this call are kept;
+    /// otherwise profiles run without enrichment files and with the default options.
     /// </summary>
     public static ISiloBuilder AddVigilGrains(this ISiloBuilder silo)
     {
@@ -22,6 +26,8 @@ public static class VigilSiloBuilderExtensions
         silo.Services.AddVigilIngestion();
         silo.Services.TryAddSingleton<ThreatIntelRegistry>();
         silo.Services.TryAddSingleton<RuleRegistry>();
+        silo.Services.TryAddSingleton(IpEnricher.None);
+        silo.Services.TryAddSingleton(ProfileOptions.Default);
         return silo;
     }
 

@@ -3,6 +3,7 @@ using Vigil.Console;
 using Vigil.Host;
 using Vigil.Host.Configuration;
 using Vigil.Host.Ingest;
+using Vigil.Host.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +24,22 @@ if (validation.Failed)
     return 2;
 }
 
+// Enrichment files load before the host starts, so a missing or unusable file stops it with the reason.
+Vigil.Enrichment.IpEnricher enricher;
+var enrichmentErrors = new List<Vigil.Enrichment.EnrichmentError>();
+try
+{
+    enricher = Vigil.Enrichment.IpEnricher.Load(options.Enrichment, enrichmentErrors);
+}
+catch (Vigil.Enrichment.EnrichmentFileException exception)
+{
+    System.Console.Error.WriteLine("Vigil cannot start because of an enrichment file: " + exception.Message);
+    return 2;
+}
+
+builder.Services.AddSingleton(enricher);
+builder.Services.AddHostedService(services => new EnrichmentReportService(
+    enricher, enrichmentErrors, services.GetRequiredService<ILogger<EnrichmentReportService>>()));
 builder.AddVigilHost(options);
 builder.AddVigilTelemetry();
 builder.Services.AddVigilConsole();

@@ -40,6 +40,7 @@ public static class VigilHostBuilderExtensions
         builder.Services.AddSingleton(new WriteBehindOptions { WritePeriod = TimeSpan.FromSeconds(options.Grains.StateWriteSeconds) });
         builder.Services.AddVigilStorage(connectionString);
         builder.Services.AddHostedService<DatabaseMigrationService>();
+        builder.Services.AddSingleton(options.Profiles.ToOptions());
 
         // One key ring for all silos, so a console sign-in on one silo is valid on every other.
         builder.Services.AddDataProtection().SetApplicationName("vigil");

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Vigil.Cli.Replay;
 using Vigil.Contracts.Findings;
+using Vigil.Detection.Profiles;
+using Vigil.Enrichment;
 using Vigil.Grains.Ingest;
 using Vigil.Ingestion.ThreatLists;
 
@@ -23,8 +25,15 @@ internal static class ReplayCommand
         var output = new Option<string?>("--out") { Description = "File to write the findings to as JSON Lines; standard output when omitted." };
         var tenant = CommonOptions.Tenant();
         var rules = new Option<string?>("--rules") { Description = "A Sigma rule file, or a folder of them, to run beside the built-in detectors (a back-test of the rules over these logs)." };
+        var asnFile = new Option<string?>("--asn-file") { Description = "ASN database: a MaxMind DB (.mmdb) file or a CSV range file, as Vigil:Enrichment:AsnFile." };
+        var locationFile = new Option<string?>("--location-file") { Description = "Country or city database: a MaxMind DB file or a CSV range file, as Vigil:Enrichment:LocationFile." };
+        var awsRanges = new Option<string?>("--aws-ip-ranges") { Description = "AWS's ip-ranges.json, as Vigil:Enrichment:AwsIpRangesFile." };
+        var learningDays = new Option<double>("--learning-days") { Description = "Days of event time from a profile's first event before it raises anomaly findings.", DefaultValueFactory = _ => 14 };
 
-        var command = new Command("replay", "Run Vigil's grains and detectors in process over a folder of logs (no database) and write the findings.") { path, lists, platformLists, output, tenant, rules };
+        var command = new Command("replay", "Run Vigil's grains and detectors in process over a folder of logs (no database) and write the findings.")
+        {
+            path, lists, platformLists, output, tenant, rules, asnFile, locationFile, awsRanges, learningDays,
+        };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
@@ -81,8 +90,35 @@ internal static class ReplayCommand
                 return 2;
             }
 
+            var profileOptions = ProfileOptions.Default with { LearningPeriod = TimeSpan.FromDays(parse.GetValue(learningDays)) };
+            if (profileOptions.Validate() is [var problem, ..])
+            {
+                Console.Error.WriteLine($"error: --learning-days: {problem}");
+                return 2;
+            }
+
+            var enrichmentErrors = new List<EnrichmentError>();
+            IpEnricher enricher;
+            try
+            {
+                enricher = IpEnricher.Load(
+                    new EnrichmentSettings { AsnFile = parse.GetValue(asnFile), LocationFile = parse.GetValue(locationFile), AwsIpRangesFile = parse.GetValue(awsRanges) },
+                    enrichmentErrors);
+            }
+            catch (EnrichmentFileException exception)
+            {
+                Console.Error.WriteLine($"error: {exception.Message}");
+                return 2;
+            }
+
+            using var enrichment = enricher;
+            foreach (var error in enrichmentErrors)
+            {
+                Console.Error.WriteLine($"warning: skipped {error}");
+            }
+
             var runner = new ReplayRunner(logging => logging.AddSimpleConsole().AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)) { Rules = ruleSources };
-            var result = await runner.RunAsync(tenantId, logPath, listFiles, new ProgressReporter(), cancellationToken, platform);
+            var result = await runner.RunAsync(tenantId, logPath, listFiles, enricher, profileOptions, new ProgressReporter(), cancellationToken, platform);
 
             foreach (var diagnostic in result.RuleDiagnostics)
             {

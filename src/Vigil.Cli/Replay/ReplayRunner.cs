@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Vigil.Contracts.Findings;
 using Vigil.Contracts.Storage;
 using Vigil.Detection.Intel;
+using Vigil.Detection.Profiles;
+using Vigil.Enrichment;
 using Vigil.Grains.Ingest;
 using Vigil.Ingestion.ThreatLists;
 using Vigil.Rules;
@@ -18,14 +20,30 @@ public sealed class ReplayRunner(Action<ILoggingBuilder>? configureLogging = nul
     public IReadOnlyList<RuleSource> Rules { get; init; } = [];
 
     /// <summary>
-    /// Replays the logs under <paramref name="logPath"/>. <paramref name="listFiles"/> are the tenant's
-    /// plain-text threat lists, and <paramref name="platformLists"/> plain-text platform lists with their purposes.
+    /// Replays the logs under <paramref name="logPath"/> without enrichment files and with the default
+    /// profile options. <paramref name="listFiles"/> are the tenant's plain-text threat lists, and
+    /// <paramref name="platformLists"/> plain-text platform lists with their purposes.
+    /// </summary>
+    public Task<ReplayResult> RunAsync(
+        string tenantId, string logPath, IReadOnlyList<string> listFiles, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken,
+        IReadOnlyList<(ThreatPurpose Purpose, string Path)>? platformLists = null) =>
+        RunAsync(tenantId, logPath, listFiles, IpEnricher.None, ProfileOptions.Default, progress, cancellationToken, platformLists);
+
+    /// <summary>
+    /// Replays with enrichment files and profile options, as the host's <c>Vigil:Enrichment</c> and
+    /// <c>Vigil:Profiles</c> settings give them.
     /// </summary>
     public async Task<ReplayResult> RunAsync(
-        string tenantId, string logPath, IReadOnlyList<string> listFiles, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken,
+        string tenantId,
+        string logPath,
+        IReadOnlyList<string> listFiles,
+        IpEnricher enricher,
+        ProfileOptions profileOptions,
+        IProgress<ObjectRecord>? progress,
+        CancellationToken cancellationToken,
         IReadOnlyList<(ThreatPurpose Purpose, string Path)>? platformLists = null)
     {
-        await using var silo = await ReplaySilo.StartAsync(configureLogging, cancellationToken);
+        await using var silo = await ReplaySilo.StartAsync(configureLogging, enricher, profileOptions, cancellationToken);
         var listErrors = LoadLists(silo.ThreatLists, tenantId, listFiles);
         if (platformLists is { Count: > 0 })
         {

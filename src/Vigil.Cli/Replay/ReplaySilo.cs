@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Vigil.Contracts.Storage;
 using Vigil.Detection.Intel;
+using Vigil.Detection.Profiles;
+using Vigil.Enrichment;
 using Vigil.Grains;
 using Vigil.Grains.Ingest;
 using Vigil.Grains.Replay;
@@ -38,7 +40,14 @@ public sealed class ReplaySilo : IAsyncDisposable
 
     public Rules.RuleRegistry Rules => host.Services.GetRequiredService<Rules.RuleRegistry>();
 
-    public static async Task<ReplaySilo> StartAsync(Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken)
+    /// <summary>Grain factory of the silo, for calls a test or command makes besides ingestion.</summary>
+    public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
+
+    public static Task<ReplaySilo> StartAsync(Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken) =>
+        StartAsync(configureLogging, IpEnricher.None, ProfileOptions.Default, cancellationToken);
+
+    /// <summary>Starts a silo whose principal grains enrich addresses with <paramref name="enricher"/> and profile with <paramref name="profileOptions"/>.</summary>
+    public static async Task<ReplaySilo> StartAsync(Action<ILoggingBuilder>? configureLogging, IpEnricher enricher, ProfileOptions profileOptions, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -50,6 +59,8 @@ public sealed class ReplaySilo : IAsyncDisposable
         var ledger = new InMemoryObjectLedger();
         builder.Services.AddSingleton<IFindingSink>(findings);
         builder.Services.AddSingleton<IObjectLedger>(ledger);
+        builder.Services.AddSingleton(enricher);
+        builder.Services.AddSingleton(profileOptions);
         builder.UseOrleans(silo =>
         {
             // Free loopback ports, so a replay can run beside a host on the same machine.

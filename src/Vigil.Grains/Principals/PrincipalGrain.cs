@@ -4,6 +4,8 @@ using Vigil.Contracts.Events;
 using Vigil.Contracts.Storage;
 using Vigil.Detection;
 using Vigil.Detection.Intel;
+using Vigil.Detection.Profiles;
+using Vigil.Enrichment;
 using Vigil.Grains.Diagnostics;
 using Vigil.Rules;
 using Vigil.Rules.Correlation;
@@ -22,6 +24,8 @@ public sealed class PrincipalGrain(
     RuleRegistry rules,
     TimeProvider clock,
     VigilInstruments instruments,
+    IpEnricher enricher,
+    ProfileOptions profileOptions,
     ILogger<PrincipalGrain> logger) : WriteBehindGrain<PrincipalState>(state, logger), IPrincipalGrain
 {
     /// <summary>Event ids remembered for duplicate detection; CloudTrail redelivers within hours, not weeks.</summary>
@@ -31,6 +35,7 @@ public sealed class PrincipalGrain(
 
     private BoundedRecentSet eventIds = null!;
     private BoundedRecentSet chunks = null!;
+    private PrincipalProfile profile = null!;
 
     // Open correlation windows of the tenant's rules for this principal; kept in memory only.
     private readonly CorrelationState ruleState = new();
@@ -64,18 +69,49 @@ public sealed class PrincipalGrain(
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
         var findings = CloudTrailDetection.Default.Inspect(fresh, principalKey, context)
             .Concat(rules.For(tenantId).InspectCloudTrail(fresh, principalKey, context, ruleState)).ToList();
-        if (findings.Count > 0)
+
+        // The profile learns while it scores, so keep its state from before the chunk: a chunk whose
+        // findings fail to store is retried in full and must find the same anomalies again.
+        var profileBefore = profile.Serialize();
+        try
         {
-            await findingSink.WriteOnceAsync(tenantId, FindingWriteKey(chunkKey), findings, CancellationToken.None);
-            foreach (var finding in findings)
+            var anomalies = await PrincipalProfiling.ScoreAsync(GrainFactory, principalKey, profile, fresh, enricher, context);
+            findings = [.. findings, .. anomalies];
+            if (findings.Count > 0)
             {
-                instruments.RecordFindings(finding.Type, finding.Service.Count);
+                await findingSink.WriteOnceAsync(tenantId, FindingWriteKey(chunkKey), findings, CancellationToken.None);
+                foreach (var finding in findings)
+                {
+                    instruments.RecordFindings(finding.Type, finding.Service.Count);
+                }
             }
+        }
+        catch
+        {
+            profile = PrincipalProfile.Deserialize(profileBefore, profileOptions);
+            throw;
         }
 
         Remember(chunkKey, fresh, batch.Events.Count - fresh.Count);
         var occurrences = findings.Sum(finding => (int)finding.Service.Count);
         return new BatchResult(fresh.Count, batch.Events.Count - fresh.Count, occurrences);
+    }
+
+    public Task<bool> MarkAnomalyNotUsefulAsync(string tenantId, string findingId)
+    {
+        var (grainTenant, _) = SplitKey(this.GetPrimaryKeyString());
+        if (tenantId != grainTenant)
+        {
+            throw new ArgumentException($"Feedback for tenant '{tenantId}' sent to principal grain of tenant '{grainTenant}'.", nameof(tenantId));
+        }
+
+        var taught = profile.TryTeach(findingId);
+        if (taught)
+        {
+            MarkDirty();
+        }
+
+        return Task.FromResult(taught);
     }
 
     /// <summary>Splits a grain key <c>tenant/account/principal</c> into the tenant and the principal key.</summary>
@@ -111,11 +147,13 @@ public sealed class PrincipalGrain(
     {
         eventIds = new BoundedRecentSet(Persisted.RecentEventIds, MaxRememberedEventIds);
         chunks = new BoundedRecentSet(Persisted.AppliedChunks, MaxRememberedChunks);
+        profile = PrincipalProfileStore.Load(Persisted.Profile, profileOptions, logger, this.GetPrimaryKeyString());
     }
 
     protected override void PrepareWrite()
     {
         Persisted.RecentEventIds = eventIds.ToList();
         Persisted.AppliedChunks = chunks.ToList();
+        Persisted.Profile = profile.Serialize();
     }
 }

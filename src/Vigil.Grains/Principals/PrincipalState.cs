@@ -25,4 +25,8 @@ public sealed class PrincipalState
     /// <summary>Event time of the newest event applied.</summary>
     [Id(4)]
     public DateTimeOffset? LastEventTime { get; set; }
+
+    /// <summary>The principal's behaviour profile in the compact binary form of <c>PrincipalProfile.Serialize</c>.</summary>
+    [Id(5)]
+    public byte[]? Profile { get; set; }
 }

@@ -20,6 +20,11 @@ public sealed class VigilHostOptions
 
     public FirehoseSettings Firehose { get; set; } = new();
 
+    /// <summary>Files that enrich source addresses: ASN, location and AWS ranges (section <c>Vigil:Enrichment</c>).</summary>
+    public Enrichment.EnrichmentSettings Enrichment { get; set; } = new();
+
+    public ProfileSettings Profiles { get; set; } = new();
+
     public GrainSettings Grains { get; set; } = new();
 }
 
@@ -31,6 +36,27 @@ public sealed class GrainSettings
     /// at most this much of what they remember about applied events.
     /// </summary>
     public int StateWriteSeconds { get; set; } = 30;
+}
+
+/// <summary>Behaviour profile settings (section <c>Vigil:Profiles</c>); times are event time.</summary>
+public sealed class ProfileSettings
+{
+    /// <summary>Days from a profile's first event before it raises anomaly findings (default 14).</summary>
+    public double LearningDays { get; set; } = 14;
+
+    /// <summary>Distinct days with events a profile needs before it raises anomaly findings (default 3).</summary>
+    public int MinimumActiveDays { get; set; } = 3;
+
+    /// <summary>Days after which the weight of a day of use halves, so old behaviour fades (default 30).</summary>
+    public double HalfLifeDays { get; set; } = 30;
+
+    /// <summary>Returns the detection library's options for these settings.</summary>
+    public Detection.Profiles.ProfileOptions ToOptions() => Detection.Profiles.ProfileOptions.Default with
+    {
+        LearningPeriod = TimeSpan.FromDays(LearningDays),
+        MinimumActiveDays = MinimumActiveDays,
+        HalfLife = TimeSpan.FromDays(HalfLifeDays),
+    };
 }
 
 public sealed class DatabaseSettings

@@ -100,6 +100,14 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
             }
         }
 
+        CheckFile(failures, "Vigil:Enrichment:AsnFile", options.Enrichment.AsnFile);
+        CheckFile(failures, "Vigil:Enrichment:LocationFile", options.Enrichment.LocationFile);
+        CheckFile(failures, "Vigil:Enrichment:AwsIpRangesFile", options.Enrichment.AwsIpRangesFile);
+        if (options.Profiles.LearningDays is < 0 or > 365 || options.Profiles.HalfLifeDays is < 1 or > 3650 || options.Profiles.MinimumActiveDays is < 0 or > 365)
+        {
+            failures.Add($"Vigil:Profiles is invalid (LearningDays {options.Profiles.LearningDays}, HalfLifeDays {options.Profiles.HalfLifeDays}, MinimumActiveDays {options.Profiles.MinimumActiveDays}); use LearningDays 0 to 365, HalfLifeDays 1 to 3650 and MinimumActiveDays 0 to 365.");
+        }
+
         if (options.Administrator.Password is { Length: > 0 and < 12 })
         {
             failures.Add("Vigil:Administrator:Password is shorter than 12 characters; use a longer one or leave it empty to have one generated.");
@@ -144,6 +152,14 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
         if (double.IsNaN(value) || value < min || value > max)
         {
             failures.Add($"{key} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; use {min.ToString(System.Globalization.CultureInfo.InvariantCulture)} to {max.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        }
+    }
+
+    private static void CheckFile(List<string> failures, string key, string? path)
+    {
+        if (!string.IsNullOrWhiteSpace(path) && !File.Exists(path))
+        {
+            failures.Add($"{key} '{path}' does not exist; set it to the file's path or clear the setting.");
         }
     }
 

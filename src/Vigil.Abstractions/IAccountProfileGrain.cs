@@ -1,0 +1,57 @@
+namespace Vigil.Abstractions;
+
+/// <summary>
+/// The behaviour profile of one tenant's AWS account, keyed <c>tenant/account</c>. Principal grains
+/// send it what their chunks observed and ask how usual their unusual values are for the account, so
+/// that "new for this principal" and "new for the account" can be told apart.
+/// </summary>
+[Alias("Vigil.AccountProfileGrain")]
+public interface IAccountProfileGrain : IGrainWithStringKey
+{
+    /// <summary>Answers the questions from the profile as it was before this batch, then counts the batch's observations.</summary>
+    [Alias("Observe")]
+    Task<AccountProfileReply> ObserveAsync(AccountProfileBatch batch);
+}
+
+/// <summary>A principal chunk's distinct observations and its questions about values, for the account profile.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("Vigil.AccountProfileBatch")]
+public sealed record AccountProfileBatch(
+    [property: Id(0)] string TenantId,
+    [property: Id(1)] IReadOnlyList<AccountObservation> Observations,
+    [property: Id(2)] IReadOnlyList<AccountQuestion> Questions);
+
+/// <summary>The feature values of one observation, in the order of the profile observation's fields (API, network, country, user agent, user type, bucket, instance source, endpoint account).</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("Vigil.AccountObservation")]
+public sealed record AccountObservation(
+    [property: Id(0)] DateTimeOffset Time,
+    [property: Id(1)] string?[] Values);
+
+/// <summary>A value of one profile dimension (by its number) that a principal asks the account about.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("Vigil.AccountQuestion")]
+public sealed record AccountQuestion(
+    [property: Id(0)] int Dimension,
+    [property: Id(1)] string Key);
+
+/// <summary>The account profile's answers: whether it is still learning, the class of each question in order, and its baseline of the asked dimensions.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("Vigil.AccountProfileReply")]
+public sealed record AccountProfileReply(
+    [property: Id(0)] bool IsLearning,
+    [property: Id(1)] int[] Classes,
+    [property: Id(2)] IReadOnlyList<AccountBaselineValue> Baseline);
+
+/// <summary>One value of the account's baseline: dimension number, value and frequency class number.</summary>
+[GenerateSerializer]
+[Immutable]
+[Alias("Vigil.AccountBaselineValue")]
+public sealed record AccountBaselineValue(
+    [property: Id(0)] int Dimension,
+    [property: Id(1)] string Value,
+    [property: Id(2)] int Class);
