@@ -47,7 +47,12 @@ public sealed class IpEnricher : IDisposable
     }
 
     /// <summary>An enricher without databases: network stand-ins only.</summary>
-    public static IpEnricher None { get; } = new(null, null, null, [], "no enrichment files: the /24 or /48 network stands in for the ASN, and location-based detections are disabled");
+    public static IpEnricher None { get; } = new(
+        null,
+        null,
+        null,
+        [],
+        "no enrichment files: the /24 or /48 network stands in for the ASN, and the location-based and instance credential exfiltration detections are disabled");
 
     public bool HasAsnDatabase => findOwner is not null;
 
@@ -142,6 +147,10 @@ public sealed class IpEnricher : IDisposable
             {
                 aws = AwsIpRanges.Load(settings.AwsIpRangesFile, errors);
                 parts.Add($"AWS ranges {settings.AwsIpRangesFile} ({aws.Count} prefixes, sync token {aws.SyncToken ?? "none"})");
+            }
+            else
+            {
+                parts.Add("no AWS ranges: the instance credential exfiltration detections are disabled");
             }
 
             return new IpEnricher(owners, places, aws, resources, string.Join("; ", parts));
