@@ -2,8 +2,8 @@ namespace Vigil.Abstractions;
 
 /// <summary>
 /// The behaviour profile of one tenant's AWS account, keyed <c>tenant/account</c>. Principal grains
-/// send it what their chunks observed and ask how usual their unusual values are for the account, so
-/// that "new for this principal" and "new for the account" can be told apart.
+/// send it what their chunks observed and request the account's classes of their unusual values, so
+/// that a value new for the principal but usual for the account is recognised.
 /// </summary>
 [Alias("Vigil.AccountProfileGrain")]
 public interface IAccountProfileGrain : IGrainWithStringKey
@@ -30,7 +30,7 @@ public sealed record AccountObservation(
     [property: Id(0)] DateTimeOffset Time,
     [property: Id(1)] string?[] Values);
 
-/// <summary>A value of one profile dimension (by its number) that a principal asks the account about.</summary>
+/// <summary>A value of one profile dimension (by its number) whose class in the account profile a principal requests.</summary>
 [GenerateSerializer]
 [Immutable]
 [Alias("Vigil.AccountQuestion")]

@@ -1,6 +1,6 @@
 namespace Vigil.Detection.Profiles;
 
-/// <summary>What the account's profile says about the values of one chunk, as of before the chunk.</summary>
+/// <summary>The account profile's classes for the values of one chunk, as of before the chunk.</summary>
 public interface IAccountProfileView
 {
     /// <summary>True while the account profile is still learning; its classes then suppress nothing.</summary>
@@ -12,7 +12,7 @@ public interface IAccountProfileView
     IReadOnlyList<ProfiledValue> Top(ProfileDimension dimension);
 }
 
-/// <summary>A value of a dimension that a chunk asks the account profile about.</summary>
+/// <summary>A value of a dimension whose class in the account profile a chunk requests.</summary>
 public readonly record struct ProfileQuestion(ProfileDimension Dimension, string Key);
 
 /// <summary>The answers of an account profile to a chunk's questions, with its baseline of the asked dimensions.</summary>

@@ -248,7 +248,15 @@ internal static class AnomalyFindingFactory
         };
     }
 
-    private static string PlaceText(GeoPlace? place) => place is null ? "unknown place" : place.City is null ? place.CountryCode : $"{place.City}, {place.CountryCode}";
+    private static string PlaceText(GeoPlace? place)
+    {
+        if (place is null)
+        {
+            return "unknown place";
+        }
+
+        return place.City is null ? place.CountryCode : $"{place.City}, {place.CountryCode}";
+    }
 
     private static string Hours(AnomalyCandidate candidate)
     {

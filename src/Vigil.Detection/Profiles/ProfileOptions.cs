@@ -1,10 +1,10 @@
 namespace Vigil.Detection.Profiles;
 
 /// <summary>
-/// Settings of behaviour profiles. Times are event time. The defaults are Vigil's choice: two weeks of
-/// learning (GuardDuty does not publish its own), a 30-day half-life, so a value used once fades out
-/// after about 100 days and a daily one after about a year, and bounds that keep a principal's
-/// serialised profile to a few kilobytes.
+/// Settings of behaviour profiles. Times are event time. The defaults are Vigil's choice, because
+/// GuardDuty does not publish its own: two weeks of learning and a 30-day half-life. With that
+/// half-life a value used once fades out after about 100 days, and a daily one about 9 months after
+/// its last use. The bounds keep a principal's serialised profile to a few kilobytes.
 /// </summary>
 public sealed record ProfileOptions
 {

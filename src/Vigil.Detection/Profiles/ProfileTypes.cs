@@ -19,7 +19,7 @@ public enum ProfileDimension : byte
     /// <summary>The API as <c>service:EventName</c>, for example <c>iam:ListUsers</c>.</summary>
     Api = 0,
 
-    /// <summary>The caller's network: the ASN key, or the /24 or /48 network that stands in for it.</summary>
+    /// <summary>The caller's network: the ASN key, or the /24 or /48 network used in its place.</summary>
     Network = 1,
 
     /// <summary>The caller's country (ISO code); empty without a location database.</summary>

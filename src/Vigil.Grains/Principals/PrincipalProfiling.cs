@@ -9,8 +9,8 @@ using Vigil.Grains.Accounts;
 namespace Vigil.Grains.Principals;
 
 /// <summary>
-/// The anomaly step of a principal grain: scores a chunk against the principal's profile, asks the
-/// account profile grain about the unusual values, and returns the anomaly findings.
+/// The anomaly step of a principal grain: scores a chunk against the principal's profile, requests the
+/// account profile grain's classes of the unusual values, and returns the anomaly findings.
 /// </summary>
 internal static class PrincipalProfiling
 {
