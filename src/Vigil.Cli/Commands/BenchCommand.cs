@@ -19,6 +19,7 @@ internal static class BenchCommand
         CreateRun(),
         ListBenchCommand.Create(),
         CreateSoak(),
+        ProfileBenchmark.Create(),
     };
 
     private static Command CreateGenerate()

@@ -16,8 +16,9 @@ namespace Vigil.Detection.Profiles;
 /// An API event is a candidate once the principal has finished learning when its API has a tactic and
 /// either (a) the API is unseen or rare for the principal and at least one of network, user agent,
 /// country or bucket is unseen for it, or (b) the API is not frequent for the principal and two or
-/// more of those are unseen. A candidate is dropped when the account already does the same thing:
-/// every unseen context value is frequent for the account, and the API is frequent or infrequent for it.
+/// more of those are unseen. A candidate is dropped when the account already does the same thing: the
+/// account calls the API from the same network at least infrequently, and every other context value
+/// that is unseen for the principal is frequent for the account.
 /// </remarks>
 public sealed class ProfileAnomalyDetector(ApiTactics tactics)
 {
@@ -75,7 +76,7 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
         var questions = new HashSet<ProfileQuestion>();
         foreach (var candidate in candidates)
         {
-            foreach (var dimension in EvidenceDimensions)
+            foreach (var dimension in EvidenceDimensions.Append(ProfileDimension.ApiNetwork))
             {
                 if (candidate.Observation.KeyOf(dimension) is { } key)
                 {
@@ -201,14 +202,15 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
         foreach (var dimension in ContextDimensions)
         {
             var key = candidate.Observation.KeyOf(dimension);
-            if (key is not null && candidate.PrincipalClasses[dimension] == FrequencyClass.Unseen
+            if (dimension != ProfileDimension.Network && key is not null && candidate.PrincipalClasses[dimension] == FrequencyClass.Unseen
                 && account.Classify(dimension, key) != FrequencyClass.Frequent)
             {
                 return false;
             }
         }
 
-        return account.Classify(ProfileDimension.Api, candidate.Observation.Api) is FrequencyClass.Frequent or FrequencyClass.Infrequent;
+        var pair = candidate.Observation.KeyOf(ProfileDimension.ApiNetwork);
+        return account.Classify(ProfileDimension.ApiNetwork, pair) is FrequencyClass.Frequent or FrequencyClass.Infrequent;
     }
 
     private static AnomalyCandidate Candidate(AnomalyKind kind, string type, double severity, CloudTrailEvent record, ProfileObservation observation, IpEnrichment enrichment, PrincipalProfile profile)

@@ -31,10 +31,10 @@ public enum ProfileDimension : byte
     /// <summary>The <c>userIdentity.type</c>, such as IAMUser or AssumedRole.</summary>
     UserType = 4,
 
-    /// <summary>The API and the network together.</summary>
+    /// <summary>The API and the network together, kept as a hash (see <see cref="ProfileObservation.CombinationKey"/>).</summary>
     ApiNetwork = 5,
 
-    /// <summary>The network and the user agent family together.</summary>
+    /// <summary>The network and the user agent family together, kept as a hash.</summary>
     NetworkUserAgent = 6,
 
     /// <summary>The S3 bucket of an S3 data event.</summary>
@@ -69,13 +69,50 @@ public readonly record struct ProfileObservation(
         ProfileDimension.Country => Country,
         ProfileDimension.UserAgent => UserAgent,
         ProfileDimension.UserType => UserType,
-        ProfileDimension.ApiNetwork => Api is null || Network is null ? null : Api + " @ " + Network,
-        ProfileDimension.NetworkUserAgent => Network is null || UserAgent is null ? null : Network + " @ " + UserAgent,
+        ProfileDimension.ApiNetwork => Api is null || Network is null ? null : CombinationKey(Api, Network),
+        ProfileDimension.NetworkUserAgent => Network is null || UserAgent is null ? null : CombinationKey(Network, UserAgent),
         ProfileDimension.Bucket => Bucket,
         ProfileDimension.InstanceSource => InstanceSource,
         ProfileDimension.InstanceEndpointAccount => InstanceEndpointAccount,
         _ => null,
     };
+
+    /// <summary>
+    /// Returns the key of two values together: <c>#</c> and the first 16 hex digits of the SHA-256 of
+    /// both, the first prefixed with its length so no two pairs hash the same text. Pairs are only
+    /// counted and compared, never shown, so a hash keeps them small, and a cryptographic one keeps log
+    /// writers from forging a pair that collides with a known one.
+    /// </summary>
+    public static string CombinationKey(string first, string second)
+    {
+        if (CombinationCache.TryGetValue((first, second), out var cached))
+        {
+            return cached;
+        }
+
+        var key = HashPair(first, second);
+        if (CombinationCache.Count >= MaxCachedCombinations)
+        {
+            CombinationCache.Clear();
+        }
+
+        CombinationCache.TryAdd((first, second), key);
+        return key;
+    }
+
+    /// <summary>Most pairs whose keys are cached, so a repeated pair costs one lookup instead of a hash; the cache is emptied when full.</summary>
+    private const int MaxCachedCombinations = 65_536;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), string> CombinationCache = new();
+
+    private static string HashPair(string first, string second)
+    {
+        var text = string.Concat(first.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), ":", first, second);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(bytes, hash);
+        return "#" + Convert.ToHexStringLower(hash[..8]);
+    }
 }
 
 /// <summary>A value of a profile with its class, for the baseline shown in a finding.</summary>

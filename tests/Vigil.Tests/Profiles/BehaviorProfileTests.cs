@@ -27,7 +27,8 @@ public sealed class BehaviorProfileTests
         Assert.Equal(FrequencyClass.Rare, profile.Classify(ProfileDimension.Api, "iam:GetUser", at));
         Assert.Equal(FrequencyClass.Unseen, profile.Classify(ProfileDimension.Api, "iam:CreateUser", at));
         Assert.Equal(FrequencyClass.Frequent, profile.Classify(ProfileDimension.Network, "AS64500", at));
-        Assert.Equal(FrequencyClass.Frequent, profile.Classify(ProfileDimension.ApiNetwork, "ec2:DescribeInstances @ AS64500", at));
+        Assert.Equal(FrequencyClass.Frequent, profile.Classify(ProfileDimension.ApiNetwork, ProfileObservation.CombinationKey("ec2:DescribeInstances", "AS64500"), at));
+        Assert.Equal(FrequencyClass.Unseen, profile.Classify(ProfileDimension.ApiNetwork, ProfileObservation.CombinationKey("ec2:DescribeInstances", "AS64501"), at));
     }
 
     [Fact]

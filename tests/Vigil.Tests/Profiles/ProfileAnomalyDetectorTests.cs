@@ -118,6 +118,22 @@ public sealed class ProfileAnomalyDetectorTests : IDisposable
     }
 
     [Fact]
+    public void AccountUsesApiOnlyElsewhere_StillRaised()
+    {
+        scenario.LearnAccountDays(20, "CreateAccessKey", AnomalyScenario.Office, "Boto3/1.34.0");
+        scenario.LearnAccountDays(20, "ListUsers", AnomalyScenario.Elsewhere, "Boto3/1.34.0");
+        scenario.LearnUsualDays(20);
+
+        var findings = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(21), userAgent: "Boto3/1.34.0", source: AnomalyScenario.Elsewhere));
+
+        var finding = Assert.Single(findings);
+        var accountUnusual = finding.Service.Detection!.Anomaly!.Unusual.Behavior["ACCOUNT"];
+        Assert.Equal("FREQUENT", accountUnusual["API"].ProfileSubtype);
+        Assert.Equal("FREQUENT", accountUnusual["ASN"].ProfileSubtype);
+        Assert.Equal("FREQUENT", accountUnusual["USER_AGENT"].ProfileSubtype);
+    }
+
+    [Fact]
     public void NetworkKnownToAccountOnly_StillRaised()
     {
         scenario.LearnAccountDays(20, "ListUsers", AnomalyScenario.Elsewhere, "aws-cli/2.15.0");
