@@ -29,7 +29,7 @@ Vigil.Enrichment.IpEnricher enricher;
 var enrichmentErrors = new List<Vigil.Enrichment.EnrichmentError>();
 try
 {
-    enricher = Vigil.Enrichment.IpEnricher.Load(options.Enrichment, enrichmentErrors);
+    enricher = Vigil.Enrichment.IpEnricher.Load(options.Enrichment.ToSettings(), enrichmentErrors);
 }
 catch (Vigil.Enrichment.EnrichmentFileException exception)
 {

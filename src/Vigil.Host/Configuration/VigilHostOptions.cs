@@ -20,8 +20,7 @@ public sealed class VigilHostOptions
 
     public FirehoseSettings Firehose { get; set; } = new();
 
-    /// <summary>Files that enrich source addresses: ASN, location and AWS ranges (section <c>Vigil:Enrichment</c>).</summary>
-    public Enrichment.EnrichmentSettings Enrichment { get; set; } = new();
+    public EnrichmentFileSettings Enrichment { get; set; } = new();
 
     public ProfileSettings Profiles { get; set; } = new();
 
@@ -36,6 +35,27 @@ public sealed class GrainSettings
     /// at most this much of what they remember about applied events.
     /// </summary>
     public int StateWriteSeconds { get; set; } = 30;
+}
+
+/// <summary>Files that enrich source addresses (section <c>Vigil:Enrichment</c>); each is optional.</summary>
+public sealed class EnrichmentFileSettings
+{
+    /// <summary>ASN database: a MaxMind DB (.mmdb) file or a CSV range file.</summary>
+    public string? AsnFile { get; set; }
+
+    /// <summary>Country or city database: a MaxMind DB file or a CSV range file; may be the ASN file.</summary>
+    public string? LocationFile { get; set; }
+
+    /// <summary>AWS's ip-ranges.json, to tell calls from inside AWS.</summary>
+    public string? AwsIpRangesFile { get; set; }
+
+    /// <summary>Returns the enrichment library's settings.</summary>
+    public Enrichment.EnrichmentSettings ToSettings() => new()
+    {
+        AsnFile = AsnFile,
+        LocationFile = LocationFile,
+        AwsIpRangesFile = AwsIpRangesFile,
+    };
 }
 
 /// <summary>Behaviour profile settings (section <c>Vigil:Profiles</c>); times are event time.</summary>
