@@ -429,7 +429,15 @@ public static class CsvRangeFile
 
     private static bool IsDecimal(string text) => text.Length > 0 && BigInteger.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 
-    private static string Cut(string? text) => text is null ? string.Empty : text.Length <= MaxNameLength ? text : text[..MaxNameLength];
+    private static string Cut(string? text)
+    {
+        if (text is null)
+        {
+            return string.Empty;
+        }
+
+        return text.Length <= MaxNameLength ? text : text[..MaxNameLength];
+    }
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 }

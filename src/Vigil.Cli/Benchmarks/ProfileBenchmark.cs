@@ -110,8 +110,8 @@ internal static class ProfileBenchmark
 
     /// <summary>
     /// Returns one event in the working hours of its day. API ranks follow a Zipf-like law, so the
-    /// first few are used every day and the tail only now and then; most calls come from the office
-    /// network, some from home and a VPN, from two tools.
+    /// first few are used every day and the tail only now and then. Most calls come from the office
+    /// network and some from home and a VPN, made with two tools.
     /// </summary>
     private static CloudTrailEvent EventOf(Random random, DateTimeOffset day, int index, int eventsPerDay, int apiCount)
     {
