@@ -41,7 +41,7 @@ public sealed class FaultCorpus : IAsyncLifetime
             var destination = Path.Combine(target, Path.GetRelativePath(LogFolder, file));
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
 
-            // Written beside the watched folder and moved in, so a silo never sees half a file.
+            // Written beside the watched folder and moved in, so a silo never reads half a file.
             var temporary = Path.Combine(target + ".staging", Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(target + ".staging");
             File.Copy(file, temporary, overwrite: true);
