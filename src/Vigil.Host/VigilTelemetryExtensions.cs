@@ -15,6 +15,12 @@ public static class VigilTelemetryExtensions
     /// available for Prometheus at <c>/metrics</c>; metrics, traces and logs also go to an OTLP
     /// collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
     /// </summary>
+    /// <summary>
+    /// Name of the meter and the activity source of Npgsql, which report every PostgreSQL command's
+    /// duration (<c>db.client.operation.duration</c>), failures and connection pool use.
+    /// </summary>
+    public const string NpgsqlTelemetryName = "Npgsql";
+
     public static WebApplicationBuilder AddVigilTelemetry(this WebApplicationBuilder builder)
     {
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
@@ -22,7 +28,7 @@ public static class VigilTelemetryExtensions
             .ConfigureResource(resource => resource.AddService("vigil-host"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(VigilInstruments.Name, "Microsoft.Orleans")
+                metrics.AddMeter(VigilInstruments.Name, "Microsoft.Orleans", NpgsqlTelemetryName)
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddPrometheusExporter();
@@ -33,7 +39,7 @@ public static class VigilTelemetryExtensions
             })
             .WithTracing(tracing =>
             {
-                tracing.AddSource(VigilInstruments.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                tracing.AddSource(VigilInstruments.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", NpgsqlTelemetryName)
                     .AddAspNetCoreInstrumentation();
                 if (otlp)
                 {

@@ -4,15 +4,18 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Vigil.Contracts.Storage;
 using Vigil.Grains.Diagnostics;
 using Vigil.Host;
+using Vigil.Testing;
 
 namespace Vigil.Deployment.Tests.Support;
 
 /// <summary>
 /// Scrapes <c>/metrics</c> from an in-memory test server (no socket) that has the host's telemetry
-/// set-up, after recording one value on each of Vigil's instruments, and keeps the sample names.
+/// set-up, after recording one value on each of Vigil's instruments and running one PostgreSQL
+/// command, and keeps the sample names.
 /// </summary>
 public sealed class ExportedMetrics : IAsyncLifetime
 {
@@ -37,6 +40,14 @@ public sealed class ExportedMetrics : IAsyncLifetime
         await app.StartAsync();
 
         RecordSamples(app.Services.GetRequiredService<IMeterFactory>());
+
+        // One command on the real local database, so Npgsql's instruments have a value too.
+        await using (var dataSource = NpgsqlDataSource.Create(await LocalPostgres.GetConnectionStringAsync()))
+        await using (var command = dataSource.CreateCommand("SELECT 1"))
+        {
+            await command.ExecuteScalarAsync();
+        }
+
         using var client = app.GetTestClient();
 
         // One request first, so the HTTP server instruments have a value in the scrape.
