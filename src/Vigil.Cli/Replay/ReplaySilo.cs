@@ -43,6 +43,9 @@ public sealed class ReplaySilo : IAsyncDisposable
     /// <summary>Grain factory of the silo, for calls a test or command makes besides ingestion.</summary>
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>Meter factory of the silo; its meters are the silo's own, which tests tell apart from other silos' by <see cref="System.Diagnostics.Metrics.Meter.Scope"/>.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory MeterFactory => host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+
     public static Task<ReplaySilo> StartAsync(Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken) =>
         StartAsync(configureLogging, IpEnricher.None, ProfileOptions.Default, cancellationToken);
 

@@ -19,6 +19,9 @@ public sealed class VigilInstruments
     private readonly Counter<long> records;
     private readonly Counter<long> findings;
     private readonly Histogram<double> lag;
+    private readonly Counter<long> grainCalls;
+    private readonly Histogram<long> batchRecords;
+    private readonly Counter<long> findingWrites;
 
     public VigilInstruments(IMeterFactory meterFactory)
     {
@@ -27,6 +30,17 @@ public sealed class VigilInstruments
         records = meter.CreateCounter<long>("vigil.ingest.records", "{record}", "Log records by outcome (applied, rejected, duplicate).");
         findings = meter.CreateCounter<long>("vigil.findings.occurrences", "{occurrence}", "Finding occurrences raised by the detectors, by finding type.");
         lag = meter.CreateHistogram<double>("vigil.ingest.lag", "s", "Seconds between the newest event time of an object and the end of its processing.");
+        grainCalls = meter.CreateCounter<long>("vigil.ingest.grain_calls", "{call}", "Grain calls sent by the ingestors, one per batch of records for one grain, by record kind.");
+        batchRecords = meter.CreateHistogram<long>(
+            "vigil.ingest.batch_records",
+            "{record}",
+            "Records in each batch sent to a grain, by record kind.",
+            tags: null,
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 10, 100, 1_000, 10_000, 100_000] });
+        findingWrites = meter.CreateCounter<long>(
+            "vigil.findings.writes",
+            "{finding}",
+            "Findings written by the grains to the finding store, by finding type. A write creates the finding or updates the stored one, and the store does not report which.");
     }
 
     public void RecordObject(ObjectRecord record, DateTimeOffset? newestEventTime)
@@ -42,6 +56,28 @@ public sealed class VigilInstruments
         }
     }
 
-    public void RecordFindings(string findingType, long occurrences) =>
-        findings.Add(occurrences, new KeyValuePair<string, object?>("type", findingType));
+    /// <summary>Counts one finding that a grain wrote to the finding store, and the occurrences it carried.</summary>
+    public void RecordFindings(string findingType, long occurrences)
+    {
+        var type = new KeyValuePair<string, object?>("type", findingType);
+        findings.Add(occurrences, type);
+        findingWrites.Add(1, type);
+    }
+
+    /// <summary>Counts one grain call of an ingestor and the number of records it carried.</summary>
+    public void RecordGrainCall(ObjectKind kind, int recordCount)
+    {
+        var tag = new KeyValuePair<string, object?>("kind", KindTag(kind));
+        grainCalls.Add(1, tag);
+        batchRecords.Record(recordCount, tag);
+    }
+
+    // Cached names, so a grain call does not format the enum.
+    private static string KindTag(ObjectKind kind) => kind switch
+    {
+        ObjectKind.CloudTrail => nameof(ObjectKind.CloudTrail),
+        ObjectKind.VpcFlow => nameof(ObjectKind.VpcFlow),
+        ObjectKind.Route53 => nameof(ObjectKind.Route53),
+        _ => kind.ToString(),
+    };
 }

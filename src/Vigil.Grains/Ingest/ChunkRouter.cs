@@ -1,17 +1,22 @@
 using Vigil.Abstractions;
+using Vigil.Contracts.Storage;
+using Vigil.Grains.Diagnostics;
 
 namespace Vigil.Grains.Ingest;
 
 /// <summary>
 /// Buffers one object's records per owning grain and sends a chunk, one call per grain, once
 /// <c>chunkSize</c> records are buffered and at the end. Chunk numbers count up per object, so a
-/// retried object sends the same chunks and grains can drop the ones they applied.
+/// retried object sends the same chunks and grains can drop the ones they applied. Each call is
+/// counted on <see cref="VigilInstruments"/> under <c>kind</c>, with the number of records it carries.
 /// </summary>
 internal sealed class ChunkRouter<TRecord>(
     Func<TRecord, string> keyOf,
     Func<TRecord, DateTimeOffset?> timeOf,
     Func<string, int, List<TRecord>, Task<BatchResult>> send,
-    int chunkSize)
+    int chunkSize,
+    VigilInstruments instruments,
+    ObjectKind kind)
 {
     private readonly Dictionary<string, List<TRecord>> pending = new(StringComparer.Ordinal);
     private int buffered;
@@ -57,6 +62,7 @@ internal sealed class ChunkRouter<TRecord>(
         var calls = new List<Task<BatchResult>>(pending.Count);
         foreach (var (key, list) in pending)
         {
+            instruments.RecordGrainCall(kind, list.Count);
             calls.Add(send(key, chunkIndex, list));
         }
 

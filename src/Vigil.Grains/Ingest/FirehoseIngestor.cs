@@ -44,6 +44,8 @@ public sealed partial class FirehoseIngestor(
 
     private IngestOptions Options { get; } = options;
 
+    private VigilInstruments Instruments { get; } = instruments;
+
     /// <summary>Applies a request body (already without Content-Encoding) for <paramref name="source"/>.</summary>
     public async Task<FirehoseIngestResult> IngestAsync(SourceDefinition source, string? headerRequestId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
@@ -108,7 +110,7 @@ public sealed partial class FirehoseIngestor(
 
         var record = run.Outcome(source.TenantId, fingerprint, startedAt, clock.GetUtcNow(), null);
         await ledger.RecordAsync(record, cancellationToken);
-        instruments.RecordObject(record, run.NewestEventTime);
+        Instruments.RecordObject(record, run.NewestEventTime);
 
         var result = run.Result(requestId);
         foreach (var rejection in result.Rejections)
@@ -378,20 +380,26 @@ public sealed partial class FirehoseIngestor(
             record => record.EventTime,
             (principal, chunk, records) => owner.Grains.GetGrain<IPrincipalGrain>(PrincipalKey.GrainKey(source.TenantId, principal))
                 .ApplyCloudTrailAsync(new CloudTrailBatch(source.TenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize);
+            owner.Options.ChunkSize,
+            owner.Instruments,
+            ObjectKind.CloudTrail);
 
         private ChunkRouter<FlowRecord> FlowRouter() => new(
             EndpointKey.ForFlow,
             record => record.End ?? record.Start,
             (endpoint, chunk, records) => owner.Grains.GetGrain<IEndpointGrain>(EndpointKey.GrainKey(source.TenantId, endpoint))
                 .ApplyFlowsAsync(new FlowBatch(source.TenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize);
+            owner.Options.ChunkSize,
+            owner.Instruments,
+            ObjectKind.VpcFlow);
 
         private ChunkRouter<DnsQueryRecord> QueryRouter() => new(
             EndpointKey.ForDns,
             record => record.QueryTimestamp,
             (endpoint, chunk, records) => owner.Grains.GetGrain<IEndpointGrain>(EndpointKey.GrainKey(source.TenantId, endpoint))
                 .ApplyDnsQueriesAsync(new DnsQueryBatch(source.TenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize);
+            owner.Options.ChunkSize,
+            owner.Instruments,
+            ObjectKind.Route53);
     }
 }

@@ -41,6 +41,8 @@ public sealed partial class LogObjectIngestor(
 
     private IngestOptions Options { get; } = options;
 
+    private VigilInstruments Instruments { get; } = instruments;
+
     /// <summary>
     /// Reads every object below <paramref name="root"/> that the ledger decides to read: new,
     /// rewritten, or failed earlier and due for another attempt, and not leased by another reader.
@@ -191,7 +193,7 @@ public sealed partial class LogObjectIngestor(
         var outcome = await ReadAndRouteAsync(target, logObject, startedAt, cancellationToken);
 
         await ledger.RecordAsync(outcome.Record, cancellationToken);
-        instruments.RecordObject(outcome.Record, outcome.NewestEventTime);
+        Instruments.RecordObject(outcome.Record, outcome.NewestEventTime);
         activity?.SetTag("vigil.records", outcome.Record.RecordsRead);
         activity?.SetTag("vigil.findings", outcome.Record.FindingsRaised);
         if (outcome.Record.Error is not null)
@@ -363,21 +365,27 @@ public sealed partial class LogObjectIngestor(
             record => record.EventTime,
             (principal, chunk, records) => owner.principalGrains.Get(PrincipalKey.GrainKey(tenantId, principal))
                 .ApplyCloudTrailAsync(new CloudTrailBatch(tenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize);
+            owner.Options.ChunkSize,
+            owner.Instruments,
+            ObjectKind.CloudTrail);
 
         private ChunkRouter<FlowRecord> FlowRouter() => new(
             EndpointKey.ForFlow,
             record => record.End ?? record.Start,
             (endpoint, chunk, records) => owner.endpointGrains.Get(EndpointKey.GrainKey(tenantId, endpoint))
                 .ApplyFlowsAsync(new FlowBatch(tenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize);
+            owner.Options.ChunkSize,
+            owner.Instruments,
+            ObjectKind.VpcFlow);
 
         private ChunkRouter<DnsQueryRecord> QueryRouter() => new(
             EndpointKey.ForDns,
             record => record.QueryTimestamp,
             (endpoint, chunk, records) => owner.endpointGrains.Get(EndpointKey.GrainKey(tenantId, endpoint))
                 .ApplyDnsQueriesAsync(new DnsQueryBatch(tenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize);
+            owner.Options.ChunkSize,
+            owner.Instruments,
+            ObjectKind.Route53);
 
         /// <summary>
         /// Keeps the records of the target's accounts. The others are counted and rejected, the first
