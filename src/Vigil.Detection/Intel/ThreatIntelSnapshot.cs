@@ -137,6 +137,7 @@ public sealed class ThreatIntelSnapshot
         match = default;
         if (string.IsNullOrEmpty(addressText) || tables.AddressCount == 0 || !IpAddressKey.TryParse(addressText, out var key))
         {
+            ThreatLookupInstruments.Record(ThreatLookupKind.Address, ThreatLookupResult.None);
             return false;
         }
 
@@ -147,15 +148,18 @@ public sealed class ThreatIntelSnapshot
     {
         if (!tables.TryMatch(key, out match))
         {
+            ThreatLookupInstruments.Record(ThreatLookupKind.Address, ThreatLookupResult.None);
             return false;
         }
 
         if (trusted.AddressCount > 0 && trusted.TryMatch(key, out _))
         {
             match = default;
+            ThreatLookupInstruments.Record(ThreatLookupKind.Address, ThreatLookupResult.Trusted);
             return false;
         }
 
+        ThreatLookupInstruments.Record(ThreatLookupKind.Address, ThreatLookupResult.Match);
         return true;
     }
 
@@ -164,15 +168,18 @@ public sealed class ThreatIntelSnapshot
         match = default;
         if (tables.Domains.Count == 0 || !TryNormalize(queryName, out var name) || !tables.Domains.TryMatch(name, out match))
         {
+            ThreatLookupInstruments.Record(ThreatLookupKind.Domain, ThreatLookupResult.None);
             return false;
         }
 
         if (trusted.Domains.Count > 0 && trusted.Domains.TryMatch(name, out _))
         {
             match = default;
+            ThreatLookupInstruments.Record(ThreatLookupKind.Domain, ThreatLookupResult.Trusted);
             return false;
         }
 
+        ThreatLookupInstruments.Record(ThreatLookupKind.Domain, ThreatLookupResult.Match);
         return true;
     }
 
