@@ -6,16 +6,18 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Vigil.Contracts.Storage;
+using Vigil.Detection.Intel;
 using Vigil.Grains.Diagnostics;
 using Vigil.Host;
+using Vigil.Ingestion.ThreatLists;
 using Vigil.Testing;
 
 namespace Vigil.Deployment.Tests.Support;
 
 /// <summary>
 /// Scrapes <c>/metrics</c> from an in-memory test server (no socket) that has the host's telemetry
-/// set-up, after recording one value on each of Vigil's instruments and running one PostgreSQL
-/// command, and keeps the sample names.
+/// set-up, after recording one value on each of Vigil's instruments, looking up a small threat list
+/// and running one PostgreSQL command, and keeps the sample names.
 /// </summary>
 public sealed class ExportedMetrics : IAsyncLifetime
 {
@@ -91,5 +93,19 @@ public sealed class ExportedMetrics : IAsyncLifetime
         };
         instruments.RecordObject(record, finished.AddMinutes(-5));
         instruments.RecordFindings("UnauthorizedAccess:IAMUser/MaliciousIPCaller", 1);
+        instruments.RecordGrainCall(ObjectKind.CloudTrail, 250);
+
+        // Real lookups in a small snapshot: one match and one miss of each kind, and one trusted address.
+        var registry = new ThreatIntelRegistry();
+        registry.Load("default", [
+            new ThreatListSource("threats", "198.51.100.0/24\nbad.example.net\n"),
+            new ThreatListSource("office", "198.51.100.12\n") { Kind = ThreatListKind.Trusted },
+        ]);
+        var snapshot = registry.For("default");
+        snapshot.TryMatch("198.51.100.13", out _);
+        snapshot.TryMatch("198.51.100.12", out _);
+        snapshot.TryMatch("203.0.113.1", out _);
+        snapshot.TryMatchDomain("www.bad.example.net", out _);
+        snapshot.TryMatchDomain("example.org", out _);
     }
 }
