@@ -181,19 +181,22 @@ public sealed partial class FirehoseIngestor(
     {
         private readonly HashSet<string> accounts = new(source.AccountIds, StringComparer.Ordinal);
         private readonly List<FirehoseRejection> rejections = [];
-        private ChunkRouter<CloudTrailEvent>? cloudTrail;
-        private ChunkRouter<FlowRecord>? flows;
-        private ChunkRouter<DnsQueryRecord>? queries;
+        private readonly GrainRouters routers = new(
+            source.TenantId,
+            objectKey,
+            key => owner.Grains.GetGrain<IPrincipalGrain>(key),
+            key => owner.Grains.GetGrain<IEndpointGrain>(key),
+            owner.Options.ChunkSize,
+            owner.Instruments);
+
         private long rejected;
         private long unregistered;
         private long controlMessages;
         private long decompressedBytes;
 
-        public DateTimeOffset? NewestEventTime => new[] { cloudTrail?.NewestEventTime, flows?.NewestEventTime, queries?.NewestEventTime }.Max();
+        public DateTimeOffset? NewestEventTime => routers.NewestEventTime;
 
-        private RoutingTotals Totals => new[] { cloudTrail?.Totals, flows?.Totals, queries?.Totals }.Aggregate(
-            new RoutingTotals(),
-            (sum, part) => part is null ? sum : new RoutingTotals(sum.Read + part.Read, 0, sum.Duplicates + part.Duplicates, sum.Findings + part.Findings));
+        private RoutingTotals Totals => routers.Totals;
 
         public async Task ApplyAsync(FirehoseRequestBody request, DateTimeOffset ingestTime)
         {
@@ -215,7 +218,7 @@ public sealed partial class FirehoseIngestor(
                 await ApplyRecordAsync(record.Index, decoded, ingestTime);
             }
 
-            await FlushAsync();
+            await routers.FlushAsync();
         }
 
         public ObjectRecord Outcome(string tenantId, string fingerprint, DateTimeOffset startedAt, DateTimeOffset finishedAt, string? error)
@@ -226,7 +229,7 @@ public sealed partial class FirehoseIngestor(
                 TenantId = tenantId,
                 ObjectKey = objectKey,
                 Fingerprint = fingerprint,
-                Kind = cloudTrail is not null ? ObjectKind.CloudTrail : flows is not null ? ObjectKind.VpcFlow : queries is not null ? ObjectKind.Route53 : ObjectKind.Unknown,
+                Kind = routers.Kind,
                 RecordsRead = totals.Read,
                 RecordsRejected = rejected,
                 DuplicatesDropped = totals.Duplicates,
@@ -304,7 +307,7 @@ public sealed partial class FirehoseIngestor(
                 var completed = cloudTrailEvent.RecipientAccountId is null && ownerAccount is not null ? cloudTrailEvent with { RecipientAccountId = ownerAccount } : cloudTrailEvent;
                 if (CheckAccount(recordIndex, eventIndex, "recipientAccountId", completed.AccountId))
                 {
-                    await (cloudTrail ??= CloudTrailRouter()).AddAsync([completed]);
+                    await routers.AddCloudTrailAsync([completed]);
                 }
             }
             else if (parsed.Flow is { } flow)
@@ -312,7 +315,7 @@ public sealed partial class FirehoseIngestor(
                 var completed = flow.AccountId is null or "unknown" && ownerAccount is not null ? flow with { AccountId = ownerAccount } : flow;
                 if (CheckAccount(recordIndex, eventIndex, "account-id", completed.AccountId))
                 {
-                    await (flows ??= FlowRouter()).AddAsync([completed]);
+                    await routers.AddFlowsAsync([completed]);
                 }
             }
             else if (parsed.Query is { } query)
@@ -320,7 +323,7 @@ public sealed partial class FirehoseIngestor(
                 var completed = query.AccountId is null && ownerAccount is not null ? query with { AccountId = ownerAccount } : query;
                 if (CheckAccount(recordIndex, eventIndex, "account_id", completed.AccountId))
                 {
-                    await (queries ??= QueryRouter()).AddAsync([completed]);
+                    await routers.AddQueriesAsync([completed]);
                 }
             }
         }
@@ -356,50 +359,5 @@ public sealed partial class FirehoseIngestor(
                 rejections.Add(rejection);
             }
         }
-
-        private async Task FlushAsync()
-        {
-            if (cloudTrail is not null)
-            {
-                await cloudTrail.FlushAsync();
-            }
-
-            if (flows is not null)
-            {
-                await flows.FlushAsync();
-            }
-
-            if (queries is not null)
-            {
-                await queries.FlushAsync();
-            }
-        }
-
-        private ChunkRouter<CloudTrailEvent> CloudTrailRouter() => new(
-            PrincipalKey.For,
-            record => record.EventTime,
-            (principal, chunk, records) => owner.Grains.GetGrain<IPrincipalGrain>(PrincipalKey.GrainKey(source.TenantId, principal))
-                .ApplyCloudTrailAsync(new CloudTrailBatch(source.TenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize,
-            owner.Instruments,
-            ObjectKind.CloudTrail);
-
-        private ChunkRouter<FlowRecord> FlowRouter() => new(
-            EndpointKey.ForFlow,
-            record => record.End ?? record.Start,
-            (endpoint, chunk, records) => owner.Grains.GetGrain<IEndpointGrain>(EndpointKey.GrainKey(source.TenantId, endpoint))
-                .ApplyFlowsAsync(new FlowBatch(source.TenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize,
-            owner.Instruments,
-            ObjectKind.VpcFlow);
-
-        private ChunkRouter<DnsQueryRecord> QueryRouter() => new(
-            EndpointKey.ForDns,
-            record => record.QueryTimestamp,
-            (endpoint, chunk, records) => owner.Grains.GetGrain<IEndpointGrain>(EndpointKey.GrainKey(source.TenantId, endpoint))
-                .ApplyDnsQueriesAsync(new DnsQueryBatch(source.TenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize,
-            owner.Instruments,
-            ObjectKind.Route53);
     }
 }

@@ -311,8 +311,8 @@ public sealed partial class LogObjectIngestor(
     private static partial void LogObjectError(ILogger logger, string error);
 
     /// <summary>
-    /// The routers of one object, one per record kind, created when the first batch of that kind
-    /// arrives: CloudTrail events to principal grains, flow records and queries to endpoint grains.
+    /// Keeps the records of one object's batches whose account the target accepts, and hands them to
+    /// the object's <see cref="GrainRouters"/>.
     /// </summary>
     private sealed class Routers(LogObjectIngestor owner, IngestTarget target, string objectKey, string key)
     {
@@ -320,72 +320,30 @@ public sealed partial class LogObjectIngestor(
         private readonly (string? AccountId, string? Region) keyLayout = LogKeyLayout.Parse(key);
         private long parsed;
         private int unregisteredLogged;
-        private ChunkRouter<CloudTrailEvent>? cloudTrail;
-        private ChunkRouter<FlowRecord>? flows;
-        private ChunkRouter<DnsQueryRecord>? queries;
+        private readonly GrainRouters routers = new(
+            target.TenantId,
+            objectKey,
+            owner.principalGrains.Get,
+            owner.endpointGrains.Get,
+            owner.Options.ChunkSize,
+            owner.Instruments);
 
-        public RoutingTotals Totals => Sum(cloudTrail?.Totals, flows?.Totals, queries?.Totals);
+        public RoutingTotals Totals => routers.Totals;
 
         /// <summary>Records rejected because their account is not one of the target's.</summary>
         public long Unregistered { get; private set; }
 
-        public DateTimeOffset? NewestEventTime => new[] { cloudTrail?.NewestEventTime, flows?.NewestEventTime, queries?.NewestEventTime }.Max();
+        public DateTimeOffset? NewestEventTime => routers.NewestEventTime;
 
         public ValueTask AddAsync(LogRecordBatch batch) => batch switch
         {
-            CloudTrailEventBatch events => (cloudTrail ??= CloudTrailRouter()).AddAsync(Registered(events.Events, record => record.RecipientAccountId ?? keyLayout.AccountId)),
-            FlowRecordBatch records => (flows ??= FlowRouter()).AddAsync(Registered(WithKeyLayout(records.Records), record => record.AccountId is null or "unknown" ? null : record.AccountId)),
-            DnsQueryRecordBatch records => (queries ??= QueryRouter()).AddAsync(Registered(records.Records, record => record.AccountId)),
+            CloudTrailEventBatch events => routers.AddCloudTrailAsync(Registered(events.Events, record => record.RecipientAccountId ?? keyLayout.AccountId)),
+            FlowRecordBatch records => routers.AddFlowsAsync(Registered(WithKeyLayout(records.Records), record => record.AccountId is null or "unknown" ? null : record.AccountId)),
+            DnsQueryRecordBatch records => routers.AddQueriesAsync(Registered(records.Records, record => record.AccountId)),
             _ => throw new ArgumentException($"Unknown record batch type {batch.GetType().Name}.", nameof(batch)),
         };
 
-        public async Task FlushAsync()
-        {
-            if (cloudTrail is not null)
-            {
-                await cloudTrail.FlushAsync();
-            }
-
-            if (flows is not null)
-            {
-                await flows.FlushAsync();
-            }
-
-            if (queries is not null)
-            {
-                await queries.FlushAsync();
-            }
-        }
-
-        private static RoutingTotals Sum(params RoutingTotals?[] parts) => parts.Aggregate(new RoutingTotals(), (sum, part) => part is null ? sum : new RoutingTotals(
-            sum.Read + part.Read, sum.Rejected + part.Rejected, sum.Duplicates + part.Duplicates, sum.Findings + part.Findings));
-
-        private ChunkRouter<CloudTrailEvent> CloudTrailRouter() => new(
-            PrincipalKey.For,
-            record => record.EventTime,
-            (principal, chunk, records) => owner.principalGrains.Get(PrincipalKey.GrainKey(tenantId, principal))
-                .ApplyCloudTrailAsync(new CloudTrailBatch(tenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize,
-            owner.Instruments,
-            ObjectKind.CloudTrail);
-
-        private ChunkRouter<FlowRecord> FlowRouter() => new(
-            EndpointKey.ForFlow,
-            record => record.End ?? record.Start,
-            (endpoint, chunk, records) => owner.endpointGrains.Get(EndpointKey.GrainKey(tenantId, endpoint))
-                .ApplyFlowsAsync(new FlowBatch(tenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize,
-            owner.Instruments,
-            ObjectKind.VpcFlow);
-
-        private ChunkRouter<DnsQueryRecord> QueryRouter() => new(
-            EndpointKey.ForDns,
-            record => record.QueryTimestamp,
-            (endpoint, chunk, records) => owner.endpointGrains.Get(EndpointKey.GrainKey(tenantId, endpoint))
-                .ApplyDnsQueriesAsync(new DnsQueryBatch(tenantId, objectKey, chunk, records)),
-            owner.Options.ChunkSize,
-            owner.Instruments,
-            ObjectKind.Route53);
+        public Task FlushAsync() => routers.FlushAsync();
 
         /// <summary>
         /// Keeps the records of the target's accounts. The others are counted and rejected, the first
