@@ -222,6 +222,22 @@ internal static class ListsCommand
     internal static string StatusLine(string name, string kind, string status, string? reason, int version, int? entries, int? rejected, string? sha256) =>
         $"{LogText.Escape(name)}  {kind}  {status}{(reason is null ? "" : $" ({LogText.Escape(reason)})")}  version {version}  entries {Count(entries)}, rejected {Count(rejected)}  sha256 {sha256 ?? "-"}";
 
+    /// <summary>
+    /// Runs <paramref name="action"/> with the storage services of the database that <c>--connection</c>
+    /// or the environment names. Returns 2 when neither names one, after printing why.
+    /// </summary>
+    internal static async Task<int> WithServicesAsync(ParseResult parse, Option<string?> connection, Func<ServiceProvider, Task<int>> action)
+    {
+        var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
+        if (connectionString is null)
+        {
+            return 2;
+        }
+
+        await using var provider = Services(connectionString);
+        return await action(provider);
+    }
+
     internal static ServiceProvider Services(string connectionString)
     {
         var services = new ServiceCollection()

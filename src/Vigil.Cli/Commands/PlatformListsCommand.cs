@@ -102,15 +102,8 @@ internal static class PlatformListsCommand
         var name = new Argument<string>("name") { Description = "Name of the platform list." };
         var connection = CommonOptions.Connection();
         var command = new Command("fetch", "Fetch a platform list from its source now and store new content as a new version.") { name, connection };
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => ListsCommand.WithServicesAsync(parse, connection, async provider =>
         {
-            var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
-            if (connectionString is null)
-            {
-                return 2;
-            }
-
-            await using var provider = ListsCommand.Services(connectionString);
             var store = provider.GetRequiredService<IPlatformListStore>();
             var listName = parse.GetValue(name)!;
             var list = (await store.LoadAllAsync(cancellationToken)).FirstOrDefault(list => list.Definition.Name == listName);
@@ -121,7 +114,7 @@ internal static class PlatformListsCommand
             }
 
             return await FetchAsync(store, list.Definition, cancellationToken);
-        }));
+        })));
         return command;
     }
 
@@ -152,15 +145,8 @@ internal static class PlatformListsCommand
         var name = new Argument<string>("name") { Description = "Name of the platform list." };
         var connection = CommonOptions.Connection();
         var command = new Command(verb, active ? "Use a platform list again; it is fetched at once." : "Stop using and fetching a platform list.") { name, connection };
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => ListsCommand.WithServicesAsync(parse, connection, async provider =>
         {
-            var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
-            if (connectionString is null)
-            {
-                return 2;
-            }
-
-            await using var provider = ListsCommand.Services(connectionString);
             var listName = parse.GetValue(name)!;
             if (!await provider.GetRequiredService<IPlatformListStore>().SetActiveAsync(listName, active, ListsCommand.Actor(), cancellationToken))
             {
@@ -170,7 +156,7 @@ internal static class PlatformListsCommand
 
             Console.WriteLine($"Platform list '{listName}' is now {(active ? "activating" : "inactive")}.");
             return 0;
-        }));
+        })));
         return command;
     }
 
@@ -179,15 +165,8 @@ internal static class PlatformListsCommand
         var name = new Argument<string>("name") { Description = "Name of the platform list." };
         var connection = CommonOptions.Connection();
         var command = new Command("delete", "Delete a platform list; its versions and audit trail are kept.") { name, connection };
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => ListsCommand.WithServicesAsync(parse, connection, async provider =>
         {
-            var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
-            if (connectionString is null)
-            {
-                return 2;
-            }
-
-            await using var provider = ListsCommand.Services(connectionString);
             var listName = parse.GetValue(name)!;
             if (!await provider.GetRequiredService<IPlatformListStore>().DeleteAsync(listName, ListsCommand.Actor(), cancellationToken))
             {
@@ -197,7 +176,7 @@ internal static class PlatformListsCommand
 
             Console.WriteLine($"Deleted platform list '{listName}'.");
             return 0;
-        }));
+        })));
         return command;
     }
 
@@ -206,15 +185,8 @@ internal static class PlatformListsCommand
         var name = new Argument<string?>("name") { Description = "Name of one platform list, to show its versions and audit trail.", Arity = ArgumentArity.ZeroOrOne };
         var connection = CommonOptions.Connection();
         var command = new Command("show", "Show the platform lists with their status, or one list's versions and audit trail.") { name, connection };
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => ListsCommand.WithServicesAsync(parse, connection, async provider =>
         {
-            var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
-            if (connectionString is null)
-            {
-                return 2;
-            }
-
-            await using var provider = ListsCommand.Services(connectionString);
             var listName = parse.GetValue(name);
             foreach (var list in await provider.GetRequiredService<IPlatformListStore>().LoadAllAsync(cancellationToken))
             {
@@ -231,7 +203,7 @@ internal static class PlatformListsCommand
             }
 
             return 0;
-        }));
+        })));
         return command;
     }
 }
