@@ -50,7 +50,7 @@ public sealed class PostgresSourceStore : ISourceStore
     }
 
     /// <summary>
-    /// Inserts the source, or updates the row with the same tenant and id. The primary key holds the
+    /// Inserts the source, or updates the row with the same tenant and id. The primary key contains the
     /// tenant, so the same id saved by another tenant is another row and never overwrites this one.
     /// </summary>
     public async Task SaveAsync(SourceDefinition source, CancellationToken cancellationToken)

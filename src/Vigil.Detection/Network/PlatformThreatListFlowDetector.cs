@@ -19,7 +19,8 @@ namespace Vigil.Detection.Network;
 /// <item>Recon:EC2/PortProbeUnprotectedPort (2, or 8 for <see cref="FlowListOptions.HighSeverityProbePorts"/>)
 /// and Recon:EC2/PortProbeEMRUnprotectedPort (8, for <see cref="FlowListOptions.EmrPorts"/>): a known scanner
 /// opened a connection to the instance and it was accepted, so the port is reachable. Rejected probes
-/// raise nothing, because the port is protected. Ports 80 and 443 never raise a probe finding.</item>
+/// raise nothing, because the port is protected. Ports in <see cref="FlowListOptions.ExcludedProbePorts"/>
+/// (80 and 443 by default) raise no probe finding.</item>
 /// </list>
 /// </summary>
 public sealed class PlatformThreatListFlowDetector(FlowListOptions options) : IFlowDetector
@@ -196,6 +197,6 @@ public sealed record FlowListOptions
     /// <summary>Probed ports that raise severity 8 instead of 2: Elasticsearch's 9200 and 9300.</summary>
     public IReadOnlyList<int> HighSeverityProbePorts { get; init; } = [9200, 9300];
 
-    /// <summary>Ports that never raise a probe finding, because web servers are meant to be reachable.</summary>
+    /// <summary>Ports that raise no probe finding, because web servers are meant to be reachable (80 and 443 by default).</summary>
     public IReadOnlyList<int> ExcludedProbePorts { get; init; } = [80, 443];
 }

@@ -120,6 +120,18 @@ public sealed class InMemorySourceStore : ISourceStore
         }
     }
 
-    private static DateTimeOffset? Max(DateTimeOffset? left, DateTimeOffset? right) =>
-        left is null ? right : right is null ? left : left > right ? left : right;
+    private static DateTimeOffset? Max(DateTimeOffset? left, DateTimeOffset? right)
+    {
+        if (left is null)
+        {
+            return right;
+        }
+
+        if (right is null)
+        {
+            return left;
+        }
+
+        return left > right ? left : right;
+    }
 }

@@ -168,7 +168,7 @@ public sealed class IngestSettings
 
     /// <summary>
     /// AWS accounts (12 digits, separated by commas) whose records the watched folder may deliver.
-    /// When empty, records of every account are accepted and a warning says so at start.
+    /// When empty, records of every account are accepted and a warning is logged at start.
     /// </summary>
     public string? AccountIds { get; set; }
 

@@ -10,7 +10,7 @@ namespace Vigil.Host.Services;
 /// Applies pending schema migrations before the silo starts; registered ahead of Orleans so it runs
 /// first. With <c>MigrateOnStart</c> off it only checks that the schema is complete. Either way, a
 /// database that cannot be used stops the host with a <see cref="DatabaseStartupException"/> that
-/// says why: wrong credentials, missing database, unreachable server, or missing schema.
+/// names the cause: wrong credentials, missing database, unreachable server, or missing schema.
 /// </summary>
 public sealed partial class DatabaseMigrationService(DatabaseMigrator migrator, IOptions<VigilHostOptions> options, ILogger<DatabaseMigrationService> logger) : IHostedService
 {

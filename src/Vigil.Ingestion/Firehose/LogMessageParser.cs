@@ -20,7 +20,7 @@ public sealed class LogMessageParser(FlowLineFormat flowFormat, CloudTrailReader
     {
     }
 
-    /// <summary>Parses one message; the result holds exactly one record, or the reason it was rejected.</summary>
+    /// <summary>Parses one message; the result contains exactly one record, or the reason it was rejected.</summary>
     public ParsedLogMessage Parse(string message, DateTimeOffset ingestTime)
     {
         ArgumentNullException.ThrowIfNull(message);

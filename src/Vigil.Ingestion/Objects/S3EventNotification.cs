@@ -178,7 +178,7 @@ public static class S3EventNotification
 
 /// <summary>
 /// What one notification message announces: the objects created, the problems of records that
-/// could not be read (each naming its record index and field), and why the message holds nothing to
+/// could not be read (each naming its record index and field), and why the message contains nothing to
 /// read when it is a test event, announces no object or is malformed as a whole.
 /// </summary>
 public sealed record S3NotificationMessage(IReadOnlyList<S3ObjectCreated> Objects, IReadOnlyList<string> Problems, string? NothingToRead)

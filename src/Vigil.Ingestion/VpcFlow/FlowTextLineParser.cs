@@ -77,8 +77,8 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
 
         if (layout is not null && !AllTokensLookLikeNames(bytes, count))
         {
-            // A header line has only field names, so this line is a record; the common case reads
-            // it from the bytes without a string per token.
+            // A header line has only field names, so this line is a record. It is read from the
+            // bytes, without a string per token.
             ParseRecord(bytes, count, layout, line, byteOffset);
             return;
         }
