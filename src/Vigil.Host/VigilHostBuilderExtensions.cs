@@ -40,6 +40,12 @@ public static class VigilHostBuilderExtensions
         builder.Services.AddSingleton(new WriteBehindOptions { WritePeriod = TimeSpan.FromSeconds(options.Grains.StateWriteSeconds) });
         builder.Services.AddVigilStorage(connectionString);
         builder.Services.AddHostedService<DatabaseMigrationService>();
+
+        // Hosted services start in registration order. The lists and rules load before the silo
+        // starts, because a silo that has joined the cluster receives grain calls at once, and an
+        // event scored before the lists load would miss its list matches for good.
+        builder.Services.AddHostedService<ThreatListRefreshService>();
+        builder.Services.AddHostedService<RuleRefreshService>();
         builder.Services.AddSingleton(options.Profiles.ToOptions());
 
         // One key ring for all silos, so a console sign-in on one silo is valid on every other.
@@ -80,8 +86,6 @@ public static class VigilHostBuilderExtensions
         builder.Services.AddSingleton(options.Firehose.ToLimits());
 
         builder.Services.AddHostedService<AdministratorBootstrapService>();
-        builder.Services.AddHostedService<ThreatListRefreshService>();
-        builder.Services.AddHostedService<RuleRefreshService>();
         builder.Services.AddHttpClient(nameof(PlatformListFetchService));
         builder.Services.AddSingleton(provider => new PlatformListRefresher(
             provider.GetRequiredService<IPlatformListStore>(),
