@@ -4,6 +4,7 @@ using Vigil.Contracts.Detection;
 using Vigil.Contracts.Findings;
 using Vigil.Contracts.Storage;
 using Vigil.Detection;
+using Vigil.Detection.Dns;
 using Vigil.Detection.Endpoints;
 using Vigil.Detection.Intel;
 using Vigil.Detection.Network;
@@ -37,6 +38,9 @@ public sealed class EndpointGrain(
 
     // Open correlation windows of the tenant's rules for this endpoint; kept in memory only.
     private readonly CorrelationState ruleState = new();
+
+    // The current window of the DNS tunnelling and DGA rules; kept in memory only.
+    private readonly DnsWindowState dnsWindows = new();
 
     public async Task<BatchResult> ApplyFlowsAsync(FlowBatch batch)
     {
@@ -96,7 +100,21 @@ public sealed class EndpointGrain(
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
         var findings = NetworkDetection.Default.InspectQueries(batch.Queries, endpointKey, context)
             .Concat(rules.For(tenantId).InspectQueries(batch.Queries, endpointKey, context, ruleState)).ToList();
-        var occurrences = await StoreAsync(tenantId, chunkKey, findings);
+        var profileBefore = profile.Serialize();
+        int occurrences;
+        try
+        {
+            findings.AddRange(DnsAnomalyDetector.Default.Inspect(batch.Queries, endpointKey, context, profile, dnsWindows));
+            occurrences = await StoreAsync(tenantId, chunkKey, findings);
+        }
+        catch
+        {
+            // NOTE: the DNS window is emptied rather than restored, so the retried chunk raises what it
+            // finds on its own, but names counted from earlier chunks of the window are lost.
+            dnsWindows.Reset();
+            profile = EndpointProfile.Deserialize(profileBefore, profileOptions);
+            throw;
+        }
 
         chunks.Add(chunkKey);
         Persisted.QueriesApplied += batch.Queries.Count;
