@@ -12,6 +12,7 @@ var root = new RootCommand("Vigil: threat detection for AWS logs.")
     ValidateTrailCommand.Create(),
     ParseCommand.Create(),
     BenchCommand.Create(),
+    TrainCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -28,22 +28,26 @@ internal static class ProfileBenchmark
         var eventsPerDay = new Option<int>("--events-per-day") { Description = "Events of the principal per day (1 to 1,000,000).", DefaultValueFactory = _ => 2_000 };
         var apis = new Option<int>("--apis") { Description = "Distinct APIs the principal uses (1 to 10,000); a few are used daily, most rarely.", DefaultValueFactory = _ => 60 };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same options give the same events.", DefaultValueFactory = _ => 7 };
-        var command = new Command("profiles", "Measure the size of a behaviour profile after simulated activity and the events one grain scores per second.")
+        var flowsPerDay = new Option<int>("--flows-per-day") { Description = "Flow records of the endpoint per day (1 to 1,000,000); DNS queries are a quarter of that.", DefaultValueFactory = _ => 20_000 };
+        var peers = new Option<int>("--peers") { Description = "Distinct public peers the endpoint talks to (1 to 100,000); a few daily, most rarely.", DefaultValueFactory = _ => 2_000 };
+        var command = new Command("profiles", "Measure the size of a principal and an endpoint behaviour profile after simulated activity and the records one grain scores per second.")
         {
-            days, eventsPerDay, apis, seed,
+            days, eventsPerDay, apis, seed, flowsPerDay, peers,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() =>
         {
             var dayCount = parse.GetValue(days);
             var perDay = parse.GetValue(eventsPerDay);
             var apiCount = parse.GetValue(apis);
-            if (dayCount is < 1 or > 366 || perDay is < 1 or > 1_000_000 || apiCount is < 1 or > 10_000)
+            if (dayCount is < 1 or > 366 || perDay is < 1 or > 1_000_000 || apiCount is < 1 or > 10_000
+                || parse.GetValue(flowsPerDay) is < 1 or > 1_000_000 || parse.GetValue(peers) is < 1 or > 100_000)
             {
-                Console.Error.WriteLine("error: --days must be 1 to 366, --events-per-day 1 to 1,000,000 and --apis 1 to 10,000.");
+                Console.Error.WriteLine("error: --days must be 1 to 366, --events-per-day and --flows-per-day 1 to 1,000,000, --apis 1 to 10,000 and --peers 1 to 100,000.");
                 return Task.FromResult(2);
             }
 
             Run(dayCount, perDay, apiCount, parse.GetValue(seed), Console.Out);
+            EndpointProfileBenchmark.Run(dayCount, parse.GetValue(flowsPerDay), parse.GetValue(peers), parse.GetValue(seed), Console.Out);
             return Task.FromResult(0);
         }));
         return command;
@@ -151,7 +155,7 @@ internal static class ProfileBenchmark
     }
 
     /// <summary>Returns the bytes still allocated after a full collection that <paramref name="create"/>'s result keeps alive: an estimate, since the runtime may allocate meanwhile.</summary>
-    private static long RetainedBytes(Func<object> create)
+    internal static long RetainedBytes(Func<object> create)
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var kept = create();

@@ -34,6 +34,27 @@ public sealed record ProfileOptions
     /// <summary>Most APIs and API-network pairs kept, which vary more than the other dimensions (default 128).</summary>
     public int MaxApiEntries { get; init; } = 128;
 
+    /// <summary>Most remote ports kept per endpoint profile (default 64).</summary>
+    public int MaxEndpointPorts { get; init; } = 64;
+
+    /// <summary>Most peers (public addresses) kept per endpoint profile, with their bytes of the current day (default 192).</summary>
+    public int MaxEndpointPeers { get; init; } = 192;
+
+    /// <summary>Most DNS resolvers, DoH servers and DoT servers kept per endpoint profile, each (default 16).</summary>
+    public int MaxEndpointResolvers { get; init; } = 16;
+
+    /// <summary>Most registrable domains kept per endpoint profile (default 128).</summary>
+    public int MaxEndpointDomains { get; init; } = 128;
+
+    /// <summary>Most peers whose connection times an endpoint profile keeps for the beaconing rule (default 24).</summary>
+    public int MaxTimedPeers { get; init; } = 24;
+
+    /// <summary>Connection starts kept per timed peer; the beaconing rule needs at least 12 (default 20).</summary>
+    public int ConnectionSamplesPerPeer { get; init; } = 20;
+
+    /// <summary>Outbound bytes to one peer in one day below which no volume finding is raised (default 100 MB).</summary>
+    public long VolumeMinimumBytes { get; init; } = 100_000_000;
+
     /// <summary>Returns the bound of one dimension.</summary>
     public int MaxEntries(ProfileDimension dimension) =>
         dimension is ProfileDimension.Api or ProfileDimension.ApiNetwork ? MaxApiEntries : MaxEntriesPerDimension;
@@ -70,6 +91,21 @@ public sealed record ProfileOptions
         if (MaxEntriesPerDimension is < 4 or > 4096 || MaxApiEntries is < 4 or > 4096)
         {
             problems.Add($"MaxEntriesPerDimension ({MaxEntriesPerDimension}) and MaxApiEntries ({MaxApiEntries}) must be 4 to 4096.");
+        }
+
+        if (MaxEndpointPorts is < 4 or > 4096 || MaxEndpointPeers is < 4 or > 4096 || MaxEndpointResolvers is < 1 or > 256 || MaxEndpointDomains is < 4 or > 4096)
+        {
+            problems.Add($"MaxEndpointPorts ({MaxEndpointPorts}), MaxEndpointPeers ({MaxEndpointPeers}) and MaxEndpointDomains ({MaxEndpointDomains}) must be 4 to 4096, MaxEndpointResolvers ({MaxEndpointResolvers}) 1 to 256.");
+        }
+
+        if (MaxTimedPeers is < 0 or > 1024 || ConnectionSamplesPerPeer is < 12 or > 256)
+        {
+            problems.Add($"MaxTimedPeers ({MaxTimedPeers}) must be 0 to 1024 and ConnectionSamplesPerPeer ({ConnectionSamplesPerPeer}) 12 to 256.");
+        }
+
+        if (VolumeMinimumBytes < 0)
+        {
+            problems.Add($"VolumeMinimumBytes is {VolumeMinimumBytes}; use 0 or more.");
         }
 
         return problems;

@@ -4,8 +4,11 @@ using Vigil.Contracts.Detection;
 using Vigil.Contracts.Findings;
 using Vigil.Contracts.Storage;
 using Vigil.Detection;
+using Vigil.Detection.Dns;
+using Vigil.Detection.Endpoints;
 using Vigil.Detection.Intel;
 using Vigil.Detection.Network;
+using Vigil.Detection.Profiles;
 using Vigil.Grains.Diagnostics;
 using Vigil.Grains.Principals;
 using Vigil.Rules;
@@ -25,14 +28,19 @@ public sealed class EndpointGrain(
     RuleRegistry rules,
     TimeProvider clock,
     VigilInstruments instruments,
+    ProfileOptions profileOptions,
     ILogger<EndpointGrain> logger) : WriteBehindGrain<EndpointState>(state, logger), IEndpointGrain
 {
     internal const int MaxRememberedChunks = 2_000;
 
     private BoundedRecentSet chunks = null!;
+    private EndpointProfile profile = null!;
 
     // Open correlation windows of the tenant's rules for this endpoint; kept in memory only.
     private readonly CorrelationState ruleState = new();
+
+    // The current window of the DNS tunnelling and DGA rules; kept in memory only.
+    private readonly DnsWindowState dnsWindows = new();
 
     public async Task<BatchResult> ApplyFlowsAsync(FlowBatch batch)
     {
@@ -48,7 +56,21 @@ public sealed class EndpointGrain(
         var windows = CopyOf(Persisted.FlowWindows);
         var findings = NetworkDetection.Default.InspectFlows(batch.Records, endpointKey, context, windows)
             .Concat(rules.For(tenantId).InspectFlows(batch.Records, endpointKey, context, ruleState)).ToList();
-        var occurrences = await StoreAsync(tenantId, chunkKey, findings);
+
+        // The profile learns while it scores, so keep its state from before the chunk: a chunk whose
+        // findings fail to store is retried in full and must find the same anomalies again.
+        var profileBefore = profile.Serialize();
+        int occurrences;
+        try
+        {
+            findings.AddRange(EndpointFlowAnomalyDetector.Inspect(batch.Records, endpointKey, context, profile));
+            occurrences = await StoreAsync(tenantId, chunkKey, findings);
+        }
+        catch
+        {
+            profile = EndpointProfile.Deserialize(profileBefore, profileOptions);
+            throw;
+        }
 
         chunks.Add(chunkKey);
         Persisted.FlowWindows = windows;
@@ -78,7 +100,21 @@ public sealed class EndpointGrain(
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
         var findings = NetworkDetection.Default.InspectQueries(batch.Queries, endpointKey, context)
             .Concat(rules.For(tenantId).InspectQueries(batch.Queries, endpointKey, context, ruleState)).ToList();
-        var occurrences = await StoreAsync(tenantId, chunkKey, findings);
+        var profileBefore = profile.Serialize();
+        int occurrences;
+        try
+        {
+            findings.AddRange(DnsAnomalyDetector.Default.Inspect(batch.Queries, endpointKey, context, profile, dnsWindows));
+            occurrences = await StoreAsync(tenantId, chunkKey, findings);
+        }
+        catch
+        {
+            // NOTE: the DNS window is emptied rather than restored, so the retried chunk raises what it
+            // finds on its own, but names counted from earlier chunks of the window are lost.
+            dnsWindows.Reset();
+            profile = EndpointProfile.Deserialize(profileBefore, profileOptions);
+            throw;
+        }
 
         chunks.Add(chunkKey);
         Persisted.QueriesApplied += batch.Queries.Count;
@@ -143,7 +179,35 @@ public sealed class EndpointGrain(
         })],
     };
 
-    protected override void OnStateLoaded() => chunks = new BoundedRecentSet(Persisted.AppliedChunks, MaxRememberedChunks);
+    protected override void OnStateLoaded()
+    {
+        chunks = new BoundedRecentSet(Persisted.AppliedChunks, MaxRememberedChunks);
+        try
+        {
+            profile = EndpointProfile.Deserialize(Persisted.Profile, profileOptions);
+        }
+        catch (InvalidDataException exception)
+        {
+            // The profile is rebuilt from new records; only what it had learned is lost.
+            EndpointLog.ProfileLoadFailed(logger, exception, Vigil.Contracts.Text.LogText.Escape(this.GetPrimaryKeyString()));
+            profile = new EndpointProfile(profileOptions);
+        }
+    }
 
-    protected override void PrepareWrite() => Persisted.AppliedChunks = chunks.ToList();
+    protected override void PrepareWrite()
+    {
+        Persisted.AppliedChunks = chunks.ToList();
+        if (Persisted.LastEventTime is { } last)
+        {
+            profile.Prune(last);
+        }
+
+        Persisted.Profile = profile.RecordCount == 0 ? null : profile.Serialize();
+    }
+}
+
+internal static partial class EndpointLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored profile of endpoint grain {GrainKey} cannot be read; the endpoint starts learning again")]
+    public static partial void ProfileLoadFailed(ILogger logger, Exception exception, string grainKey);
 }

@@ -27,4 +27,8 @@ public sealed class EndpointState
     /// <summary>Flow counters of the recent event-time windows, for the threshold findings.</summary>
     [Id(4)]
     public FlowWindowState FlowWindows { get; set; } = new();
+
+    /// <summary>The serialised endpoint profile (<c>EndpointProfile.Serialize</c>); null before the first flow.</summary>
+    [Id(5)]
+    public byte[]? Profile { get; set; }
 }
