@@ -47,6 +47,8 @@ public static class ConsoleEndpointRouteBuilderExtensions
 
         app.MapAccountEndpoints();
         app.MapSourceEndpoints();
+        app.MapExportEndpoints();
+        app.MapRuleEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -27,7 +27,10 @@ public static class ConsoleServiceCollectionExtensions
     /// <remarks>
     /// <para>
     /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/>,
-    /// <see cref="Contracts.Storage.IConsoleUserStore"/> and <see cref="Contracts.Storage.ISourceStore"/>.
+    /// <see cref="Contracts.Storage.IConsoleUserStore"/>, <see cref="Contracts.Storage.ISourceStore"/>,
+    /// <see cref="Contracts.Storage.IExportDestinationStore"/>, <see cref="Contracts.Storage.IRuleStore"/>,
+    /// <see cref="Contracts.Storage.IAuditLog"/>.
+    /// Back-tests read the files of the tenant's folder sources unless the host registers another <see cref="Rules.IRuleBackTestLogs"/>.
     /// The console resolves them from the request or circuit scope, so any lifetime works.
     /// </para>
     /// <para>
@@ -74,6 +77,9 @@ public static class ConsoleServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<SourceService>();
+        services.TryAddScoped<Export.ExportDestinationService>();
+        services.TryAddScoped<Rules.RuleService>();
+        services.TryAddScoped<Rules.IRuleBackTestLogs, Rules.FolderSourceLogs>();
         return services;
     }
 

@@ -24,10 +24,14 @@ public enum FindingExportFormat
 /// </summary>
 public static class FindingExportFormats
 {
-    public static JsonObject Format(Finding finding, FindingExportFormat format) => format switch
+    public static JsonObject Format(Finding finding, FindingExportFormat format) =>
+        Format(finding, format, isNew: finding.CreatedAt == finding.UpdatedAt);
+
+    /// <summary>Builds the document; <paramref name="isNew"/> sets the OCSF activity (Create or Update).</summary>
+    public static JsonObject Format(Finding finding, FindingExportFormat format, bool isNew) => format switch
     {
         FindingExportFormat.EventBridge => EventBridge(finding),
-        _ => Ocsf(finding, isNew: finding.CreatedAt == finding.UpdatedAt),
+        _ => Ocsf(finding, isNew),
     };
 
     /// <summary>Returns the EventBridge event GuardDuty publishes for a finding: the finding is the <c>detail</c>.</summary>

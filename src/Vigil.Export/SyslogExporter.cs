@@ -30,7 +30,11 @@ public sealed record SyslogDestination
 public static class SyslogExporter
 {
     /// <summary>Connects, sends the findings in order and closes the connection.</summary>
-    public static async Task SendAsync(IReadOnlyList<Finding> findings, SyslogDestination destination, TimeProvider clock, CancellationToken cancellationToken)
+    public static Task SendAsync(IReadOnlyList<Finding> findings, SyslogDestination destination, TimeProvider clock, CancellationToken cancellationToken) =>
+        SendAsync([.. findings.Select(finding => (finding, FindingExportFormats.Serialize(FindingExportFormats.Format(finding, destination.Format))))], destination, clock, cancellationToken);
+
+    /// <summary>Connects, sends each finding with its exported document as the message body, in order, and closes the connection.</summary>
+    public static async Task SendAsync(IReadOnlyList<(Finding Finding, string Body)> documents, SyslogDestination destination, TimeProvider clock, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(destination.Host, destination.Port, cancellationToken);
@@ -44,9 +48,9 @@ public static class SyslogExporter
 
         await using (stream)
         {
-            foreach (var finding in findings)
+            foreach (var (finding, body) in documents)
             {
-                var message = Encoding.UTF8.GetBytes(Format(finding, destination.Format, clock.GetUtcNow()));
+                var message = Encoding.UTF8.GetBytes(Format(finding, body, clock.GetUtcNow()));
                 var frame = Encoding.ASCII.GetBytes(message.Length.ToString(CultureInfo.InvariantCulture) + " ");
                 await stream.WriteAsync(frame, cancellationToken);
                 await stream.WriteAsync(message, cancellationToken);
@@ -57,12 +61,15 @@ public static class SyslogExporter
     }
 
     /// <summary>Returns the RFC 5424 message for one finding, without framing.</summary>
-    public static string Format(Finding finding, FindingExportFormat format, DateTimeOffset now)
+    public static string Format(Finding finding, FindingExportFormat format, DateTimeOffset now) =>
+        Format(finding, FindingExportFormats.Serialize(FindingExportFormats.Format(finding, format)), now);
+
+    /// <summary>Returns the RFC 5424 message for one finding with <paramref name="body"/> as its message, without framing.</summary>
+    public static string Format(Finding finding, string body, DateTimeOffset now)
     {
         const int SecurityFacility = 10;
         var priority = (SecurityFacility * 8) + SyslogSeverity(finding.Severity);
         var timestamp = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-        var body = FindingExportFormats.Serialize(FindingExportFormats.Format(finding, format));
         var data = $"[finding@32473 id=\"{Escape(finding.Id)}\" type=\"{Escape(finding.Type)}\" severity=\"{finding.Severity.ToString(CultureInfo.InvariantCulture)}\"]";
         return $"<{priority}>1 {timestamp} - vigil - finding {data} {body}";
     }

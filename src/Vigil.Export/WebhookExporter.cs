@@ -79,15 +79,22 @@ public sealed partial class WebhookExporter(HttpClient http, TimeProvider clock,
     public static string Sign(byte[] secret, string timestamp, string body) =>
         "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret, Encoding.UTF8.GetBytes(timestamp + "." + body)));
 
-    private async Task<(bool Delivered, bool Retryable, string Error)> PostAsync(string body, WebhookDestination destination, CancellationToken cancellationToken)
+    private Task<(bool Delivered, bool Retryable, string Error)> PostAsync(string body, WebhookDestination destination, CancellationToken cancellationToken) =>
+        PostOnceAsync(body, destination.Url, destination.Secret, cancellationToken);
+
+    /// <summary>
+    /// Posts one signed body once. Returns whether the receiver accepted it (2xx), whether a failure
+    /// is worth another try (5xx, 408, 429 and network failures), and the error text.
+    /// </summary>
+    public async Task<(bool Delivered, bool Retryable, string Error)> PostOnceAsync(string body, Uri url, byte[] secret, CancellationToken cancellationToken)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        using var request = new HttpRequestMessage(HttpMethod.Post, destination.Url)
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
         request.Headers.Add(TimestampHeader, timestamp);
-        request.Headers.Add(SignatureHeader, Sign(destination.Secret, timestamp, body));
+        request.Headers.Add(SignatureHeader, Sign(secret, timestamp, body));
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);

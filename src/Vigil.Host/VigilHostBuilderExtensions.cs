@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Npgsql;
 using Vigil.Contracts.Storage;
 using Vigil.Detection.Intel;
+using Vigil.Export;
 using Vigil.Host.Configuration;
 using Vigil.Ingestion.ThreatLists;
 using Vigil.Host.Security;
@@ -96,6 +97,25 @@ public static class VigilHostBuilderExtensions
         builder.Services.AddSingleton<SourceInstruments>();
         builder.Services.AddHostedService<SourceRunnerService>();
         builder.Services.AddHostedService<LedgerMaintenanceService>();
+        AddFindingExport(builder.Services);
         return builder;
+    }
+
+    /// <summary>Registers the export senders, the dispatcher and the service that runs it on every silo.</summary>
+    private static void AddFindingExport(IServiceCollection services)
+    {
+        services.AddHttpClient(nameof(WebhookSender), client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton<IExportSender>(provider => new WebhookSender(provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(WebhookSender)), TimeProvider.System));
+        services.AddSingleton<IExportSender>(_ => new S3Sender(S3Sender.DefaultClient, TimeProvider.System));
+        services.AddSingleton<IExportSender>(_ => new SyslogSender(TimeProvider.System));
+        services.AddSingleton<ExportInstruments>();
+        services.AddSingleton(provider => new ExportDispatcher(
+            provider.GetRequiredService<IExportOutbox>(),
+            provider.GetServices<IExportSender>(),
+            provider.GetRequiredService<ExportInstruments>(),
+            TimeProvider.System,
+            new ExportDispatcherOptions { OwnerId = provider.GetRequiredService<ObjectLeaseOptions>().OwnerId },
+            provider.GetRequiredService<ILogger<ExportDispatcher>>()));
+        services.AddHostedService<FindingExportService>();
     }
 }

@@ -40,6 +40,18 @@ public sealed class RuleSet
 
     public bool Has(SigmaLogSource source) => rulesBySource.ContainsKey(source);
 
+    /// <summary>
+    /// Returns a rule set with the rules and correlations of one file, plus the rules of other
+    /// files that its correlations refer to; for trying one file without the tenant's other rules.
+    /// </summary>
+    public RuleSet Restrict(string source)
+    {
+        var correlations = Correlations.Where(correlation => correlation.Header.Source == source).ToList();
+        var referred = correlations.SelectMany(correlation => correlation.Rules).ToHashSet();
+        var rules = Rules.Where(rule => rule.Header.Source == source || referred.Contains(rule)).ToList();
+        return new RuleSet(Version + "|" + source, rules, correlations);
+    }
+
     /// <summary>Runs the CloudTrail rules over one principal's records and returns one aggregated finding per finding id.</summary>
     public IReadOnlyList<Finding> InspectCloudTrail(IReadOnlyList<CloudTrailEvent> records, string principalKey, DetectionContext context, CorrelationState state) =>
         Inspect(SigmaLogSource.CloudTrail, records, record => new CloudTrailRuleEvent(record), state,

@@ -192,18 +192,27 @@ public sealed class PostgresFindingStore : IFindingSink, IFindingQueries
             return null;
         }
 
+        return ReadStoredFinding(reader, 0);
+    }
+
+    /// <summary>Columns that <see cref="ReadStoredFinding"/> reads, in order.</summary>
+    internal const string StoredFindingColumns = "document::text, count, event_first_seen, event_last_seen, created_at, updated_at, archived";
+
+    /// <summary>Reads a finding from <see cref="StoredFindingColumns"/> starting at ordinal <paramref name="start"/>.</summary>
+    internal static Finding ReadStoredFinding(NpgsqlDataReader reader, int start)
+    {
         // The document is the latest occurrence, and the aggregate values live in the columns.
-        var document = FindingJson.Deserialize(reader.GetString(0));
+        var document = FindingJson.Deserialize(reader.GetString(start));
         return document with
         {
-            CreatedAt = reader.GetFieldValue<DateTimeOffset>(4),
-            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(5),
+            CreatedAt = reader.GetFieldValue<DateTimeOffset>(start + 4),
+            UpdatedAt = reader.GetFieldValue<DateTimeOffset>(start + 5),
             Service = document.Service with
             {
-                Count = reader.GetInt64(1),
-                EventFirstSeen = reader.GetFieldValue<DateTimeOffset>(2),
-                EventLastSeen = reader.GetFieldValue<DateTimeOffset>(3),
-                Archived = reader.GetBoolean(6),
+                Count = reader.GetInt64(start + 1),
+                EventFirstSeen = reader.GetFieldValue<DateTimeOffset>(start + 2),
+                EventLastSeen = reader.GetFieldValue<DateTimeOffset>(start + 3),
+                Archived = reader.GetBoolean(start + 6),
             },
         };
     }

@@ -30,15 +30,16 @@ public sealed class PostgresRuleStore : IRuleStore
         }
 
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO tenant_rules (tenant_id, name, yaml, sha256, enabled, dry_run, updated_at, updated_by)
-            VALUES (@tenant_id, @name, @yaml, @sha256, @enabled, @dry_run, @updated_at, @updated_by)
+            INSERT INTO tenant_rules (tenant_id, name, yaml, sha256, enabled, dry_run, updated_at, updated_by, test_events)
+            VALUES (@tenant_id, @name, @yaml, @sha256, @enabled, @dry_run, @updated_at, @updated_by, @test_events)
             ON CONFLICT (tenant_id, name) DO UPDATE SET
                 yaml = excluded.yaml,
                 sha256 = excluded.sha256,
                 enabled = excluded.enabled,
                 dry_run = excluded.dry_run,
                 updated_at = excluded.updated_at,
-                updated_by = excluded.updated_by
+                updated_by = excluded.updated_by,
+                test_events = excluded.test_events
             """);
         command.Parameters.AddWithValue("tenant_id", rule.TenantId);
         command.Parameters.AddWithValue("name", rule.Name);
@@ -48,6 +49,7 @@ public sealed class PostgresRuleStore : IRuleStore
         command.Parameters.AddWithValue("dry_run", rule.DryRun);
         command.Parameters.AddWithValue("updated_at", rule.UpdatedAt.UtcDateTime);
         command.Parameters.AddWithValue("updated_by", rule.UpdatedBy);
+        command.Parameters.AddWithValue("test_events", (object?)rule.TestEvents ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -66,11 +68,83 @@ public sealed class PostgresRuleStore : IRuleStore
 
     public async Task<IReadOnlyList<StoredRule>> LoadAllAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT tenant_id, name, yaml, sha256, enabled, updated_at, updated_by, dry_run
-            FROM tenant_rules
-            ORDER BY tenant_id, name
-            """);
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM tenant_rules ORDER BY tenant_id, name");
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredRule>> ListAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM tenant_rules WHERE tenant_id = @tenant_id ORDER BY name");
+        command.Parameters.AddWithValue("tenant_id", tenantId);
+        return await ReadAsync(command, cancellationToken);
+    }
+
+    public async Task<StoredRule?> GetAsync(string tenantId, string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM tenant_rules WHERE tenant_id = @tenant_id AND name = @name");
+        command.Parameters.AddWithValue("tenant_id", tenantId);
+        command.Parameters.AddWithValue("name", name);
+        var rules = await ReadAsync(command, cancellationToken);
+        return rules.Count == 0 ? null : rules[0];
+    }
+
+    public async Task<bool> DeleteAsync(string tenantId, string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        await using var command = dataSource.CreateCommand("DELETE FROM tenant_rules WHERE tenant_id = @tenant_id AND name = @name");
+        command.Parameters.AddWithValue("tenant_id", tenantId);
+        command.Parameters.AddWithValue("name", name);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<int> SeedAsync(string tenantId, IReadOnlyList<StoredRule> rules, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentNullException.ThrowIfNull(rules);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var claim = new NpgsqlCommand("INSERT INTO tenant_rule_seeds (tenant_id, seeded_at) VALUES (@tenant_id, @at) ON CONFLICT DO NOTHING", connection, transaction))
+        {
+            claim.Parameters.AddWithValue("tenant_id", tenantId);
+            claim.Parameters.AddWithValue("at", at.UtcDateTime);
+            if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return 0;
+            }
+        }
+
+        var stored = 0;
+        foreach (var rule in rules)
+        {
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO tenant_rules (tenant_id, name, yaml, sha256, enabled, dry_run, updated_at, updated_by, test_events)
+                VALUES (@tenant_id, @name, @yaml, @sha256, @enabled, @dry_run, @updated_at, @updated_by, @test_events)
+                ON CONFLICT (tenant_id, name) DO NOTHING
+                """, connection, transaction);
+            insert.Parameters.AddWithValue("tenant_id", tenantId);
+            insert.Parameters.AddWithValue("name", rule.Name);
+            insert.Parameters.AddWithValue("yaml", rule.Yaml);
+            insert.Parameters.AddWithValue("sha256", StoredRule.HashOf(rule.Yaml));
+            insert.Parameters.AddWithValue("enabled", rule.Enabled);
+            insert.Parameters.AddWithValue("dry_run", rule.DryRun);
+            insert.Parameters.AddWithValue("updated_at", at.UtcDateTime);
+            insert.Parameters.AddWithValue("updated_by", rule.UpdatedBy);
+            insert.Parameters.AddWithValue("test_events", (object?)rule.TestEvents ?? DBNull.Value);
+            stored += await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+
+    private const string Columns = "tenant_id, name, yaml, sha256, enabled, updated_at, updated_by, dry_run, test_events";
+
+    private static async Task<IReadOnlyList<StoredRule>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rules = new List<StoredRule>();
         while (await reader.ReadAsync(cancellationToken))
@@ -85,6 +159,7 @@ public sealed class PostgresRuleStore : IRuleStore
                 UpdatedAt = reader.GetFieldValue<DateTimeOffset>(5),
                 UpdatedBy = reader.GetString(6),
                 DryRun = reader.GetBoolean(7),
+                TestEvents = reader.IsDBNull(8) ? null : reader.GetString(8),
             });
         }
 

@@ -22,6 +22,12 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
 
     internal InMemorySourceStore Sources { get; } = new();
 
+    internal InMemoryRuleStore Rules { get; } = new();
+
+    internal InMemoryAuditLog Audit { get; } = new();
+
+    internal InMemoryExportStore Export { get; } = new();
+
     /// <summary>The signed-in test user; a test can change its roles before it renders.</summary>
     internal BunitAuthorizationContext Authorization { get; }
 
@@ -33,6 +39,12 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<Contracts.Storage.ISourceStore>(Sources);
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<Sources.SourceService>();
+        Services.AddSingleton<Contracts.Storage.IRuleStore>(Rules);
+        Services.AddSingleton<Contracts.Storage.IAuditLog>(Audit);
+        Services.AddSingleton<Contracts.Storage.IExportDestinationStore>(Export);
+        Services.AddScoped<Console.Rules.IRuleBackTestLogs, Console.Rules.FolderSourceLogs>();
+        Services.AddScoped<Console.Rules.RuleService>();
+        Services.AddScoped<Console.Export.ExportDestinationService>();
 
         Authorization = AddAuthorization();
         Authorization.SetAuthorized("analyst1");

@@ -45,6 +45,9 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         builder.Services.AddSingleton<IFindingQueries>(new FakeFindingQueries());
         var sources = new InMemorySourceStore();
         builder.Services.AddSingleton<ISourceStore>(sources);
+        builder.Services.AddSingleton<IRuleStore>(new InMemoryRuleStore());
+        builder.Services.AddSingleton<IAuditLog>(new InMemoryAuditLog());
+        builder.Services.AddSingleton<IExportDestinationStore>(new InMemoryExportStore());
 
         var app = builder.Build();
         app.UseAuthentication();

@@ -11,6 +11,21 @@ public interface IRuleStore
 
     /// <summary>Returns the rule files of every tenant, enabled or not, ordered by tenant and name.</summary>
     Task<IReadOnlyList<StoredRule>> LoadAllAsync(CancellationToken cancellationToken);
+
+    /// <summary>Returns the tenant's rule files, ordered by name.</summary>
+    Task<IReadOnlyList<StoredRule>> ListAsync(string tenantId, CancellationToken cancellationToken);
+
+    Task<StoredRule?> GetAsync(string tenantId, string name, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the tenant's rule file; returns false when there was none.</summary>
+    Task<bool> DeleteAsync(string tenantId, string name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="rules"/> for the tenant the first time this is called for it, skipping
+    /// names the tenant already has, and remembers that the tenant was seeded. Returns how many
+    /// files were stored (0 for a tenant seeded before).
+    /// </summary>
+    Task<int> SeedAsync(string tenantId, IReadOnlyList<StoredRule> rules, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 /// <summary>One tenant rule file: its name, the YAML text, its SHA-256, whether it runs, and who changed it when.</summary>
@@ -32,7 +47,14 @@ public sealed record StoredRule
     /// <summary>True when the file's rules only count their matches and raise no findings.</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>The text of a log file that the file's rules are tested against in the console; null for none.</summary>
+    public string? TestEvents { get; init; }
+
     public required DateTimeOffset UpdatedAt { get; init; }
 
     public required string UpdatedBy { get; init; }
+
+    /// <summary>Returns the lower-case hex SHA-256 of a rule file's UTF-8 text, as <see cref="Sha256"/> holds it.</summary>
+    public static string HashOf(string yaml) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(yaml)));
 }

@@ -8,10 +8,14 @@ namespace Vigil.Host.Services;
 /// Compiles every tenant's enabled rule files from the database into this silo's
 /// <see cref="RuleRegistry"/> at start and every 30 seconds, so a rule imported on any silo reaches
 /// all of them. A tenant's rules are recompiled only when their text or enabled flags change. Each
-/// refresh also logs the rules whose regular expressions timed out since the last one.
+/// refresh also logs the rules whose regular expressions timed out since the last one. Before it
+/// loads, it installs the rules shipped with Vigil (<see cref="ShippedRules"/>), enabled, for each
+/// tenant with a source that has not received them yet.
 /// </summary>
-public sealed partial class RuleRefreshService(IRuleStore store, RuleRegistry registry, ILogger<RuleRefreshService> logger) : BackgroundService
+public sealed partial class RuleRefreshService(IRuleStore store, ISourceStore sources, RuleRegistry registry, TimeProvider clock, ILogger<RuleRefreshService> logger) : BackgroundService
 {
+    private readonly HashSet<string> seededTenants = new(StringComparer.Ordinal);
+
     private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<string, string> loadedVersions = new(StringComparer.Ordinal);
@@ -43,6 +47,7 @@ public sealed partial class RuleRefreshService(IRuleStore store, RuleRegistry re
 
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
+        await SeedNewTenantsAsync(cancellationToken);
         ReportRegexTimeouts();
         var rules = (await store.LoadAllAsync(cancellationToken)).Where(rule => rule.Enabled).ToList();
 
@@ -70,6 +75,30 @@ public sealed partial class RuleRefreshService(IRuleStore store, RuleRegistry re
             }
 
             LogRulesLoaded(logger, tenant.Key, tenant.Count(), compilation.RuleSet.Rules.Count, compilation.RuleSet.Correlations.Count, compilation.Diagnostics.Count(diagnostic => diagnostic.Severity == RuleDiagnosticSeverity.Error));
+        }
+    }
+
+    private async Task SeedNewTenantsAsync(CancellationToken cancellationToken)
+    {
+        var tenants = (await sources.ListEnabledAsync(cancellationToken)).Select(source => source.TenantId).Where(tenantId => !seededTenants.Contains(tenantId)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var tenantId in tenants)
+        {
+            var now = clock.GetUtcNow();
+            var shipped = ShippedRules.All.Select(file => new StoredRule
+            {
+                TenantId = tenantId,
+                Name = file.Name,
+                Yaml = file.Yaml,
+                Sha256 = StoredRule.HashOf(file.Yaml),
+                UpdatedAt = now,
+                UpdatedBy = "vigil",
+            }).ToList();
+            var stored = await store.SeedAsync(tenantId, shipped, now, cancellationToken);
+            seededTenants.Add(tenantId);
+            if (stored > 0)
+            {
+                LogSeeded(logger, stored, tenantId);
+            }
         }
     }
 
@@ -112,6 +141,9 @@ public sealed partial class RuleRefreshService(IRuleStore store, RuleRegistry re
             reportedDryRunMatches[key] = total;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Installed {Count} rule files shipped with Vigil for tenant {TenantId}")]
+    private static partial void LogSeeded(ILogger logger, int count, string tenantId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dry-run rule {RuleKey} ({Source}) of tenant {TenantId} matched {Count} more times, {Total} since it was loaded; no findings were raised")]
     private static partial void LogDryRunMatches(ILogger logger, string tenantId, string ruleKey, string source, long count, long total);

@@ -27,6 +27,32 @@ public sealed class RuleStoreTests(PostgresFixture database) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task Seed_OncePerTenant_KeepsDeletions()
+    {
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        await store.SaveAsync(Rule("mine.yml", "title: mine\n"), default);
+
+        var first = await store.SeedAsync(tenant, [Rule("shipped.yml", "title: shipped\n"), Rule("mine.yml", "title: other\n")], at, default);
+        await store.DeleteAsync(tenant, "shipped.yml", default);
+        var second = await store.SeedAsync(tenant, [Rule("shipped.yml", "title: shipped\n")], at, default);
+
+        Assert.Equal(1, first);
+        Assert.Equal(0, second);
+        var rules = await store.ListAsync(tenant, default);
+        Assert.Equal("title: mine\n", Assert.Single(rules).Yaml);
+    }
+
+    [Fact]
+    public async Task Save_KeepsTestEvents()
+    {
+        await store.SaveAsync(Rule("saml.yml", "title: one\n") with { TestEvents = "{\"Records\":[]}" }, default);
+
+        var saved = await store.GetAsync(tenant, "saml.yml", default);
+
+        Assert.Equal("{\"Records\":[]}", saved!.TestEvents);
+    }
+
+    [Fact]
     public async Task SetEnabled_RecordsWhoAndWhen()
     {
         await store.SaveAsync(Rule("a.yml", "title: a\n"), default);
