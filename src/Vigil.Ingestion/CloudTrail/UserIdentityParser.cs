@@ -28,7 +28,10 @@ internal static class UserIdentityParser
 
     /// <summary>
     /// Reads the value at the reader into <paramref name="identity"/>, null when it is not an object.
-    /// Returns false when the data ends inside it. Repeated values come from <paramref name="cache"/>.
+    /// Returns false when the data ends inside it. Values with few distinct texts in an estate (type,
+    /// account, invoking service, issuer type) come from <paramref name="cache"/>. Values of which there
+    /// is one per principal (ids, ARNs, names, keys) do not, because thousands of them would keep
+    /// replacing each other in the cache.
     /// </summary>
     public static bool TryRead(ref Utf8JsonReader reader, CloudTrailReaderOptions options, Utf8StringCache cache, out UserIdentity? identity)
     {
@@ -67,25 +70,25 @@ internal static class UserIdentityParser
                     type = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
                 case Name.PrincipalId:
-                    principalId = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
+                    principalId = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
                 case Name.Arn:
-                    arn = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
+                    arn = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
                 case Name.AccountId:
                     accountId = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
                 case Name.AccessKeyId:
-                    accessKeyId = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
+                    accessKeyId = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
                 case Name.UserName:
-                    userName = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
+                    userName = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
                 case Name.InvokedBy:
                     invokedBy = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
                 case Name.IdentityProvider:
-                    identityProvider = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
+                    identityProvider = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
                 case Name.SessionContext:
                     if (!TryReadSessionContext(ref reader, max, cache, out session))
@@ -184,10 +187,10 @@ internal static class UserIdentityParser
                     context.IssuerType = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
                 case (Name.SessionIssuer, Name.Arn):
-                    context.IssuerArn = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
+                    context.IssuerArn = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
                 case (Name.SessionIssuer, Name.UserName):
-                    context.IssuerUserName = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
+                    context.IssuerUserName = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
                 case (Name.Attributes, Name.MfaAuthenticated):
                     context.MfaAuthenticated = bool.TryParse(CloudTrailRecordParser.ReadScalarText(ref reader, max, cache), out var mfa) ? mfa : null;
