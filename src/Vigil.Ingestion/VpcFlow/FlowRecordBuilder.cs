@@ -113,6 +113,39 @@ internal sealed class FlowRecordBuilder
         }
     }
 
+    /// <summary>
+    /// Checks and stores a value given as UTF-16 text (from a Parquet text column), with the same rules
+    /// and messages as <see cref="SetText"/>. Text values come from <paramref name="cache"/>.
+    /// </summary>
+    public string? SetChars(FlowField field, ReadOnlySpan<char> value, Utf8StringCache cache)
+    {
+        if (value is "-")
+        {
+            return null;
+        }
+
+        switch (field.Kind)
+        {
+            case FlowFieldKind.Text:
+                StoreText(field, cache.Get(value));
+                return null;
+
+            case FlowFieldKind.Address:
+                if (!IsPlainIpv4(value) && !IsIpAddress(new string(value)))
+                {
+                    return $"\"{value}\" is not an IPv4 or IPv6 address";
+                }
+
+                StoreText(field, cache.Get(value));
+                return null;
+
+            default:
+                var valid = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                    && TryStoreNumber(field, number);
+                return valid ? null : $"\"{value}\" is not {Describe(field.Kind)}";
+        }
+    }
+
     /// <summary>Checks and stores a value given as an integer (from a Parquet column), and returns why it is invalid or null.</summary>
     public string? SetInteger(FlowField field, long value)
     {
@@ -202,6 +235,11 @@ internal sealed class FlowRecordBuilder
     /// </summary>
     internal static bool IsIpAddress(string value)
     {
+        if (IsPlainIpv4(value.AsSpan()))
+        {
+            return true;
+        }
+
         if (value.Contains(':', StringComparison.Ordinal))
         {
             return IPAddress.TryParse(value, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
@@ -236,12 +274,34 @@ internal sealed class FlowRecordBuilder
     /// </summary>
     private static bool IsPlainIpv4(ReadOnlySpan<byte> value)
     {
+        Span<char> text = stackalloc char[15];
+        if (value.Length > text.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            text[i] = (char)value[i];
+        }
+
+        return IsPlainIpv4(text[..value.Length]);
+    }
+
+    /// <summary>The one-pass form check of <see cref="IsPlainIpv4(ReadOnlySpan{byte})"/> on UTF-16 text.</summary>
+    private static bool IsPlainIpv4(ReadOnlySpan<char> value)
+    {
+        if (value.Length > 15)
+        {
+            return false;
+        }
+
         var parts = 0;
         var digits = 0;
         var octet = 0;
         foreach (var character in value)
         {
-            if (character == (byte)'.')
+            if (character == '.')
             {
                 if (digits == 0 || ++parts == 4)
                 {
@@ -253,7 +313,7 @@ internal sealed class FlowRecordBuilder
                 continue;
             }
 
-            var digit = character - (byte)'0';
+            var digit = character - '0';
             if ((uint)digit > 9 || ++digits > 3)
             {
                 return false;
