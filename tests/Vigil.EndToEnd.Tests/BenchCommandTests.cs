@@ -80,6 +80,8 @@ public sealed class BenchCommandTests : IDisposable
     [Fact]
     public async Task BenchRun_ReadersOnlyWithHost_Rejected()
     {
+        Directory.CreateDirectory(folder);
+
         var run = await CliProcess.RunAsync(null, "bench", "run", "--corpus", folder, "--readers-only", "--host");
 
         Assert.True(run.ExitCode == 2, run.ToString());
