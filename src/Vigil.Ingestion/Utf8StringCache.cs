@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Vigil.Ingestion;
@@ -8,7 +9,8 @@ namespace Vigil.Ingestion;
 /// Returns one string instance for values that repeat from record to record (account ids,
 /// interface ids, actions, addresses), so a reader allocates each such string once instead of
 /// once per record. A direct-mapped table: a new value replaces the one in its slot, so the
-/// memory stays at <see cref="Slots"/> entries of at most <see cref="MaxCachedBytes"/> bytes.
+/// memory stays at <see cref="Slots"/> entries of at most <see cref="MaxCachedBytes"/> bytes, and as many
+/// of at most <see cref="MaxCachedBytes"/> characters for text given as UTF-16.
 /// </summary>
 /// <remarks>Not thread-safe; <see cref="ForCurrentThread"/> gives each thread its own.</remarks>
 internal sealed class Utf8StringCache
@@ -23,6 +25,9 @@ internal sealed class Utf8StringCache
 
     private readonly byte[]?[] keys = new byte[Slots][];
     private readonly string?[] values = new string[Slots];
+
+    // Values looked up by UTF-16 text (Parquet columns), which are their own keys.
+    private readonly string?[] textValues = new string[Slots];
 
     /// <summary>
     /// The cache of the calling thread. Use it only in synchronous code between awaits, because an
@@ -54,6 +59,33 @@ internal sealed class Utf8StringCache
         values[slot] = text;
         return text;
     }
+
+    /// <summary>Returns the string of <paramref name="text"/>, from a table of its own beside the UTF-8 one.</summary>
+    public string Get(ReadOnlySpan<char> text)
+    {
+        if (text.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        if (text.Length > MaxCachedBytes)
+        {
+            return new string(text);
+        }
+
+        var slot = (int)(Hash(MemoryMarshal.AsBytes(text)) & (Slots - 1));
+        if (textValues[slot] is { } cached && text.SequenceEqual(cached))
+        {
+            return cached;
+        }
+
+        var value = new string(text);
+        textValues[slot] = value;
+        return value;
+    }
+
+    /// <summary>The number of cached values, at most twice <see cref="Slots"/>; for tests of the bound.</summary>
+    internal int Count => values.Count(value => value is not null) + textValues.Count(value => value is not null);
 
     /// <summary>Mixes the bytes eight at a time. The hash only picks a slot, so its quality affects only the hit rate.</summary>
     private static ulong Hash(ReadOnlySpan<byte> utf8)

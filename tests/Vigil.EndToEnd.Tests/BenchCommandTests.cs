@@ -11,6 +11,8 @@ public sealed class BenchCommandTests : IDisposable
 {
     private const int CloudTrailRecords = 2_000;
     private const int FlowRecords = 5_000;
+    private const int Route53Records = 3_000;
+    private const int ParquetFlowRecords = 6_000;
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), "vigil-bench-" + Guid.NewGuid().ToString("N"));
 
@@ -37,7 +39,13 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Equal("2,000", RecordsIn(run, "floor, CloudTrail"));
         Assert.Equal("5,000", RecordsIn(run, "floor, VPC flow"));
         Assert.Equal("2,000", RecordsIn(run, "Vigil readers only, CloudTrail"));
-        Assert.Equal("5,000", RecordsIn(run, "Vigil readers only, VPC flow"));
+        Assert.Equal("5,000", RecordsIn(run, "Vigil readers only, VPC flow |"));
+        Assert.Equal("3,000", RecordsIn(run, "floor, Route 53"));
+        Assert.Equal("3,000", RecordsIn(run, "Vigil readers only, Route 53"));
+        Assert.Equal("6,000", RecordsIn(run, "floor, VPC flow Parquet"));
+        Assert.Equal("6,000", RecordsIn(run, "Vigil readers only, VPC flow Parquet"));
+        Assert.True(RatioOf(run, "Vigil reader / floor, Route 53") > 0, run.ToString());
+        Assert.True(RatioOf(run, "Vigil reader / floor, VPC flow Parquet") > 0, run.ToString());
         Assert.Equal("2,000", RecordsIn(run, "Vigil replay, CloudTrail"));
         Assert.Equal("5,000", RecordsIn(run, "Vigil replay, VPC flow"));
         Assert.True(RatioOf(run, "Vigil replay / floor, CloudTrail") > 0, run.ToString());
@@ -53,6 +61,34 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchRun_ReadersOnly_MeasuresReadersWithoutReplay()
+    {
+        var corpus = Path.Combine(folder, "corpus");
+        var generate = await GenerateAsync(corpus, seed: 5);
+        Assert.True(generate.ExitCode == 0, generate.ToString());
+
+        var run = await CliProcess.RunAsync(null, "bench", "run", "--corpus", corpus, "--readers-only");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("2,000", RecordsIn(run, "Vigil readers only, CloudTrail"));
+        Assert.Equal("3,000", RecordsIn(run, "Vigil readers only, Route 53"));
+        Assert.Contains("- Vigil reader / floor, VPC flow Parquet: ", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Vigil replay", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAILED", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenchRun_ReadersOnlyWithHost_Rejected()
+    {
+        Directory.CreateDirectory(folder);
+
+        var run = await CliProcess.RunAsync(null, "bench", "run", "--corpus", folder, "--readers-only", "--host");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("--readers-only measures the floors and readers alone", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BenchGenerate_SameSeed_SameFiles()
     {
         var first = Path.Combine(folder, "first");
@@ -65,12 +101,14 @@ public sealed class BenchCommandTests : IDisposable
         Assert.True(secondResult.ExitCode == 0, secondResult.ToString());
         var firstLogs = LogFiles(first);
         Assert.Equal(firstLogs, LogFiles(second));
-        Assert.Contains(firstLogs, key => key.Contains("/CloudTrail/", StringComparison.Ordinal));
+        Assert.Contains(firstLogs, key => key.Contains("logs/AWSLogs/", StringComparison.Ordinal) && key.Contains("/CloudTrail/", StringComparison.Ordinal));
         Assert.Contains(firstLogs, key => key.Contains("/vpcflowlogs/", StringComparison.Ordinal));
+        Assert.Contains(firstLogs, key => key.StartsWith("reader-logs/", StringComparison.Ordinal) && key.Contains("/vpcdnsquerylogs/", StringComparison.Ordinal));
+        Assert.Contains(firstLogs, key => key.StartsWith("reader-logs/", StringComparison.Ordinal) && key.EndsWith(".parquet", StringComparison.Ordinal));
         foreach (var key in firstLogs)
         {
             Assert.True(
-                File.ReadAllBytes(Path.Combine(first, "logs", key)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(second, "logs", key))),
+                File.ReadAllBytes(Path.Combine(first, key)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(second, key))),
                 $"{key} differs between two corpora of seed 3");
         }
     }
@@ -119,15 +157,16 @@ public sealed class BenchCommandTests : IDisposable
         "bench", "generate", "--out", output,
         "--cloudtrail-records", CloudTrailRecords.ToString(CultureInfo.InvariantCulture),
         "--flow-records", FlowRecords.ToString(CultureInfo.InvariantCulture),
+        "--route53-records", Route53Records.ToString(CultureInfo.InvariantCulture),
+        "--parquet-flow-records", ParquetFlowRecords.ToString(CultureInfo.InvariantCulture),
         "--seed", seed.ToString(CultureInfo.InvariantCulture));
 
-    private static List<string> LogFiles(string corpus)
-    {
-        var logs = Path.Combine(corpus, "logs");
-        return [.. Directory.EnumerateFiles(logs, "*", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(logs, path).Replace(Path.DirectorySeparatorChar, '/'))
+    /// <summary>The log files of a corpus, below logs/ and reader-logs/, relative to the corpus folder.</summary>
+    private static List<string> LogFiles(string corpus) =>
+        [.. new[] { "logs", "reader-logs" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(corpus, folder), "*", SearchOption.AllDirectories))
+            .Select(path => Path.GetRelativePath(corpus, path).Replace(Path.DirectorySeparatorChar, '/'))
             .Order(StringComparer.Ordinal)];
-    }
 
     /// <summary>Returns the cells of the report table row whose measurement starts with <paramref name="measurement"/>.</summary>
     private static string[] Row(CliResult run, string measurement)

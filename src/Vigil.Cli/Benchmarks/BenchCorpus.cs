@@ -7,11 +7,18 @@ namespace Vigil.Cli.Benchmarks;
 
 /// <summary>
 /// A benchmark corpus folder as <c>vigil bench generate</c> writes it: the logs in the S3 key layout
-/// below <c>logs/</c>, the demo threat list in <c>threat-list.txt</c> and what was generated in <c>corpus.json</c>.
+/// below <c>logs/</c>, the Route 53 and Parquet flow logs that only the reader phases read below
+/// <c>reader-logs/</c>, the demo threat list in <c>threat-list.txt</c> and what was generated in <c>corpus.json</c>.
 /// </summary>
 internal sealed class BenchCorpus
 {
     public const string LogsFolderName = "logs";
+
+    /// <summary>
+    /// Route 53 and Parquet flow logs, measured by the reader and floor phases only. They are kept apart
+    /// from <c>logs/</c> so that the replay and host phases read the same objects as in earlier runs.
+    /// </summary>
+    public const string ReaderLogsFolderName = "reader-logs";
     public const string ManifestFileName = "corpus.json";
     public const string ThreatListFileName = "threat-list.txt";
 
@@ -20,6 +27,12 @@ internal sealed class BenchCorpus
 
     /// <summary>Average flow records per file: about five minutes of traffic of the simulated network interfaces.</summary>
     public const int FlowRecordsPerFile = 2_500;
+
+    /// <summary>Average Route 53 Resolver query records per file.</summary>
+    public const int Route53RecordsPerFile = 2_500;
+
+    /// <summary>Rows per Parquet flow log file, in one row group; a columnar file holds more records than a text delivery.</summary>
+    public const int ParquetFlowRecordsPerFile = 50_000;
 
     public const int Users = 3_000;
 
@@ -34,12 +47,14 @@ internal sealed class BenchCorpus
 
     private static readonly JsonSerializerOptions ManifestJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    private BenchCorpus(string folder, IReadOnlyList<LogObject> objects, CorpusManifest? manifest)
+    private BenchCorpus(string folder, IReadOnlyList<LogObject> objects, IReadOnlyList<LogObject> readerObjects, CorpusManifest? manifest)
     {
         Folder = folder;
         CloudTrailObjects = [.. objects.Where(item => item.Kind == ObjectKind.CloudTrail)];
         FlowObjects = [.. objects.Where(item => item.Kind == ObjectKind.VpcFlow && !LogFileDiscovery.IsParquet(item.Key))];
         OtherObjects = objects.Count - CloudTrailObjects.Count - FlowObjects.Count;
+        Route53Objects = [.. readerObjects.Where(item => item.Kind == ObjectKind.Route53)];
+        ParquetFlowObjects = [.. readerObjects.Where(item => item.Kind == ObjectKind.VpcFlow && LogFileDiscovery.IsParquet(item.Key))];
         Manifest = manifest;
     }
 
@@ -55,6 +70,12 @@ internal sealed class BenchCorpus
     /// <summary>Text flow log objects in key order.</summary>
     public IReadOnlyList<LogObject> FlowObjects { get; }
 
+    /// <summary>Route 53 Resolver query log objects below <c>reader-logs/</c>, in key order.</summary>
+    public IReadOnlyList<LogObject> Route53Objects { get; }
+
+    /// <summary>Parquet flow log objects below <c>reader-logs/</c>, in key order.</summary>
+    public IReadOnlyList<LogObject> ParquetFlowObjects { get; }
+
     /// <summary>Objects below <c>logs/</c> that are neither CloudTrail nor text flow logs; the benchmark reads none of them.</summary>
     public int OtherObjects { get; }
 
@@ -65,20 +86,35 @@ internal sealed class BenchCorpus
     /// Writes a corpus into <paramref name="folder"/> with the demo simulators, CloudTrail and flow logs
     /// at the same time. The same settings always give the same files.
     /// </summary>
-    public static async Task<CorpusManifest> GenerateAsync(string folder, int seed, int cloudTrailRecords, int flowRecords, string command)
+    public static async Task<CorpusManifest> GenerateAsync(string folder, int seed, CorpusVolume volume, string command)
     {
         var logs = Path.Combine(folder, LogsFolderName);
+        var readerLogs = Path.Combine(folder, ReaderLogsFolderName);
         var cloudTrail = Task.Run(() => new DemoLogSimulator(seed, Start, Days, eventsPerSlot: 1)
-            .WriteVolume(logs, new CloudTrailVolume(cloudTrailRecords, CloudTrailRecordsPerFile, Users, Roles)));
+            .WriteVolume(logs, new CloudTrailVolume(volume.CloudTrailRecords, CloudTrailRecordsPerFile, Users, Roles)));
         var flow = Task.Run(() => new DemoNetworkSimulator(seed, Start, Days)
-            .WriteFlowVolume(logs, new FlowVolume(flowRecords, FlowRecordsPerFile, NetworkInterfaces)));
+            .WriteFlowVolume(logs, new FlowVolume(volume.FlowRecords, FlowRecordsPerFile, NetworkInterfaces)));
+        var route53 = Task.Run(() => volume.Route53Records == 0
+            ? (0, 0)
+            : new ReaderCorpusWriter(seed, Start, Days).WriteQueryVolume(readerLogs, volume.Route53Records, Route53RecordsPerFile, NetworkInterfaces));
+        var parquet = Task.Run(() => volume.ParquetFlowRecords == 0
+            ? Task.FromResult((0, 0))
+            : new ReaderCorpusWriter(seed + 1, Start, Days).WriteParquetFlowVolumeAsync(readerLogs, volume.ParquetFlowRecords, ParquetFlowRecordsPerFile, NetworkInterfaces));
         var cloudTrailResult = await cloudTrail;
         var flowResult = await flow;
+        var (route53Files, route53Records) = await route53;
+        var (parquetFiles, parquetRecords) = await parquet;
 
         await File.WriteAllTextAsync(Path.Combine(folder, ThreatListFileName), DemoEstate.ThreatListText + "\n");
         var manifest = new CorpusManifest(
             command, seed, Start, Days, cloudTrailResult.Events, cloudTrailResult.Files, cloudTrailResult.Incidents, Users, Roles,
-            flowResult.Records, flowResult.Files, NetworkInterfaces);
+            flowResult.Records, flowResult.Files, NetworkInterfaces)
+        {
+            Route53Records = route53Records,
+            Route53Files = route53Files,
+            ParquetFlowRecords = parquetRecords,
+            ParquetFlowFiles = parquetFiles,
+        };
         await File.WriteAllTextAsync(Path.Combine(folder, ManifestFileName), JsonSerializer.Serialize(manifest, ManifestJson) + "\n");
         return manifest;
     }
@@ -94,7 +130,9 @@ internal sealed class BenchCorpus
 
         var manifestPath = Path.Combine(folder, ManifestFileName);
         var manifest = File.Exists(manifestPath) ? JsonSerializer.Deserialize<CorpusManifest>(File.ReadAllText(manifestPath), ManifestJson) : null;
-        return new BenchCorpus(folder, LogFileDiscovery.Enumerate(logs), manifest);
+        var readerLogs = Path.Combine(folder, ReaderLogsFolderName);
+        IReadOnlyList<LogObject> readerObjects = Directory.Exists(readerLogs) ? LogFileDiscovery.Enumerate(readerLogs) : [];
+        return new BenchCorpus(folder, LogFileDiscovery.Enumerate(logs), readerObjects, manifest);
     }
 }
 
@@ -111,4 +149,18 @@ internal sealed record CorpusManifest(
     int Roles,
     int FlowRecords,
     int FlowFiles,
-    int NetworkInterfaces);
+    int NetworkInterfaces)
+{
+    /// <summary>Route 53 Resolver query records below <c>reader-logs/</c>; 0 in a corpus written before they were added.</summary>
+    public int Route53Records { get; init; }
+
+    public int Route53Files { get; init; }
+
+    /// <summary>Parquet flow records below <c>reader-logs/</c>; 0 in a corpus written before they were added.</summary>
+    public int ParquetFlowRecords { get; init; }
+
+    public int ParquetFlowFiles { get; init; }
+}
+
+/// <summary>How many records of each kind <c>vigil bench generate</c> writes.</summary>
+internal sealed record CorpusVolume(int CloudTrailRecords, int FlowRecords, int Route53Records, int ParquetFlowRecords);

@@ -4,7 +4,11 @@ using Vigil.Ingestion.Objects;
 namespace Vigil.Cli.Benchmarks;
 
 /// <summary>What <c>vigil bench run</c> measures and how.</summary>
-internal sealed record BenchRunSettings(string CorpusFolder, bool Jq, bool Host, string? HostDll, TimeSpan HostTimeout, string CommandLine);
+internal sealed record BenchRunSettings(string CorpusFolder, bool Jq, bool Host, string? HostDll, TimeSpan HostTimeout, string CommandLine)
+{
+    /// <summary>Measure the floors and readers only, without the replay (and without jq and the host).</summary>
+    public bool ReadersOnly { get; init; }
+}
 
 /// <summary>
 /// Runs the phases of <c>vigil bench run</c> on the same files, one after another, and prints the
@@ -14,6 +18,12 @@ internal static class BenchRunner
 {
     private const string FloorCloudTrail = "floor, CloudTrail: gzip + Utf8JsonReader";
     private const string FloorFlow = "floor, VPC flow: gzip + line and field split";
+    private const string FloorRoute53 = "floor, Route 53: gzip + Utf8JsonReader";
+    private const string FloorParquet = "floor, VPC flow Parquet: Parquet.Net column chunks";
+    private const string ReaderCloudTrail = "Vigil readers only, CloudTrail";
+    private const string ReaderFlow = "Vigil readers only, VPC flow";
+    private const string ReaderRoute53 = "Vigil readers only, Route 53";
+    private const string ReaderParquet = "Vigil readers only, VPC flow Parquet";
 
     // The performance goals. Each reader runs at 0.7 of the floor or more. The host runs end to end at
     // 0.5 of the floor, and for CloudTrail at 10 times jq. A new file's findings are stored within 2 s
@@ -62,10 +72,47 @@ internal static class BenchRunner
         report.Add(FloorCloudTrail, $"{cores} files at a time", floorCloudTrail);
         report.Add(FloorFlow, $"{cores} files at a time", floorFlow);
 
-        var readerCloudTrail = await MeasureAsync("Vigil readers only, CloudTrail", () => ReaderBenchmark.RunCloudTrailAsync(corpus.CloudTrailObjects, cancellationToken));
-        var readerFlow = await MeasureAsync("Vigil readers only, VPC flow", () => ReaderBenchmark.RunFlowAsync(corpus.FlowObjects, cancellationToken));
-        report.Add("Vigil readers only, CloudTrail", $"{cores} files at a time", readerCloudTrail);
-        report.Add("Vigil readers only, VPC flow", $"{cores} files at a time", readerFlow);
+        var readerCloudTrail = await MeasureAsync(ReaderCloudTrail, () => ReaderBenchmark.RunCloudTrailAsync(corpus.CloudTrailObjects, cancellationToken));
+        var readerFlow = await MeasureAsync(ReaderFlow, () => ReaderBenchmark.RunFlowAsync(corpus.FlowObjects, cancellationToken));
+        report.Add(ReaderCloudTrail, $"{cores} files at a time", readerCloudTrail);
+        report.Add(ReaderFlow, $"{cores} files at a time", readerFlow);
+
+        // Route 53 and Parquet flow logs have floors and readers of their own, and no later phase reads them.
+        var readerPairs = new List<ReaderPair>
+        {
+            new("CloudTrail", floorCloudTrail, readerCloudTrail, corpus.Manifest?.CloudTrailRecords),
+            new("VPC flow", floorFlow, readerFlow, corpus.Manifest?.FlowRecords),
+        };
+        if (corpus.Route53Objects.Count > 0)
+        {
+            var floor = await MeasureAsync(FloorRoute53, () => FloorBenchmark.RunRoute53Async(corpus.Route53Objects, cancellationToken));
+            var reader = await MeasureAsync(ReaderRoute53, () => ReaderBenchmark.RunRoute53Async(corpus.Route53Objects, cancellationToken));
+            report.Add(FloorRoute53, $"{cores} files at a time", floor);
+            report.Add(ReaderRoute53, $"{cores} files at a time", reader);
+            readerPairs.Add(new("Route 53", floor, reader, corpus.Manifest?.Route53Records));
+        }
+
+        if (corpus.ParquetFlowObjects.Count > 0)
+        {
+            var floor = await MeasureAsync(FloorParquet, () => FloorBenchmark.RunParquetAsync(corpus.ParquetFlowObjects, cancellationToken));
+            var reader = await MeasureAsync(ReaderParquet, () => ReaderBenchmark.RunParquetAsync(corpus.ParquetFlowObjects, cancellationToken));
+            report.Add(FloorParquet, $"{cores} files at a time", floor);
+            report.Add(ReaderParquet, $"{cores} files at a time", reader);
+            readerPairs.Add(new("VPC flow Parquet", floor, reader, corpus.Manifest?.ParquetFlowRecords));
+        }
+
+        if (settings.ReadersOnly)
+        {
+            AddReaderRatios(report, readerPairs);
+            foreach (var pair in readerPairs)
+            {
+                failed |= !Check(report, pair.Kind, pair.Floor.Records, pair.ManifestRecords, [("readers", pair.Reader)]);
+            }
+
+            var readersTitle = $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: readers only, {string.Join(", ", readerPairs.Select(pair => $"{BenchFormat.Count(pair.Floor.Records)} {pair.Kind}"))} records";
+            Console.Out.Write(report.ToMarkdown(readersTitle, settings.CommandLine, corpus.Manifest?.Command, machine, loadBefore, MachineDescription.ReadLoadAverage()));
+            return failed ? 1 : 0;
+        }
 
         JqResult? jq = null;
         if (runJq)
@@ -100,9 +147,13 @@ internal static class BenchRunner
             report.Add("Vigil host, all objects until durable", $"{cores} objects at a time", host.All);
         }
 
-        AddRatios(report, floorCloudTrail, floorFlow, readerCloudTrail, readerFlow, jq?.Measurement, replay, host);
+        AddRatios(report, readerPairs, floorCloudTrail, floorFlow, jq?.Measurement, replay, host);
         AddNotes(report, corpus, replay, jq, host);
         failed |= !CheckCounts(report, corpus, floorCloudTrail, floorFlow, readerCloudTrail, readerFlow, replay, host);
+        foreach (var pair in readerPairs.Skip(2))
+        {
+            failed |= !Check(report, pair.Kind, pair.Floor.Records, pair.ManifestRecords, [("readers", pair.Reader)]);
+        }
 
         var title = $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {BenchFormat.Count(floorCloudTrail.Records)} CloudTrail and {BenchFormat.Count(floorFlow.Records)} VPC flow records";
         Console.Out.Write(report.ToMarkdown(title, settings.CommandLine, corpus.Manifest?.Command, machine, loadBefore, MachineDescription.ReadLoadAverage()));
@@ -117,12 +168,34 @@ internal static class BenchRunner
         return result;
     }
 
+    /// <summary>The ratios and targets of the readers alone: each reader against the floor of the same files.</summary>
+    private static void AddReaderRatios(BenchReport report, IReadOnlyList<ReaderPair> pairs)
+    {
+        foreach (var pair in pairs)
+        {
+            report.AddRatio($"Vigil reader / floor, {pair.Kind}", pair.Reader, pair.Floor);
+        }
+
+        foreach (var pair in pairs)
+        {
+            report.AddCpuRatio($"Vigil reader / floor, {pair.Kind}, per CPU second", pair.Reader, pair.Floor);
+        }
+
+        foreach (var pair in pairs)
+        {
+            report.AddTarget($"Vigil reader / floor, {pair.Kind}", pair.Reader.RecordsPerSecond / pair.Floor.RecordsPerSecond, ReaderTarget, atMost: false, BenchFormat.Ratio);
+        }
+    }
+
     private static void AddRatios(
-        BenchReport report, PhaseMeasurement floorCloudTrail, PhaseMeasurement floorFlow, PhaseMeasurement readerCloudTrail, PhaseMeasurement readerFlow,
+        BenchReport report, IReadOnlyList<ReaderPair> readerPairs, PhaseMeasurement floorCloudTrail, PhaseMeasurement floorFlow,
         PhaseMeasurement? jq, ReplayMeasurement replay, HostMeasurement? host)
     {
-        report.AddRatio("Vigil reader / floor, CloudTrail", readerCloudTrail, floorCloudTrail);
-        report.AddRatio("Vigil reader / floor, VPC flow", readerFlow, floorFlow);
+        foreach (var pair in readerPairs)
+        {
+            report.AddRatio($"Vigil reader / floor, {pair.Kind}", pair.Reader, pair.Floor);
+        }
+
         report.AddRatio("Vigil replay / floor, CloudTrail", replay.CloudTrail, floorCloudTrail);
         report.AddRatio("Vigil replay / floor, VPC flow", replay.Flow, floorFlow);
         if (jq is not null)
@@ -144,20 +217,26 @@ internal static class BenchRunner
             report.AddRatio("Vigil host / floor, VPC flow", hostFlow, floorFlow);
         }
 
-        report.AddCpuRatio("Vigil reader / floor, CloudTrail, per CPU second", readerCloudTrail, floorCloudTrail);
-        report.AddCpuRatio("Vigil reader / floor, VPC flow, per CPU second", readerFlow, floorFlow);
+        foreach (var pair in readerPairs)
+        {
+            report.AddCpuRatio($"Vigil reader / floor, {pair.Kind}, per CPU second", pair.Reader, pair.Floor);
+        }
+
         report.AddCpuRatio("Vigil replay / floor, CloudTrail, per CPU second", replay.CloudTrail, floorCloudTrail);
         report.AddCpuRatio("Vigil replay / floor, VPC flow, per CPU second", replay.Flow, floorFlow);
-        AddTargets(report, floorCloudTrail, floorFlow, readerCloudTrail, readerFlow, jq, host);
+        AddTargets(report, readerPairs, floorCloudTrail, floorFlow, jq, host);
     }
 
     private static void AddTargets(
-        BenchReport report, PhaseMeasurement floorCloudTrail, PhaseMeasurement floorFlow, PhaseMeasurement readerCloudTrail, PhaseMeasurement readerFlow,
+        BenchReport report, IReadOnlyList<ReaderPair> readerPairs, PhaseMeasurement floorCloudTrail, PhaseMeasurement floorFlow,
         PhaseMeasurement? jq, HostMeasurement? host)
     {
         static string Ratio(double value) => BenchFormat.Ratio(value);
-        report.AddTarget("Vigil reader / floor, CloudTrail", readerCloudTrail.RecordsPerSecond / floorCloudTrail.RecordsPerSecond, ReaderTarget, atMost: false, Ratio);
-        report.AddTarget("Vigil reader / floor, VPC flow", readerFlow.RecordsPerSecond / floorFlow.RecordsPerSecond, ReaderTarget, atMost: false, Ratio);
+        foreach (var pair in readerPairs)
+        {
+            report.AddTarget($"Vigil reader / floor, {pair.Kind}", pair.Reader.RecordsPerSecond / pair.Floor.RecordsPerSecond, ReaderTarget, atMost: false, Ratio);
+        }
+
         if (host?.CloudTrail is { } hostCloudTrail)
         {
             report.AddTarget("Vigil host / floor, CloudTrail", hostCloudTrail.RecordsPerSecond / floorCloudTrail.RecordsPerSecond, EndToEndTarget, atMost: false, Ratio);
@@ -328,6 +407,9 @@ internal static class BenchRunner
         return null;
     }
 
+    /// <summary>A reader and the floor of the same files, and the records that corpus.json lists for them.</summary>
+    private sealed record ReaderPair(string Kind, PhaseMeasurement Floor, PhaseMeasurement Reader, long? ManifestRecords);
+
     private static string Seconds(TimeSpan? value) => value is { } time ? BenchFormat.Seconds(time) : "none";
 
     private static long SizeOf(IEnumerable<LogObject> objects) => objects.Sum(item => new FileInfo(item.Path).Length);
@@ -337,7 +419,7 @@ internal static class BenchRunner
     {
         var stopwatch = Stopwatch.StartNew();
         var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(corpus.CloudTrailObjects.Concat(corpus.FlowObjects), options, async (logObject, token) =>
+        await Parallel.ForEachAsync(corpus.CloudTrailObjects.Concat(corpus.FlowObjects).Concat(corpus.Route53Objects).Concat(corpus.ParquetFlowObjects), options, async (logObject, token) =>
         {
             await using var file = File.OpenRead(logObject.Path);
             await file.CopyToAsync(Stream.Null, token);

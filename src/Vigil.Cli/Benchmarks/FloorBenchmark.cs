@@ -2,14 +2,17 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
+using Parquet;
+using Parquet.Schema;
 using Vigil.Ingestion.Objects;
 
 namespace Vigil.Cli.Benchmarks;
 
 /// <summary>
 /// The floor: the least work any reader of these files must do. It decompresses every file and
-/// tokenises it, with <see cref="Utf8JsonReader"/> over every token of a CloudTrail file and a
-/// split into lines and space-separated fields for a flow log, on all cores, and keeps nothing.
+/// tokenises it, with <see cref="Utf8JsonReader"/> over every token of a CloudTrail file or a
+/// Route 53 query log, a split into lines and space-separated fields for a flow log, and a read of
+/// every column chunk of a Parquet file into arrays, on all cores, and keeps nothing.
 /// </summary>
 internal static class FloorBenchmark
 {
@@ -23,7 +26,24 @@ internal static class FloorBenchmark
     public static Task<PhaseMeasurement> RunFlowAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken) =>
         RunAsync(objects, SplitFlowLinesAsync, cancellationToken);
 
-    private static async Task<PhaseMeasurement> RunAsync(IReadOnlyList<LogObject> objects, Func<Stream, CancellationToken, Task<long>> tokenise, CancellationToken cancellationToken)
+    /// <summary>Returns the Route 53 records counted: every top-level JSON object of the JSON Lines files.</summary>
+    public static Task<PhaseMeasurement> RunRoute53Async(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken) =>
+        RunAsync(objects, TokeniseJsonLinesAsync, cancellationToken);
+
+    /// <summary>
+    /// Returns the Parquet rows counted. Every column chunk of every row group is read with Parquet.Net
+    /// into an array of the column's own type (decompressed and decoded; text as slices of characters,
+    /// the cheapest form Parquet.Net gives), and no record is built.
+    /// </summary>
+    public static Task<PhaseMeasurement> RunParquetAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken) =>
+        RunAsync(objects, ReadParquetColumnsAsync, cancellationToken, decompress: false);
+
+    /// <summary>Opens a corpus file for one sequential read, as every floor and reader phase does.</summary>
+    public static FileStream OpenFile(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
+
+    private static async Task<PhaseMeasurement> RunAsync(
+        IReadOnlyList<LogObject> objects, Func<Stream, CancellationToken, Task<long>> tokenise, CancellationToken cancellationToken, bool decompress = true)
     {
         var resetPeak = ProcessMemory.ResetOwnPeak();
         long records = 0;
@@ -33,9 +53,9 @@ internal static class FloorBenchmark
         var stopwatch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(objects, options, async (logObject, token) =>
         {
-            await using var file = new FileStream(logObject.Path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
-            await using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            Interlocked.Add(ref records, await tokenise(gzip, token));
+            await using var file = OpenFile(logObject.Path);
+            await using Stream content = decompress ? new GZipStream(file, CompressionMode.Decompress) : file;
+            Interlocked.Add(ref records, await tokenise(content, token));
         });
         stopwatch.Stop();
         return new PhaseMeasurement(records, stopwatch.Elapsed, ProcessMemory.ReadPeak(Environment.ProcessId), resetPeak)
@@ -45,10 +65,16 @@ internal static class FloorBenchmark
         };
     }
 
-    private static async Task<long> TokeniseCloudTrailAsync(Stream content, CancellationToken cancellationToken)
+    private static Task<long> TokeniseCloudTrailAsync(Stream content, CancellationToken cancellationToken) =>
+        TokeniseJsonAsync(content, new JsonReaderState(), recordDepth: 2, cancellationToken);
+
+    private static Task<long> TokeniseJsonLinesAsync(Stream content, CancellationToken cancellationToken) =>
+        TokeniseJsonAsync(content, new JsonReaderState(new JsonReaderOptions { AllowMultipleValues = true }), recordDepth: 0, cancellationToken);
+
+    /// <summary>Tokenises the JSON of <paramref name="content"/> and counts the objects that start at <paramref name="recordDepth"/>.</summary>
+    private static async Task<long> TokeniseJsonAsync(Stream content, JsonReaderState state, int recordDepth, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        var state = new JsonReaderState();
         var length = 0;
         long records = 0;
         try
@@ -67,7 +93,7 @@ internal static class FloorBenchmark
                 var read = await content.ReadAsync(buffer.AsMemory(length), cancellationToken);
                 length += read;
                 var final = read == 0;
-                var consumed = ReadTokens(buffer.AsSpan(0, length), final, ref state, ref records);
+                var consumed = ReadTokens(buffer.AsSpan(0, length), final, recordDepth, ref state, ref records);
                 if (final)
                 {
                     if (consumed != length)
@@ -89,13 +115,14 @@ internal static class FloorBenchmark
     }
 
     /// <summary>Reads every complete token of <paramref name="data"/> and returns the bytes consumed.</summary>
-    private static int ReadTokens(ReadOnlySpan<byte> data, bool final, ref JsonReaderState state, ref long records)
+    private static int ReadTokens(ReadOnlySpan<byte> data, bool final, int recordDepth, ref JsonReaderState state, ref long records)
     {
         var reader = new Utf8JsonReader(data, final, state);
         while (reader.Read())
         {
-            // Depth 0 is the file's object and depth 1 its Records array, so depth 2 objects are records.
-            if (reader.TokenType == JsonTokenType.StartObject && reader.CurrentDepth == 2)
+            // In CloudTrail, depth 0 is the file's object and depth 1 its Records array, so depth 2 objects
+            // are records. In JSON Lines, every object at depth 0 is one.
+            if (reader.TokenType == JsonTokenType.StartObject && reader.CurrentDepth == recordDepth)
             {
                 records++;
             }
@@ -103,6 +130,49 @@ internal static class FloorBenchmark
 
         state = reader.CurrentState;
         return (int)reader.BytesConsumed;
+    }
+
+    private static async Task<long> ReadParquetColumnsAsync(Stream file, CancellationToken cancellationToken)
+    {
+        await using var reader = await ParquetReader.CreateAsync(file, null, leaveStreamOpen: true, cancellationToken);
+        var fields = reader.Schema.DataFields;
+        long rows = 0;
+        for (var index = 0; index < reader.RowGroupCount; index++)
+        {
+            using var rowGroup = reader.OpenRowGroupReader(index);
+            var count = (int)rowGroup.RowCount;
+            foreach (var field in fields)
+            {
+                await ReadColumnAsync(rowGroup, field, count, cancellationToken);
+            }
+
+            rows += count;
+        }
+
+        return rows;
+    }
+
+    /// <summary>Reads one column chunk into a new array of its type, which a reader that builds records must do at least.</summary>
+    private static async Task ReadColumnAsync(ParquetRowGroupReader rowGroup, DataField field, int count, CancellationToken cancellationToken)
+    {
+        var type = field.ClrType;
+        if (type == typeof(int))
+        {
+            await rowGroup.ReadAsync<int>(field, new int?[count].AsMemory(), null, cancellationToken);
+        }
+        else if (type == typeof(long))
+        {
+            await rowGroup.ReadAsync<long>(field, new long?[count].AsMemory(), null, cancellationToken);
+        }
+        else if (type == typeof(ReadOnlyMemory<char>))
+        {
+            // Parquet.Net's own type for a text column: slices of the decoded text, with no string per value.
+            await rowGroup.ReadAsync<ReadOnlyMemory<char>>(field, new ReadOnlyMemory<char>?[count].AsMemory(), null, cancellationToken);
+        }
+        else
+        {
+            throw new InvalidDataException($"The benchmark corpus has no {type.Name} column; column '{field.Name}' is not one that vigil bench generate writes.");
+        }
     }
 
     private static async Task<long> SplitFlowLinesAsync(Stream content, CancellationToken cancellationToken)

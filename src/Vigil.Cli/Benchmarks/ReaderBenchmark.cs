@@ -3,6 +3,7 @@ using Vigil.Contracts.Events;
 using Vigil.Grains.Ingest;
 using Vigil.Ingestion.CloudTrail;
 using Vigil.Ingestion.Objects;
+using Vigil.Ingestion.Route53;
 using Vigil.Ingestion.VpcFlow;
 
 namespace Vigil.Cli.Benchmarks;
@@ -37,6 +38,27 @@ internal static class ReaderBenchmark
         }, cancellationToken);
     }
 
+    public static async Task<PhaseMeasurement> RunRoute53Async(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken)
+    {
+        var reader = new Route53QueryLogReader();
+        return await RunAsync(objects, new IngestOptions(), async (content, logObject, count) =>
+        {
+            await reader.ReadAsync(content, logObject.Key, DateTimeOffset.UtcNow, Count<DnsQueryRecord>(count), _ => count.AddRejected(), cancellationToken);
+            return null;
+        }, cancellationToken);
+    }
+
+    /// <summary>Reads the Parquet files from the file itself, as the inspector hands over a seekable object, without <see cref="LogObjectStream"/>.</summary>
+    public static async Task<PhaseMeasurement> RunParquetAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken)
+    {
+        var reader = new VpcFlowParquetReader();
+        return await RunAsync(objects, new IngestOptions(), async (content, logObject, count) =>
+        {
+            var summary = await reader.ReadAsync(content, logObject.Key, DateTimeOffset.UtcNow, Count<FlowRecord>(count), _ => count.AddRejected(), cancellationToken);
+            return summary.Error;
+        }, cancellationToken, decompress: false);
+    }
+
     private static Func<IReadOnlyList<TRecord>, ValueTask> Count<TRecord>(RecordCount count) => records =>
     {
         count.AddRead(records.Count);
@@ -44,7 +66,7 @@ internal static class ReaderBenchmark
     };
 
     private static async Task<PhaseMeasurement> RunAsync(
-        IReadOnlyList<LogObject> objects, IngestOptions options, Func<Stream, LogObject, RecordCount, Task<string?>> read, CancellationToken cancellationToken)
+        IReadOnlyList<LogObject> objects, IngestOptions options, Func<Stream, LogObject, RecordCount, Task<string?>> read, CancellationToken cancellationToken, bool decompress = true)
     {
         var resetPeak = ProcessMemory.ResetOwnPeak();
         var count = new RecordCount();
@@ -54,8 +76,9 @@ internal static class ReaderBenchmark
         var stopwatch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(objects, parallel, async (logObject, token) =>
         {
-            await using var file = File.OpenRead(logObject.Path);
-            await using var content = await LogObjectStream.OpenAsync(file, options.Reader.MaxDecompressedBytes, token);
+            // The file is opened as the floor opens it, so the two phases differ only in what reads the bytes.
+            await using var file = FloorBenchmark.OpenFile(logObject.Path);
+            await using var content = decompress ? await LogObjectStream.OpenAsync(file, options.Reader.MaxDecompressedBytes, token) : file;
             var error = await read(content, logObject, count);
             if (error is not null)
             {

@@ -27,6 +27,8 @@ internal static class BenchCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "New or empty folder to write the corpus into (created if missing).", Required = true };
         var cloudTrailRecords = new Option<int>("--cloudtrail-records") { Description = "CloudTrail events to write, in files of about 400 events.", DefaultValueFactory = _ => 1_000_000 };
         var flowRecords = new Option<int>("--flow-records") { Description = "VPC flow records to write, in files of about 2,500 records.", DefaultValueFactory = _ => 5_000_000 };
+        var route53Records = new Option<int>("--route53-records") { Description = "Route 53 Resolver query records to write below reader-logs/, in files of about 2,500; 0 writes none.", DefaultValueFactory = _ => 1_000_000 };
+        var parquetRecords = new Option<int>("--parquet-flow-records") { Description = "VPC flow records to write as Parquet below reader-logs/, in files of 50,000; 0 writes none.", DefaultValueFactory = _ => 5_000_000 };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed and record counts give the same files.", DefaultValueFactory = _ => 7 };
 
         var command = new Command(
@@ -34,7 +36,7 @@ internal static class BenchCommand
             $"Write a benchmark corpus: {BenchCorpus.Days} days of CloudTrail events from {BenchCorpus.Users} users and {BenchCorpus.Roles} roles, " +
             $"and VPC flow logs of {BenchCorpus.NetworkInterfaces} network interfaces, with the demo's incidents planted once a day.")
         {
-            output, cloudTrailRecords, flowRecords, seed,
+            output, cloudTrailRecords, flowRecords, route53Records, parquetRecords, seed,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -59,13 +61,23 @@ internal static class BenchCommand
                 return 2;
             }
 
+            var route53 = parse.GetValue(route53Records);
+            var parquet = parse.GetValue(parquetRecords);
+            if (route53 is not 0 and (< MinRecords or > MaxRecords) || parquet is not 0 and (< MinRecords or > MaxRecords))
+            {
+                Console.Error.WriteLine($"error: --route53-records and --parquet-flow-records must be 0 or {MinRecords} to {MaxRecords:N0}.");
+                return 2;
+            }
+
             folder.Create();
             var stopwatch = Stopwatch.StartNew();
-            var commandLine = $"vigil bench generate --out {Quote(folder.FullName)} --cloudtrail-records {cloudTrail} --flow-records {flow} --seed {parse.GetValue(seed)}";
-            var manifest = await BenchCorpus.GenerateAsync(folder.FullName, parse.GetValue(seed), cloudTrail, flow, commandLine);
+            var commandLine = $"vigil bench generate --out {Quote(folder.FullName)} --cloudtrail-records {cloudTrail} --flow-records {flow} --route53-records {route53} --parquet-flow-records {parquet} --seed {parse.GetValue(seed)}";
+            var manifest = await BenchCorpus.GenerateAsync(folder.FullName, parse.GetValue(seed), new CorpusVolume(cloudTrail, flow, route53, parquet), commandLine);
 
             var logs = Path.Combine(folder.FullName, BenchCorpus.LogsFolderName);
-            Console.WriteLine($"Wrote {manifest.CloudTrailRecords} CloudTrail events in {manifest.CloudTrailFiles} files and {manifest.FlowRecords} VPC flow records in {manifest.FlowFiles} files below {logs} in {BenchFormat.Seconds(stopwatch.Elapsed)} s");
+            Console.WriteLine($"Wrote {manifest.CloudTrailRecords} CloudTrail events in {manifest.CloudTrailFiles} files and {manifest.FlowRecords} VPC flow records in {manifest.FlowFiles} files below {logs}, " +
+                $"and {manifest.Route53Records} Route 53 query records in {manifest.Route53Files} files and {manifest.ParquetFlowRecords} Parquet flow records in {manifest.ParquetFlowFiles} files below {Path.Combine(folder.FullName, BenchCorpus.ReaderLogsFolderName)}, " +
+                $"in {BenchFormat.Seconds(stopwatch.Elapsed)} s");
             Console.WriteLine($"Planted {manifest.PlantedIncidents} CloudTrail incidents; measure with: vigil bench run --corpus {Quote(folder.FullName)}");
             return 0;
         }));
@@ -83,13 +95,14 @@ internal static class BenchCommand
         };
         var hostDll = new Option<FileInfo?>("--host-dll") { Description = "Host build output to start with --host; defaults to src/Vigil.Host/bin/<configuration of this vigil>/net10.0/Vigil.Host.dll." };
         var hostTimeout = new Option<int>("--host-timeout") { Description = "Minutes to wait for the host to list every object in the ledger before the run fails.", DefaultValueFactory = _ => 30 };
+        var readersOnly = new Option<bool>("--readers-only") { Description = "Measure only the floors and Vigil's readers, without the replay; cannot be combined with --jq or --host." };
 
         var command = new Command(
             "run",
             "Measure records per second on a corpus: the decompress-and-tokenise floor, Vigil's readers, jq (--jq), an in-process replay and the real host (--host). " +
             "Prints a Markdown section for docs/benchmarks.md to standard output and progress to standard error.")
         {
-            corpus, jq, host, hostDll, hostTimeout,
+            corpus, jq, host, hostDll, hostTimeout, readersOnly,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -107,8 +120,17 @@ internal static class BenchCommand
                 return 2;
             }
 
+            if (parse.GetValue(readersOnly) && (parse.GetValue(jq) || parse.GetValue(host)))
+            {
+                Console.Error.WriteLine("error: --readers-only measures the floors and readers alone; leave out --jq and --host, or --readers-only.");
+                return 2;
+            }
+
             var settings = new BenchRunSettings(
-                folder.FullName, parse.GetValue(jq), parse.GetValue(host), parse.GetValue(hostDll)?.FullName, TimeSpan.FromMinutes(timeout), CommandLine());
+                folder.FullName, parse.GetValue(jq), parse.GetValue(host), parse.GetValue(hostDll)?.FullName, TimeSpan.FromMinutes(timeout), CommandLine())
+            {
+                ReadersOnly = parse.GetValue(readersOnly),
+            };
             return await BenchRunner.RunAsync(settings, cancellationToken);
         }));
         return command;

@@ -115,6 +115,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
     private static int Scan(ReadOnlySpan<byte> data, bool final, ScanState scan, List<CloudTrailEvent> events, Action<RecordRejection> onRejected)
     {
         var reader = new Utf8JsonReader(data, final, scan.ReaderState);
+        scan.Cache = Utf8StringCache.ForCurrentThread;
         var consumed = 0;
         try
         {
@@ -183,6 +184,10 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         private int discardDepth;
         private long discardStart;
         private long discardLine;
+        private readonly CloudTrailRecordParser.RecordFields fields = new();
+
+        /// <summary>The string cache of the thread that runs the current <see cref="Scan"/>, which is synchronous.</summary>
+        public Utf8StringCache Cache { get; set; } = null!;
 
         public JsonReaderState ReaderState { get; set; } = new(new JsonReaderOptions { MaxDepth = options.MaxDepth });
 
@@ -270,9 +275,13 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                 return StepResult.Continue;
             }
 
+            // The record is parsed in the same pass that finds its end. When the buffer ends inside it,
+            // the reader goes back to its start, and the record is read again after the next refill.
             var depth = reader.CurrentDepth;
-            if (!reader.TrySkip())
+            var recordStart = reader;
+            if (!CloudTrailRecordParser.TryReadRecord(ref reader, data, fields, options, Cache))
             {
+                reader = recordStart;
                 if (data.Length - start >= options.MaxRecordBytes)
                 {
                     // Too large to keep: walk past it token by token instead of buffering it.
@@ -294,7 +303,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                 return StepResult.Continue;
             }
 
-            var parsed = CloudTrailRecordParser.Parse(record, ingestTime, options, out var recordError);
+            var parsed = CloudTrailRecordParser.Build(fields, record, ingestTime, out var recordError);
             if (parsed is null)
             {
                 Reject(onRejected, start, LineAt(data[..start]), recordError?.Field, recordError?.Reason ?? "unreadable record");

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Vigil.Contracts.Events;
 
@@ -6,12 +7,38 @@ namespace Vigil.Ingestion.CloudTrail;
 /// <summary>Reads the <c>userIdentity</c> element of every documented type, and of types not yet documented.</summary>
 internal static class UserIdentityParser
 {
-    public static UserIdentity? Read(ref Utf8JsonReader reader, CloudTrailReaderOptions options)
+    private enum Name
     {
+        Other,
+        Type,
+        PrincipalId,
+        Arn,
+        AccountId,
+        AccessKeyId,
+        UserName,
+        InvokedBy,
+        IdentityProvider,
+        SessionContext,
+        SessionIssuer,
+        Attributes,
+        WebIdFederationData,
+        MfaAuthenticated,
+        FederatedProvider,
+    }
+
+    /// <summary>
+    /// Reads the value at the reader into <paramref name="identity"/>, null when it is not an object.
+    /// Returns false when the data ends inside it. Values with few distinct texts in an estate (type,
+    /// account, invoking service, issuer type) come from <paramref name="cache"/>. Values of which there
+    /// is one per principal (ids, ARNs, names, keys) do not, because thousands of them would keep
+    /// replacing each other in the cache.
+    /// </summary>
+    public static bool TryRead(ref Utf8JsonReader reader, CloudTrailReaderOptions options, Utf8StringCache cache, out UserIdentity? identity)
+    {
+        identity = null;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            reader.Skip();
-            return null;
+            return reader.TrySkip();
         }
 
         var max = options.MaxStringLength;
@@ -19,48 +46,66 @@ internal static class UserIdentityParser
         string? identityProvider = null;
         SessionContext session = default;
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (true)
         {
-            var name = CloudTrailRecordParser.GetStringOrRawText(ref reader);
-            reader.Read();
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            if (reader.TokenType != JsonTokenType.PropertyName)
+            {
+                break;
+            }
+
+            var name = Identify(ref reader);
+            if (!reader.Read())
+            {
+                return false;
+            }
+
             switch (name)
             {
-                case "type":
-                    type = CloudTrailRecordParser.ReadScalarText(ref reader, max);
+                case Name.Type:
+                    type = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
-                case "principalId":
+                case Name.PrincipalId:
                     principalId = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
-                case "arn":
+                case Name.Arn:
                     arn = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
-                case "accountId":
-                    accountId = CloudTrailRecordParser.ReadScalarText(ref reader, max);
+                case Name.AccountId:
+                    accountId = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
-                case "accessKeyId":
+                case Name.AccessKeyId:
                     accessKeyId = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
-                case "userName":
+                case Name.UserName:
                     userName = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
-                case "invokedBy":
-                    invokedBy = CloudTrailRecordParser.ReadScalarText(ref reader, max);
+                case Name.InvokedBy:
+                    invokedBy = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
-                case "identityProvider":
+                case Name.IdentityProvider:
                     identityProvider = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
-                case "sessionContext":
-                    session = ReadSessionContext(ref reader, max);
+                case Name.SessionContext:
+                    if (!TryReadSessionContext(ref reader, max, cache, out session))
+                    {
+                        return false;
+                    }
+
                     break;
             }
 
-            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            if (!reader.TrySkip())
             {
-                reader.Skip();
+                return false;
             }
         }
 
-        return new UserIdentity
+        identity = new UserIdentity
         {
             Type = type,
             PrincipalId = principalId,
@@ -75,25 +120,32 @@ internal static class UserIdentityParser
             MfaAuthenticated = session.MfaAuthenticated,
             IdentityProvider = identityProvider ?? session.FederatedProvider,
         };
+        return true;
     }
 
-    private static SessionContext ReadSessionContext(ref Utf8JsonReader reader, int max)
+    /// <summary>Reads a <c>sessionContext</c> value; the reader ends on its last token. Returns false when the data ends inside it.</summary>
+    private static bool TryReadSessionContext(ref Utf8JsonReader reader, int max, Utf8StringCache cache, out SessionContext context)
     {
-        var context = default(SessionContext);
+        context = default;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return context;
+            return true;
         }
 
         // The sessionContext object sits at depth d. Its sections (sessionIssuer, attributes,
         // webIdFederationData) have their names at d + 1 and their scalar fields at d + 2.
         var depth = reader.CurrentDepth;
-        string? section = null;
-        while (reader.Read())
+        var section = Name.Other;
+        while (true)
         {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
             if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth)
             {
-                break;
+                return true;
             }
 
             if (reader.TokenType != JsonTokenType.PropertyName)
@@ -101,15 +153,19 @@ internal static class UserIdentityParser
                 continue;
             }
 
-            var name = CloudTrailRecordParser.GetStringOrRawText(ref reader);
+            var name = Identify(ref reader);
             var level = reader.CurrentDepth;
-            reader.Read();
+            if (!reader.Read())
+            {
+                return false;
+            }
+
             if (level == depth + 1)
             {
                 section = name;
-                if (reader.TokenType == JsonTokenType.StartArray)
+                if (reader.TokenType == JsonTokenType.StartArray && !reader.TrySkip())
                 {
-                    reader.Skip();
+                    return false;
                 }
 
                 continue;
@@ -117,33 +173,70 @@ internal static class UserIdentityParser
 
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             {
-                reader.Skip();
+                if (!reader.TrySkip())
+                {
+                    return false;
+                }
+
                 continue;
             }
 
-            var value = CloudTrailRecordParser.ReadScalarText(ref reader, max);
             switch (section, name)
             {
-                case ("sessionIssuer", "type"):
-                    context.IssuerType = value;
+                case (Name.SessionIssuer, Name.Type):
+                    context.IssuerType = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
-                case ("sessionIssuer", "arn"):
-                    context.IssuerArn = value;
+                case (Name.SessionIssuer, Name.Arn):
+                    context.IssuerArn = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
-                case ("sessionIssuer", "userName"):
-                    context.IssuerUserName = value;
+                case (Name.SessionIssuer, Name.UserName):
+                    context.IssuerUserName = CloudTrailRecordParser.ReadScalarText(ref reader, max);
                     break;
-                case ("attributes", "mfaAuthenticated"):
-                    context.MfaAuthenticated = bool.TryParse(value, out var mfa) ? mfa : null;
+                case (Name.Attributes, Name.MfaAuthenticated):
+                    context.MfaAuthenticated = bool.TryParse(CloudTrailRecordParser.ReadScalarText(ref reader, max, cache), out var mfa) ? mfa : null;
                     break;
-                case ("webIdFederationData", "federatedProvider"):
-                    context.FederatedProvider = value;
+                case (Name.WebIdFederationData, Name.FederatedProvider):
+                    context.FederatedProvider = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
             }
         }
-
-        return context;
     }
+
+    private static Name Identify(ref Utf8JsonReader reader) =>
+        reader.ValueIsEscaped || reader.HasValueSequence
+            ? Identify(Encoding.UTF8.GetBytes(CloudTrailRecordParser.GetStringOrRawText(ref reader)))
+            : Identify(reader.ValueSpan);
+
+    private static Name Identify(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        3 => name.SequenceEqual("arn"u8) ? Name.Arn : Name.Other,
+        4 => name.SequenceEqual("type"u8) ? Name.Type : Name.Other,
+        8 => name.SequenceEqual("userName"u8) ? Name.UserName : Name.Other,
+        9 => name[0] switch
+        {
+            (byte)'a' when name.SequenceEqual("accountId"u8) => Name.AccountId,
+            (byte)'i' when name.SequenceEqual("invokedBy"u8) => Name.InvokedBy,
+            _ => Name.Other,
+        },
+        10 => name.SequenceEqual("attributes"u8) ? Name.Attributes : Name.Other,
+        11 => name[0] switch
+        {
+            (byte)'p' when name.SequenceEqual("principalId"u8) => Name.PrincipalId,
+            (byte)'a' when name.SequenceEqual("accessKeyId"u8) => Name.AccessKeyId,
+            _ => Name.Other,
+        },
+        13 => name.SequenceEqual("sessionIssuer"u8) ? Name.SessionIssuer : Name.Other,
+        14 => name.SequenceEqual("sessionContext"u8) ? Name.SessionContext : Name.Other,
+        16 => name[0] switch
+        {
+            (byte)'i' when name.SequenceEqual("identityProvider"u8) => Name.IdentityProvider,
+            (byte)'m' when name.SequenceEqual("mfaAuthenticated"u8) => Name.MfaAuthenticated,
+            _ => Name.Other,
+        },
+        17 => name.SequenceEqual("federatedProvider"u8) ? Name.FederatedProvider : Name.Other,
+        19 => name.SequenceEqual("webIdFederationData"u8) ? Name.WebIdFederationData : Name.Other,
+        _ => Name.Other,
+    };
 
     private struct SessionContext
     {

@@ -68,7 +68,7 @@ public static class DnsQueryName
     /// Checks the length limits: 1 to 63 characters a label and at most 253 in all. The limits count
     /// characters of the text form, so a name with <c>\DDD</c> escapes can be flagged although its wire form fits.
     /// </summary>
-    private static bool HasValidLength(string name)
+    internal static bool HasValidLength(string name)
     {
         if (name.Length is 0 or > MaxNameLength)
         {

@@ -167,9 +167,49 @@ internal sealed class JsonLineScanner(string objectName, DateTimeOffset ingestTi
             recordSecondLineStart = bufferStart + next;
             tokensEnd = recordStart;
             tokenizerState = new JsonReaderState(readerOptions);
+            if (TryReadWholeLine(data[first..contentEnd], records))
+            {
+                pending = false;
+                AdvanceTo(next);
+                return;
+            }
         }
 
         ContinueRecord(data, contentEnd, next, records, lastLine);
+    }
+
+    /// <summary>
+    /// Reads a record that is one whole line in a single pass, and returns true when it was accepted.
+    /// A line that is not exactly one valid object, a record with a bad field and a record that goes on
+    /// over the next lines return false and nothing else, and <see cref="ContinueRecord"/> then reads
+    /// the line as before, with the same result and the same rejection reasons.
+    /// </summary>
+    private bool TryReadWholeLine(ReadOnlySpan<byte> line, List<DnsQueryRecord> records)
+    {
+        DnsQueryRecord? record;
+        int objectEnd;
+        try
+        {
+            var reader = new Utf8JsonReader(line, isFinalBlock: true, new JsonReaderState(readerOptions));
+            reader.Read();
+            record = Route53RecordParser.ReadObject(ref reader, ingestTime, options, out _);
+            objectEnd = (int)reader.BytesConsumed;
+        }
+        catch (JsonException)
+        {
+            // Rare: invalid JSON, or an object that continues on the next line.
+            return false;
+        }
+
+        if (record is null || line[objectEnd..].IndexOfAnyExcept(" \t"u8) >= 0)
+        {
+            return false;
+        }
+
+        recordIndex++;
+        recordsRead++;
+        records.Add(record);
+        return true;
     }
 
     /// <summary>Tokenises the pending record up to <paramref name="contentEnd"/>; reads it when its object closes on this line.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Vigil.Contracts.Events;
 using Vigil.Ingestion.CloudTrail;
@@ -16,25 +17,35 @@ internal static class Route53RecordParser
     public static DnsQueryRecord? Parse(ReadOnlySpan<byte> record, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, out RecordError? error)
     {
         var reader = new Utf8JsonReader(record, new JsonReaderOptions { MaxDepth = options.MaxDepth });
-        var fields = new RecordFields();
-
         try
         {
             reader.Read();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = CloudTrailRecordParser.GetStringOrRawText(ref reader);
-                reader.Read();
-                if (!ReadField(ref reader, name, fields, options, out error))
-                {
-                    return null;
-                }
-            }
+            return ReadObject(ref reader, ingestTime, options, out error);
         }
         catch (JsonException exception)
         {
             error = new RecordError(null, $"invalid JSON: {exception.Message}");
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Reads the fields of the object whose start the reader has just read, up to its end, and builds
+    /// the record, or returns null and the reason it was rejected. Invalid JSON throws <see cref="JsonException"/>.
+    /// </summary>
+    public static DnsQueryRecord? ReadObject(ref Utf8JsonReader reader, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, out RecordError? error)
+    {
+        var fields = new RecordFields();
+        var cache = Utf8StringCache.ForCurrentThread;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            // Property names repeat on every line, so they come from the cache rather than a new string each.
+            var name = CloudTrailRecordParser.GetString(ref reader, cache);
+            reader.Read();
+            if (!ReadField(ref reader, name, fields, options, cache, out error))
+            {
+                return null;
+            }
         }
 
         return Build(fields, ingestTime, options, out error);
@@ -42,13 +53,17 @@ internal static class Route53RecordParser
 
     private static DnsQueryRecord? Build(RecordFields fields, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, out RecordError? error)
     {
-        if (string.IsNullOrEmpty(fields.QueryTimestampText))
+        DateTimeOffset queryTimestamp;
+        if (fields.HasQueryTimestamp)
+        {
+            queryTimestamp = fields.QueryTimestamp;
+        }
+        else if (string.IsNullOrEmpty(fields.QueryTimestampText))
         {
             error = new RecordError("query_timestamp", "missing");
             return null;
         }
-
-        if (!CloudTrailRecordParser.TryParseTime(fields.QueryTimestampText, out var queryTimestamp))
+        else if (!CloudTrailRecordParser.TryParseTime(fields.QueryTimestampText, out queryTimestamp))
         {
             error = new RecordError("query_timestamp", $"invalid time '{CloudTrailRecordParser.Truncate(fields.QueryTimestampText, 64)}' (expected ISO-8601, such as 2021-02-04T17:51:55Z)");
             return null;
@@ -67,7 +82,8 @@ internal static class Route53RecordParser
         }
 
         error = null;
-        var normalized = DnsQueryName.Normalize(fields.QueryName, out var valid);
+        var normalized = fields.NormalizedQueryName ?? DnsQueryName.Normalize(fields.QueryName, out fields.QueryNameValid);
+        var valid = fields.QueryNameValid;
         return new DnsQueryRecord
         {
             Version = fields.Version,
@@ -93,46 +109,47 @@ internal static class Route53RecordParser
         };
     }
 
-    private static bool ReadField(ref Utf8JsonReader reader, string name, RecordFields fields, Route53QueryLogReaderOptions options, out RecordError? error)
+    private static bool ReadField(ref Utf8JsonReader reader, string name, RecordFields fields, Route53QueryLogReaderOptions options, Utf8StringCache cache, out RecordError? error)
     {
         var maxLength = options.MaxStringLength;
         switch (name)
         {
             case "version":
-                return ReadString(ref reader, name, maxLength, out fields.Version, out error);
+                return ReadString(ref reader, name, maxLength, out fields.Version, out error, cache);
             case "account_id":
-                return ReadString(ref reader, name, maxLength, out fields.AccountId, out error);
+                return ReadString(ref reader, name, maxLength, out fields.AccountId, out error, cache);
             case "region":
-                return ReadString(ref reader, name, maxLength, out fields.Region, out error);
+                return ReadString(ref reader, name, maxLength, out fields.Region, out error, cache);
             case "vpc_id":
-                return ReadString(ref reader, name, maxLength, out fields.VpcId, out error);
+                return ReadString(ref reader, name, maxLength, out fields.VpcId, out error, cache);
             case "query_timestamp":
-                return ReadString(ref reader, name, maxLength, out fields.QueryTimestampText, out error);
+                return ReadTimestamp(ref reader, fields, maxLength, out error);
             case "query_name":
                 // Not cut to maxLength: a cut name would match the wrong list entries, so Build rejects it.
-                return ReadString(ref reader, name, int.MaxValue, out fields.QueryName, out error);
+                return ReadQueryName(ref reader, fields, cache, out error);
             case "query_type":
-                return ReadString(ref reader, name, maxLength, out fields.QueryType, out error);
+                return ReadString(ref reader, name, maxLength, out fields.QueryType, out error, cache);
             case "query_class":
-                return ReadString(ref reader, name, maxLength, out fields.QueryClass, out error);
+                return ReadString(ref reader, name, maxLength, out fields.QueryClass, out error, cache);
             case "rcode":
-                return ReadString(ref reader, name, maxLength, out fields.Rcode, out error);
+                return ReadString(ref reader, name, maxLength, out fields.Rcode, out error, cache);
             case "srcaddr":
+                // One per instance or endpoint: thousands of them would keep replacing each other in the cache.
                 return ReadString(ref reader, name, maxLength, out fields.SourceAddress, out error);
             case "srcport":
                 return ReadPort(ref reader, name, out fields.SourcePort, out error);
             case "transport":
-                return ReadString(ref reader, name, maxLength, out fields.Transport, out error);
+                return ReadString(ref reader, name, maxLength, out fields.Transport, out error, cache);
             case "answers":
-                return ReadAnswers(ref reader, maxLength, out fields.Answers, out error);
+                return ReadAnswers(ref reader, maxLength, cache, out fields.Answers, out error);
             case "srcids":
-                return ReadSourceIds(ref reader, maxLength, out fields.SourceIds, out error);
+                return ReadSourceIds(ref reader, maxLength, cache, out fields.SourceIds, out error);
             case "firewall_rule_group_id":
-                return ReadString(ref reader, name, maxLength, out fields.FirewallRuleGroupId, out error);
+                return ReadString(ref reader, name, maxLength, out fields.FirewallRuleGroupId, out error, cache);
             case "firewall_rule_action":
-                return ReadString(ref reader, name, maxLength, out fields.FirewallRuleAction, out error);
+                return ReadString(ref reader, name, maxLength, out fields.FirewallRuleAction, out error, cache);
             case "firewall_domain_list_id":
-                return ReadString(ref reader, name, maxLength, out fields.FirewallDomainListId, out error);
+                return ReadString(ref reader, name, maxLength, out fields.FirewallDomainListId, out error, cache);
             default:
                 reader.Skip();
                 error = null;
@@ -140,15 +157,61 @@ internal static class Route53RecordParser
         }
     }
 
+    /// <summary>
+    /// Reads <c>query_timestamp</c>. A string in the usual form is parsed from its bytes; anything else is
+    /// kept as text for <see cref="Build"/>, which rejects what does not parse.
+    /// </summary>
+    private static bool ReadTimestamp(ref Utf8JsonReader reader, RecordFields fields, int maxLength, out RecordError? error)
+    {
+        if (maxLength >= 20 && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
+            && reader.ValueSpan.Length == 20 && CloudTrailRecordParser.TryParseTimeUtf8(reader.ValueSpan, out var time))
+        {
+            fields.HasQueryTimestamp = true;
+            fields.QueryTimestamp = time;
+            fields.QueryTimestampText = null;
+            error = null;
+            return true;
+        }
+
+        fields.HasQueryTimestamp = false;
+        return ReadString(ref reader, "query_timestamp", maxLength, out fields.QueryTimestampText, out error);
+    }
+
+    /// <summary>
+    /// Reads <c>query_name</c>. A name in plain ASCII without capitals is normalised from its bytes and
+    /// both strings come from the cache; any other name is normalised by <see cref="DnsQueryName.Normalize"/> in <see cref="Build"/>.
+    /// </summary>
+    private static bool ReadQueryName(ref Utf8JsonReader reader, RecordFields fields, Utf8StringCache cache, out RecordError? error)
+    {
+        fields.NormalizedQueryName = null;
+        if (!ReadString(ref reader, "query_name", int.MaxValue, out fields.QueryName, out error, cache))
+        {
+            return false;
+        }
+
+        if (fields.QueryName is not null && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+        {
+            var name = reader.ValueSpan;
+            if (name.Length > 1 && name.Length <= Utf8StringCache.MaxCachedBytes && Ascii.IsValid(name) && !name.ContainsAnyInRange((byte)'A', (byte)'Z'))
+            {
+                var trimmed = name[^1] == (byte)'.' ? name[..^1] : name;
+                fields.NormalizedQueryName = cache.Get(trimmed);
+                fields.QueryNameValid = DnsQueryName.HasValidLength(fields.NormalizedQueryName);
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Reads a string field; a JSON null gives null, and any other type rejects the record.</summary>
-    private static bool ReadString(ref Utf8JsonReader reader, string field, int maxLength, out string? value, out RecordError? error)
+    private static bool ReadString(ref Utf8JsonReader reader, string field, int maxLength, out string? value, out RecordError? error, Utf8StringCache? cache = null)
     {
         value = null;
         error = null;
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                value = CloudTrailRecordParser.Truncate(CloudTrailRecordParser.GetStringOrRawText(ref reader), maxLength);
+                value = CloudTrailRecordParser.Truncate(CloudTrailRecordParser.GetString(ref reader, cache), maxLength);
                 return true;
             case JsonTokenType.Null:
                 return true;
@@ -199,7 +262,7 @@ internal static class Route53RecordParser
     }
 
     /// <summary>Reads <c>answers</c>: an array of objects with <c>Rdata</c>, <c>Type</c> and <c>Class</c>, or null.</summary>
-    private static bool ReadAnswers(ref Utf8JsonReader reader, int maxLength, out IReadOnlyList<DnsAnswer>? answers, out RecordError? error)
+    private static bool ReadAnswers(ref Utf8JsonReader reader, int maxLength, Utf8StringCache cache, out IReadOnlyList<DnsAnswer>? answers, out RecordError? error)
     {
         answers = null;
         error = null;
@@ -217,14 +280,14 @@ internal static class Route53RecordParser
         var list = new List<DnsAnswer>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var field = $"answers[{list.Count}]";
+            var field = AnswerField(list.Count);
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 error = WrongType(ref reader, field, "an object");
                 return false;
             }
 
-            if (!ReadAnswer(ref reader, field, maxLength, out var answer, out error))
+            if (!ReadAnswer(ref reader, field, maxLength, cache, out var answer, out error))
             {
                 return false;
             }
@@ -240,20 +303,28 @@ internal static class Route53RecordParser
     /// Reads one answer. The log writes <c>Rdata</c>, <c>Type</c> and <c>Class</c>; the AWS format
     /// description names them <c>rdata</c>, <c>answer_type</c> and <c>answer_class</c>, so both forms are read.
     /// </summary>
-    private static bool ReadAnswer(ref Utf8JsonReader reader, string field, int maxLength, out DnsAnswer answer, out RecordError? error)
+    private static bool ReadAnswer(ref Utf8JsonReader reader, string field, int maxLength, Utf8StringCache cache, out DnsAnswer answer, out RecordError? error)
     {
         string? rdata = null, type = null, answerClass = null;
         answer = new DnsAnswer(null, null, null);
         error = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = CloudTrailRecordParser.GetStringOrRawText(ref reader);
+            var name = CloudTrailRecordParser.GetString(ref reader, cache);
             reader.Read();
+
+            // The field name is only needed in an error, so it is made only then.
             var ok = name switch
             {
-                "Rdata" or "rdata" => ReadString(ref reader, $"{field}.{name}", maxLength, out rdata, out error),
-                "Type" or "type" or "answer_type" => ReadString(ref reader, $"{field}.{name}", maxLength, out type, out error),
-                "Class" or "class" or "answer_class" => ReadString(ref reader, $"{field}.{name}", maxLength, out answerClass, out error),
+                "Rdata" or "rdata" => reader.TokenType is JsonTokenType.String or JsonTokenType.Null
+                    ? ReadString(ref reader, field, maxLength, out rdata, out error, cache)
+                    : ReadString(ref reader, $"{field}.{name}", maxLength, out rdata, out error),
+                "Type" or "type" or "answer_type" => reader.TokenType is JsonTokenType.String or JsonTokenType.Null
+                    ? ReadString(ref reader, field, maxLength, out type, out error, cache)
+                    : ReadString(ref reader, $"{field}.{name}", maxLength, out type, out error),
+                "Class" or "class" or "answer_class" => reader.TokenType is JsonTokenType.String or JsonTokenType.Null
+                    ? ReadString(ref reader, field, maxLength, out answerClass, out error, cache)
+                    : ReadString(ref reader, $"{field}.{name}", maxLength, out answerClass, out error),
                 _ => SkipValue(ref reader),
             };
 
@@ -268,7 +339,7 @@ internal static class Route53RecordParser
     }
 
     /// <summary>Reads <c>srcids</c>: an object with <c>instance</c>, <c>resolver_endpoint</c> and <c>resolver_network_interface</c>, or null.</summary>
-    private static bool ReadSourceIds(ref Utf8JsonReader reader, int maxLength, out DnsQuerySourceIds? sourceIds, out RecordError? error)
+    private static bool ReadSourceIds(ref Utf8JsonReader reader, int maxLength, Utf8StringCache cache, out DnsQuerySourceIds? sourceIds, out RecordError? error)
     {
         sourceIds = null;
         error = null;
@@ -286,13 +357,13 @@ internal static class Route53RecordParser
         string? instance = null, endpoint = null, networkInterface = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = CloudTrailRecordParser.GetStringOrRawText(ref reader);
+            var name = CloudTrailRecordParser.GetString(ref reader, cache);
             reader.Read();
             var ok = name switch
             {
                 "instance" => ReadString(ref reader, "srcids.instance", maxLength, out instance, out error),
-                "resolver_endpoint" => ReadString(ref reader, "srcids.resolver_endpoint", maxLength, out endpoint, out error),
-                "resolver_network_interface" => ReadString(ref reader, "srcids.resolver_network_interface", maxLength, out networkInterface, out error),
+                "resolver_endpoint" => ReadString(ref reader, "srcids.resolver_endpoint", maxLength, out endpoint, out error, cache),
+                "resolver_network_interface" => ReadString(ref reader, "srcids.resolver_network_interface", maxLength, out networkInterface, out error, cache),
                 _ => SkipValue(ref reader),
             };
 
@@ -305,6 +376,14 @@ internal static class Route53RecordParser
         sourceIds = new DnsQuerySourceIds { Instance = instance, ResolverEndpoint = endpoint, ResolverNetworkInterface = networkInterface };
         return true;
     }
+
+    private static string AnswerField(int index) => index switch
+    {
+        0 => "answers[0]",
+        1 => "answers[1]",
+        2 => "answers[2]",
+        _ => $"answers[{index}]",
+    };
 
     private static bool SkipValue(ref Utf8JsonReader reader)
     {
@@ -339,6 +418,10 @@ internal static class Route53RecordParser
         public string? Region;
         public string? VpcId;
         public string? QueryTimestampText;
+        public bool HasQueryTimestamp;
+        public DateTimeOffset QueryTimestamp;
+        public string? NormalizedQueryName;
+        public bool QueryNameValid;
         public string? QueryName;
         public string? QueryType;
         public string? QueryClass;

@@ -9,13 +9,13 @@ internal sealed class FlowLayout
     public FlowLayout(IReadOnlyList<string> names)
     {
         Names = names;
-        Fields = [.. names.Select(FlowFields.Find)];
+        FieldArray = [.. names.Select(FlowFields.Find)];
     }
 
     private FlowLayout(IReadOnlyList<FlowField> fields)
     {
         Names = [.. fields.Select(field => field.Name)];
-        Fields = fields;
+        FieldArray = [.. fields];
     }
 
     /// <summary>The AWS default format: the 14 version 2 fields in their documented order.</summary>
@@ -23,7 +23,10 @@ internal sealed class FlowLayout
 
     public IReadOnlyList<string> Names { get; }
 
-    public IReadOnlyList<FlowField?> Fields { get; }
+    public IReadOnlyList<FlowField?> Fields => FieldArray;
+
+    /// <summary>The same as <see cref="Fields"/>, as an array for the per-record loop.</summary>
+    public FlowField?[] FieldArray { get; }
 
     /// <summary>
     /// True when every token is written like a field name (a lowercase letter, then lowercase letters,

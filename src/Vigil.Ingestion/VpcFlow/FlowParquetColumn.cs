@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using Parquet;
 using Parquet.Schema;
@@ -20,7 +21,16 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
     public static async Task<FlowParquetColumn> ReadAsync(ParquetRowGroupReader rowGroup, DataField dataField, FlowField? field, int rows, CancellationToken cancellationToken)
     {
         var type = dataField.ClrType;
-        if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
+        if (type == typeof(ReadOnlyMemory<char>))
+        {
+            // Parquet.Net's own form of a text column: slices of its decoded text, without a string per value.
+            var slices = ArrayPool<ReadOnlyMemory<char>?>.Shared.Rent(rows);
+            slices.AsSpan(0, rows).Clear();
+            await rowGroup.ReadAsync<ReadOnlyMemory<char>>(dataField, slices.AsMemory(0, rows), null, cancellationToken);
+            return new TextSliceColumn(dataField, field, slices);
+        }
+
+        if (type == typeof(string))
         {
             var values = new string?[rows];
             await rowGroup.ReadAsync(dataField, values.AsMemory(), null, cancellationToken);
@@ -90,6 +100,11 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
     /// <summary>Stores the value of one row in the builder, and returns why it is invalid or null when it is valid.</summary>
     public abstract string? Apply(FlowRecordBuilder builder, int row);
 
+    /// <summary>Returns the column's pooled array, if it has one; the column is not used after this.</summary>
+    public virtual void Release()
+    {
+    }
+
     private sealed class TextColumn(DataField dataField, FlowField? field, string?[] values) : FlowParquetColumn(dataField, field)
     {
         public override string? Apply(FlowRecordBuilder builder, int row)
@@ -109,14 +124,38 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
         }
     }
 
+    /// <summary>A text column read as slices; a value becomes a string from the thread's cache, and only when it is kept.</summary>
+    private sealed class TextSliceColumn(DataField dataField, FlowField? field, ReadOnlyMemory<char>?[] values) : FlowParquetColumn(dataField, field)
+    {
+        public override string? Apply(FlowRecordBuilder builder, int row)
+        {
+            if (values[row] is not { } value)
+            {
+                return null;
+            }
+
+            if (Field is null)
+            {
+                builder.AddExtraField(DataField.Name, Utf8StringCache.ForCurrentThread.Get(value.Span));
+                return null;
+            }
+
+            return builder.SetChars(Field, value.Span, Utf8StringCache.ForCurrentThread);
+        }
+
+        // Cleared, so the pool does not keep the row group's text alive.
+        public override void Release() => ArrayPool<ReadOnlyMemory<char>?>.Shared.Return(values, clearArray: true);
+    }
+
     /// <summary>A column of numbers. For a value to be handled as text, <c>toInt64</c> returns null.</summary>
     private sealed class ValueColumn<T>(DataField dataField, FlowField? field, T?[] values, Func<T, long?> toInt64) : FlowParquetColumn(dataField, field)
         where T : struct, IFormattable
     {
         public static async Task<FlowParquetColumn> ReadAsync(ParquetRowGroupReader rowGroup, DataField dataField, FlowField? field, int rows, Func<T, long?> toInt64, CancellationToken cancellationToken)
         {
-            var values = new T?[rows];
-            await rowGroup.ReadAsync<T>(dataField, values.AsMemory(), null, cancellationToken);
+            var values = ArrayPool<T?>.Shared.Rent(rows);
+            values.AsSpan(0, rows).Clear();
+            await rowGroup.ReadAsync<T>(dataField, values.AsMemory(0, rows), null, cancellationToken);
             return new ValueColumn<T>(dataField, field, values, toInt64);
         }
 
@@ -127,15 +166,17 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
                 return null;
             }
 
-            var text = value.ToString(null, CultureInfo.InvariantCulture);
             if (Field is null)
             {
-                builder.AddExtraField(DataField.Name, text);
+                builder.AddExtraField(DataField.Name, value.ToString(null, CultureInfo.InvariantCulture));
                 return null;
             }
 
-            return toInt64(value) is long number ? builder.SetInteger(Field, number) : builder.SetText(Field, text);
+            // The text of the value is made only when it is kept as text or named in a rejection.
+            return toInt64(value) is long number ? builder.SetInteger(Field, number) : builder.SetText(Field, value.ToString(null, CultureInfo.InvariantCulture));
         }
+
+        public override void Release() => ArrayPool<T?>.Shared.Return(values);
     }
 
     /// <summary>A column of a type such as BOOLEAN or a timestamp. Its values are not read, so an unmapped one is skipped.</summary>

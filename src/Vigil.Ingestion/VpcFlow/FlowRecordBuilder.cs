@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Numerics;
 using System.Text;
 using Vigil.Contracts.Events;
 
@@ -19,10 +20,27 @@ internal sealed class FlowRecordBuilder
     private readonly long?[] numbers = new long?[FlowFields.All.Count];
     private List<FlowExtraField>? extraFields;
 
+    // One bit per slot that holds a value, so Clear resets the few fields a format has and not all of them.
+    private ulong filled;
+
+    static FlowRecordBuilder()
+    {
+        if (FlowFields.All.Count > 64)
+        {
+            throw new InvalidOperationException("FlowRecordBuilder tracks filled slots in 64 bits; widen it before adding fields.");
+        }
+    }
+
     public void Clear()
     {
-        Array.Clear(texts);
-        Array.Clear(numbers);
+        while (filled != 0)
+        {
+            var slot = BitOperations.TrailingZeroCount(filled);
+            texts[slot] = null;
+            numbers[slot] = null;
+            filled &= filled - 1;
+        }
+
         extraFields = null;
     }
 
@@ -44,7 +62,7 @@ internal sealed class FlowRecordBuilder
         switch (field.Kind)
         {
             case FlowFieldKind.Text:
-                texts[field.Slot] = value;
+                StoreText(field, value);
                 return null;
 
             case FlowFieldKind.Address:
@@ -53,7 +71,7 @@ internal sealed class FlowRecordBuilder
                     return $"\"{value}\" is not an IPv4 or IPv6 address";
                 }
 
-                texts[field.Slot] = value;
+                StoreText(field, value);
                 return null;
 
             default:
@@ -77,7 +95,7 @@ internal sealed class FlowRecordBuilder
         switch (field.Kind)
         {
             case FlowFieldKind.Text:
-                texts[field.Slot] = cache.Get(value);
+                StoreText(field, cache.Get(value));
                 return null;
 
             case FlowFieldKind.Address:
@@ -86,13 +104,45 @@ internal sealed class FlowRecordBuilder
                     return $"\"{Encoding.UTF8.GetString(value)}\" is not an IPv4 or IPv6 address";
                 }
 
-                texts[field.Slot] = cache.Get(value);
+                StoreText(field, cache.Get(value));
+                return null;
+
+            default:
+                var valid = TryParseDigits(value, out var number) && TryStoreNumber(field, number);
+                return valid ? null : $"\"{Encoding.UTF8.GetString(value)}\" is not {Describe(field.Kind)}";
+        }
+    }
+
+    /// <summary>
+    /// Checks and stores a value given as UTF-16 text (from a Parquet text column), with the same rules
+    /// and messages as <see cref="SetText"/>. Text values come from <paramref name="cache"/>.
+    /// </summary>
+    public string? SetChars(FlowField field, ReadOnlySpan<char> value, Utf8StringCache cache)
+    {
+        if (value is "-")
+        {
+            return null;
+        }
+
+        switch (field.Kind)
+        {
+            case FlowFieldKind.Text:
+                StoreText(field, cache.Get(value));
+                return null;
+
+            case FlowFieldKind.Address:
+                if (!IsPlainIpv4(value) && !IsIpAddress(new string(value)))
+                {
+                    return $"\"{value}\" is not an IPv4 or IPv6 address";
+                }
+
+                StoreText(field, cache.Get(value));
                 return null;
 
             default:
                 var valid = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
                     && TryStoreNumber(field, number);
-                return valid ? null : $"\"{Encoding.UTF8.GetString(value)}\" is not {Describe(field.Kind)}";
+                return valid ? null : $"\"{value}\" is not {Describe(field.Kind)}";
         }
     }
 
@@ -102,7 +152,7 @@ internal sealed class FlowRecordBuilder
         switch (field.Kind)
         {
             case FlowFieldKind.Text:
-                texts[field.Slot] = value.ToString(CultureInfo.InvariantCulture);
+                StoreText(field, value.ToString(CultureInfo.InvariantCulture));
                 return null;
 
             case FlowFieldKind.Address:
@@ -185,6 +235,11 @@ internal sealed class FlowRecordBuilder
     /// </summary>
     internal static bool IsIpAddress(string value)
     {
+        if (IsPlainIpv4(value.AsSpan()))
+        {
+            return true;
+        }
+
         if (value.Contains(':', StringComparison.Ordinal))
         {
             return IPAddress.TryParse(value, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
@@ -208,13 +263,75 @@ internal sealed class FlowRecordBuilder
     }
 
     /// <summary>The same check as <see cref="IsIpAddress(string)"/> on UTF-8 text.</summary>
-    internal static bool IsIpAddress(ReadOnlySpan<byte> value)
+    internal static bool IsIpAddress(ReadOnlySpan<byte> value) =>
+        IsPlainIpv4(value) || (value.Contains((byte)':')
+            ? IPAddress.TryParse(Encoding.UTF8.GetString(value), out var address) && address.AddressFamily == AddressFamily.InterNetworkV6
+            : IsIpv4Slow(value));
+
+    /// <summary>
+    /// Parses the common form of a valid address in one pass: four parts of one to three digits with a
+    /// value up to 255, separated by dots. False means "not in this form", and <see cref="IsIpv4Slow"/> decides.
+    /// </summary>
+    private static bool IsPlainIpv4(ReadOnlySpan<byte> value)
     {
-        if (value.Contains((byte)':'))
+        Span<char> text = stackalloc char[15];
+        if (value.Length > text.Length)
         {
-            return IPAddress.TryParse(Encoding.UTF8.GetString(value), out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
+            return false;
         }
 
+        for (var i = 0; i < value.Length; i++)
+        {
+            text[i] = (char)value[i];
+        }
+
+        return IsPlainIpv4(text[..value.Length]);
+    }
+
+    /// <summary>The one-pass form check of <see cref="IsPlainIpv4(ReadOnlySpan{byte})"/> on UTF-16 text.</summary>
+    private static bool IsPlainIpv4(ReadOnlySpan<char> value)
+    {
+        if (value.Length > 15)
+        {
+            return false;
+        }
+
+        var parts = 0;
+        var digits = 0;
+        var octet = 0;
+        foreach (var character in value)
+        {
+            if (character == '.')
+            {
+                if (digits == 0 || ++parts == 4)
+                {
+                    return false;
+                }
+
+                digits = 0;
+                octet = 0;
+                continue;
+            }
+
+            var digit = character - '0';
+            if ((uint)digit > 9 || ++digits > 3)
+            {
+                return false;
+            }
+
+            octet = (octet * 10) + digit;
+            if (octet > 255)
+            {
+                return false;
+            }
+        }
+
+        return parts == 3 && digits > 0;
+    }
+
+    /// <summary>The dotted-decimal check of <see cref="IsIpAddress(string)"/> part by part, with the integer parser's own rules.</summary>
+    private static bool IsIpv4Slow(ReadOnlySpan<byte> value)
+    {
         var parts = 0;
         while (true)
         {
@@ -240,6 +357,34 @@ internal sealed class FlowRecordBuilder
         }
     }
 
+    /// <summary>
+    /// Parses a non-negative decimal integer as <see cref="long.TryParse(ReadOnlySpan{byte}, NumberStyles, IFormatProvider, out long)"/>
+    /// with <see cref="NumberStyles.None"/> does. Plain digits are read in one loop, and anything else
+    /// (an overflow, or the trailing NUL characters that the library parser ignores) goes to that parser.
+    /// </summary>
+    internal static bool TryParseDigits(ReadOnlySpan<byte> value, out long number)
+    {
+        number = 0;
+        if (value.IsEmpty || value.Length > 18)
+        {
+            return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out number);
+        }
+
+        foreach (var character in value)
+        {
+            var digit = character - (byte)'0';
+            if ((uint)digit > 9)
+            {
+                return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out number);
+            }
+
+            // Eighteen digits or fewer never overflow a long.
+            number = (number * 10) + digit;
+        }
+
+        return true;
+    }
+
     private bool TryStoreNumber(FlowField field, long value)
     {
         var (minimum, maximum) = RangeOf(field.Kind);
@@ -249,7 +394,14 @@ internal sealed class FlowRecordBuilder
         }
 
         numbers[field.Slot] = value;
+        filled |= 1UL << field.Slot;
         return true;
+    }
+
+    private void StoreText(FlowField field, string value)
+    {
+        texts[field.Slot] = value;
+        filled |= 1UL << field.Slot;
     }
 
     private static (long Minimum, long Maximum) RangeOf(FlowFieldKind kind) => kind switch

@@ -18,7 +18,7 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
     private bool sawLine;
 
     /// <summary>Records parsed since the last <see cref="TakePending"/>.</summary>
-    public List<FlowRecord> Pending { get; private set; } = [];
+    public List<FlowRecord> Pending { get; private set; } = NewBatch(options);
 
     public long RecordsRead { get; private set; }
 
@@ -35,9 +35,12 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
     public List<FlowRecord> TakePending()
     {
         var batch = Pending;
-        Pending = [];
+        Pending = NewBatch(options);
         return batch;
     }
+
+    /// <summary>A list with room for a whole batch, up to 1,024 records, so it does not grow record by record.</summary>
+    private static List<FlowRecord> NewBatch(VpcFlowReaderOptions options) => new(Math.Min(options.BatchSize, 1024));
 
     /// <summary>Parses one line without its line break, which <paramref name="line"/> and <paramref name="byteOffset"/> locate in the object.</summary>
     public void ParseLine(ReadOnlySpan<byte> bytes, long line, long byteOffset)
@@ -186,10 +189,11 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
 
         builder.Clear();
         var cache = Utf8StringCache.ForCurrentThread;
+        var fields = current.FieldArray;
         for (var i = 0; i < count; i++)
         {
             var token = Token(bytes, i);
-            var field = current.Fields[i];
+            var field = fields[i];
             if (field is null)
             {
                 builder.AddExtraField(current.Names[i], cache.Get(token));

@@ -171,26 +171,37 @@ public sealed class VpcFlowParquetReader(VpcFlowReaderOptions options)
             }
 
             var columns = new List<FlowParquetColumn>(mapped.Count);
-            foreach (var (column, field) in mapped)
+            try
             {
-                try
+                foreach (var (column, field) in mapped)
                 {
-                    columns.Add(await FlowParquetColumn.ReadAsync(rowGroup, column, field, (int)rows, cancellationToken));
+                    try
+                    {
+                        columns.Add(await FlowParquetColumn.ReadAsync(rowGroup, column, field, (int)rows, cancellationToken));
+                    }
+                    catch (Exception exception) when (IsInvalidParquet(exception))
+                    {
+                        RejectRowGroup(rows, field?.Name ?? column.Name, $"row group {index} could not be read: {exception.Message}");
+                        return;
+                    }
                 }
-                catch (Exception exception) when (IsInvalidParquet(exception))
+
+                for (var row = 0; row < rows; row++)
                 {
-                    RejectRowGroup(rows, field?.Name ?? column.Name, $"row group {index} could not be read: {exception.Message}");
-                    return;
+                    ReadRow(columns, row);
+                    if (pending.Count >= options.BatchSize)
+                    {
+                        await onRecords(pending);
+                        pending = [];
+                    }
                 }
             }
-
-            for (var row = 0; row < rows; row++)
+            finally
             {
-                ReadRow(columns, row);
-                if (pending.Count >= options.BatchSize)
+                // The columns' arrays are pooled, so a large row group does not allocate a new set each time.
+                foreach (var column in columns)
                 {
-                    await onRecords(pending);
-                    pending = [];
+                    column.Release();
                 }
             }
         }

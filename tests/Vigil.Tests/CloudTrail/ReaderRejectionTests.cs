@@ -189,6 +189,61 @@ public sealed class ReaderRejectionTests
         Assert.Equal(2, read.Summary.RecordsRead + read.Summary.RecordsRejected);
     }
 
+    [Theory]
+    [InlineData("2024-02-30T10:00:00Z")]
+    [InlineData("2024-03-05T24:00:00Z")]
+    [InlineData("0000-03-05T10:00:00Z")]
+    [InlineData("2024-03-05 10:00:00Z")]
+    public async Task Reader_ImpossibleEventTime_Rejected(string eventTime)
+    {
+        var content = Encoding.UTF8.GetBytes($$"""{"Records": [{"eventTime": "{{eventTime}}", "eventID": "bad-time"}]}""");
+
+        var rejection = Assert.Single((await CloudTrailRead.BytesAsync(content)).Rejections);
+
+        Assert.Equal("eventTime", rejection.Field);
+        Assert.Equal($"invalid time '{eventTime}'", rejection.Reason);
+    }
+
+    [Theory]
+    [InlineData("2024-02-29T23:59:59Z", "2024-02-29T23:59:59+00:00")]
+    [InlineData("2024-03-05T10:00:00.123Z", "2024-03-05T10:00:00.1230000+00:00")]
+    [InlineData("2024-03-05T12:00:00+02:00", "2024-03-05T10:00:00+00:00")]
+    [InlineData("2024-03-05T10:00:00", "2024-03-05T10:00:00+00:00")]
+    public async Task Reader_EventTimeForms_ReadAsUtc(string eventTime, string expected)
+    {
+        var content = Encoding.UTF8.GetBytes($$"""{"Records": [{"eventTime": "{{eventTime}}", "eventID": "time"}]}""");
+
+        var read = await CloudTrailRead.BytesAsync(content);
+
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), Assert.Single(read.Events).EventTime);
+        Assert.Equal(TimeSpan.Zero, read.Events[0].EventTime.Offset);
+    }
+
+    [Fact]
+    public async Task Reader_EscapedFieldNames_ReadAsTheirText()
+    {
+        var content = Encoding.UTF8.GetBytes("""{"Records": [{"event\u0054ime": "2024-03-05T10:00:00Z", "eventID": "escaped", "event\u004eame": "GetUser", "userIdentity": {"\u0074ype": "IAMUser"}}]}""");
+
+        var cloudTrailEvent = Assert.Single((await CloudTrailRead.BytesAsync(content)).Events);
+
+        Assert.Equal("GetUser", cloudTrailEvent.EventName);
+        Assert.Equal("IAMUser", cloudTrailEvent.UserIdentity?.Type);
+    }
+
+    [Fact]
+    public async Task Reader_ManyRecordsAcrossRefills_EachReadOnce()
+    {
+        // Records of about 1 KB across a 64 KiB buffer, so many of them straddle a refill and are read again from their start.
+        var records = Enumerable.Range(0, 500).Select(i => ApiCall($"id-{i}", $$"""{"policyDocument": "{{new string('x', 900 + (i % 7))}}"}"""));
+        var content = Encoding.UTF8.GetBytes($$"""{"Records": [{{string.Join(",\n", records)}}]}""");
+
+        var read = await CloudTrailRead.BytesAsync(content);
+
+        Assert.Empty(read.Rejections);
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"id-{i}"), read.Events.Select(e => e.EventId));
+        Assert.All(read.Events, e => Assert.StartsWith("{\"policyDocument\": \"xxx", e.RequestParametersJson, StringComparison.Ordinal));
+    }
+
     private static string ApiCall(string eventId, string requestParameters) =>
         $$"""{"eventTime": "2024-03-05T10:00:00Z", "eventSource": "iam.amazonaws.com", "eventName": "PutUserPolicy", "eventID": "{{eventId}}", "requestParameters": {{requestParameters}}}""";
 

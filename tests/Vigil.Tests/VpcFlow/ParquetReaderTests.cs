@@ -190,6 +190,39 @@ public sealed class ParquetReaderTests
     }
 
     [Fact]
+    public async Task Parquet_NullsInLaterRowGroup_NotFilledFromEarlierOne()
+    {
+        // The reader reuses pooled column arrays from one row group to the next.
+        var file = await ParquetFileWriter.WriteAsync(
+            [new TextColumn("srcaddr", "192.0.2.1", "192.0.2.2", null, null), new Int32Column("srcport", 1000, 1001, null, null), new Int64Column("bytes", 10, 20, null, null)],
+            2,
+            2);
+
+        var read = await FlowParquetRead.StreamAsync(file);
+
+        Assert.Equal(4, read.Records.Count);
+        Assert.All(read.Records.Skip(2), record =>
+        {
+            Assert.Null(record.SourceAddress);
+            Assert.Null(record.SourcePort);
+            Assert.Null(record.Bytes);
+        });
+    }
+
+    [Fact]
+    public async Task Parquet_TextPlaceholderAndBadAddress_SameRulesAsText()
+    {
+        var file = await ParquetFileWriter.WriteAsync([new TextColumn("srcaddr", "-", "001.002.003.004", "10.0.0.256", "2001:db8::1")], 4);
+
+        var read = await FlowParquetRead.StreamAsync(file);
+
+        Assert.Equal([null, "001.002.003.004", "2001:db8::1"], read.Records.Select(record => record.SourceAddress));
+        var rejection = Assert.Single(read.Rejections);
+        Assert.Equal("srcaddr", rejection.Field);
+        Assert.Equal("\"10.0.0.256\" is not an IPv4 or IPv6 address", rejection.Reason);
+    }
+
+    [Fact]
     public async Task Parquet_RowGroupOverLimit_RejectedWhole()
     {
         var file = await ParquetFileWriter.WriteAsync([new Int64Column("bytes", 1, 2, 3, 4, 5)], 2, 3);

@@ -224,4 +224,49 @@ public sealed class TextFieldTests
         Assert.Equal("srcaddr", rejection.Field);
         Assert.Equal($"\"{address}\" is not an IPv4 or IPv6 address", rejection.Reason);
     }
+
+    [Theory]
+    [InlineData("9223372036854775807", 9223372036854775807L)]
+    [InlineData("000000000000000000000042", 42L)]
+    [InlineData("0", 0L)]
+    public async Task Reader_CounterDigits_ReadExactly(string bytes, long expected)
+    {
+        var read = await FlowTextRead.TextAsync($"version bytes\n2 {bytes}\n");
+
+        Assert.Equal(expected, Assert.Single(read.Records).Bytes);
+    }
+
+    [Theory]
+    [InlineData("9223372036854775808")]
+    [InlineData("+5")]
+    [InlineData("5x")]
+    [InlineData("1.5")]
+    public async Task Reader_CounterNotDigits_Rejected(string bytes)
+    {
+        var read = await FlowTextRead.TextAsync($"version bytes\n2 {bytes}\n");
+
+        var rejection = Assert.Single(read.Rejections);
+        Assert.Equal("bytes", rejection.Field);
+        Assert.Equal($"\"{bytes}\" is not a counter from 0 to {long.MaxValue}", rejection.Reason);
+    }
+
+    [Theory]
+    [InlineData("001.002.003.004", true)]
+    [InlineData("255.255.255.255", true)]
+    [InlineData("10.0.0.256", false)]
+    [InlineData("10.0.0", false)]
+    [InlineData("10.0.0.1.", false)]
+    [InlineData("10..0.1", false)]
+    [InlineData("1000.0.0.1", false)]
+    [InlineData("2001:db8::1", true)]
+    public async Task Reader_AddressForms_CheckedAsBefore(string address, bool valid)
+    {
+        var read = await FlowTextRead.TextAsync($"version srcaddr\n2 {address}\n");
+
+        Assert.Equal(valid ? 1 : 0, read.Records.Count);
+        if (valid)
+        {
+            Assert.Equal(address, read.Records[0].SourceAddress);
+        }
+    }
 }
