@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Contracts.Storage;
 using Vigil.Testing;
@@ -13,7 +14,7 @@ namespace Vigil.Console.Tests;
 
 /// <summary>
 /// An in-memory host that wires the console the way the real host must: AddVigilConsole, then
-/// authentication, authorization and antiforgery middleware, then MapVigilConsole.
+/// UseVigilConsole (security headers, authentication, authorization and antiforgery), then MapVigilConsole.
 /// </summary>
 internal sealed partial class ConsoleTestServer : IAsyncDisposable
 {
@@ -39,6 +40,10 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
 
+        // The tenant, API key and audit stores behind the administration services are not registered
+        // here; those services are tested against PostgreSQL in Vigil.Host.Tests.
+        builder.Host.UseDefaultServiceProvider(options => options.ValidateOnBuild = false);
+
         var users = new FakeConsoleUserStore();
         builder.Services.AddVigilConsole();
         builder.Services.AddSingleton<IConsoleUserStore>(users);
@@ -47,9 +52,7 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         builder.Services.AddSingleton<ISourceStore>(sources);
 
         var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseAntiforgery();
+        app.UseVigilConsole();
         app.MapVigilConsole();
         app.MapGet(TenantProbePath, (HttpContext context) => context.User.FindTenantId() ?? "(none)").AllowAnonymous();
 
