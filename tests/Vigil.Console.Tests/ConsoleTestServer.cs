@@ -60,13 +60,14 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         return new ConsoleTestServer(app, users, sources);
     }
 
-    /// <summary>Returns a client that keeps cookies and does not follow redirects.</summary>
-    public HttpClient CreateClient()
+    /// <summary>Returns a client that keeps cookies and does not follow redirects; <paramref name="https"/> makes its requests HTTPS.</summary>
+    public HttpClient CreateClient(bool https = false)
     {
         var server = _app.GetTestServer();
         var cookies = new CookieContainer();
         var handler = new CookieHandler(cookies) { InnerHandler = server.CreateHandler() };
-        return new HttpClient(handler) { BaseAddress = server.BaseAddress };
+        var baseAddress = https ? new UriBuilder(server.BaseAddress) { Scheme = Uri.UriSchemeHttps, Port = 443 }.Uri : server.BaseAddress;
+        return new HttpClient(handler) { BaseAddress = baseAddress };
     }
 
     /// <summary>Loads the sign-in page and returns the antiforgery token from its form.</summary>
