@@ -10,9 +10,9 @@ namespace Vigil.Console.Security;
 /// and, on HTTPS requests, Strict-Transport-Security.
 /// </summary>
 /// <remarks>
-/// What the policy allows, and why: scripts only from this origin (blazor.web.js, MudBlazor.min.js)
-/// plus the nonce, which the import map that Blazor renders inline carries; no 'unsafe-eval', which
-/// Blazor Server and MudBlazor 9 do not need. Styles from this origin and 'unsafe-inline', because
+/// What the policy allows, and why: scripts come only from this origin (blazor.web.js, MudBlazor.min.js)
+/// or carry the nonce, as the import map that Blazor renders inline does. There is no 'unsafe-eval',
+/// because Blazor Server and MudBlazor 9 do not need it. Styles from this origin and 'unsafe-inline', because
 /// MudBlazor writes style attributes and its theme provider renders a &lt;style&gt; element whose
 /// content changes with the theme, so neither a hash nor a nonce can cover it. The circuit's
 /// WebSocket is covered by connect-src 'self'. Forms may post only to this origin, and no page may be framed.

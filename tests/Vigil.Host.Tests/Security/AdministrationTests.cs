@@ -32,7 +32,7 @@ public sealed class AdministrationTests(SecurityTestHost host)
     }
 
     [Fact]
-    public async Task CreateUser_PlatformOperatorRole_ForbiddenForTenantAdmin()
+    public async Task CreateUser_OperatorRole_Forbidden()
     {
         using var admin = await host.SignInAsync(SecurityTestHost.AdminA);
 
@@ -149,7 +149,7 @@ public sealed class AdministrationTests(SecurityTestHost host)
     }
 
     [Fact]
-    public async Task ApiKey_AsBearerToken_AdminKeyRegistersAccount()
+    public async Task ApiKey_AsBearer_RegistersAccount()
     {
         using var admin = await host.SignInAsync(SecurityTestHost.AdminA);
         var created = await admin.PostAsJsonAsync("api/v1/api-keys", new { name = "automation", role = ConsoleRoles.TenantAdmin });

@@ -15,7 +15,7 @@ namespace Vigil.Host.Tests.Security;
 public sealed class OidcSignInTests(SecurityTestHost host)
 {
     [Fact]
-    public async Task SignIn_MappedClaims_SessionHasTenantAndRole()
+    public async Task SignIn_MappedClaims_SetsTenantAndRole()
     {
         host.IdentityProvider.NextUser = User("alice@example.net", SecurityTestHost.TenantA, "soc-admins", "unrelated-group");
         using var client = host.CreateClient();
@@ -45,7 +45,7 @@ public sealed class OidcSignInTests(SecurityTestHost host)
     }
 
     [Fact]
-    public async Task SignIn_UnknownTenant_BackToLoginWithError()
+    public async Task SignIn_UnknownTenant_ShowsError()
     {
         host.IdentityProvider.NextUser = User("carol@example.net", "no-such-tenant", "soc-admins");
         using var client = host.CreateClient();
@@ -58,7 +58,7 @@ public sealed class OidcSignInTests(SecurityTestHost host)
     }
 
     [Fact]
-    public async Task SignIn_NoMappedRole_BackToLoginWithError()
+    public async Task SignIn_NoMappedRole_ShowsError()
     {
         host.IdentityProvider.NextUser = User("dave@example.net", SecurityTestHost.TenantA, "marketing");
         using var client = host.CreateClient();

@@ -48,7 +48,7 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
 
     public IServiceProvider Services => app?.Services ?? throw new InvalidOperationException("The host has not started.");
 
-    /// <summary>The running application's endpoints, as routing sees them.</summary>
+    /// <summary>The running application, whose endpoint data sources the tests enumerate.</summary>
     public WebApplication App => app ?? throw new InvalidOperationException("The host has not started.");
 
     public Guid SourceB { get; private set; }

@@ -10,7 +10,7 @@ namespace Vigil.Host.Tests.Security;
 /// <summary>
 /// The tenant-isolation matrix: every route of the running host, enumerated from its endpoint data
 /// sources, is asked by a tenant admin of tenant A for tenant B's objects (by id, by filter, or by a
-/// body that names tenant B). No response may contain anything of B's, id routes must answer 403 or
+/// body that names tenant B). No response may contain anything of B's, id routes must return 403 or
 /// 404, and B's objects must be unchanged afterwards.
 /// </summary>
 /// <remarks>
@@ -73,7 +73,7 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["GET /api/v1/openapi.json"] = Ask.Exempt("the API description, generated from code; no tenant data"),
 
         // Sign-in endpoints.
-        ["POST /account/login"] = Ask.Exempt("sign-in form; answers with a redirect and sets only the caller's own session"),
+        ["POST /account/login"] = Ask.Exempt("sign-in form; returns a redirect and sets only the caller's own session"),
         ["POST /account/logout"] = Ask.Exempt("sign-out form; ends only the caller's own session"),
         ["GET /account/oidc"] = Ask.Exempt("redirect to the identity provider; no tenant data"),
         ["POST /account/tenant"] = Ask.PostForm(_ => "account/tenant", new() { ["tenantId"] = SecurityTestHost.TenantB }).Denied(),
@@ -204,7 +204,7 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         public bool IsExempt => ExemptReason is not null;
 
         /// <summary>
-        /// The route must answer 403 or 404 (or, for a form post, redirect to the access-denied page),
+        /// The route must return 403 or 404 (or, for a form post, redirect to the access-denied page),
         /// because the request names one of B's objects or is a platform operator's route.
         /// </summary>
         public bool MustDeny { get; private init; }
