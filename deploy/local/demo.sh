@@ -77,5 +77,7 @@ export Urls="http://127.0.0.1:$console_port"
 export Vigil__Database__ConnectionString="$connection"
 export Vigil__Ingest__WatchFolder="$logs"
 export Vigil__Administrator__Password="$(cat "$password_file")"
+# The host refuses to start without a sign-in method; this one turns on local accounts for the demo.
+export Vigil__Console__LocalDemo=true
 cd "$(dirname "$host_dll")"
 exec dotnet "$host_dll"

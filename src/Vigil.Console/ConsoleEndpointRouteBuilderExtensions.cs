@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Vigil.Console.Account;
 using Vigil.Console.Api;
 using Vigil.Console.Components;
+using Vigil.Console.Security;
 
 namespace Vigil.Console;
 
@@ -9,19 +10,30 @@ namespace Vigil.Console;
 public static class ConsoleEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps the console pages (<c>/</c>, <c>/login</c>, <c>/findings</c>, <c>/findings/{id}</c>,
-    /// <c>/sources</c>) with interactive server rendering, the form endpoints <c>POST /account/login</c>
-    /// and <c>POST /account/logout</c>, and the REST API of sources under <c>/api/sources</c>.
+    /// Adds the console's middleware in order: security headers, authentication, authorization and
+    /// antiforgery. Call it before any endpoint is mapped.
+    /// </summary>
+    public static WebApplication UseVigilConsole(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseVigilSecurityHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    /// <summary>
+    /// Maps the console pages with interactive server rendering, the form endpoints under
+    /// <c>/account</c>, the REST API under <c>/api/v1</c> with its OpenAPI document, and the
+    /// redirect of the unversioned <c>/api/sources</c>.
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Call <see cref="ConsoleServiceCollectionExtensions.AddVigilConsole"/> on the services first.
-    /// The host builds its pipeline in this order:
+    /// Call <see cref="ConsoleServiceCollectionExtensions.AddVigilConsole"/> on the services and
+    /// <see cref="UseVigilConsole"/> on the application first, then:
     /// </para>
     /// <code>
-    /// app.UseAuthentication();
-    /// app.UseAuthorization();
-    /// app.UseAntiforgery();          // after authentication and authorization, before the endpoints
     /// app.MapStaticAssets().AllowAnonymous();
     /// app.MapVigilConsole();
     /// </code>
@@ -46,9 +58,8 @@ public static class ConsoleEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(app);
 
         app.MapAccountEndpoints();
-        app.MapSourceEndpoints();
-        app.MapExportEndpoints();
-        app.MapRuleEndpoints();
+        app.MapConsoleApi();
+        app.MapVigilOpenApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

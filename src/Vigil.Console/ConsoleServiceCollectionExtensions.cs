@@ -1,11 +1,11 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
-using Vigil.Console.Account;
+using Vigil.Console.Administration;
+using Vigil.Console.Api;
+using Vigil.Console.Security;
 using Vigil.Console.Sources;
 
 namespace Vigil.Console;
@@ -20,80 +20,54 @@ public static class ConsoleServiceCollectionExtensions
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
 
     /// <summary>
-    /// Adds the console: Razor components with interactive server rendering, MudBlazor, cookie
-    /// authentication as the default scheme, authorization, antiforgery and the cascading
-    /// authentication state.
+    /// Adds the console: Razor components with interactive server rendering, MudBlazor, the
+    /// authentication schemes of <see cref="ConsoleAuthentication"/>, the <see cref="ConsolePolicies"/>,
+    /// antiforgery, the OpenAPI document of the REST API and the cascading authentication state.
     /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="authentication">How users sign in; null for local accounts only.</param>
     /// <remarks>
     /// <para>
     /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/>,
     /// <see cref="Contracts.Storage.IConsoleUserStore"/>, <see cref="Contracts.Storage.ISourceStore"/>,
     /// <see cref="Contracts.Storage.IExportDestinationStore"/>, <see cref="Contracts.Storage.IRuleStore"/>,
-    /// <see cref="Contracts.Storage.IAuditLog"/>.
+    /// <see cref="Contracts.Storage.ITenantStore"/>, <see cref="Contracts.Storage.IApiKeyStore"/> and
+    /// <see cref="Contracts.Storage.IAuditLog"/>, and may register an <see cref="IConsoleSessionStore"/>.
     /// Back-tests read the files of the tenant's folder sources unless the host registers another <see cref="Rules.IRuleBackTestLogs"/>.
     /// The console resolves them from the request or circuit scope, so any lifetime works.
     /// </para>
     /// <para>
-    /// The authorization fallback policy requires an authenticated user for every endpoint that has
-    /// no authorization metadata of its own, not only the console pages. Endpoints that must stay
-    /// anonymous need <c>AllowAnonymous()</c>: static assets (<c>app.MapStaticAssets().AllowAnonymous()</c>,
+    /// The authorization fallback policy is <see cref="ConsolePolicies.AnalystOrAbove"/>, for every
+    /// endpoint that has no authorization metadata of its own, not only the console pages. Endpoints
+    /// that must stay anonymous need <c>AllowAnonymous()</c>: static assets (<c>app.MapStaticAssets().AllowAnonymous()</c>,
     /// or the sign-in page loads without its CSS and scripts), health checks and machine-facing APIs.
     /// </para>
     /// </remarks>
-    public static IServiceCollection AddVigilConsole(this IServiceCollection services)
+    public static IServiceCollection AddVigilConsole(this IServiceCollection services, ConsoleAuthenticationSettings? authentication = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        authentication ??= new ConsoleAuthenticationSettings { LocalAccounts = true };
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddCascadingAuthenticationState();
         services.AddAntiforgery();
+        services.AddVigilOpenApi();
 
-        // NOTE: an interactive circuit keeps the principal it started with. The cookie's expiry takes
-        // effect on the next HTTP request (a page load or form post), not inside a running circuit.
-        services
-            .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, options =>
-            {
-                options.Cookie.Name = "vigil.console";
-                options.Cookie.HttpOnly = true;
-                options.Cookie.SameSite = SameSiteMode.Strict;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.ExpireTimeSpan = SessionLifetime;
-                options.SlidingExpiration = true;
-                options.LoginPath = "/login";
-                options.LogoutPath = AccountEndpoints.LogoutPath;
-                options.AccessDeniedPath = "/login";
-                options.ReturnUrlParameter = "returnUrl";
-
-                // The REST API returns 401 and 403 instead of redirecting to the sign-in page.
-                options.Events.OnRedirectToLogin = context => RejectApiOrRedirect(context, StatusCodes.Status401Unauthorized);
-                options.Events.OnRedirectToAccessDenied = context => RejectApiOrRedirect(context, StatusCodes.Status403Forbidden);
-            });
-
-        services
-            .AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.TryAddSingleton(authentication);
+        services.AddConsoleAuthentication(authentication);
+        services.AddAuthorizationBuilder().AddConsolePolicies();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<SourceService>();
         services.TryAddScoped<Export.ExportDestinationService>();
         services.TryAddScoped<Rules.RuleService>();
         services.TryAddScoped<Rules.IRuleBackTestLogs, Rules.FolderSourceLogs>();
+        services.TryAddScoped<AuditWriter>();
+        services.TryAddScoped<UserAdministration>();
+        services.TryAddScoped<AccountRegistry>();
+        services.TryAddScoped<ApiKeyAdministration>();
+        services.TryAddScoped<TenantAdministration>();
         return services;
-    }
-
-    private static Task RejectApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int statusCode)
-    {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
-        {
-            context.Response.StatusCode = statusCode;
-        }
-        else
-        {
-            context.Response.Redirect(context.RedirectUri);
-        }
-
-        return Task.CompletedTask;
     }
 }

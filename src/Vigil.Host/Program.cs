@@ -42,16 +42,16 @@ builder.Services.AddHostedService(services => new EnrichmentReportService(
     enricher, enrichmentErrors, services.GetRequiredService<ILogger<EnrichmentReportService>>()));
 builder.AddVigilHost(options);
 builder.AddVigilTelemetry();
-builder.Services.AddVigilConsole();
+builder.Services.AddVigilConsole(options.Console);
 
 var app = builder.Build();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseAntiforgery();
-app.MapStaticAssets().AllowAnonymous();
-app.MapVigilOperations();
-app.MapFirehoseIngest();
-app.MapVigilConsole();
+if (options.Console.LocalDemo)
+{
+    app.Logger.LogWarning("Vigil runs as a local demo (Vigil:Console:LocalDemo=true): local accounts sign in without further settings; do not use this setting on a shared deployment");
+}
+
+// New endpoints go into UseVigilEndpoints, where the tenant-isolation tests find them.
+app.UseVigilEndpoints();
 
 try
 {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
 using Vigil.Abstractions;
+using Vigil.Console;
 using Vigil.Grains;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -11,6 +12,7 @@ using Vigil.Contracts.Storage;
 using Vigil.Detection.Intel;
 using Vigil.Export;
 using Vigil.Host.Configuration;
+using Vigil.Host.Ingest;
 using Vigil.Ingestion.ThreatLists;
 using Vigil.Host.Security;
 using Vigil.Host.Services;
@@ -22,6 +24,22 @@ namespace Vigil.Host;
 /// <summary>Composes the silo, the storage and the background services of one Vigil host process.</summary>
 public static class VigilHostBuilderExtensions
 {
+    /// <summary>
+    /// Adds the console's middleware and maps every endpoint of the host: static assets, health and
+    /// metrics, the Firehose endpoint, the console pages and the REST API. The host and the tests
+    /// that enumerate the host's routes both call this, so they see the same routes.
+    /// </summary>
+    public static WebApplication UseVigilEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseVigilConsole();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapVigilOperations();
+        app.MapFirehoseIngest();
+        app.MapVigilConsole();
+        return app;
+    }
+
     /// <summary>
     /// Registers the validated options, database migration (first, so the Orleans tables exist before
     /// the silo starts), the Orleans silo on PostgreSQL, and the services that feed it.
@@ -53,6 +71,11 @@ public static class VigilHostBuilderExtensions
         builder.Services.AddDataProtection().SetApplicationName("vigil");
         builder.Services.AddOptions<KeyManagementOptions>()
             .Configure<NpgsqlDataSource>((keys, dataSource) => keys.XmlRepository = new PostgresDataProtectionRepository(dataSource));
+
+        // Console sessions live in the database too, so a platform operator's selected tenant stays on
+        // the server and disabling a user ends the user's sessions on every silo.
+        builder.Services.AddSingleton<PostgresConsoleSessionStore>();
+        builder.Services.AddSingleton<Vigil.Console.Security.IConsoleSessionStore>(provider => provider.GetRequiredService<PostgresConsoleSessionStore>());
 
         builder.UseOrleans(silo =>
         {

@@ -14,7 +14,7 @@ namespace Vigil.Storage;
 /// </summary>
 public sealed partial class PostgresConsoleUserStore : IConsoleUserStore
 {
-    private static readonly string[] KnownRoles = [ConsoleRoles.Analyst, ConsoleRoles.TenantAdmin, ConsoleRoles.PlatformOperator];
+    private const string InfoColumns = "user_name, tenant_id, role, disabled, failed_attempts, locked_until, created_at, last_sign_in_at";
 
     private readonly NpgsqlDataSource dataSource;
     private readonly ConsoleUserStoreOptions options;
@@ -61,6 +61,12 @@ public sealed partial class PostgresConsoleUserStore : IConsoleUserStore
             return await RecordFailureAsync(name, cancellationToken);
         }
 
+        // Checked after the password, so a disabled account looks like any other to someone without it.
+        if (account.Disabled)
+        {
+            return new SignInResult(SignInStatus.Disabled, null);
+        }
+
         var newHash = verification == PasswordVerificationResult.SuccessRehashNeeded ? hasher.HashPassword(account.User, password) : null;
         return await RecordSuccessAsync(account.User, newHash, cancellationToken);
     }
@@ -72,10 +78,7 @@ public sealed partial class PostgresConsoleUserStore : IConsoleUserStore
         ArgumentException.ThrowIfNullOrWhiteSpace(userName);
         ArgumentException.ThrowIfNullOrEmpty(password);
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        if (!KnownRoles.Contains(role, StringComparer.Ordinal))
-        {
-            throw new ArgumentException($"Role '{role}' is invalid; use one of {string.Join(", ", KnownRoles)}.", nameof(role));
-        }
+        RequireKnownRole(role);
 
         var user = new ConsoleUser(Normalize(userName), tenantId, role);
         await using var command = dataSource.CreateCommand("""
@@ -102,12 +105,99 @@ public sealed partial class PostgresConsoleUserStore : IConsoleUserStore
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    public async Task<IReadOnlyList<ConsoleUserInfo>> ListAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        await using var command = dataSource.CreateCommand($"SELECT {InfoColumns} FROM console_users WHERE tenant_id = @tenant_id ORDER BY user_name");
+        command.Parameters.AddWithValue("tenant_id", tenantId);
+        return await ReadInfosAsync(command, cancellationToken);
+    }
+
+    public async Task<ConsoleUserInfo?> GetAsync(string tenantId, string userName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(userName);
+        await using var command = dataSource.CreateCommand($"SELECT {InfoColumns} FROM console_users WHERE tenant_id = @tenant_id AND user_name = @user_name");
+        command.Parameters.AddWithValue("tenant_id", tenantId);
+        command.Parameters.AddWithValue("user_name", Normalize(userName));
+        return (await ReadInfosAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    /// <exception cref="ArgumentException"><paramref name="role"/> is not one of <see cref="ConsoleRoles"/>.</exception>
+    public Task<ConsoleUserInfo?> SetRoleAsync(string tenantId, string userName, string role, CancellationToken cancellationToken)
+    {
+        RequireKnownRole(role);
+        return UpdateAsync(tenantId, userName, "role = @value", role, cancellationToken);
+    }
+
+    public Task<ConsoleUserInfo?> SetDisabledAsync(string tenantId, string userName, bool disabled, CancellationToken cancellationToken) =>
+        UpdateAsync(tenantId, userName, "disabled = @value", disabled, cancellationToken);
+
+    public Task<ConsoleUserInfo?> ResetPasswordAsync(string tenantId, string userName, string password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        var hash = hasher.HashPassword(new ConsoleUser(Normalize(userName), tenantId, string.Empty), password);
+        return UpdateAsync(tenantId, userName, "password_hash = @value, failed_attempts = 0, locked_until = NULL", hash, cancellationToken);
+    }
+
+    public Task<ConsoleUserInfo?> UnlockAsync(string tenantId, string userName, CancellationToken cancellationToken) =>
+        UpdateAsync(tenantId, userName, "failed_attempts = 0, locked_until = NULL", null, cancellationToken);
+
     private static string Normalize(string userName) => userName.ToLowerInvariant();
+
+    private static void RequireKnownRole(string role)
+    {
+        if (!ConsoleRoles.IsKnown(role))
+        {
+            throw new ArgumentException($"Role '{role}' is invalid; use one of {string.Join(", ", ConsoleRoles.All)}.", nameof(role));
+        }
+    }
+
+    /// <summary>Runs one UPDATE of the tenant's user. <paramref name="assignments"/> is fixed SQL text that may use the parameter @value.</summary>
+    private async Task<ConsoleUserInfo?> UpdateAsync(string tenantId, string userName, string assignments, object? value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(userName);
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE console_users SET {assignments}
+            WHERE tenant_id = @tenant_id AND user_name = @user_name
+            RETURNING {InfoColumns}
+            """);
+        command.Parameters.AddWithValue("tenant_id", tenantId);
+        command.Parameters.AddWithValue("user_name", Normalize(userName));
+        if (value is not null)
+        {
+            command.Parameters.AddWithValue("value", value);
+        }
+
+        return (await ReadInfosAsync(command, cancellationToken)).SingleOrDefault();
+    }
+
+    private static async Task<IReadOnlyList<ConsoleUserInfo>> ReadInfosAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var users = new List<ConsoleUserInfo>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add(new ConsoleUserInfo(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetBoolean(3),
+                reader.GetInt32(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
+                reader.GetFieldValue<DateTimeOffset>(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7)));
+        }
+
+        return users;
+    }
 
     private async Task<Account?> FindAsync(string name, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT tenant_id, role, password_hash, locked_until, now()
+            SELECT tenant_id, role, password_hash, locked_until, now(), disabled
             FROM console_users
             WHERE user_name = @user_name
             """);
@@ -122,7 +212,8 @@ public sealed partial class PostgresConsoleUserStore : IConsoleUserStore
             new ConsoleUser(name, reader.GetString(0), reader.GetString(1)),
             reader.GetString(2),
             reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3),
-            reader.GetFieldValue<DateTimeOffset>(4));
+            reader.GetFieldValue<DateTimeOffset>(4),
+            reader.GetBoolean(5));
     }
 
     /// <summary>
@@ -181,5 +272,5 @@ public sealed partial class PostgresConsoleUserStore : IConsoleUserStore
         return new SignInResult(SignInStatus.Succeeded, user);
     }
 
-    private sealed record Account(ConsoleUser User, string PasswordHash, DateTimeOffset? LockedUntil, DateTimeOffset DatabaseNow);
+    private sealed record Account(ConsoleUser User, string PasswordHash, DateTimeOffset? LockedUntil, DateTimeOffset DatabaseNow, bool Disabled);
 }

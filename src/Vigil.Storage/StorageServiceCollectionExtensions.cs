@@ -14,7 +14,7 @@ public static class StorageServiceCollectionExtensions
     /// Registers one <see cref="NpgsqlDataSource"/> for <paramref name="connectionString"/>, the
     /// <see cref="DatabaseMigrator"/> and the repositories, each as its concrete type and its
     /// contracts (<see cref="IFindingSink"/>, <see cref="IFindingQueries"/>, <see cref="IObjectLedger"/>,
-    /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>, <see cref="IPlatformListStore"/>, <see cref="IRuleStore"/>, <see cref="ISourceStore"/>, <see cref="IAuditLog"/>, <see cref="IExportDestinationStore"/>, <see cref="IExportOutbox"/>), all singletons.
+    /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>, <see cref="IPlatformListStore"/>, <see cref="IRuleStore"/>, <see cref="ISourceStore"/>, <see cref="IAuditLog"/>, <see cref="IExportDestinationStore"/>, <see cref="IExportOutbox"/>, <see cref="ITenantStore"/>, <see cref="IApiKeyStore"/>), all singletons.
     /// A <see cref="ConsoleUserStoreOptions"/> registered before this call replaces the defaults.
     /// The caller registers logging and runs the migrator before the repositories are used.
     /// </summary>
@@ -57,6 +57,12 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<PostgresExportStore>();
         services.TryAddSingleton<IExportDestinationStore>(provider => provider.GetRequiredService<PostgresExportStore>());
         services.TryAddSingleton<IExportOutbox>(provider => provider.GetRequiredService<PostgresExportStore>());
+
+        services.TryAddSingleton<PostgresTenantStore>();
+        services.TryAddSingleton<ITenantStore>(provider => provider.GetRequiredService<PostgresTenantStore>());
+
+        services.TryAddSingleton<PostgresApiKeyStore>();
+        services.TryAddSingleton<IApiKeyStore>(provider => provider.GetRequiredService<PostgresApiKeyStore>());
 
         return services;
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Contracts.Storage;
 using Vigil.Testing;
@@ -13,7 +14,7 @@ namespace Vigil.Console.Tests;
 
 /// <summary>
 /// An in-memory host that wires the console the way the real host must: AddVigilConsole, then
-/// authentication, authorization and antiforgery middleware, then MapVigilConsole.
+/// UseVigilConsole (security headers, authentication, authorization and antiforgery), then MapVigilConsole.
 /// </summary>
 internal sealed partial class ConsoleTestServer : IAsyncDisposable
 {
@@ -39,6 +40,10 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
 
+        // The tenant, API key and audit stores behind the administration services are not registered
+        // here; those services are tested against PostgreSQL in Vigil.Host.Tests.
+        builder.Host.UseDefaultServiceProvider(options => options.ValidateOnBuild = false);
+
         var users = new FakeConsoleUserStore();
         builder.Services.AddVigilConsole();
         builder.Services.AddSingleton<IConsoleUserStore>(users);
@@ -50,9 +55,7 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         builder.Services.AddSingleton<IExportDestinationStore>(new InMemoryExportStore());
 
         var app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseAntiforgery();
+        app.UseVigilConsole();
         app.MapVigilConsole();
         app.MapGet(TenantProbePath, (HttpContext context) => context.User.FindTenantId() ?? "(none)").AllowAnonymous();
 
@@ -60,13 +63,14 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         return new ConsoleTestServer(app, users, sources);
     }
 
-    /// <summary>Returns a client that keeps cookies and does not follow redirects.</summary>
-    public HttpClient CreateClient()
+    /// <summary>Returns a client that keeps cookies and does not follow redirects; <paramref name="https"/> makes its requests HTTPS.</summary>
+    public HttpClient CreateClient(bool https = false)
     {
         var server = _app.GetTestServer();
         var cookies = new CookieContainer();
         var handler = new CookieHandler(cookies) { InnerHandler = server.CreateHandler() };
-        return new HttpClient(handler) { BaseAddress = server.BaseAddress };
+        var baseAddress = https ? new UriBuilder(server.BaseAddress) { Scheme = Uri.UriSchemeHttps, Port = 443 }.Uri : server.BaseAddress;
+        return new HttpClient(handler) { BaseAddress = baseAddress };
     }
 
     /// <summary>Loads the sign-in page and returns the antiforgery token from its form.</summary>

@@ -38,4 +38,35 @@ internal sealed class FakeConsoleUserStore : IConsoleUserStore
         throw new NotSupportedException("The console never creates users.");
 
     public Task<bool> AnyUserAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
+    /// <summary>Returns the fixed accounts, so the cookie handler's check on every request finds them.</summary>
+    public Task<ConsoleUserInfo?> GetAsync(string tenantId, string userName, CancellationToken cancellationToken)
+    {
+        ConsoleUserInfo? user = (userName, tenantId) switch
+        {
+            (UserName, ConsoleComponentTest.TenantId) => Info(UserName, tenantId, ConsoleRoles.Analyst),
+            (AdminUserName, ConsoleComponentTest.TenantId) => Info(AdminUserName, tenantId, ConsoleRoles.TenantAdmin),
+            (OtherAdminUserName, ConsoleComponentTest.OtherTenantId) => Info(OtherAdminUserName, tenantId, ConsoleRoles.TenantAdmin),
+            _ => null,
+        };
+        return Task.FromResult(user);
+    }
+
+    public Task<IReadOnlyList<ConsoleUserInfo>> ListAsync(string tenantId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The user administration is tested against PostgreSQL.");
+
+    public Task<ConsoleUserInfo?> SetRoleAsync(string tenantId, string userName, string role, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The user administration is tested against PostgreSQL.");
+
+    public Task<ConsoleUserInfo?> SetDisabledAsync(string tenantId, string userName, bool disabled, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The user administration is tested against PostgreSQL.");
+
+    public Task<ConsoleUserInfo?> ResetPasswordAsync(string tenantId, string userName, string password, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The user administration is tested against PostgreSQL.");
+
+    public Task<ConsoleUserInfo?> UnlockAsync(string tenantId, string userName, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The user administration is tested against PostgreSQL.");
+
+    private static ConsoleUserInfo Info(string userName, string tenantId, string role) =>
+        new(userName, tenantId, role, false, 0, null, DateTimeOffset.UnixEpoch, null);
 }

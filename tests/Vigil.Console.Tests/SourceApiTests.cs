@@ -28,14 +28,14 @@ public sealed class SourceApiTests : IAsyncLifetime
     {
         await SignInAsync(FakeConsoleUserStore.AdminUserName);
 
-        var created = await _client.PostAsJsonAsync("/api/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } });
+        var created = await _client.PostAsJsonAsync("/api/v1/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } });
         var body = await ReadJsonAsync(created);
         var id = body.GetProperty("id").GetGuid();
-        var listed = await ReadJsonAsync(await _client.GetAsync("/api/sources"));
-        var fetched = await ReadJsonAsync(await _client.GetAsync($"/api/sources/{id}"));
+        var listed = await ReadJsonAsync(await _client.GetAsync("/api/v1/sources"));
+        var fetched = await ReadJsonAsync(await _client.GetAsync($"/api/v1/sources/{id}"));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Equal($"/api/sources/{id}", created.Headers.Location?.OriginalString);
+        Assert.Equal($"/api/v1/sources/{id}", created.Headers.Location?.OriginalString);
         var accessKey = body.GetProperty("accessKey").GetString()!;
         Assert.StartsWith(SourceAccessKey.Prefix, accessKey, StringComparison.Ordinal);
         Assert.True(body.GetProperty("hasAccessKey").GetBoolean());
@@ -51,10 +51,10 @@ public sealed class SourceApiTests : IAsyncLifetime
     public async Task RotateKey_ReplacesKey()
     {
         await SignInAsync(FakeConsoleUserStore.AdminUserName);
-        var created = await ReadJsonAsync(await _client.PostAsJsonAsync("/api/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } }));
+        var created = await ReadJsonAsync(await _client.PostAsJsonAsync("/api/v1/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } }));
         var id = created.GetProperty("id").GetGuid();
 
-        var rotated = await _client.PostAsync($"/api/sources/{id}/rotate-key", null);
+        var rotated = await _client.PostAsync($"/api/v1/sources/{id}/rotate-key", null);
         var body = await ReadJsonAsync(rotated);
 
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
@@ -69,7 +69,7 @@ public sealed class SourceApiTests : IAsyncLifetime
     {
         await SignInAsync(FakeConsoleUserStore.AdminUserName);
 
-        var response = await _client.PostAsJsonAsync("/api/sources", new
+        var response = await _client.PostAsJsonAsync("/api/v1/sources", new
         {
             name = "",
             kind = "S3Notifications",
@@ -96,9 +96,9 @@ public sealed class SourceApiTests : IAsyncLifetime
     {
         await SignInAsync(FakeConsoleUserStore.AdminUserName);
         var source = new { name = "trail", kind = "S3Listing", accountIds = new[] { "111122223333" }, bucket = "org-trail-logs" };
-        await _client.PostAsJsonAsync("/api/sources", source);
+        await _client.PostAsJsonAsync("/api/v1/sources", source);
 
-        var second = await _client.PostAsJsonAsync("/api/sources", source);
+        var second = await _client.PostAsJsonAsync("/api/v1/sources", source);
         var problem = await ReadJsonAsync(second);
 
         Assert.Equal(HttpStatusCode.BadRequest, second.StatusCode);
@@ -109,10 +109,10 @@ public sealed class SourceApiTests : IAsyncLifetime
     public async Task Update_ChangesFieldsKeepsKey()
     {
         await SignInAsync(FakeConsoleUserStore.AdminUserName);
-        var created = await ReadJsonAsync(await _client.PostAsJsonAsync("/api/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } }));
+        var created = await ReadJsonAsync(await _client.PostAsJsonAsync("/api/v1/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } }));
         var id = created.GetProperty("id").GetGuid();
 
-        var updated = await _client.PutAsJsonAsync($"/api/sources/{id}", new
+        var updated = await _client.PutAsJsonAsync($"/api/v1/sources/{id}", new
         {
             name = "flows renamed",
             kind = "Firehose",
@@ -135,7 +135,7 @@ public sealed class SourceApiTests : IAsyncLifetime
     public async Task Status_ReturnsCounters()
     {
         await SignInAsync(FakeConsoleUserStore.AdminUserName);
-        var created = await ReadJsonAsync(await _client.PostAsJsonAsync("/api/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } }));
+        var created = await ReadJsonAsync(await _client.PostAsJsonAsync("/api/v1/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } }));
         var id = created.GetProperty("id").GetGuid();
         var at = new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
         await _server.Sources.RecordProgressAsync(new SourceProgress
@@ -151,7 +151,7 @@ public sealed class SourceApiTests : IAsyncLifetime
             At = at,
         }, CancellationToken.None);
 
-        var status = await ReadJsonAsync(await _client.GetAsync($"/api/sources/{id}/status"));
+        var status = await ReadJsonAsync(await _client.GetAsync($"/api/v1/sources/{id}/status"));
 
         Assert.Equal(1, status.GetProperty("objectsRead").GetInt64());
         Assert.Equal(40, status.GetProperty("recordsRead").GetInt64());
@@ -165,17 +165,17 @@ public sealed class SourceApiTests : IAsyncLifetime
     public async Task OtherTenant_GetsNotFound()
     {
         await SignInAsync(FakeConsoleUserStore.AdminUserName);
-        var created = await ReadJsonAsync(await _client.PostAsJsonAsync("/api/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } }));
+        var created = await ReadJsonAsync(await _client.PostAsJsonAsync("/api/v1/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } }));
         var id = created.GetProperty("id").GetGuid();
         using var other = _server.CreateClient();
         Assert.Equal(HttpStatusCode.Redirect, (await ConsoleTestServer.PostLoginAsync(other, FakeConsoleUserStore.OtherAdminUserName, FakeConsoleUserStore.Password)).StatusCode);
 
-        var get = await other.GetAsync($"/api/sources/{id}");
-        var status = await other.GetAsync($"/api/sources/{id}/status");
-        var put = await other.PutAsJsonAsync($"/api/sources/{id}", new { name = "taken", kind = "Firehose", accountIds = new[] { "111122223333" } });
-        var rotate = await other.PostAsync($"/api/sources/{id}/rotate-key", null);
-        var delete = await other.DeleteAsync($"/api/sources/{id}");
-        var list = await ReadJsonAsync(await other.GetAsync("/api/sources"));
+        var get = await other.GetAsync($"/api/v1/sources/{id}");
+        var status = await other.GetAsync($"/api/v1/sources/{id}/status");
+        var put = await other.PutAsJsonAsync($"/api/v1/sources/{id}", new { name = "taken", kind = "Firehose", accountIds = new[] { "111122223333" } });
+        var rotate = await other.PostAsync($"/api/v1/sources/{id}/rotate-key", null);
+        var delete = await other.DeleteAsync($"/api/v1/sources/{id}");
+        var list = await ReadJsonAsync(await other.GetAsync("/api/v1/sources"));
 
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
@@ -192,11 +192,11 @@ public sealed class SourceApiTests : IAsyncLifetime
     public async Task Delete_RemovesSource()
     {
         await SignInAsync(FakeConsoleUserStore.AdminUserName);
-        var created = await ReadJsonAsync(await _client.PostAsJsonAsync("/api/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } }));
+        var created = await ReadJsonAsync(await _client.PostAsJsonAsync("/api/v1/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } }));
         var id = created.GetProperty("id").GetGuid();
 
-        var deleted = await _client.DeleteAsync($"/api/sources/{id}");
-        var again = await _client.GetAsync($"/api/sources/{id}");
+        var deleted = await _client.DeleteAsync($"/api/v1/sources/{id}");
+        var again = await _client.GetAsync($"/api/v1/sources/{id}");
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
@@ -218,8 +218,8 @@ public sealed class SourceApiTests : IAsyncLifetime
         }, CancellationToken.None);
         await SignInAsync(FakeConsoleUserStore.UserName);
 
-        var list = await ReadJsonAsync(await _client.GetAsync("/api/sources"));
-        var create = await _client.PostAsJsonAsync("/api/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } });
+        var list = await ReadJsonAsync(await _client.GetAsync("/api/v1/sources"));
+        var create = await _client.PostAsJsonAsync("/api/v1/sources", new { name = "flows", kind = "Firehose", accountIds = new[] { "111122223333" } });
 
         Assert.Equal("existing", list[0].GetProperty("name").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
@@ -227,9 +227,24 @@ public sealed class SourceApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LegacyPath_RedirectsToVersionedPath()
+    {
+        await SignInAsync(FakeConsoleUserStore.AdminUserName);
+        var id = Guid.NewGuid();
+
+        var get = await _client.GetAsync($"/api/sources/{id}/status?x=1");
+        var post = await _client.PostAsJsonAsync("/api/sources", new { name = "flows" });
+
+        Assert.Equal(HttpStatusCode.PermanentRedirect, get.StatusCode);
+        Assert.Equal($"/api/v1/sources/{id}/status?x=1", get.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.PermanentRedirect, post.StatusCode);
+        Assert.Equal("/api/v1/sources", post.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
     public async Task NotSignedIn_Returns401()
     {
-        var response = await _client.GetAsync("/api/sources");
+        var response = await _client.GetAsync("/api/v1/sources");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }

@@ -65,11 +65,26 @@ public sealed class StartupFailureTests
         Assert.Contains($"Vigil cannot start: PostgreSQL cannot be reached at 'vigil' at 127.0.0.1:{port}", silo.Output, StringComparison.Ordinal);
     }
 
-    private static SiloProcess StartSilo(string connectionString, bool migrateOnStart) => SiloProcess.Start("starting-silo", new Dictionary<string, string>
+    [Fact]
+    public async Task NoSignInConfigured_ExitsNamingSettings()
+    {
+        var server = await LocalPostgres.GetConnectionStringAsync();
+
+        await using var silo = StartSilo(server, migrateOnStart: true, localAccounts: false);
+        var exitCode = await silo.WaitForExitAsync(ExitTimeout);
+
+        Assert.True(exitCode == 2, $"exit code {exitCode}:\n{silo.Output}");
+        Assert.Contains("No console sign-in is configured", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("Vigil:Console:Oidc:Authority", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("Vigil:Console:LocalDemo=true", silo.Output, StringComparison.Ordinal);
+    }
+
+    private static SiloProcess StartSilo(string connectionString, bool migrateOnStart, bool localAccounts = true) => SiloProcess.Start("starting-silo", new Dictionary<string, string>
     {
         ["Vigil__Database__ConnectionString"] = connectionString,
         ["Vigil__Database__MigrateOnStart"] = migrateOnStart ? "true" : "false",
         ["Vigil__Cluster__ClusterId"] = "startup-" + Guid.NewGuid().ToString("N")[..8],
+        ["Vigil__Console__LocalAccounts"] = localAccounts ? "true" : "false",
     });
 
     private static async Task ExecuteAsync(string connectionString, string sql)

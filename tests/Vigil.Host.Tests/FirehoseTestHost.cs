@@ -44,6 +44,7 @@ public sealed class FirehoseTestHost : IAsyncLifetime
             ["Vigil:Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Vigil:Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Vigil:Administrator:Password"] = "firehose-test-password",
+            ["Vigil:Console:LocalAccounts"] = "true",
             ["Vigil:Firehose:MaxRequestBytes"] = MaxRequestBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Vigil:Firehose:MaxRecords"] = MaxRecords.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };

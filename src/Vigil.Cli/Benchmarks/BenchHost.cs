@@ -53,6 +53,7 @@ internal sealed class BenchHost : IAsyncDisposable
         start.Environment["Vigil__Ingest__WatchFolder"] = watchFolder;
         start.Environment["Vigil__Ingest__PollSeconds"] = "1";
         start.Environment["Vigil__Administrator__Password"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        start.Environment["Vigil__Console__LocalAccounts"] = "true";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Starting dotnet {hostDll} failed.");
         var host = new BenchHost(process);

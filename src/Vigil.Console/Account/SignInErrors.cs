@@ -13,6 +13,15 @@ internal static class SignInErrors
     /// <summary>The account is locked after too many failed sign-ins.</summary>
     public const string LockedOut = "locked";
 
+    /// <summary>The account is disabled by a tenant admin.</summary>
+    public const string Disabled = "disabled";
+
+    /// <summary>Sign-in at the identity provider failed, or its token named no usable tenant or role.</summary>
+    public const string SingleSignOnFailed = "sso";
+
+    /// <summary>Local accounts are turned off on this host.</summary>
+    public const string LocalAccountsOff = "local-off";
+
     /// <summary>Returns the message for an error code, or null when there is no code. Unknown codes get the generic message.</summary>
     public static string? GetMessage(string? code)
     {
@@ -21,8 +30,13 @@ internal static class SignInErrors
             return null;
         }
 
-        return code == LockedOut
-            ? "This account is locked after too many failed sign-ins. Try again later or ask an administrator."
-            : "Invalid user name or password.";
+        return code switch
+        {
+            LockedOut => "This account is locked after too many failed sign-ins. Try again later or ask an administrator.",
+            Disabled => "This account is disabled. Ask a tenant admin to enable it.",
+            SingleSignOnFailed => "Single sign-on failed, or your identity provider account has no Vigil tenant or role. Ask an administrator.",
+            LocalAccountsOff => "Sign-in with a user name and password is turned off on this server.",
+            _ => "Invalid user name or password.",
+        };
     }
 }

@@ -6,29 +6,30 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Vigil.Console.Display;
+using Vigil.Console.Security;
 using Vigil.Console.Sources;
 using Vigil.Contracts.Storage;
 
 namespace Vigil.Console.Api;
 
 /// <summary>
-/// The REST API of the signed-in user's log sources under <c>/api/sources</c>. The tenant comes from
+/// The REST API of the signed-in user's log sources under <c>/api/v1/sources</c>. The tenant comes from
 /// the user's <see cref="ConsoleClaimTypes.Tenant"/> claim only, so another tenant's source id gets
 /// 404 like an unknown one. Reading takes any signed-in user; changes take a tenant admin or a
 /// platform operator.
 /// </summary>
 internal static partial class SourceEndpoints
 {
-    public const string BasePath = "/api/sources";
+    public const string BasePath = ConsoleApi.V1 + "/sources";
 
     public static void MapSourceEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var group = endpoints.MapGroup(BasePath).RequireAuthorization();
+        var group = endpoints.MapGroup(BasePath).RequireAuthorization(ConsolePolicies.AnalystOrAbove).WithTags("Sources");
         group.MapGet("/", ListAsync);
         group.MapGet("/{id:guid}", GetAsync);
         group.MapGet("/{id:guid}/status", GetStatusAsync);
 
-        var changes = endpoints.MapGroup(BasePath).RequireAuthorization(policy => policy.RequireRole(ConsoleRoles.TenantAdmin, ConsoleRoles.PlatformOperator));
+        var changes = endpoints.MapGroup(BasePath).RequireAuthorization(ConsolePolicies.TenantAdmin).WithTags("Sources");
         changes.MapPost("/", CreateAsync);
         changes.MapPut("/{id:guid}", UpdateAsync);
         changes.MapPost("/{id:guid}/rotate-key", RotateKeyAsync);

@@ -19,4 +19,7 @@ public partial class App
     // Relative links ("findings", "account/logout") resolve against this, which keeps them right
     // when the host serves the console under a path base.
     private string BaseHref => HttpContext.Request.PathBase.ToUriComponent() + "/";
+
+    // The inline import map needs the request's nonce, because the Content-Security-Policy allows no other inline script.
+    private string? Nonce => Security.SecurityHeaders.GetNonce(HttpContext);
 }

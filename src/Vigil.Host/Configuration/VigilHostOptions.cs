@@ -25,6 +25,9 @@ public sealed class VigilHostOptions
     public ProfileSettings Profiles { get; set; } = new();
 
     public GrainSettings Grains { get; set; } = new();
+
+    /// <summary>Sign-in to the console and the REST API (section <c>Vigil:Console</c>).</summary>
+    public Vigil.Console.Security.ConsoleAuthenticationSettings Console { get; set; } = new();
 }
 
 public sealed class GrainSettings
@@ -216,7 +219,7 @@ public sealed class IntegritySettings
 
 public sealed class AdministratorSettings
 {
-    /// <summary>User name of the administrator created on first start (default "admin").</summary>
+    /// <summary>User name of the local administrator created on first start when local accounts are on (default "admin").</summary>
     public string UserName { get; set; } = "admin";
 
     /// <summary>Password of that administrator; generated and printed once when empty.</summary>

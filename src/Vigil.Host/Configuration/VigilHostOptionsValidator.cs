@@ -113,6 +113,8 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
             failures.Add("Vigil:Administrator:Password is shorter than 12 characters; use a longer one or leave it empty to have one generated.");
         }
 
+        failures.AddRange(options.Console.Validate());
+
         CheckRange(failures, "Vigil:Firehose:MaxRequestBytes", options.Firehose.MaxRequestBytes, 1024, 1L << 31);
         CheckRange(failures, "Vigil:Firehose:MaxRecords", options.Firehose.MaxRecords, 1, 1_000_000);
         CheckRange(failures, "Vigil:Firehose:MaxRecordBytes", options.Firehose.MaxRecordBytes, 1024, 1L << 30);

@@ -6,14 +6,34 @@ using Vigil.Host.Configuration;
 namespace Vigil.Host.Services;
 
 /// <summary>
-/// Creates the first console administrator when the database has no user. A generated password is
-/// written once to standard output, not to the log, so it never lands in log storage.
+/// Adds the tenant rows of the first administrator and of the watched folder when they are missing,
+/// and, when local accounts are on, creates the first console administrator if the database has no
+/// user. A generated password is written once to standard output, not to the log, so it never lands
+/// in log storage.
 /// </summary>
-public sealed partial class AdministratorBootstrapService(IConsoleUserStore users, IOptions<VigilHostOptions> options, ILogger<AdministratorBootstrapService> logger) : IHostedService
+public sealed partial class AdministratorBootstrapService(
+    IConsoleUserStore users,
+    ITenantStore tenants,
+    IOptions<VigilHostOptions> options,
+    TimeProvider timeProvider,
+    ILogger<AdministratorBootstrapService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value.Administrator;
+        foreach (var tenantId in new[] { settings.TenantId, options.Value.Ingest.TenantId }.Distinct(StringComparer.Ordinal))
+        {
+            if (await tenants.CreateAsync(new Tenant(tenantId, tenantId, new Dictionary<string, string>(), timeProvider.GetUtcNow()), cancellationToken))
+            {
+                LogTenantCreated(logger, tenantId);
+            }
+        }
+
+        if (!options.Value.Console.LocalAccountsEnabled)
+        {
+            return;
+        }
+
         if (await users.AnyUserAsync(cancellationToken))
         {
             if (!string.IsNullOrEmpty(settings.Password))
@@ -46,4 +66,7 @@ public sealed partial class AdministratorBootstrapService(IConsoleUserStore user
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Created the first console administrator {UserName} for tenant {TenantId}")]
     private static partial void LogAdministratorCreated(ILogger logger, string userName, string tenantId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Created tenant {TenantId}")]
+    private static partial void LogTenantCreated(ILogger logger, string tenantId);
 }

@@ -6,9 +6,9 @@ namespace Vigil.Host.Services;
 /// <summary>
 /// Deletes bookkeeping rows that no reader needs any more, once an hour on every silo: leases that
 /// expired a day ago (their holders died and nobody took the object over, for example because it
-/// was deleted) and finding write keys older than <see cref="WriteKeyRetention"/>.
+/// was deleted), finding write keys older than <see cref="WriteKeyRetention"/> and expired console sessions.
 /// </summary>
-public sealed partial class LedgerMaintenanceService(PostgresObjectLedger ledger, PostgresFindingStore findings, TimeProvider clock, ILogger<LedgerMaintenanceService> logger) : BackgroundService
+public sealed partial class LedgerMaintenanceService(PostgresObjectLedger ledger, PostgresFindingStore findings, Security.PostgresConsoleSessionStore sessions, TimeProvider clock, ILogger<LedgerMaintenanceService> logger) : BackgroundService
 {
     /// <summary>
     /// How long a write key is kept. A chunk is sent again only while its object is retried, which
@@ -30,6 +30,7 @@ public sealed partial class LedgerMaintenanceService(PostgresObjectLedger ledger
                 var now = clock.GetUtcNow();
                 var leases = await ledger.PurgeExpiredLeasesAsync(now - ExpiredLeaseRetention, stoppingToken);
                 var keys = await findings.PurgeWriteKeysAsync(now - WriteKeyRetention, stoppingToken);
+                await sessions.RemoveExpiredAsync(stoppingToken);
                 if (leases > 0 || keys > 0)
                 {
                     LogPurged(logger, leases, keys);

@@ -50,6 +50,7 @@ internal sealed class HostProcess : IAsyncDisposable
         start.Environment["Vigil__Ingest__PollSeconds"] = "1";
         start.Environment["Vigil__Ingest__QueueWaitSeconds"] = "1";
         start.Environment["Vigil__Administrator__Password"] = adminPassword;
+        start.Environment["Vigil__Console__LocalAccounts"] = "true";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

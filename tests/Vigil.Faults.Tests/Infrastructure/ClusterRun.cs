@@ -73,6 +73,7 @@ internal sealed class ClusterRun : IAsyncDisposable
             ["Vigil__Ingest__WatchFolder"] = WatchFolder,
             ["Vigil__Ingest__TenantId"] = TenantId,
             ["Vigil__Administrator__Password"] = "faults-admin-password",
+            ["Vigil__Console__LocalAccounts"] = "true",
         };
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
         {

@@ -16,7 +16,12 @@ public partial class Login
     [SupplyParameterFromQuery(Name = "returnUrl")]
     public string? RequestedReturnUrl { get; set; }
 
+    [Inject]
+    private Security.ConsoleAuthenticationSettings Settings { get; set; } = default!;
+
     private string? ErrorMessage => SignInErrors.GetMessage(Error);
+
+    private string OidcHref => "account/oidc?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl);
 
     // Checked here as well as in the endpoint, so the page never writes a foreign URL into its form.
     private string SafeReturnUrl => ReturnUrl.MakeLocal(RequestedReturnUrl);

@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Console;
+using Vigil.Console.Security;
+using Vigil.Contracts.Findings;
+using Vigil.Contracts.Storage;
+using Vigil.Host.Configuration;
+using Vigil.Testing;
+
+namespace Vigil.Host.Tests.Security;
+
+/// <summary>
+/// The host's composition with every endpoint (<see cref="VigilHostBuilderExtensions.UseVigilEndpoints"/>),
+/// on PostgreSQL, served by Kestrel on 127.0.0.1, with local accounts and OpenID Connect against a
+/// <see cref="TestIdentityProvider"/>. Two tenants are seeded: A with an admin and an analyst, and B
+/// with an admin and one object of every kind, each carrying <see cref="TenantBMarker"/>.
+/// </summary>
+public sealed partial class SecurityTestHost : IAsyncLifetime
+{
+    public const string TenantA = "tenant-a";
+    public const string TenantB = "tenant-b";
+    public const string Password = "correct horse battery staple";
+    public const string OperatorName = "operator";
+    public const string AdminA = "admin-a";
+    public const string AnalystA = "analyst-a";
+    public const string AdminB = "admin-b";
+
+    /// <summary>Text in every name and title of tenant B's objects; no response to tenant A may contain it.</summary>
+    public const string TenantBMarker = "zz-tenant-b-marker";
+
+    public const string AccountB = "999988887777";
+
+    private readonly PostgresFixture database = new();
+    private WebApplication? app;
+
+    public TestIdentityProvider IdentityProvider { get; } = new();
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => app?.Services ?? throw new InvalidOperationException("The host has not started.");
+
+    /// <summary>The running application, whose endpoint data sources the tests enumerate.</summary>
+    public WebApplication App => app ?? throw new InvalidOperationException("The host has not started.");
+
+    public Guid SourceB { get; private set; }
+
+    public Guid ApiKeyB { get; private set; }
+
+    public string FindingB { get; } = Guid.NewGuid().ToString("N");
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        await IdentityProvider.StartAsync();
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Production",
+            ApplicationName = "Vigil.Host",
+            Args = ["--urls", "http://127.0.0.1:0"],
+        });
+        builder.WebHost.UseStaticWebAssets();
+        builder.Configuration.AddInMemoryCollection(Settings());
+        builder.Logging.ClearProviders();
+        var options = builder.Configuration.GetSection(VigilHostOptions.SectionName).Get<VigilHostOptions>()!;
+        Assert.Empty(new VigilHostOptionsValidator().Validate(null, options).Failures ?? []);
+        builder.AddVigilHost(options);
+        builder.AddVigilTelemetry();
+        builder.Services.AddVigilConsole(options.Console);
+
+        app = builder.Build();
+        app.UseVigilEndpoints();
+        await app.StartAsync();
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        IdentityProvider.RedirectUris.Add(new Uri(BaseAddress, ConsoleAuthentication.OidcCallbackPath.TrimStart('/')).ToString());
+        await SeedAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        await IdentityProvider.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Returns a client that keeps cookies and does not follow redirects.</summary>
+    public HttpClient CreateClient()
+    {
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer(), UseCookies = true };
+        return new HttpClient(handler) { BaseAddress = BaseAddress };
+    }
+
+    /// <summary>Signs in with a local account and returns the client that carries the session cookie.</summary>
+    public async Task<HttpClient> SignInAsync(string userName, string password = Password)
+    {
+        var client = CreateClient();
+        var response = await PostLoginAsync(client, userName, password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.DoesNotContain("/login", response.Headers.Location?.OriginalString ?? string.Empty, StringComparison.Ordinal);
+        return client;
+    }
+
+    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string userName, string password)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = await GetAntiforgeryTokenAsync(client, "login"),
+            ["userName"] = userName,
+            ["password"] = password,
+        };
+        return await client.PostAsync("account/login", new FormUrlEncodedContent(fields));
+    }
+
+    /// <summary>Loads a page and returns the antiforgery token of its first form.</summary>
+    public static async Task<string> GetAntiforgeryTokenAsync(HttpClient client, string page)
+    {
+        var html = await client.GetStringAsync(page);
+        var match = AntiforgeryField().Match(html);
+        Assert.True(match.Success, $"The page {page} has no antiforgery field.");
+        return WebUtility.HtmlDecode(match.Groups["token"].Value);
+    }
+
+    /// <summary>Creates a local user of a tenant and returns the user name, unique per call.</summary>
+    public async Task<string> CreateUserAsync(string tenantId, string role, string prefix = "user")
+    {
+        var name = $"{prefix}-{Guid.NewGuid():N}"[..24];
+        Assert.True(await Get<IConsoleUserStore>().CreateIfMissingAsync(name, Password, tenantId, role, CancellationToken.None));
+        return name;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"(?<token>[^\"]+)\"")]
+    internal static partial Regex AntiforgeryField();
+
+    private Dictionary<string, string?> Settings() => new()
+    {
+        ["Vigil:Database:ConnectionString"] = database.ConnectionString,
+        ["Vigil:Cluster:ClusterId"] = "security-" + Guid.NewGuid().ToString("N")[..8],
+        ["Vigil:Cluster:SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Vigil:Cluster:GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
+        ["Vigil:Administrator:UserName"] = OperatorName,
+        ["Vigil:Administrator:Password"] = Password,
+        ["Vigil:Console:LocalAccounts"] = "true",
+        ["Vigil:Console:Oidc:Authority"] = IdentityProvider.Issuer,
+        ["Vigil:Console:Oidc:ClientId"] = TestIdentityProvider.ClientId,
+        ["Vigil:Console:Oidc:ClientSecret"] = TestIdentityProvider.ClientSecret,
+        ["Vigil:Console:Oidc:RequireHttpsMetadata"] = "false",
+        ["Vigil:Console:Oidc:TenantClaim"] = "org",
+        ["Vigil:Console:Oidc:RoleClaim"] = "groups",
+        ["Vigil:Console:Oidc:RoleMap:soc-analysts"] = ConsoleRoles.Analyst,
+        ["Vigil:Console:Oidc:RoleMap:soc-admins"] = ConsoleRoles.TenantAdmin,
+        ["Vigil:Console:Oidc:RoleMap:platform-ops"] = ConsoleRoles.PlatformOperator,
+    };
+
+    private async Task SeedAsync()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var tenants = Get<ITenantStore>();
+        await tenants.CreateAsync(new Tenant(TenantA, "Tenant A", new Dictionary<string, string>(), now), CancellationToken.None);
+        await tenants.CreateAsync(new Tenant(TenantB, "Tenant B " + TenantBMarker, new Dictionary<string, string> { ["note"] = TenantBMarker }, now), CancellationToken.None);
+
+        var users = Get<IConsoleUserStore>();
+        await users.CreateIfMissingAsync(AdminA, Password, TenantA, ConsoleRoles.TenantAdmin, CancellationToken.None);
+        await users.CreateIfMissingAsync(AnalystA, Password, TenantA, ConsoleRoles.Analyst, CancellationToken.None);
+        await users.CreateIfMissingAsync(AdminB, Password, TenantB, ConsoleRoles.TenantAdmin, CancellationToken.None);
+
+        SourceB = Guid.NewGuid();
+        await Get<ISourceStore>().SaveAsync(new SourceDefinition
+        {
+            Id = SourceB,
+            TenantId = TenantB,
+            Name = "source " + TenantBMarker,
+            Kind = SourceKind.Firehose,
+            AccountIds = [AccountB],
+            AccessKeySha256 = SourceAccessKey.Hash(SourceAccessKey.Generate()),
+            UpdatedAt = now,
+            UpdatedBy = AdminB,
+        }, CancellationToken.None);
+        await tenants.AddAccountAsync(new TenantAccount(TenantB, AccountB, "account " + TenantBMarker, now, AdminB), CancellationToken.None);
+
+        ApiKeyB = Guid.NewGuid();
+        await Get<IApiKeyStore>().CreateAsync(
+            new ApiKeyInfo(ApiKeyB, TenantB, "key " + TenantBMarker, ConsoleRoles.TenantAdmin, now, AdminB, null, null, null, null),
+            ApiKeySecret.Hash(ApiKeySecret.Generate()),
+            CancellationToken.None);
+        await Get<IAuditLog>().WriteAsync(new AuditEntry(TenantB, AdminB, "seed", "note", TenantBMarker, null, $"{{\"note\":\"{TenantBMarker}\"}}", now), CancellationToken.None);
+        await Get<IFindingSink>().WriteAsync(TenantB, [Finding(FindingB, now)], CancellationToken.None);
+    }
+
+    private static Finding Finding(string id, DateTimeOffset at) => new()
+    {
+        AccountId = AccountB,
+        Region = "eu-west-1",
+        Id = id,
+        Arn = $"arn:aws:guardduty:eu-west-1:{AccountB}:detector/d/finding/{id}",
+        Type = "Recon:IAMUser/TestFinding",
+        Resource = new FindingResource
+        {
+            ResourceType = "AccessKey",
+            AccessKeyDetails = new AccessKeyDetails { PrincipalId = "AIDAEXAMPLE", UserName = "user-" + TenantBMarker, UserType = "IAMUser" },
+        },
+        Service = new FindingService
+        {
+            DetectorId = "d",
+            Action = new FindingAction { ActionType = "AWS_API_CALL" },
+            Count = 1,
+            EventFirstSeen = at,
+            EventLastSeen = at,
+            ResourceRole = "ACTOR",
+            AdditionalInfo = new Dictionary<string, string> { ["principalKey"] = $"arn:aws:iam::{AccountB}:user/{TenantBMarker}" },
+        },
+        Severity = 5,
+        CreatedAt = at,
+        UpdatedAt = at,
+        Title = "finding " + TenantBMarker,
+        Description = "finding " + TenantBMarker,
+    };
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SecurityHostCollection : ICollectionFixture<SecurityTestHost>
+{
+    public const string Name = "security host";
+}
