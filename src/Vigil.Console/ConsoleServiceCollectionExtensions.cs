@@ -44,6 +44,8 @@ public static class ConsoleServiceCollectionExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddCascadingAuthenticationState();
+        // The layout reads the theme cookie of the request that prerenders a page.
+        services.AddHttpContextAccessor();
         services.AddAntiforgery();
 
         // NOTE: an interactive circuit keeps the principal it started with. The cookie's expiry takes
