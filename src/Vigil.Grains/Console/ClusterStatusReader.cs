@@ -25,7 +25,7 @@ public sealed class ClusterStatusReader(IGrainFactory grains) : IClusterStatusRe
             .Select(host => ToSummary(host, bySilo.GetValueOrDefault(host.SiloAddress)))
             .ToList();
         var grainTypes = grainStatistics
-            .Select(statistic => new GrainTypeCount(statistic.GrainType, statistic.SiloAddress.ToString(), statistic.ActivationCount))
+            .Select(statistic => new GrainTypeCount(statistic.GrainType, statistic.SiloAddress.ToParsableString(), statistic.ActivationCount))
             .OrderByDescending(count => count.Activations)
             .ThenBy(count => count.GrainType, StringComparer.Ordinal)
             .ToList();
@@ -34,7 +34,7 @@ public sealed class ClusterStatusReader(IGrainFactory grains) : IClusterStatusRe
 
     private static SiloSummary ToSummary(MembershipEntry host, SiloRuntimeStatistics? statistics) => new()
     {
-        Address = host.SiloAddress.ToString(),
+        Address = host.SiloAddress.ToParsableString(),
         Name = host.SiloName ?? string.Empty,
         HostName = host.HostName ?? string.Empty,
         Status = host.Status.ToString(),

@@ -19,8 +19,8 @@ public partial class Cluster
 
     private const int MaxChartedGrainTypes = 8;
 
-    private readonly LineChartOptions _lineOptions = new() { ShowLegend = true, YAxisFormat = "N0", ChartPalette = ["#2196f3", "#f44336"] };
-    private readonly BarChartOptions _barOptions = new() { ShowLegend = false, YAxisFormat = "N0", ChartPalette = ["#594ae2"] };
+    private readonly LineChartOptions _lineOptions = new() { ShowLegend = true, YAxisFormat = "N0", YAxisTicks = 0, ChartPalette = ["#2196f3", "#f44336"] };
+    private readonly BarChartOptions _barOptions = new() { ShowLegend = false, YAxisFormat = "N0", YAxisTicks = 0, ChartPalette = ["#594ae2"] };
     private ClusterStatus? _status;
     private IReadOnlyList<IngestRate>? _throughput;
     private List<ChartSeries<double>> _throughputSeries = [];
@@ -92,6 +92,9 @@ public partial class Cluster
         _grainLabels = [.. charted.Select(total => ShortTypeName(total.Type))];
         _grainSeries = [new ChartSeries<double>([.. charted.Select(total => (double)total.Activations)]) { Name = "Activations" }];
     }
+
+    /// <summary>Returns a grain class name without its assembly, such as <c>Vigil.Grains.Principals.PrincipalGrain</c>.</summary>
+    internal static string TypeName(string grainType) => grainType.Split(',')[0];
 
     /// <summary>Returns the last part of a grain class name, such as <c>PrincipalGrain</c>.</summary>
     internal static string ShortTypeName(string grainType)

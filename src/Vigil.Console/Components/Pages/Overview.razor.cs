@@ -21,11 +21,14 @@ public partial class Overview
 
     private readonly StackedBarChartOptions _chartOptions = new()
     {
-        // The light theme's info, warning and error colours and the console's critical red; SVG
-        // attributes cannot read the theme's CSS variables.
+        // The light theme's info, warning and error colours and the console's critical red, as hex,
+        // because SVG attributes cannot read the theme's CSS variables.
         ChartPalette = ["#2196f3", "#ff9800", "#f44336", "#8e0b2e"],
         ShowLegend = true,
+        ShowZeroValues = false,
         YAxisFormat = "N0",
+        // Zero picks a round tick spacing that fits the counts.
+        YAxisTicks = 0,
     };
 
     private OverviewRange _range = OverviewRange.Week;

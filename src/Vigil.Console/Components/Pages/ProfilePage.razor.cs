@@ -35,7 +35,7 @@ public partial class ProfilePage
         ("NetworkUserAgent", "Network and user agent pairs"),
     ];
 
-    private readonly BarChartOptions _hourOptions = new() { ShowLegend = false, ChartPalette = ["#2196f3"] };
+    private readonly BarChartOptions _hourOptions = new() { ShowLegend = false, ChartPalette = ["#2196f3"], YAxisTicks = 0 };
     private PrincipalProfileView? _principal;
     private EndpointSummary? _endpoint;
     private IReadOnlyList<FindingSummary> _findings = [];
