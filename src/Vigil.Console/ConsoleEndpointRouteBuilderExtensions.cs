@@ -10,7 +10,7 @@ public static class ConsoleEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the console pages (<c>/</c>, <c>/login</c>, <c>/findings</c>, <c>/findings/{id}</c>,
-    /// <c>/sources</c>) with interactive server rendering, the form endpoints <c>POST /account/login</c>
+    /// <c>/sources</c>, <c>/principals</c>, <c>/principals/profile</c>, <c>/cluster</c>) with interactive server rendering, the form endpoints <c>POST /account/login</c>
     /// and <c>POST /account/logout</c>, and the REST API of sources under <c>/api/sources</c>.
     /// </summary>
     /// <remarks>

@@ -27,7 +27,9 @@ public static class ConsoleServiceCollectionExtensions
     /// <remarks>
     /// <para>
     /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/>,
-    /// <see cref="Contracts.Storage.IConsoleUserStore"/> and <see cref="Contracts.Storage.ISourceStore"/>.
+    /// <see cref="Contracts.Storage.IConsoleUserStore"/>, <see cref="Contracts.Storage.ISourceStore"/>,
+    /// <see cref="Contracts.Storage.IOverviewQueries"/>, <see cref="Contracts.Storage.IIngestStatistics"/>,
+    /// <see cref="Contracts.Profiles.IProfileReader"/> and <see cref="Contracts.Cluster.IClusterStatusReader"/>.
     /// The console resolves them from the request or circuit scope, so any lifetime works.
     /// </para>
     /// <para>
