@@ -1,3 +1,6 @@
+using Orleans.Concurrency;
+using Vigil.Contracts.Profiles;
+
 namespace Vigil.Abstractions;
 
 /// <summary>
@@ -11,6 +14,11 @@ public interface IAccountProfileGrain : IGrainWithStringKey
     /// <summary>Answers the questions from the profile as it was before this batch, then counts the batch's observations.</summary>
     [Alias("Observe")]
     Task<AccountProfileReply> ObserveAsync(AccountProfileBatch batch);
+
+    /// <summary>Returns a bounded copy of the account's profile, for the console; <paramref name="tenantId"/> must be the tenant of the grain key.</summary>
+    [Alias("GetSummary")]
+    [ReadOnly]
+    Task<BehaviorProfileSummary> GetSummaryAsync(string tenantId);
 }
 
 /// <summary>A principal chunk's distinct observations and its questions about values, for the account profile.</summary>

@@ -1,4 +1,6 @@
 using Vigil.Contracts.Events;
+using Orleans.Concurrency;
+using Vigil.Contracts.Profiles;
 
 namespace Vigil.Abstractions;
 
@@ -17,6 +19,11 @@ public interface IEndpointGrain : IGrainWithStringKey
     /// <summary>Applies one chunk of DNS queries from one log object; applying the same chunk twice has no effect.</summary>
     [Alias("ApplyDnsQueries")]
     Task<BatchResult> ApplyDnsQueriesAsync(DnsQueryBatch batch);
+
+    /// <summary>Returns what the endpoint has applied, for the console; <paramref name="tenantId"/> must be the tenant of the grain key.</summary>
+    [Alias("GetSummary")]
+    [ReadOnly]
+    Task<EndpointSummary> GetSummaryAsync(string tenantId);
 }
 
 /// <summary>One grain call's worth of flow records: tenant, object, chunk number (the idempotency key) and the records.</summary>

@@ -1,4 +1,6 @@
 using Vigil.Contracts.Events;
+using Orleans.Concurrency;
+using Vigil.Contracts.Profiles;
 
 namespace Vigil.Abstractions;
 
@@ -21,6 +23,14 @@ public interface IPrincipalGrain : IGrainWithStringKey
     /// </summary>
     [Alias("MarkAnomalyNotUseful")]
     Task<bool> MarkAnomalyNotUsefulAsync(string tenantId, string findingId);
+
+    /// <summary>
+    /// Returns a bounded copy of what the principal has applied and learned, for the console. Changes
+    /// nothing; <paramref name="tenantId"/> must be the tenant of the grain key.
+    /// </summary>
+    [Alias("GetSummary")]
+    [ReadOnly]
+    Task<PrincipalSummary> GetSummaryAsync(string tenantId);
 }
 
 /// <summary>

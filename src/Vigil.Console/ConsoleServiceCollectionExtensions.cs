@@ -31,8 +31,10 @@ public static class ConsoleServiceCollectionExtensions
     /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/>,
     /// <see cref="Contracts.Storage.IConsoleUserStore"/>, <see cref="Contracts.Storage.ISourceStore"/>,
     /// <see cref="Contracts.Storage.IExportDestinationStore"/>, <see cref="Contracts.Storage.IRuleStore"/>,
-    /// <see cref="Contracts.Storage.ITenantStore"/>, <see cref="Contracts.Storage.IApiKeyStore"/> and
-    /// <see cref="Contracts.Storage.IAuditLog"/>, and may register an <see cref="IConsoleSessionStore"/>.
+    /// <see cref="Contracts.Storage.ITenantStore"/>, <see cref="Contracts.Storage.IApiKeyStore"/>,
+    /// <see cref="Contracts.Storage.IAuditLog"/>, <see cref="Contracts.Storage.IOverviewQueries"/>,
+    /// <see cref="Contracts.Storage.IIngestStatistics"/>, <see cref="Contracts.Profiles.IProfileReader"/> and
+    /// <see cref="Contracts.Cluster.IClusterStatusReader"/>, and may register an <see cref="IConsoleSessionStore"/>.
     /// Back-tests read the files of the tenant's folder sources unless the host registers another <see cref="Rules.IRuleBackTestLogs"/>.
     /// The console resolves them from the request or circuit scope, so any lifetime works.
     /// </para>
@@ -51,6 +53,8 @@ public static class ConsoleServiceCollectionExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddCascadingAuthenticationState();
+        // The layout reads the theme cookie of the request that prerenders a page.
+        services.AddHttpContextAccessor();
         services.AddAntiforgery();
         services.AddVigilOpenApi();
 

@@ -106,6 +106,10 @@ public static class VigilHostBuilderExtensions
             silo.AddActivityPropagation();
         });
 
+        // The console reads grain summaries and the cluster's state through the silo's own grain factory.
+        builder.Services.AddSingleton<Vigil.Contracts.Profiles.IProfileReader, Vigil.Grains.Console.GrainProfileReader>();
+        builder.Services.AddSingleton<Vigil.Contracts.Cluster.IClusterStatusReader, Vigil.Grains.Console.ClusterStatusReader>();
+
         // Registered after the silo's defaults, so these bounds win when the ingestor is resolved.
         builder.Services.AddSingleton(options.Firehose.ToLimits());
 

@@ -14,7 +14,7 @@ public static class StorageServiceCollectionExtensions
     /// Registers one <see cref="NpgsqlDataSource"/> for <paramref name="connectionString"/>, the
     /// <see cref="DatabaseMigrator"/> and the repositories, each as its concrete type and its
     /// contracts (<see cref="IFindingSink"/>, <see cref="IFindingQueries"/>, <see cref="IObjectLedger"/>,
-    /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>, <see cref="IPlatformListStore"/>, <see cref="IRuleStore"/>, <see cref="ISourceStore"/>, <see cref="IAuditLog"/>, <see cref="IExportDestinationStore"/>, <see cref="IExportOutbox"/>, <see cref="ITenantStore"/>, <see cref="IApiKeyStore"/>), all singletons.
+    /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>, <see cref="IPlatformListStore"/>, <see cref="IRuleStore"/>, <see cref="ISourceStore"/>, <see cref="IAuditLog"/>, <see cref="IExportDestinationStore"/>, <see cref="IExportOutbox"/>, <see cref="ITenantStore"/>, <see cref="IApiKeyStore"/>, <see cref="IOverviewQueries"/>, <see cref="IIngestStatistics"/>), all singletons.
     /// A <see cref="ConsoleUserStoreOptions"/> registered before this call replaces the defaults.
     /// The caller registers logging and runs the migrator before the repositories are used.
     /// </summary>
@@ -63,6 +63,10 @@ public static class StorageServiceCollectionExtensions
 
         services.TryAddSingleton<PostgresApiKeyStore>();
         services.TryAddSingleton<IApiKeyStore>(provider => provider.GetRequiredService<PostgresApiKeyStore>());
+
+        services.TryAddSingleton<PostgresOverviewQueries>();
+        services.TryAddSingleton<IOverviewQueries>(provider => provider.GetRequiredService<PostgresOverviewQueries>());
+        services.TryAddSingleton<IIngestStatistics>(provider => provider.GetRequiredService<PostgresOverviewQueries>());
 
         return services;
     }

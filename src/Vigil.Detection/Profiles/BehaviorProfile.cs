@@ -36,6 +36,9 @@ public sealed class BehaviorProfile
     /// <summary>Day of the first event counted, or null for an empty profile.</summary>
     public DateOnly? FirstDay => firstDay == NoDay ? null : DayToDate(firstDay);
 
+    /// <summary>Day of the newest event counted, or null for an empty profile.</summary>
+    public DateOnly? LastDay => lastDay == NoDay ? null : DayToDate(lastDay);
+
     /// <summary>Events counted.</summary>
     public long EventCount { get; private set; }
 

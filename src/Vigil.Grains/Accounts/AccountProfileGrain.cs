@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Vigil.Abstractions;
+using Vigil.Contracts.Profiles;
 using Vigil.Contracts.Text;
 using Vigil.Detection.Profiles;
 
@@ -42,6 +43,18 @@ public sealed partial class AccountProfileGrain(
         }
 
         return Task.FromResult(AccountProfileWire.ToReply(answers, questions));
+    }
+
+    public Task<BehaviorProfileSummary> GetSummaryAsync(string tenantId)
+    {
+        var grainKey = this.GetPrimaryKeyString();
+        var slash = grainKey.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || tenantId != grainKey[..slash])
+        {
+            throw new ArgumentException($"Summary request for tenant '{tenantId}' sent to account grain '{grainKey}'.", nameof(tenantId));
+        }
+
+        return Task.FromResult(ProfileSummaryBuilder.Summarize(profile, ProfileSummaryBuilder.AsOf(profile)));
     }
 
     protected override void OnStateLoaded()

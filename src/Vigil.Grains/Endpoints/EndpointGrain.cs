@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Abstractions;
 using Vigil.Contracts.Detection;
 using Vigil.Contracts.Findings;
+using Vigil.Contracts.Profiles;
 using Vigil.Contracts.Storage;
 using Vigil.Detection;
 using Vigil.Detection.Dns;
@@ -131,6 +132,24 @@ public sealed class EndpointGrain(
     }
 
     /// <summary>Rejects a batch of another tenant; returns false for a chunk that was already applied.</summary>
+    public Task<EndpointSummary> GetSummaryAsync(string tenantId)
+    {
+        var (grainTenant, endpointKey) = PrincipalGrain.SplitKey(this.GetPrimaryKeyString());
+        if (tenantId != grainTenant)
+        {
+            throw new ArgumentException($"Summary request for tenant '{tenantId}' sent to endpoint grain of tenant '{grainTenant}'.", nameof(tenantId));
+        }
+
+        return Task.FromResult(new EndpointSummary
+        {
+            Key = endpointKey,
+            FlowsApplied = Persisted.FlowsApplied,
+            QueriesApplied = Persisted.QueriesApplied,
+            LastEventTime = Persisted.LastEventTime,
+            FlowWindows = Persisted.FlowWindows.Windows.Count,
+        });
+    }
+
     private bool CheckBatch(string batchTenantId, string tenantId, string chunkKey)
     {
         if (batchTenantId != tenantId)

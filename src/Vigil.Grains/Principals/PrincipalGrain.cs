@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Vigil.Abstractions;
 using Vigil.Contracts.Events;
+using Vigil.Contracts.Profiles;
 using Vigil.Contracts.Storage;
 using Vigil.Detection;
 using Vigil.Detection.Intel;
@@ -112,6 +113,29 @@ public sealed class PrincipalGrain(
         }
 
         return Task.FromResult(taught);
+    }
+
+    public Task<PrincipalSummary> GetSummaryAsync(string tenantId)
+    {
+        var (grainTenant, principalKey) = SplitKey(this.GetPrimaryKeyString());
+        if (tenantId != grainTenant)
+        {
+            throw new ArgumentException($"Summary request for tenant '{tenantId}' sent to principal grain of tenant '{grainTenant}'.", nameof(tenantId));
+        }
+
+        var behavior = profile.Behavior;
+        var signIn = profile.LastSignIn;
+        return Task.FromResult(new PrincipalSummary
+        {
+            Key = principalKey,
+            EventsApplied = Persisted.EventsApplied,
+            DuplicatesDropped = Persisted.DuplicatesDropped,
+            LastEventTime = Persisted.LastEventTime,
+            LastSignInPlace = signIn is null ? null : signIn.City is { } city ? $"{city}, {signIn.CountryCode}" : signIn.CountryCode,
+            LastSignInTime = signIn?.Time,
+            RememberedAnomalies = profile.RememberedFindingIds.Count,
+            Profile = ProfileSummaryBuilder.Summarize(behavior, profile.LastEventTime ?? ProfileSummaryBuilder.AsOf(behavior)),
+        });
     }
 
     /// <summary>Splits a grain key <c>tenant/account/principal</c> into the tenant and the principal key.</summary>
