@@ -146,5 +146,6 @@ public sealed class MembershipSettingsTests
     private static VigilHostOptions Valid() => new()
     {
         Database = new DatabaseSettings { ConnectionString = "Host=127.0.0.1;Database=vigil;Username=vigil;Password=x" },
+        Console = new Vigil.Console.Security.ConsoleAuthenticationSettings { LocalAccounts = true },
     };
 }

@@ -28,6 +28,7 @@ internal static class SettingNames
     };
 
     private static readonly Lazy<IReadOnlySet<string>> Keys = new(CollectHostKeys);
+    private static readonly Lazy<IReadOnlySet<string>> MapKeys = new(() => CollectKeys(maps: true));
 
     /// <summary>Configuration keys of every <see cref="VigilHostOptions"/> property, such as <c>Vigil:Cluster:SiloPort</c>.</summary>
     public static IReadOnlySet<string> HostKeys => Keys.Value;
@@ -35,8 +36,15 @@ internal static class SettingNames
     /// <summary>Returns the configuration key that an environment variable name stands for.</summary>
     public static string ToKey(string variableName) => variableName.Replace("__", ":", StringComparison.Ordinal);
 
-    /// <summary>True when the variable is a <see cref="VigilHostOptions"/> setting spelled as the property names are.</summary>
-    public static bool IsHostSetting(string variableName) => HostKeys.Contains(ToKey(variableName));
+    /// <summary>
+    /// True when the variable is a <see cref="VigilHostOptions"/> setting spelled as the property names are,
+    /// or an entry below a map setting such as <c>Vigil:Console:Oidc:RoleMap</c>.
+    /// </summary>
+    public static bool IsHostSetting(string variableName)
+    {
+        var key = ToKey(variableName);
+        return HostKeys.Contains(key) || MapKeys.Value.Any(map => key.StartsWith(map + ":", StringComparison.Ordinal) && key.Length > map.Length + 1);
+    }
 
     /// <summary>True when the variable is a host setting or one of <see cref="FrameworkVariables"/>.</summary>
     public static bool IsKnown(string variableName) =>
@@ -63,14 +71,18 @@ internal static class SettingNames
         return options;
     }
 
-    private static HashSet<string> CollectHostKeys()
+    private static HashSet<string> CollectHostKeys() => CollectKeys(maps: false);
+
+    private static HashSet<string> CollectKeys(bool maps)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        AddKeys(keys, VigilHostOptions.SectionName, typeof(VigilHostOptions));
+        AddKeys(keys, VigilHostOptions.SectionName, typeof(VigilHostOptions), maps);
         return keys;
     }
 
-    private static void AddKeys(HashSet<string> keys, string prefix, Type type)
+    // A map setting (a dictionary) has no value of its own, only entries below its key, so it is
+    // collected apart from the leaf settings.
+    private static void AddKeys(HashSet<string> keys, string prefix, Type type, bool maps)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -80,18 +92,21 @@ internal static class SettingNames
             }
 
             var key = prefix + ":" + property.Name;
+            var isMap = property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(Dictionary<,>);
             if (IsSettingsClass(property.PropertyType))
             {
-                AddKeys(keys, key, property.PropertyType);
+                AddKeys(keys, key, property.PropertyType, maps);
             }
-            else
+            else if (isMap == maps)
             {
                 keys.Add(key);
             }
         }
     }
 
-    // Nested settings classes live in the options' own namespace, and everything else is a leaf value.
+    // Nested settings classes live in the options' own namespace or, for sign-in, in the console's
+    // security namespace, and everything else is a leaf value.
     private static bool IsSettingsClass(Type type) =>
-        type.IsClass && type != typeof(string) && type.Namespace == typeof(VigilHostOptions).Namespace;
+        type.IsClass && type != typeof(string)
+        && (type.Namespace == typeof(VigilHostOptions).Namespace || type.Namespace == typeof(Vigil.Console.Security.ConsoleAuthenticationSettings).Namespace);
 }
