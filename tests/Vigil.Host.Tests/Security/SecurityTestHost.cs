@@ -57,6 +57,11 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
 
     public string FindingB { get; } = Guid.NewGuid().ToString("N");
 
+    public Guid DestinationB { get; private set; }
+
+    /// <summary>The name of tenant B's rule file.</summary>
+    public const string RuleB = "rule-" + TenantBMarker + ".yml";
+
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
@@ -202,6 +207,40 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
             CancellationToken.None);
         await Get<IAuditLog>().WriteAsync(new AuditEntry(TenantB, AdminB, "seed", "note", TenantBMarker, null, $"{{\"note\":\"{TenantBMarker}\"}}", now), CancellationToken.None);
         await Get<IFindingSink>().WriteAsync(TenantB, [Finding(FindingB, now)], CancellationToken.None);
+
+        DestinationB = Guid.NewGuid();
+        await Get<IExportDestinationStore>().SaveAsync(new ExportDestination
+        {
+            Id = DestinationB,
+            TenantId = TenantB,
+            Name = "destination " + TenantBMarker,
+            Kind = ExportDestinationKind.Webhook,
+            Url = "http://127.0.0.1:9/" + TenantBMarker,
+            UpdatedAt = now,
+            UpdatedBy = AdminB,
+        }, "webhook-secret-of-b", CancellationToken.None);
+
+        var yaml = $$"""
+            title: Rule of {{TenantBMarker}}
+            id: 5d0a6f0e-1b7c-4f55-9d0e-3c2f7f5f9b01
+            logsource:
+              product: aws
+              service: cloudtrail
+            detection:
+              selection:
+                eventName: {{TenantBMarker}}
+              condition: selection
+            level: low
+            """;
+        await Get<IRuleStore>().SaveAsync(new StoredRule
+        {
+            TenantId = TenantB,
+            Name = RuleB,
+            Yaml = yaml,
+            Sha256 = StoredRule.HashOf(yaml),
+            UpdatedAt = now,
+            UpdatedBy = AdminB,
+        }, CancellationToken.None);
     }
 
     private static Finding Finding(string id, DateTimeOffset at) => new()

@@ -63,6 +63,28 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["POST /api/v1/api-keys/"] = Ask.Post(_ => "api/v1/api-keys", new { name = "matrix key", role = ConsoleRoles.Analyst, tenantId = SecurityTestHost.TenantB }),
         ["DELETE /api/v1/api-keys/{id:guid}"] = Ask.Delete(b => $"api/v1/api-keys/{b.ApiKeyB}").Denied(),
 
+        // Export destinations and settings.
+        ["GET /api/v1/export/destinations"] = Ask.Get(_ => "api/v1/export/destinations"),
+        ["GET /api/v1/export/destinations/{id:guid}"] = Ask.Get(b => $"api/v1/export/destinations/{b.DestinationB}").Denied(),
+        ["POST /api/v1/export/destinations"] = Ask.Post(_ => "api/v1/export/destinations", new { name = "matrix destination", kind = "Webhook", url = "http://127.0.0.1:9/matrix", tenantId = SecurityTestHost.TenantB }),
+        ["PUT /api/v1/export/destinations/{id:guid}"] = Ask.Put(b => $"api/v1/export/destinations/{b.DestinationB}", new { name = "taken over", kind = "Webhook", url = "http://127.0.0.1:9/taken" }).Denied(),
+        ["DELETE /api/v1/export/destinations/{id:guid}"] = Ask.Delete(b => $"api/v1/export/destinations/{b.DestinationB}").Denied(),
+        ["GET /api/v1/export/settings"] = Ask.Get(_ => $"api/v1/export/settings?tenantId={SecurityTestHost.TenantB}"),
+        ["PUT /api/v1/export/settings"] = Ask.Put(_ => "api/v1/export/settings", new { publishingFrequency = "SixHours", tenantId = SecurityTestHost.TenantB }),
+        ["GET /api/v1/export/dead-letters"] = Ask.Get(_ => $"api/v1/export/dead-letters?tenantId={SecurityTestHost.TenantB}"),
+
+        // Rules.
+        ["GET /api/v1/rules/"] = Ask.Get(_ => "api/v1/rules"),
+        ["GET /api/v1/rules/{name}"] = Ask.Get(_ => $"api/v1/rules/{SecurityTestHost.RuleB}").Denied(),
+        // Rule names are per tenant, so this saves a rule of the same name in A and leaves B's alone.
+        ["PUT /api/v1/rules/{name}"] = Ask.Put(_ => $"api/v1/rules/{SecurityTestHost.RuleB}", new { yaml = "title: Rule of A\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  selection:\n    eventName: RunInstances\n  condition: selection\nlevel: low\n" }),
+        ["POST /api/v1/rules/{name}/enable"] = Ask.Post(_ => $"api/v1/rules/{SecurityTestHost.RuleB}/enable", null).Denied(),
+        ["POST /api/v1/rules/{name}/disable"] = Ask.Post(_ => $"api/v1/rules/{SecurityTestHost.RuleB}/disable", null).Denied(),
+        ["DELETE /api/v1/rules/{name}"] = Ask.Delete(_ => $"api/v1/rules/{SecurityTestHost.RuleB}").Denied(),
+        ["POST /api/v1/rules/validate"] = Ask.Post(_ => "api/v1/rules/validate", new { yaml = "title: x", tenantId = SecurityTestHost.TenantB }),
+        ["POST /api/v1/rules/test"] = Ask.Post(_ => "api/v1/rules/test", new { name = SecurityTestHost.RuleB, tenantId = SecurityTestHost.TenantB }),
+        ["POST /api/v1/rules/backtest"] = Ask.Post(_ => "api/v1/rules/backtest", new { name = SecurityTestHost.RuleB, tenantId = SecurityTestHost.TenantB }),
+
         // Audit log, tenants and the OpenAPI document.
         ["GET /api/v1/audit/"] = Ask.Get(_ => $"api/v1/audit?objectId={SecurityTestHost.TenantBMarker}"),
         ["GET /api/v1/tenant"] = Ask.Get(_ => $"api/v1/tenant?tenantId={SecurityTestHost.TenantB}"),
@@ -88,6 +110,11 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["GET,POST /api-keys"] = Ask.Get(_ => "api-keys"),
         ["GET,POST /audit"] = Ask.Get(_ => "audit"),
         ["GET,POST /tenants"] = Ask.Get(_ => "tenants"),
+        ["GET,POST /rules"] = Ask.Get(_ => "rules"),
+        ["GET,POST /export"] = Ask.Get(_ => "export"),
+        ["GET,POST /principals"] = Ask.Get(_ => $"principals?q={SecurityTestHost.TenantBMarker}"),
+        ["GET,POST /principals/profile"] = Ask.Get(_ => $"principals/profile?key={SecurityTestHost.AccountB}/arn:aws:iam::{SecurityTestHost.AccountB}:user/{SecurityTestHost.TenantBMarker}"),
+        ["GET,POST /cluster"] = Ask.Get(_ => "cluster").Denied(),
         ["GET,POST /login"] = Ask.Exempt("sign-in page, anonymous"),
         ["GET,POST /not-found"] = Ask.Exempt("static message"),
         ["GET,POST /access-denied"] = Ask.Exempt("static message"),
@@ -178,7 +205,7 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
     /// </summary>
     private IEnumerable<string> LeakedValues(string body, string sent)
     {
-        string[] values = [SecurityTestHost.TenantBMarker, host.SourceB.ToString(), host.ApiKeyB.ToString(), host.FindingB];
+        string[] values = [SecurityTestHost.TenantBMarker, host.SourceB.ToString(), host.ApiKeyB.ToString(), host.FindingB, host.DestinationB.ToString()];
         return values.Where(value => body.Contains(value, StringComparison.OrdinalIgnoreCase) && !sent.Contains(value, StringComparison.OrdinalIgnoreCase));
     }
 
@@ -195,7 +222,10 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         var accounts = await host.Get<ITenantStore>().ListAccountsAsync(SecurityTestHost.TenantB, CancellationToken.None);
         var keys = await host.Get<IApiKeyStore>().ListAsync(SecurityTestHost.TenantB, CancellationToken.None);
         var audit = await host.Get<IAuditLog>().ListAsync(SecurityTestHost.TenantB, new AuditQuery { Limit = AuditQuery.MaxLimit }, CancellationToken.None);
-        return JsonSerializer.Serialize(new { tenant, users, sources, accounts, keys, audit });
+        var destinations = (await host.Get<IExportDestinationStore>().ListAsync(SecurityTestHost.TenantB, CancellationToken.None)).Select(overview => overview.Destination);
+        var frequency = await host.Get<IExportDestinationStore>().GetPublishingFrequencyAsync(SecurityTestHost.TenantB, CancellationToken.None);
+        var rules = await host.Get<IRuleStore>().ListAsync(SecurityTestHost.TenantB, CancellationToken.None);
+        return JsonSerializer.Serialize(new { tenant, users, sources, accounts, keys, audit, destinations, frequency, rules });
     }
 
     /// <summary>One request of the matrix and what its response must satisfy.</summary>
