@@ -10,8 +10,10 @@ public static class ConsoleEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the console pages (<c>/</c>, <c>/login</c>, <c>/findings</c>, <c>/findings/{id}</c>,
-    /// <c>/sources</c>) with interactive server rendering, the form endpoints <c>POST /account/login</c>
-    /// and <c>POST /account/logout</c>, and the REST API of sources under <c>/api/sources</c>.
+    /// <c>/sources</c>, <c>/lists</c>, <c>/settings</c>) with interactive server rendering, the form endpoints
+    /// <c>POST /account/login</c> and <c>POST /account/logout</c>, and the REST APIs of sources under
+    /// <c>/api/sources</c>, lists under <c>/api/v1/lists</c> and <c>/api/v1/platform-lists</c>, and detector
+    /// settings under <c>/api/v1/detector-settings</c>.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -47,6 +49,9 @@ public static class ConsoleEndpointRouteBuilderExtensions
 
         app.MapAccountEndpoints();
         app.MapSourceEndpoints();
+        app.MapListEndpoints();
+        app.MapPlatformListEndpoints();
+        app.MapDetectorSettingsEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

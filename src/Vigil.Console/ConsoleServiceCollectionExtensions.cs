@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using Vigil.Console.Account;
+using Vigil.Console.Lists;
+using Vigil.Console.Settings;
 using Vigil.Console.Sources;
 
 namespace Vigil.Console;
@@ -27,7 +29,10 @@ public static class ConsoleServiceCollectionExtensions
     /// <remarks>
     /// <para>
     /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/>,
-    /// <see cref="Contracts.Storage.IConsoleUserStore"/> and <see cref="Contracts.Storage.ISourceStore"/>.
+    /// <see cref="Contracts.Storage.IConsoleUserStore"/> and <see cref="Contracts.Storage.ISourceStore"/>; for the
+    /// lists and settings pages and APIs also the list and settings stores, <see cref="Contracts.Storage.IAuditLog"/>,
+    /// <see cref="Detection.Intel.ListCatalogue"/>, <see cref="Detection.Intel.PlatformListRefresher"/>,
+    /// <see cref="Detection.Intel.ITenantListSourceReader"/> and <see cref="Detection.Settings.DetectorSettingsCatalogue"/>.
     /// The console resolves them from the request or circuit scope, so any lifetime works.
     /// </para>
     /// <para>
@@ -74,6 +79,10 @@ public static class ConsoleServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<SourceService>();
+        services.TryAddSingleton(new ListOptions());
+        services.TryAddScoped<ListService>();
+        services.TryAddScoped<PlatformListService>();
+        services.TryAddScoped<DetectorSettingsService>();
         return services;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -9,6 +10,8 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Npgsql;
 using Vigil.Contracts.Storage;
 using Vigil.Detection.Intel;
+using Vigil.Detection.Settings;
+using Vigil.Host.Lists;
 using Vigil.Host.Configuration;
 using Vigil.Ingestion.ThreatLists;
 using Vigil.Host.Security;
@@ -88,6 +91,14 @@ public static class VigilHostBuilderExtensions
             new ListSourceReader(provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(PlatformListFetchService))),
             TimeProvider.System));
         builder.Services.AddHostedService<PlatformListFetchService>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(options.Lists.ToOptions());
+        builder.Services.AddSingleton<ITenantListSourceReader>(_ => new S3TenantListSourceReader(options.Lists));
+        builder.Services.AddSingleton<ListCatalogue>();
+        builder.Services.AddSingleton<TenantListRefresher>();
+        builder.Services.AddHostedService<TenantListFetchService>();
+        builder.Services.AddSingleton<DetectorSettingsCatalogue>();
+        builder.Services.AddHostedService<DetectorSettingsRefreshService>();
         builder.Services.AddHostedService<TrailIntegrityService>();
         builder.Services.AddSingleton<SourceInstruments>();
         builder.Services.AddHostedService<SourceRunnerService>();

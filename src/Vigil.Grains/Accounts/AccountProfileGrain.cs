@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Abstractions;
 using Vigil.Contracts.Text;
 using Vigil.Detection.Profiles;
+using Vigil.Detection.Settings;
 
 namespace Vigil.Grains.Accounts;
 
@@ -11,7 +12,7 @@ namespace Vigil.Grains.Accounts;
 /// </summary>
 public sealed partial class AccountProfileGrain(
     [PersistentState("account", VigilGrainStorage.Name)] IPersistentState<AccountProfileState> state,
-    ProfileOptions options,
+    DetectorSettingsRegistry settings,
     ILogger<AccountProfileGrain> logger) : WriteBehindGrain<AccountProfileState>(state, logger), IAccountProfileGrain
 {
     /// <summary>Most observations or questions accepted in one call; a principal chunk sends far fewer distinct ones.</summary>
@@ -33,6 +34,13 @@ public sealed partial class AccountProfileGrain(
             throw new ArgumentException($"Account profile batch has {batch.Observations.Count} observations and {batch.Questions.Count} questions; at most {MaxItemsPerCall} of each are accepted.", nameof(batch));
         }
 
+        // The tenant's learning period applies from its next batch after a change; what was learned stays.
+        var options = settings.For(batch.TenantId).Profiles;
+        if (profile.Options != options)
+        {
+            profile = Reload(profile, options);
+        }
+
         var questions = batch.Questions.Select(AccountProfileWire.ToQuestion).ToList();
         var observations = batch.Observations.Select(AccountProfileWire.ToObservation).ToList();
         var answers = AccountProfileAnswers.AnswerThenObserve(profile, questions, observations);
@@ -44,8 +52,24 @@ public sealed partial class AccountProfileGrain(
         return Task.FromResult(AccountProfileWire.ToReply(answers, questions));
     }
 
+    private static BehaviorProfile Reload(BehaviorProfile current, ProfileOptions options)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            current.WriteTo(writer);
+        }
+
+        buffer.Position = 0;
+        using var reader = new BinaryReader(buffer);
+        return BehaviorProfile.ReadFrom(reader, options);
+    }
+
     protected override void OnStateLoaded()
     {
+        var grainKey = this.GetPrimaryKeyString();
+        var slash = grainKey.IndexOf('/', StringComparison.Ordinal);
+        var options = settings.For(slash > 0 ? grainKey[..slash] : grainKey).Profiles;
         profile = new BehaviorProfile(options);
         if (Persisted.Profile is not { Length: > 0 } data)
         {

@@ -6,6 +6,7 @@ using Vigil.Contracts.Storage;
 using Vigil.Detection;
 using Vigil.Detection.Intel;
 using Vigil.Detection.Network;
+using Vigil.Detection.Settings;
 using Vigil.Grains.Diagnostics;
 using Vigil.Grains.Principals;
 using Vigil.Rules;
@@ -23,6 +24,7 @@ public sealed class EndpointGrain(
     IFindingSink findingSink,
     ThreatIntelRegistry intel,
     RuleRegistry rules,
+    DetectorSettingsRegistry settings,
     TimeProvider clock,
     VigilInstruments instruments,
     ILogger<EndpointGrain> logger) : WriteBehindGrain<EndpointState>(state, logger), IEndpointGrain
@@ -46,8 +48,9 @@ public sealed class EndpointGrain(
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
         // The counters change only when the findings are stored, so a failed write can be retried in full.
         var windows = CopyOf(Persisted.FlowWindows);
-        var findings = NetworkDetection.Default.InspectFlows(batch.Records, endpointKey, context, windows)
-            .Concat(rules.For(tenantId).InspectFlows(batch.Records, endpointKey, context, ruleState)).ToList();
+        var detectors = settings.For(tenantId);
+        var findings = detectors.Filter(detectors.Network.InspectFlows(batch.Records, endpointKey, context, windows)
+            .Concat(rules.For(tenantId).InspectFlows(batch.Records, endpointKey, context, ruleState)).ToList());
         var occurrences = await StoreAsync(tenantId, chunkKey, findings);
 
         chunks.Add(chunkKey);
@@ -76,8 +79,9 @@ public sealed class EndpointGrain(
         }
 
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
-        var findings = NetworkDetection.Default.InspectQueries(batch.Queries, endpointKey, context)
-            .Concat(rules.For(tenantId).InspectQueries(batch.Queries, endpointKey, context, ruleState)).ToList();
+        var detectors = settings.For(tenantId);
+        var findings = detectors.Filter(detectors.Network.InspectQueries(batch.Queries, endpointKey, context)
+            .Concat(rules.For(tenantId).InspectQueries(batch.Queries, endpointKey, context, ruleState)).ToList());
         var occurrences = await StoreAsync(tenantId, chunkKey, findings);
 
         chunks.Add(chunkKey);
