@@ -19,13 +19,20 @@ public sealed class S3TenantListSourceReader : ITenantListSourceReader, IDisposa
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    private readonly AmazonS3Client client;
+    // Made on first use: without AWS configuration (no region) the client cannot be made at all, and a
+    // host whose tenants read no list from S3 must still start.
+    private readonly Lazy<AmazonS3Client> client;
     private readonly long maxBytes;
 
     public S3TenantListSourceReader(ListSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         maxBytes = settings.MaxUploadBytes;
+        client = new Lazy<AmazonS3Client>(() => Create(settings), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    private static AmazonS3Client Create(ListSettings settings)
+    {
         var config = new AmazonS3Config
         {
             // Checksums only where S3 requires them, so S3-compatible stores that know none still work.
@@ -47,7 +54,7 @@ public sealed class S3TenantListSourceReader : ITenantListSourceReader, IDisposa
             }
         }
 
-        client = new AmazonS3Client(config);
+        return new AmazonS3Client(config);
     }
 
     public async Task<string> ReadAsync(S3ListUrl url, CancellationToken cancellationToken)
@@ -57,7 +64,7 @@ public sealed class S3TenantListSourceReader : ITenantListSourceReader, IDisposa
         timeout.CancelAfter(Timeout);
         try
         {
-            using var response = await client.GetObjectAsync(new GetObjectRequest { BucketName = url.Bucket, Key = url.Key }, timeout.Token);
+            using var response = await client.Value.GetObjectAsync(new GetObjectRequest { BucketName = url.Bucket, Key = url.Key }, timeout.Token);
             if (response.ContentLength > maxBytes)
             {
                 throw new ListSourceException($"{url} is {response.ContentLength:N0} bytes, more than the limit of {maxBytes:N0} bytes");
@@ -92,5 +99,11 @@ public sealed class S3TenantListSourceReader : ITenantListSourceReader, IDisposa
         }
     }
 
-    public void Dispose() => client.Dispose();
+    public void Dispose()
+    {
+        if (client.IsValueCreated)
+        {
+            client.Value.Dispose();
+        }
+    }
 }
