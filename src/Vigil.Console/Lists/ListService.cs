@@ -156,7 +156,7 @@ public sealed partial class ListService(
 
     internal static string Bounded(string text) => text.Length > AuditEntry.MaxNameLength ? text[..AuditEntry.MaxNameLength] : text;
 
-    /// <summary>Reads a stream as text (UTF-8 unless a byte-order mark says otherwise); null when it is longer than <paramref name="maxBytes"/>.</summary>
+    /// <summary>Reads a stream as text, UTF-8 unless a byte-order mark names another encoding. Returns null when it is longer than <paramref name="maxBytes"/>.</summary>
     public static async Task<string?> ReadBoundedAsync(Stream stream, long maxBytes, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();

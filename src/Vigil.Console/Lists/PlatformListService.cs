@@ -182,7 +182,7 @@ public sealed record PlatformListInput
 /// <summary>A platform list with its versions and trail.</summary>
 public sealed record PlatformListDetail(PlatformListView List, IReadOnlyList<ListVersion> Versions, IReadOnlyList<ListAuditEntry> Audit);
 
-/// <summary>The outcome of a change to a platform list; <see cref="FetchFailure"/> says why a fetch made with it failed.</summary>
+/// <summary>The outcome of a change to a platform list. <see cref="FetchFailure"/> is the reason a fetch made with the change failed.</summary>
 public sealed record PlatformChangeResult(IReadOnlyDictionary<string, string[]> Errors, PlatformListView? List, bool NotFound = false)
 {
     public bool Succeeded => Errors.Count == 0 && !NotFound;

@@ -17,7 +17,7 @@ public static class DetectorSettingsChangeFinding
 {
     public const string FindingType = "DefenseEvasion:Detector/DetectorSettingsChanged";
 
-    /// <summary>Changes of each kind named in the title and description; the evidence holds all of them.</summary>
+    /// <summary>Max changes of each kind named in the description; the evidence contains all of them.</summary>
     private const int MaxShown = 10;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

@@ -6,8 +6,8 @@ namespace Vigil.Detection.Settings;
 
 /// <summary>
 /// The ranges a tenant may set each detector setting to, and the check that applies them. The upper
-/// bounds keep one endpoint grain's counters bounded (a counter keeps up to its threshold of distinct
-/// values); the lower bounds keep a threshold from firing on ordinary traffic.
+/// bounds keep one endpoint grain's counters small, because a counter keeps up to its threshold of
+/// distinct values. The lower bounds keep a threshold from firing on ordinary traffic.
 /// </summary>
 public static class DetectorSettingsLimits
 {

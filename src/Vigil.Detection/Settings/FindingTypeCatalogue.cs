@@ -8,7 +8,7 @@ namespace Vigil.Detection.Settings;
 /// <summary>
 /// The built-in finding types a tenant may turn off in its detector settings. Vigil's own types about
 /// changes to its configuration (trusted lists, detector settings) are not among them, so a changed
-/// setting can never hide itself; the trail-integrity and Sigma rule types have their own controls.
+/// setting can never hide itself. The trail-integrity and Sigma rule types have their own controls.
 /// </summary>
 public static class FindingTypeCatalogue
 {

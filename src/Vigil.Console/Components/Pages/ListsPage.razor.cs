@@ -11,8 +11,8 @@ using Vigil.Contracts.Storage;
 namespace Vigil.Console.Components.Pages;
 
 /// <summary>
-/// The tenant's threat and trusted lists: status, entries, invalid lines with their line numbers,
-/// versions and changes; tenant admins upload, read from S3, activate, deactivate and delete. Platform
+/// The tenant's threat and trusted lists with status, entries, invalid lines and their line numbers,
+/// versions and changes. Tenant admins upload, read from S3, activate, deactivate and delete. Platform
 /// operators also see the platform lists.
 /// </summary>
 public partial class ListsPage
