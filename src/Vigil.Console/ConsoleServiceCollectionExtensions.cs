@@ -6,6 +6,8 @@ using MudBlazor.Services;
 using Vigil.Console.Administration;
 using Vigil.Console.Api;
 using Vigil.Console.Security;
+using Vigil.Console.Lists;
+using Vigil.Console.Settings;
 using Vigil.Console.Sources;
 
 namespace Vigil.Console;
@@ -35,6 +37,9 @@ public static class ConsoleServiceCollectionExtensions
     /// <see cref="Contracts.Storage.IAuditLog"/>, <see cref="Contracts.Storage.IOverviewQueries"/>,
     /// <see cref="Contracts.Storage.IIngestStatistics"/>, <see cref="Contracts.Profiles.IProfileReader"/> and
     /// <see cref="Contracts.Cluster.IClusterStatusReader"/>, and may register an <see cref="IConsoleSessionStore"/>.
+    /// The lists and settings pages and APIs also need the list and settings stores,
+    /// <see cref="Detection.Intel.ListCatalogue"/>, <see cref="Detection.Intel.PlatformListRefresher"/>,
+    /// <see cref="Detection.Intel.ITenantListSourceReader"/> and <see cref="Detection.Settings.DetectorSettingsCatalogue"/>.
     /// Back-tests read the files of the tenant's folder sources unless the host registers another <see cref="Rules.IRuleBackTestLogs"/>.
     /// The console resolves them from the request or circuit scope, so any lifetime works.
     /// </para>
@@ -72,6 +77,10 @@ public static class ConsoleServiceCollectionExtensions
         services.TryAddScoped<AccountRegistry>();
         services.TryAddScoped<ApiKeyAdministration>();
         services.TryAddScoped<TenantAdministration>();
+        services.TryAddSingleton(new ListOptions());
+        services.TryAddScoped<ListService>();
+        services.TryAddScoped<PlatformListService>();
+        services.TryAddScoped<DetectorSettingsService>();
         return services;
     }
 }

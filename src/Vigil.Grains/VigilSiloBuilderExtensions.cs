@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vigil.Abstractions;
 using Vigil.Detection.Intel;
 using Vigil.Detection.Profiles;
+using Vigil.Detection.Settings;
 using Vigil.Enrichment;
 using Vigil.Grains.Diagnostics;
 using Vigil.Grains.Ingest;
@@ -15,7 +16,7 @@ namespace Vigil.Grains;
 public static class VigilSiloBuilderExtensions
 {
     /// <summary>
-    /// Adds the contract serialisers, the threat-list and rule registries, the clock and the ingestor. The caller
+    /// Adds the contract serialisers, the threat-list, rule and detector-settings registries, the clock and the ingestor. The caller
     /// registers the grain storage named <see cref="VigilGrainStorage.Name"/>, an <c>IFindingSink</c> and an <c>IObjectLedger</c>.
     /// An <see cref="IpEnricher"/> and <see cref="ProfileOptions"/> registered before this call are kept;
     /// otherwise profiles run without enrichment files and with the default options.
@@ -28,6 +29,7 @@ public static class VigilSiloBuilderExtensions
         silo.Services.TryAddSingleton<RuleRegistry>();
         silo.Services.TryAddSingleton(IpEnricher.None);
         silo.Services.TryAddSingleton(ProfileOptions.Default);
+        silo.Services.TryAddSingleton<DetectorSettingsRegistry>();
         return silo;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -11,6 +12,8 @@ using Npgsql;
 using Vigil.Contracts.Storage;
 using Vigil.Detection.Intel;
 using Vigil.Export;
+using Vigil.Detection.Settings;
+using Vigil.Host.Lists;
 using Vigil.Host.Configuration;
 using Vigil.Host.Ingest;
 using Vigil.Ingestion.ThreatLists;
@@ -62,9 +65,11 @@ public static class VigilHostBuilderExtensions
 
         // Hosted services start in registration order. The lists and rules load before the silo
         // starts, because a silo that has joined the cluster receives grain calls at once, and an
-        // event scored before the lists load would miss its list matches for good.
+        // event scored before the lists load would miss its list matches for good. The detector
+        // settings load before it for the same reason.
         builder.Services.AddHostedService<ThreatListRefreshService>();
         builder.Services.AddHostedService<RuleRefreshService>();
+        builder.Services.AddHostedService<DetectorSettingsRefreshService>();
         builder.Services.AddSingleton(options.Profiles.ToOptions());
 
         // One key ring for all silos, so a console sign-in on one silo is valid on every other.
@@ -120,6 +125,13 @@ public static class VigilHostBuilderExtensions
             new ListSourceReader(provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(PlatformListFetchService))),
             TimeProvider.System));
         builder.Services.AddHostedService<PlatformListFetchService>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(options.Lists.ToOptions());
+        builder.Services.AddSingleton<ITenantListSourceReader>(_ => new S3TenantListSourceReader(options.Lists));
+        builder.Services.AddSingleton<ListCatalogue>();
+        builder.Services.AddSingleton<TenantListRefresher>();
+        builder.Services.AddHostedService<TenantListFetchService>();
+        builder.Services.AddSingleton<DetectorSettingsCatalogue>();
         builder.Services.AddHostedService<TrailIntegrityService>();
         builder.Services.AddSingleton<SourceInstruments>();
         builder.Services.AddHostedService<SourceRunnerService>();

@@ -64,8 +64,10 @@ public sealed class PostgresThreatListStore : IThreatListStore
             : previousStatus;
 
         await using (var upsert = new NpgsqlCommand("""
-            INSERT INTO threat_lists (tenant_id, name, format, kind, content, sha256, updated_at, updated_by, status, status_reason, version, entry_count, rejected_count)
-            VALUES (@tenant_id, @name, @format, @kind, @content, @sha256, @updated_at, @updated_by, @status, NULL, @version, @entry_count, @rejected_count)
+            INSERT INTO threat_lists (tenant_id, name, format, kind, content, sha256, updated_at, updated_by, status, status_reason, version, entry_count, rejected_count,
+                                      source, refresh_seconds, fetched_at, next_fetch_at)
+            VALUES (@tenant_id, @name, @format, @kind, @content, @sha256, @updated_at, @updated_by, @status, NULL, @version, @entry_count, @rejected_count,
+                    @source, @refresh_seconds, @fetched_at, @next_fetch_at)
             ON CONFLICT (tenant_id, name) DO UPDATE SET
                 format = excluded.format,
                 kind = excluded.kind,
@@ -77,7 +79,11 @@ public sealed class PostgresThreatListStore : IThreatListStore
                 status_reason = NULL,
                 version = excluded.version,
                 entry_count = excluded.entry_count,
-                rejected_count = excluded.rejected_count
+                rejected_count = excluded.rejected_count,
+                source = excluded.source,
+                refresh_seconds = excluded.refresh_seconds,
+                fetched_at = excluded.fetched_at,
+                next_fetch_at = excluded.next_fetch_at
             """, connection, transaction))
         {
             upsert.Parameters.AddWithValue("tenant_id", list.TenantId);
@@ -92,6 +98,11 @@ public sealed class PostgresThreatListStore : IThreatListStore
             upsert.Parameters.AddWithValue("version", version);
             upsert.Parameters.AddWithValue("entry_count", (object?)list.EntryCount ?? DBNull.Value);
             upsert.Parameters.AddWithValue("rejected_count", (object?)list.RejectedCount ?? DBNull.Value);
+            var refresh = list.Source is null ? null : list.RefreshInterval;
+            upsert.Parameters.AddWithValue("source", (object?)list.Source ?? DBNull.Value);
+            upsert.Parameters.AddWithValue("refresh_seconds", refresh is { } interval ? (int)Math.Min(int.MaxValue, interval.TotalSeconds) : DBNull.Value);
+            upsert.Parameters.AddWithValue("fetched_at", list.Source is null ? DBNull.Value : list.UpdatedAt.UtcDateTime);
+            upsert.Parameters.AddWithValue("next_fetch_at", refresh is { } next ? (list.UpdatedAt + next).UtcDateTime : DBNull.Value);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -115,7 +126,8 @@ public sealed class PostgresThreatListStore : IThreatListStore
         }
 
         var detail = $"version {version}, kind {list.Kind}, format {list.Format}, sha256 {list.Sha256}, status {status}"
-            + (list.EntryCount is { } entries ? $", {entries} entries, {list.RejectedCount ?? 0} rejected" : "");
+            + (list.EntryCount is { } entries ? $", {entries} entries, {list.RejectedCount ?? 0} rejected" : "")
+            + (list.Source is { } source ? $", source {source}, refresh every {(int)(list.RefreshInterval ?? TimeSpan.Zero).TotalSeconds} s" : "");
         await ListHistory.AuditAsync(connection, transaction, ListScope.Tenant, list.TenantId, list.Name, action, list.UpdatedBy, list.UpdatedAt, detail, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ListSaveResult(version, changed, previousContent, previousStatus);
@@ -124,6 +136,13 @@ public sealed class PostgresThreatListStore : IThreatListStore
     public async Task<IReadOnlyList<StoredThreatList>> LoadAllAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM threat_lists ORDER BY tenant_id, name");
+        return await ReadListsAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredThreatList>> ListAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns.Replace("content", "''", StringComparison.Ordinal)} FROM threat_lists WHERE tenant_id = @tenant_id ORDER BY name");
+        command.Parameters.AddWithValue("tenant_id", tenantId);
         return await ReadListsAsync(command, cancellationToken);
     }
 
@@ -187,7 +206,85 @@ public sealed class PostgresThreatListStore : IThreatListStore
     public Task<IReadOnlyList<ListAuditEntry>> LoadAuditAsync(ListScope scope, string tenantId, string name, int limit, CancellationToken cancellationToken) =>
         ListHistory.LoadAuditAsync(dataSource, scope, tenantId, name, limit, cancellationToken);
 
-    private const string Columns = "tenant_id, name, format, content, sha256, updated_at, updated_by, kind, status, status_reason, version, entry_count, rejected_count";
+    public async Task<IReadOnlyList<StoredThreatList>> ClaimDueFetchesAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        // SKIP LOCKED lets two silos claim at the same moment without waiting for or taking each other's lists.
+        await using var command = dataSource.CreateCommand($"""
+            WITH due AS (
+                SELECT tenant_id, name FROM threat_lists
+                WHERE source IS NOT NULL AND status <> 'inactive' AND next_fetch_at <= @now
+                ORDER BY next_fetch_at
+                LIMIT 100
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE threat_lists AS list SET next_fetch_at = @leased
+            FROM due WHERE list.tenant_id = due.tenant_id AND list.name = due.name
+            RETURNING {QualifiedColumns}
+            """);
+        command.Parameters.AddWithValue("now", now.UtcDateTime);
+        command.Parameters.AddWithValue("leased", (now + lease).UtcDateTime);
+        return await ReadListsAsync(command, cancellationToken);
+    }
+
+    public async Task<bool> ReportFetchAsync(string tenantId, string name, string? failureReason, DateTimeOffset at, string actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        string? previousStatus;
+        await using (var select = new NpgsqlCommand(
+            "SELECT status FROM threat_lists WHERE tenant_id = @tenant_id AND name = @name AND source IS NOT NULL FOR UPDATE", connection, transaction))
+        {
+            select.Parameters.AddWithValue("tenant_id", tenantId);
+            select.Parameters.AddWithValue("name", name);
+            previousStatus = (string?)await select.ExecuteScalarAsync(cancellationToken);
+        }
+
+        if (previousStatus is null)
+        {
+            return false;
+        }
+
+        var bounded = failureReason is { Length: > 1_000 } ? failureReason[..1_000] : failureReason;
+        var status = previousStatus;
+        if (previousStatus != ListStatus.Inactive)
+        {
+            status = bounded is not null ? ListStatus.Error : previousStatus == ListStatus.Error ? ListStatus.Activating : previousStatus;
+        }
+
+        await using (var update = new NpgsqlCommand("""
+            UPDATE threat_lists SET
+                status = @status,
+                status_reason = CASE WHEN @status = 'error' THEN @reason ELSE NULL END,
+                fetched_at = CASE WHEN @reason IS NULL THEN @at ELSE fetched_at END,
+                next_fetch_at = @at + make_interval(secs => refresh_seconds)
+            WHERE tenant_id = @tenant_id AND name = @name
+            """, connection, transaction))
+        {
+            update.Parameters.AddWithValue("status", status);
+            update.Parameters.Add(new NpgsqlParameter("reason", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)bounded ?? DBNull.Value });
+            update.Parameters.AddWithValue("at", at.UtcDateTime);
+            update.Parameters.AddWithValue("tenant_id", tenantId);
+            update.Parameters.AddWithValue("name", name);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // An unchanged fetch of a healthy list is not a change, so only failures and recoveries are audited.
+        if (bounded is not null)
+        {
+            await ListHistory.AuditAsync(connection, transaction, ListScope.Tenant, tenantId, name, "fetch-failed", actor, at, bounded, cancellationToken);
+        }
+        else if (status != previousStatus)
+        {
+            await ListHistory.AuditAsync(connection, transaction, ListScope.Tenant, tenantId, name, "fetched", actor, at, "content unchanged; the list is loaded again", cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private const string Columns = "tenant_id, name, format, content, sha256, updated_at, updated_by, kind, status, status_reason, version, entry_count, rejected_count, source, refresh_seconds, fetched_at, next_fetch_at";
+
+    private const string QualifiedColumns = "list.tenant_id, list.name, list.format, list.content, list.sha256, list.updated_at, list.updated_by, list.kind, list.status, list.status_reason, list.version, list.entry_count, list.rejected_count, list.source, list.refresh_seconds, list.fetched_at, list.next_fetch_at";
 
     private static async Task<IReadOnlyList<StoredThreatList>> ReadListsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -210,6 +307,10 @@ public sealed class PostgresThreatListStore : IThreatListStore
                 Version = reader.GetInt32(10),
                 EntryCount = reader.IsDBNull(11) ? null : reader.GetInt32(11),
                 RejectedCount = reader.IsDBNull(12) ? null : reader.GetInt32(12),
+                Source = reader.IsDBNull(13) ? null : reader.GetString(13),
+                RefreshInterval = reader.IsDBNull(14) ? null : TimeSpan.FromSeconds(reader.GetInt32(14)),
+                FetchedAt = reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15),
+                NextFetchAt = reader.IsDBNull(16) ? null : reader.GetFieldValue<DateTimeOffset>(16),
             });
         }
 

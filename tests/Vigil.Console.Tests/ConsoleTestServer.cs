@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Contracts.Storage;
+using Vigil.Storage;
 using Vigil.Testing;
 
 namespace Vigil.Console.Tests;
@@ -53,6 +54,7 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         builder.Services.AddSingleton<IRuleStore>(new InMemoryRuleStore());
         builder.Services.AddSingleton<IAuditLog>(new InMemoryAuditLog());
         builder.Services.AddSingleton<IExportDestinationStore>(new InMemoryExportStore());
+        AddUnusedListServices(builder.Services);
 
         var app = builder.Build();
         app.UseVigilConsole();
@@ -61,6 +63,23 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
 
         await app.StartAsync();
         return new ConsoleTestServer(app, users, sources);
+    }
+
+    /// <summary>
+    /// Registers what the list and settings endpoints need, on a database that does not exist: the
+    /// Development environment checks every registration at start, and these tests never call those
+    /// endpoints (the list API is tested against the real host in Vigil.Host.Tests).
+    /// </summary>
+    private static void AddUnusedListServices(IServiceCollection services)
+    {
+        services.AddVigilStorage("Host=127.0.0.1;Port=9;Database=none;Timeout=1");
+        services.AddSingleton<Detection.Intel.ITenantListSourceReader, NoS3>();
+        services.AddSingleton<Detection.Intel.ListCatalogue>();
+        services.AddSingleton(provider => new Detection.Intel.PlatformListRefresher(
+            provider.GetRequiredService<IPlatformListStore>(), new Ingestion.ThreatLists.ListSourceReader(new HttpClient()), TimeProvider.System));
+        services.AddSingleton(Detection.Profiles.ProfileOptions.Default);
+        services.AddSingleton<Detection.Settings.DetectorSettingsRegistry>();
+        services.AddSingleton<Detection.Settings.DetectorSettingsCatalogue>();
     }
 
     /// <summary>Returns a client that keeps cookies and does not follow redirects; <paramref name="https"/> makes its requests HTTPS.</summary>
@@ -103,6 +122,12 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private sealed class NoS3 : Detection.Intel.ITenantListSourceReader
+    {
+        public Task<string> ReadAsync(Ingestion.ThreatLists.S3ListUrl url, CancellationToken cancellationToken) =>
+            throw new Ingestion.ThreatLists.ListSourceException("no S3 store in this test server");
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"(?<token>[^\"]+)\"")]

@@ -104,6 +104,35 @@ public sealed class ConsoleBrowserTests(DemoEstateFixture estate) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Lists_UploadWithBadLines_ShowsThemWithLineNumbers()
+    {
+        var page = await SignInAsync();
+        var name = "journey-" + Guid.NewGuid().ToString("N")[..8];
+        var file = Path.Combine(Path.GetTempPath(), name + ".txt");
+        await File.WriteAllTextAsync(file, "# office ranges\n198.51.100.7\n010.1.1.1\n203.0.113.0/24\n<img src=x onerror=alert(1)>\nbad.example.net\n");
+        try
+        {
+            await page.GotoAsync(new Uri(estate.Host.BaseAddress, "lists").ToString());
+            await page.Locator(".vigil-upload-list").ClickAsync();
+            await page.Locator(".vigil-field-list-name input").FillAsync(name);
+            await page.Locator(".vigil-list-dialog input[type=file]").SetInputFilesAsync(file);
+            await Assertions.Expect(page.Locator(".vigil-chosen-file")).ToContainTextAsync(name + ".txt");
+            await page.Locator(".vigil-save-list").ClickAsync();
+
+            await Assertions.Expect(page.Locator(".vigil-lists-notice")).ToContainTextAsync("3 entries loaded, 2 invalid");
+            await Assertions.Expect(page.Locator(".vigil-invalid-line-number")).ToHaveTextAsync(["3", "5"]);
+            await Assertions.Expect(page.Locator(".vigil-invalid-line-text").Nth(1)).ToHaveTextAsync("<img src=x onerror=alert(1)>");
+            Assert.Equal(0, await page.Locator(".vigil-invalid-line-text img").CountAsync());
+            await Assertions.Expect(page.Locator(".vigil-list-versions-table tbody tr")).ToHaveCountAsync(1);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), "lists-page.png"), FullPage = true });
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task StaticAssets_ProductionBuildOutput_Served()
     {
         // Without following redirects, so a redirect to the sign-in page cannot pass for the file.

@@ -16,6 +16,7 @@ public sealed class HostedServiceOrderTests
     [Theory]
     [InlineData(typeof(ThreatListRefreshService))]
     [InlineData(typeof(RuleRefreshService))]
+    [InlineData(typeof(DetectorSettingsRefreshService))]
     public void ListsAndRules_StartBeforeTheSilo(Type service)
     {
         var order = HostedServiceNames();

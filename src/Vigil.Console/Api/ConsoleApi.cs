@@ -27,6 +27,9 @@ internal static class ConsoleApi
         endpoints.MapTenantEndpoints();
         endpoints.MapExportEndpoints();
         endpoints.MapRuleEndpoints();
+        endpoints.MapListEndpoints();
+        endpoints.MapPlatformListEndpoints();
+        endpoints.MapDetectorSettingsEndpoints();
         endpoints.MapLegacyRedirects();
     }
 

@@ -15,6 +15,9 @@ public interface IThreatListStore
     /// <summary>Returns the lists of every tenant, ordered by tenant and name, for the silos to compile.</summary>
     Task<IReadOnlyList<StoredThreatList>> LoadAllAsync(CancellationToken cancellationToken);
 
+    /// <summary>Returns the tenant's lists ordered by name, without their content (<see cref="StoredThreatList.Content"/> is empty).</summary>
+    Task<IReadOnlyList<StoredThreatList>> ListAsync(string tenantId, CancellationToken cancellationToken);
+
     /// <summary>Returns one list of the tenant, or null.</summary>
     Task<StoredThreatList?> FindAsync(string tenantId, string name, CancellationToken cancellationToken);
 
@@ -36,6 +39,21 @@ public interface IThreatListStore
 
     /// <summary>Returns the audit trail of a list, newest first, at most <paramref name="limit"/> entries.</summary>
     Task<IReadOnlyList<ListAuditEntry>> LoadAuditAsync(ListScope scope, string tenantId, string name, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Returns the lists of every tenant that have a <see cref="StoredThreatList.Source"/>, are not inactive and
+    /// are due for a fetch at <paramref name="now"/>, and moves their next fetch to <paramref name="now"/> plus
+    /// <paramref name="lease"/>, so that another silo does not fetch them at the same time.
+    /// </summary>
+    Task<IReadOnlyList<StoredThreatList>> ClaimDueFetchesAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a fetch of a list from its source that stored no new content: with a
+    /// <paramref name="failureReason"/>, the list goes to error with that reason and keeps its last content;
+    /// without one, the content was unchanged, and a list in error goes back to activating. Either way the
+    /// next fetch is one refresh interval after <paramref name="at"/>. False when the tenant has no such list.
+    /// </summary>
+    Task<bool> ReportFetchAsync(string tenantId, string name, string? failureReason, DateTimeOffset at, string actor, CancellationToken cancellationToken);
 }
 
 /// <summary>One tenant list: its name, format, the uploaded text and its SHA-256.</summary>
@@ -74,6 +92,21 @@ public sealed record StoredThreatList
 
     /// <summary>Entries rejected while parsing the content, when known.</summary>
     public int? RejectedCount { get; init; }
+
+    /// <summary>
+    /// The <c>s3://bucket/key</c> URL the list is read from and refreshed from, or null for a list uploaded
+    /// as a file. Saving a list without a source removes the source it had.
+    /// </summary>
+    public string? Source { get; init; }
+
+    /// <summary>How often a list with a <see cref="Source"/> is fetched again; null without a source.</summary>
+    public TimeSpan? RefreshInterval { get; init; }
+
+    /// <summary>When the content was last fetched from the source without an error; the store sets it.</summary>
+    public DateTimeOffset? FetchedAt { get; init; }
+
+    /// <summary>When the list is next fetched from its source; the store sets it.</summary>
+    public DateTimeOffset? NextFetchAt { get; init; }
 }
 
 /// <summary>The status names of a list, as GuardDuty's ThreatIntelSet statuses without the transient deactivating and deleting ones.</summary>

@@ -42,6 +42,8 @@ public sealed class ListCatalogue(IThreatListStore store, IFindingSink findings,
                 Status = request.Activate ? ListStatus.Activating : ListStatus.Inactive,
                 EntryCount = parsed.Entries.Count + parsed.Domains.Count,
                 RejectedCount = parsed.RejectedCount,
+                Source = request.Source,
+                RefreshInterval = request.RefreshInterval,
             },
             cancellationToken);
 
@@ -134,6 +136,12 @@ public sealed record ListImportRequest(string TenantId, string Name, string Cont
 {
     /// <summary>False stores the list as inactive, so it is not used until it is activated.</summary>
     public bool Activate { get; init; } = true;
+
+    /// <summary>The <c>s3://bucket/key</c> URL the content was read from, to refresh it from; null for an uploaded file.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>How often a list with a <see cref="Source"/> is fetched again.</summary>
+    public TimeSpan? RefreshInterval { get; init; }
 }
 
 /// <summary>The parsed list, how it was saved, and whether a trusted-list finding was raised.</summary>

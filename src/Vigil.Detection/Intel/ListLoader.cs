@@ -43,7 +43,14 @@ public sealed class ListLoader(IThreatListStore store, ThreatIntelRegistry regis
             foreach (var list in tenant)
             {
                 var parsed = TryParse(list.Name, list.Format, list.Content, out var reason);
-                outcomes.Add((ListScope.Tenant, list.TenantId, list.Name, list.Sha256, Outcome(parsed, reason)));
+
+                // A list read from S3 whose last fetch failed keeps its content in use, as a platform list
+                // does, and its status reason names the failed fetch, so a successful load must not clear it.
+                if (list.Source is null || list.Status != ListStatus.Error || parsed is null)
+                {
+                    outcomes.Add((ListScope.Tenant, list.TenantId, list.Name, list.Sha256, Outcome(parsed, reason)));
+                }
+
                 if (parsed is null)
                 {
                     continue;

@@ -12,6 +12,12 @@ public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors,
         [new CustomThreatListDomainDetector(), new PlatformThreatListDomainDetector(), new MetadataDnsRebindDetector()],
         FlowThresholdDetection.Default);
 
+    /// <summary>The default detectors with other flow thresholds, for a tenant that changed them.</summary>
+    public static NetworkDetection WithThresholds(FlowThresholdDetection thresholds) => new(
+        [new CustomThreatListFlowDetector(), new PlatformThreatListFlowDetector()],
+        [new CustomThreatListDomainDetector(), new PlatformThreatListDomainDetector(), new MetadataDnsRebindDetector()],
+        thresholds);
+
     /// <summary>
     /// Runs the flow detectors; flows whose source or destination is on a trusted list raise nothing and
     /// are not counted. With <paramref name="windows"/>, the threshold rules count the flows into it and

@@ -3,6 +3,7 @@ using Vigil.Abstractions;
 using Vigil.Contracts.Profiles;
 using Vigil.Contracts.Text;
 using Vigil.Detection.Profiles;
+using Vigil.Detection.Settings;
 
 namespace Vigil.Grains.Accounts;
 
@@ -12,7 +13,7 @@ namespace Vigil.Grains.Accounts;
 /// </summary>
 public sealed partial class AccountProfileGrain(
     [PersistentState("account", VigilGrainStorage.Name)] IPersistentState<AccountProfileState> state,
-    ProfileOptions options,
+    DetectorSettingsRegistry settings,
     ILogger<AccountProfileGrain> logger) : WriteBehindGrain<AccountProfileState>(state, logger), IAccountProfileGrain
 {
     /// <summary>Most observations or questions accepted in one call; a principal chunk sends far fewer distinct ones.</summary>
@@ -32,6 +33,13 @@ public sealed partial class AccountProfileGrain(
         if (batch.Observations.Count > MaxItemsPerCall || batch.Questions.Count > MaxItemsPerCall)
         {
             throw new ArgumentException($"Account profile batch has {batch.Observations.Count} observations and {batch.Questions.Count} questions; at most {MaxItemsPerCall} of each are accepted.", nameof(batch));
+        }
+
+        // The tenant's learning period applies from its next batch after a change; what was learned stays.
+        var options = settings.For(batch.TenantId).Profiles;
+        if (profile.Options != options)
+        {
+            profile = Reload(profile, options);
         }
 
         var questions = batch.Questions.Select(AccountProfileWire.ToQuestion).ToList();
@@ -57,8 +65,24 @@ public sealed partial class AccountProfileGrain(
         return Task.FromResult(ProfileSummaryBuilder.Summarize(profile, ProfileSummaryBuilder.AsOf(profile)));
     }
 
+    private static BehaviorProfile Reload(BehaviorProfile current, ProfileOptions options)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            current.WriteTo(writer);
+        }
+
+        buffer.Position = 0;
+        using var reader = new BinaryReader(buffer);
+        return BehaviorProfile.ReadFrom(reader, options);
+    }
+
     protected override void OnStateLoaded()
     {
+        var grainKey = this.GetPrimaryKeyString();
+        var slash = grainKey.IndexOf('/', StringComparison.Ordinal);
+        var options = settings.For(slash > 0 ? grainKey[..slash] : grainKey).Profiles;
         profile = new BehaviorProfile(options);
         if (Persisted.Profile is not { Length: > 0 } data)
         {

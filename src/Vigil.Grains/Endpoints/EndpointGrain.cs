@@ -10,6 +10,7 @@ using Vigil.Detection.Endpoints;
 using Vigil.Detection.Intel;
 using Vigil.Detection.Network;
 using Vigil.Detection.Profiles;
+using Vigil.Detection.Settings;
 using Vigil.Grains.Diagnostics;
 using Vigil.Grains.Principals;
 using Vigil.Rules;
@@ -27,6 +28,7 @@ public sealed class EndpointGrain(
     IFindingSink findingSink,
     ThreatIntelRegistry intel,
     RuleRegistry rules,
+    DetectorSettingsRegistry settings,
     TimeProvider clock,
     VigilInstruments instruments,
     ProfileOptions profileOptions,
@@ -55,8 +57,9 @@ public sealed class EndpointGrain(
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
         // The counters change only when the findings are stored, so a failed write can be retried in full.
         var windows = CopyOf(Persisted.FlowWindows);
-        var findings = NetworkDetection.Default.InspectFlows(batch.Records, endpointKey, context, windows)
-            .Concat(rules.For(tenantId).InspectFlows(batch.Records, endpointKey, context, ruleState)).ToList();
+        var detectors = settings.For(tenantId);
+        var findings = new List<Finding>(detectors.Filter(detectors.Network.InspectFlows(batch.Records, endpointKey, context, windows)
+            .Concat(rules.For(tenantId).InspectFlows(batch.Records, endpointKey, context, ruleState)).ToList()));
 
         // The profile learns while it scores, so keep its state from before the chunk: a chunk whose
         // findings fail to store is retried in full and must find the same anomalies again.
@@ -64,7 +67,7 @@ public sealed class EndpointGrain(
         int occurrences;
         try
         {
-            findings.AddRange(EndpointFlowAnomalyDetector.Inspect(batch.Records, endpointKey, context, profile));
+            findings.AddRange(detectors.Filter(EndpointFlowAnomalyDetector.Inspect(batch.Records, endpointKey, context, profile).ToList()));
             occurrences = await StoreAsync(tenantId, chunkKey, findings);
         }
         catch
@@ -99,13 +102,14 @@ public sealed class EndpointGrain(
         }
 
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
-        var findings = NetworkDetection.Default.InspectQueries(batch.Queries, endpointKey, context)
-            .Concat(rules.For(tenantId).InspectQueries(batch.Queries, endpointKey, context, ruleState)).ToList();
+        var detectors = settings.For(tenantId);
+        var findings = new List<Finding>(detectors.Filter(detectors.Network.InspectQueries(batch.Queries, endpointKey, context)
+            .Concat(rules.For(tenantId).InspectQueries(batch.Queries, endpointKey, context, ruleState)).ToList()));
         var profileBefore = profile.Serialize();
         int occurrences;
         try
         {
-            findings.AddRange(DnsAnomalyDetector.Default.Inspect(batch.Queries, endpointKey, context, profile, dnsWindows));
+            findings.AddRange(detectors.Filter(DnsAnomalyDetector.Default.Inspect(batch.Queries, endpointKey, context, profile, dnsWindows).ToList()));
             occurrences = await StoreAsync(tenantId, chunkKey, findings);
         }
         catch

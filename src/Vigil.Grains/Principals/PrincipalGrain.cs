@@ -6,6 +6,7 @@ using Vigil.Contracts.Storage;
 using Vigil.Detection;
 using Vigil.Detection.Intel;
 using Vigil.Detection.Profiles;
+using Vigil.Detection.Settings;
 using Vigil.Enrichment;
 using Vigil.Grains.Diagnostics;
 using Vigil.Rules;
@@ -26,7 +27,7 @@ public sealed class PrincipalGrain(
     TimeProvider clock,
     VigilInstruments instruments,
     IpEnricher enricher,
-    ProfileOptions profileOptions,
+    DetectorSettingsRegistry settings,
     ILogger<PrincipalGrain> logger) : WriteBehindGrain<PrincipalState>(state, logger), IPrincipalGrain
 {
     /// <summary>Event ids remembered for duplicate detection; CloudTrail redelivers within hours, not weeks.</summary>
@@ -68,6 +69,8 @@ public sealed class PrincipalGrain(
         }
 
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
+        var detectors = settings.For(tenantId);
+        UseProfileOptions(detectors.Profiles);
         var findings = CloudTrailDetection.Default.Inspect(fresh, principalKey, context)
             .Concat(rules.For(tenantId).InspectCloudTrail(fresh, principalKey, context, ruleState)).ToList();
 
@@ -77,7 +80,7 @@ public sealed class PrincipalGrain(
         try
         {
             var anomalies = await PrincipalProfiling.ScoreAsync(GrainFactory, principalKey, profile, fresh, enricher, context);
-            findings = [.. findings, .. anomalies];
+            findings = [.. detectors.Filter([.. findings, .. anomalies])];
             if (findings.Count > 0)
             {
                 await findingSink.WriteOnceAsync(tenantId, FindingWriteKey(chunkKey), findings, CancellationToken.None);
@@ -89,7 +92,7 @@ public sealed class PrincipalGrain(
         }
         catch
         {
-            profile = PrincipalProfile.Deserialize(profileBefore, profileOptions);
+            profile = PrincipalProfile.Deserialize(profileBefore, detectors.Profiles);
             throw;
         }
 
@@ -150,6 +153,15 @@ public sealed class PrincipalGrain(
         return (grainKey[..slash], grainKey[(slash + 1)..]);
     }
 
+    /// <summary>Rebuilds the profile with the tenant's options when its settings changed (a new learning period); what it learned stays.</summary>
+    private void UseProfileOptions(ProfileOptions options)
+    {
+        if (profile.Behavior.Options != options)
+        {
+            profile = PrincipalProfile.Deserialize(profile.Serialize(), options);
+        }
+    }
+
     private void Remember(string chunkKey, List<CloudTrailEvent> applied, int duplicates)
     {
         foreach (var record in applied)
@@ -171,7 +183,8 @@ public sealed class PrincipalGrain(
     {
         eventIds = new BoundedRecentSet(Persisted.RecentEventIds, MaxRememberedEventIds);
         chunks = new BoundedRecentSet(Persisted.AppliedChunks, MaxRememberedChunks);
-        profile = PrincipalProfileStore.Load(Persisted.Profile, profileOptions, logger, this.GetPrimaryKeyString());
+        var (tenantId, _) = SplitKey(this.GetPrimaryKeyString());
+        profile = PrincipalProfileStore.Load(Persisted.Profile, settings.For(tenantId).Profiles, logger, this.GetPrimaryKeyString());
     }
 
     protected override void PrepareWrite()

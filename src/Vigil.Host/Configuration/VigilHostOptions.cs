@@ -28,6 +28,29 @@ public sealed class VigilHostOptions
 
     /// <summary>Sign-in to the console and the REST API (section <c>Vigil:Console</c>).</summary>
     public Vigil.Console.Security.ConsoleAuthenticationSettings Console { get; set; } = new();
+
+    public ListSettings Lists { get; set; } = new();
+}
+
+/// <summary>Tenant lists uploaded in the console or read from S3 (section <c>Vigil:Lists</c>).</summary>
+public sealed class ListSettings
+{
+    /// <summary>Largest list file from an upload or an S3 object, in bytes (default 35 MiB, GuardDuty's limit).</summary>
+    public long MaxUploadBytes { get; set; } = Vigil.Console.Lists.ListOptions.DefaultMaxUploadBytes;
+
+    /// <summary>Minutes between fetches of a list read from S3 when the tenant names none (default 60).</summary>
+    public int DefaultRefreshMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// An S3-compatible endpoint to read <c>s3://</c> lists from instead of AWS, with path-style addressing;
+    /// empty for AWS. Credentials and region come from the standard AWS configuration either way.
+    /// </summary>
+    public string? S3ServiceUrl { get; set; }
+
+    /// <summary>Region of the S3 client; empty for the standard AWS configuration's.</summary>
+    public string? S3Region { get; set; }
+
+    public Vigil.Console.Lists.ListOptions ToOptions() => new() { MaxUploadBytes = MaxUploadBytes, DefaultRefreshMinutes = DefaultRefreshMinutes };
 }
 
 public sealed class GrainSettings

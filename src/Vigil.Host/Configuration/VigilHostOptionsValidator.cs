@@ -114,6 +114,13 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
         }
 
         failures.AddRange(options.Console.Validate());
+        CheckRange(failures, "Vigil:Lists:MaxUploadBytes", options.Lists.MaxUploadBytes, 1024, 1L << 30);
+        CheckRange(failures, "Vigil:Lists:DefaultRefreshMinutes", options.Lists.DefaultRefreshMinutes, Vigil.Console.Lists.ListOptions.MinRefreshMinutes, Vigil.Console.Lists.ListOptions.MaxRefreshMinutes);
+        if (!string.IsNullOrEmpty(options.Lists.S3ServiceUrl)
+            && (!Uri.TryCreate(options.Lists.S3ServiceUrl, UriKind.Absolute, out var s3Url) || (s3Url.Scheme != Uri.UriSchemeHttp && s3Url.Scheme != Uri.UriSchemeHttps)))
+        {
+            failures.Add($"Vigil:Lists:S3ServiceUrl '{options.Lists.S3ServiceUrl}' is not an absolute http or https URL; set it to the S3-compatible endpoint, or leave it empty for AWS.");
+        }
 
         CheckRange(failures, "Vigil:Firehose:MaxRequestBytes", options.Firehose.MaxRequestBytes, 1024, 1L << 31);
         CheckRange(failures, "Vigil:Firehose:MaxRecords", options.Firehose.MaxRecords, 1, 1_000_000);
