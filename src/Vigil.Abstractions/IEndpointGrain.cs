@@ -24,6 +24,14 @@ public interface IEndpointGrain : IGrainWithStringKey
     [Alias("GetSummary")]
     [ReadOnly]
     Task<EndpointSummary> GetSummaryAsync(string tenantId);
+
+    /// <summary>
+    /// Records an analyst's "not useful" on one of this endpoint's anomaly findings: the unusual port,
+    /// peer, resolver, DoH or DoT server or domain joins the endpoint's expected behaviour. Returns false
+    /// when the finding is not one of the endpoint's recent anomaly findings.
+    /// </summary>
+    [Alias("MarkAnomalyNotUseful")]
+    Task<bool> MarkAnomalyNotUsefulAsync(string tenantId, string findingId);
 }
 
 /// <summary>One grain call's worth of flow records: tenant, object, chunk number (the idempotency key) and the records.</summary>

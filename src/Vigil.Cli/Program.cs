@@ -13,6 +13,7 @@ var root = new RootCommand("Vigil: threat detection for AWS logs.")
     ParseCommand.Create(),
     BenchCommand.Create(),
     TrainCommand.Create(),
+    EvaluateCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

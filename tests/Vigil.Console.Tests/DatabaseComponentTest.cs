@@ -48,7 +48,7 @@ public abstract class DatabaseComponentTest : ConsoleComponentTest
 
     internal PostgresFindingStore Findings { get; }
 
-    internal PostgresAuditLog Audit { get; }
+    internal new PostgresAuditLog Audit { get; }
 
     internal PostgresDetectorSettingsStore SettingsStore { get; }
 

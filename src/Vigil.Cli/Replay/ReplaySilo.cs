@@ -50,7 +50,21 @@ public sealed class ReplaySilo : IAsyncDisposable
         StartAsync(configureLogging, IpEnricher.None, ProfileOptions.Default, cancellationToken);
 
     /// <summary>Starts a silo whose principal grains enrich addresses with <paramref name="enricher"/> and profile with <paramref name="profileOptions"/>.</summary>
-    public static async Task<ReplaySilo> StartAsync(Action<ILoggingBuilder>? configureLogging, IpEnricher enricher, ProfileOptions profileOptions, CancellationToken cancellationToken)
+    public static Task<ReplaySilo> StartAsync(Action<ILoggingBuilder>? configureLogging, IpEnricher enricher, ProfileOptions profileOptions, CancellationToken cancellationToken) =>
+        StartAsync(configureLogging, enricher, profileOptions, null, null, cancellationToken);
+
+    /// <summary>
+    /// Starts a silo as above, with the ingest options given (null: the defaults), and with the grains
+    /// writing findings to what <paramref name="wrapSink"/> returns for the in-memory store (null: the
+    /// store itself), so a caller can observe each chunk's occurrences before they are aggregated.
+    /// </summary>
+    public static async Task<ReplaySilo> StartAsync(
+        Action<ILoggingBuilder>? configureLogging,
+        IpEnricher enricher,
+        ProfileOptions profileOptions,
+        IngestOptions? ingestOptions,
+        Func<IFindingSink, IFindingSink>? wrapSink,
+        CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -60,7 +74,12 @@ public sealed class ReplaySilo : IAsyncDisposable
 
         var findings = new InMemoryFindingStore();
         var ledger = new InMemoryObjectLedger();
-        builder.Services.AddSingleton<IFindingSink>(findings);
+        builder.Services.AddSingleton<IFindingSink>(wrapSink is null ? findings : wrapSink(findings));
+        if (ingestOptions is not null)
+        {
+            builder.Services.AddSingleton(ingestOptions);
+        }
+
         builder.Services.AddSingleton<IObjectLedger>(ledger);
         builder.Services.AddSingleton(enricher);
         builder.Services.AddSingleton(profileOptions);

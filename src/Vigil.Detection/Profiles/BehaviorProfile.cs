@@ -136,6 +136,24 @@ public sealed class BehaviorProfile
         return ClassOf(Decayed(entry, day), day);
     }
 
+    /// <summary>
+    /// Returns the class of a value as the profile knew it at the start of the UTC day of
+    /// <paramref name="time"/>: a value first counted on that day is unseen. The anomaly rules score
+    /// with this, so that every call of a burst from a new network or tool counts the network or tool
+    /// as new, not only the first call.
+    /// </summary>
+    public FrequencyClass ClassifyAtDayStart(ProfileDimension dimension, string? key, DateTimeOffset time)
+    {
+        if (string.IsNullOrEmpty(key) || !dimensions[(int)dimension].TryGetValue(key, out var entry))
+        {
+            return FrequencyClass.Unseen;
+        }
+
+        // A value counted on earlier days weighs more than one day of use once counted again today.
+        var day = DayOf(time);
+        return entry.LastDay == day && entry.Weight <= 1f ? FrequencyClass.Unseen : ClassOf(Decayed(entry, day), day);
+    }
+
     /// <summary>Returns up to <paramref name="count"/> values of a dimension that are not unseen, heaviest first.</summary>
     public IReadOnlyList<ProfiledValue> Top(ProfileDimension dimension, DateTimeOffset time, int count)
     {

@@ -36,6 +36,9 @@ public sealed class EndpointGrain(
 {
     internal const int MaxRememberedChunks = 2_000;
 
+    /// <summary>Anomaly findings whose unusual values are remembered for feedback, as the principal grain does.</summary>
+    internal const int MaxRememberedAnomalies = 32;
+
     private BoundedRecentSet chunks = null!;
     private EndpointProfile profile = null!;
 
@@ -77,6 +80,7 @@ public sealed class EndpointGrain(
         }
 
         chunks.Add(chunkKey);
+        RememberAnomalies(findings);
         Persisted.FlowWindows = windows;
         Persisted.FlowsApplied += batch.Records.Count;
         foreach (var record in batch.Records)
@@ -122,6 +126,7 @@ public sealed class EndpointGrain(
         }
 
         chunks.Add(chunkKey);
+        RememberAnomalies(findings);
         Persisted.QueriesApplied += batch.Queries.Count;
         foreach (var query in batch.Queries)
         {
@@ -134,6 +139,83 @@ public sealed class EndpointGrain(
         MarkDirty();
         return new BatchResult(batch.Queries.Count, 0, occurrences);
     }
+
+    public Task<bool> MarkAnomalyNotUsefulAsync(string tenantId, string findingId)
+    {
+        var (grainTenant, _) = PrincipalGrain.SplitKey(this.GetPrimaryKeyString());
+        if (tenantId != grainTenant)
+        {
+            throw new ArgumentException($"Feedback for tenant '{tenantId}' sent to endpoint grain of tenant '{grainTenant}'.", nameof(tenantId));
+        }
+
+        var index = Persisted.RecentAnomalies.FindIndex(memory => memory.FindingId == findingId);
+        if (index < 0)
+        {
+            return Task.FromResult(false);
+        }
+
+        var time = Persisted.LastEventTime ?? DateTimeOffset.UnixEpoch;
+        foreach (var item in Persisted.RecentAnomalies[index].Values)
+        {
+            if (Enum.TryParse<EndpointDimension>(item.Dimension, out var dimension))
+            {
+                profile.Teach(dimension, item.Value, time);
+            }
+        }
+
+        Persisted.RecentAnomalies.RemoveAt(index);
+        MarkDirty();
+        return Task.FromResult(true);
+    }
+
+    /// <summary>
+    /// Remembers the unusual frequency values of the chunk's endpoint anomaly findings (evidence owner
+    /// ENDPOINT). Volume and periodicity figures are not values of a table, so only the peer of a
+    /// TrafficVolumeUnusual or Beaconing finding is remembered.
+    /// </summary>
+    private void RememberAnomalies(IReadOnlyList<Finding> findings)
+    {
+        foreach (var finding in findings)
+        {
+            if (finding.Service.Detection?.Anomaly?.Unusual.Behavior.GetValueOrDefault("ENDPOINT") is not { } unusual)
+            {
+                continue;
+            }
+
+            var values = new List<EndpointAnomalyValue>();
+            foreach (var (feature, item) in unusual)
+            {
+                if (item.ProfileType == "FREQUENCY" && DimensionOf(feature) is { } dimension)
+                {
+                    values.AddRange((item.Observations.Text ?? []).Take(8).Select(text => new EndpointAnomalyValue { Dimension = dimension.ToString(), Value = text }));
+                }
+            }
+
+            if (values.Count == 0)
+            {
+                continue;
+            }
+
+            Persisted.RecentAnomalies.RemoveAll(memory => memory.FindingId == finding.Id);
+            if (Persisted.RecentAnomalies.Count >= MaxRememberedAnomalies)
+            {
+                Persisted.RecentAnomalies.RemoveAt(0);
+            }
+
+            Persisted.RecentAnomalies.Add(new EndpointAnomalyMemory { FindingId = finding.Id, Values = values });
+        }
+    }
+
+    private static EndpointDimension? DimensionOf(string feature) => feature switch
+    {
+        "REMOTE_PORT" => EndpointDimension.RemotePort,
+        "PEER" => EndpointDimension.Peer,
+        "DNS_RESOLVER" => EndpointDimension.DnsResolver,
+        "DOH_SERVER" => EndpointDimension.DohServer,
+        "DOT_SERVER" => EndpointDimension.DotServer,
+        "DOMAIN" => EndpointDimension.Domain,
+        _ => null,
+    };
 
     /// <summary>Rejects a batch of another tenant; returns false for a chunk that was already applied.</summary>
     public Task<EndpointSummary> GetSummaryAsync(string tenantId)

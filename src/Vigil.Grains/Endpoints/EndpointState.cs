@@ -31,4 +31,32 @@ public sealed class EndpointState
     /// <summary>The serialised endpoint profile (<c>EndpointProfile.Serialize</c>); null before the first flow.</summary>
     [Id(5)]
     public byte[]? Profile { get; set; }
+
+    /// <summary>What was unusual in the endpoint's recent anomaly findings, oldest first, so analyst feedback can teach it.</summary>
+    [Id(6)]
+    public List<EndpointAnomalyMemory> RecentAnomalies { get; set; } = [];
+}
+
+/// <summary>The unusual profile values of one endpoint anomaly finding, as <c>DIMENSION</c> and value pairs.</summary>
+[GenerateSerializer]
+[Alias("Vigil.EndpointAnomalyMemory")]
+public sealed class EndpointAnomalyMemory
+{
+    [Id(0)]
+    public string FindingId { get; set; } = string.Empty;
+
+    [Id(1)]
+    public List<EndpointAnomalyValue> Values { get; set; } = [];
+}
+
+/// <summary>One unusual value: an endpoint profile dimension (<c>EndpointDimension</c> name) and the value.</summary>
+[GenerateSerializer]
+[Alias("Vigil.EndpointAnomalyValue")]
+public sealed class EndpointAnomalyValue
+{
+    [Id(0)]
+    public string Dimension { get; set; } = string.Empty;
+
+    [Id(1)]
+    public string Value { get; set; } = string.Empty;
 }

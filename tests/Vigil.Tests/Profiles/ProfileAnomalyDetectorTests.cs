@@ -287,6 +287,73 @@ public sealed class ProfileAnomalyDetectorTests : IDisposable
     }
 
     [Fact]
+    public void Burst_LaterCallsFromNewNetworkRaise()
+    {
+        scenario.LearnUsualDays(20);
+        scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21, 9), source: AnomalyScenario.Elsewhere));
+
+        // The network was first used earlier the same day, so it still counts as new for the principal.
+        var findings = scenario.Apply(scenario.Call("iam.amazonaws.com", "ListUsers", Day(21, 11), source: AnomalyScenario.Elsewhere));
+
+        var finding = Assert.Single(findings);
+        Assert.Equal("Discovery:IAMUser/AnomalousBehavior", finding.Type);
+        Assert.Equal("UNSEEN", finding.Service.Detection!.Anomaly!.Unusual.Behavior["PRINCIPAL"]["ASN"].ProfileSubtype);
+    }
+
+    [Fact]
+    public void Burst_NetworkOfEarlierDayIsKnown()
+    {
+        scenario.LearnUsualDays(20);
+        scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(20, 9), source: AnomalyScenario.Elsewhere));
+
+        var findings = scenario.Apply(scenario.Call("iam.amazonaws.com", "ListUsers", Day(21, 11), source: AnomalyScenario.Elsewhere));
+
+        Assert.Empty(findings);
+    }
+
+    [Fact]
+    public void S3_NewBucketWithFrequentApiIsExfiltration()
+    {
+        for (var day = 0; day < 20; day++)
+        {
+            Assert.Empty(scenario.Apply(S3Read(Day(day), "team-reports", AnomalyScenario.Office)));
+        }
+
+        var findings = scenario.Apply(S3Read(Day(21), "payroll-archive", AnomalyScenario.Elsewhere));
+        var ownBucketElsewhere = scenario.Apply(S3Read(Day(22), "team-reports", "192.0.2.99"));
+
+        Assert.Equal("Exfiltration:S3/AnomalousBehavior", Assert.Single(findings).Type);
+        Assert.Empty(ownBucketElsewhere);
+    }
+
+    [Fact]
+    public void Discovery_EverythingFrequentForAccountIsQuiet()
+    {
+        scenario.LearnAccountDays(20, "ListUsers", AnomalyScenario.Elsewhere, "aws-cli/2.15.0");
+        scenario.LearnAccountDays(20, "ListRoles", AnomalyScenario.Office, "aws-cli/2.15.0");
+        scenario.LearnUsualDays(20);
+
+        var discovery = scenario.Apply(scenario.Call("iam.amazonaws.com", "ListRoles", Day(21), source: AnomalyScenario.Elsewhere));
+        var persistence = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(21), source: AnomalyScenario.Elsewhere));
+
+        Assert.Empty(discovery);
+        Assert.Equal("Persistence:IAMUser/AnomalousBehavior", Assert.Single(persistence).Type);
+    }
+
+    [Fact]
+    public void InstanceCredentials_OutsideNetworkUsedOnceRaisesAgain()
+    {
+        var role = InstanceRole();
+        scenario.LearnUsualDays(20, role, AnomalyScenario.Ec2Address);
+
+        var first = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: AnomalyScenario.Elsewhere));
+        var weekLater = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(28), identity: role, source: AnomalyScenario.Elsewhere));
+
+        Assert.Equal(AnomalyTypes.InstanceCredentialOutsideAws, Assert.Single(first).Type);
+        Assert.Equal(AnomalyTypes.InstanceCredentialOutsideAws, Assert.Single(weekLater).Type);
+    }
+
+    [Fact]
     public void Features_UserAgentFamily()
     {
         Assert.Equal("aws-cli", ProfileFeatures.UserAgentFamily("aws-cli/2.15.0 Python/3.11.6 Linux/6.1 exe/x86_64"));
@@ -307,6 +374,14 @@ public sealed class ProfileAnomalyDetectorTests : IDisposable
     }
 
     public void Dispose() => scenario.Dispose();
+
+    private CloudTrailEvent S3Read(DateTimeOffset time, string bucket, string source) =>
+        scenario.Call("s3.amazonaws.com", "GetObject", time, source: source) with
+        {
+            EventCategory = "Data",
+            ManagementEvent = false,
+            RequestParametersJson = $$"""{"bucketName": "{{bucket}}", "key": "2024/march.csv"}""",
+        };
 
     private static UserIdentity InstanceRole() => new()
     {
