@@ -62,6 +62,9 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
     /// <summary>The name of tenant B's rule file.</summary>
     public const string RuleB = "rule-" + TenantBMarker + ".yml";
 
+    /// <summary>The name of tenant B's threat list.</summary>
+    public const string ListB = "list-" + TenantBMarker;
+
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
@@ -232,6 +235,18 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
               condition: selection
             level: low
             """;
+        var listContent = "203.0.113.7\n# " + TenantBMarker + "\n";
+        await Get<IThreatListStore>().SaveAsync(new StoredThreatList
+        {
+            TenantId = TenantB,
+            Name = ListB,
+            Format = "txt",
+            Content = listContent,
+            Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(listContent))),
+            UpdatedAt = now,
+            UpdatedBy = AdminB,
+        }, CancellationToken.None);
+
         await Get<IRuleStore>().SaveAsync(new StoredRule
         {
             TenantId = TenantB,

@@ -73,6 +73,32 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["PUT /api/v1/export/settings"] = Ask.Put(_ => "api/v1/export/settings", new { publishingFrequency = "SixHours", tenantId = SecurityTestHost.TenantB }),
         ["GET /api/v1/export/dead-letters"] = Ask.Get(_ => $"api/v1/export/dead-letters?tenantId={SecurityTestHost.TenantB}"),
 
+        // Tenant lists: names are per tenant, so A naming B's list reaches nothing or A's own.
+        ["GET /api/v1/lists/"] = Ask.Get(_ => "api/v1/lists"),
+        ["GET /api/v1/lists/{name}"] = Ask.Get(_ => $"api/v1/lists/{SecurityTestHost.ListB}").Denied(),
+        ["GET /api/v1/lists/{name}/versions"] = Ask.Get(_ => $"api/v1/lists/{SecurityTestHost.ListB}/versions"),
+        ["GET /api/v1/lists/{name}/invalid-lines"] = Ask.Get(_ => $"api/v1/lists/{SecurityTestHost.ListB}/invalid-lines").Denied(),
+        ["GET /api/v1/lists/{name}/audit"] = Ask.Get(_ => $"api/v1/lists/{SecurityTestHost.ListB}/audit"),
+        ["POST /api/v1/lists/"] = Ask.Post(_ => "api/v1/lists", new { name = SecurityTestHost.ListB, tenantId = SecurityTestHost.TenantB }),
+        ["POST /api/v1/lists/from-s3"] = Ask.Post(_ => "api/v1/lists/from-s3", new { name = SecurityTestHost.ListB, url = "s3://matrix-bucket/list.txt", format = "txt", tenantId = SecurityTestHost.TenantB }),
+        ["POST /api/v1/lists/{name}/activate"] = Ask.Post(_ => $"api/v1/lists/{SecurityTestHost.ListB}/activate", null).Denied(),
+        ["POST /api/v1/lists/{name}/deactivate"] = Ask.Post(_ => $"api/v1/lists/{SecurityTestHost.ListB}/deactivate", null).Denied(),
+        ["DELETE /api/v1/lists/{name}"] = Ask.Delete(_ => $"api/v1/lists/{SecurityTestHost.ListB}").Denied(),
+
+        // Platform lists and detector settings: a tenant admin may not use the platform routes.
+        ["GET /api/v1/platform-lists/"] = Ask.Get(_ => "api/v1/platform-lists").Denied(),
+        ["GET /api/v1/platform-lists/{name}"] = Ask.Get(_ => "api/v1/platform-lists/matrix").Denied(),
+        ["GET /api/v1/platform-lists/{name}/versions"] = Ask.Get(_ => "api/v1/platform-lists/matrix/versions").Denied(),
+        ["GET /api/v1/platform-lists/{name}/invalid-lines"] = Ask.Get(_ => "api/v1/platform-lists/matrix/invalid-lines").Denied(),
+        ["GET /api/v1/platform-lists/{name}/audit"] = Ask.Get(_ => "api/v1/platform-lists/matrix/audit").Denied(),
+        ["PUT /api/v1/platform-lists/{name}"] = Ask.Put(_ => "api/v1/platform-lists/matrix", new { purpose = "tor", source = "http://127.0.0.1:9/list.txt" }).Denied(),
+        ["POST /api/v1/platform-lists/{name}/activate"] = Ask.Post(_ => "api/v1/platform-lists/matrix/activate", null).Denied(),
+        ["POST /api/v1/platform-lists/{name}/deactivate"] = Ask.Post(_ => "api/v1/platform-lists/matrix/deactivate", null).Denied(),
+        ["POST /api/v1/platform-lists/{name}/fetch"] = Ask.Post(_ => "api/v1/platform-lists/matrix/fetch", null).Denied(),
+        ["DELETE /api/v1/platform-lists/{name}"] = Ask.Delete(_ => "api/v1/platform-lists/matrix").Denied(),
+        ["GET /api/v1/detector-settings"] = Ask.Get(_ => $"api/v1/detector-settings?tenantId={SecurityTestHost.TenantB}"),
+        ["PUT /api/v1/detector-settings"] = Ask.Put(_ => "api/v1/detector-settings", new { tenantId = SecurityTestHost.TenantB, disabledFindingTypes = new[] { "Recon:EC2/Portscan" } }),
+
         // Rules.
         ["GET /api/v1/rules/"] = Ask.Get(_ => "api/v1/rules"),
         ["GET /api/v1/rules/{name}"] = Ask.Get(_ => $"api/v1/rules/{SecurityTestHost.RuleB}").Denied(),
@@ -111,6 +137,8 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["GET,POST /audit"] = Ask.Get(_ => "audit"),
         ["GET,POST /tenants"] = Ask.Get(_ => "tenants"),
         ["GET,POST /rules"] = Ask.Get(_ => "rules"),
+        ["GET,POST /lists"] = Ask.Get(_ => $"lists?name={SecurityTestHost.ListB}"),
+        ["GET,POST /settings"] = Ask.Get(_ => "settings"),
         ["GET,POST /export"] = Ask.Get(_ => "export"),
         ["GET,POST /principals"] = Ask.Get(_ => $"principals?q={SecurityTestHost.TenantBMarker}"),
         ["GET,POST /principals/profile"] = Ask.Get(_ => $"principals/profile?key={SecurityTestHost.AccountB}/arn:aws:iam::{SecurityTestHost.AccountB}:user/{SecurityTestHost.TenantBMarker}"),
@@ -225,7 +253,9 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         var destinations = (await host.Get<IExportDestinationStore>().ListAsync(SecurityTestHost.TenantB, CancellationToken.None)).Select(overview => overview.Destination);
         var frequency = await host.Get<IExportDestinationStore>().GetPublishingFrequencyAsync(SecurityTestHost.TenantB, CancellationToken.None);
         var rules = await host.Get<IRuleStore>().ListAsync(SecurityTestHost.TenantB, CancellationToken.None);
-        return JsonSerializer.Serialize(new { tenant, users, sources, accounts, keys, audit, destinations, frequency, rules });
+        var lists = await host.Get<IThreatListStore>().ListAsync(SecurityTestHost.TenantB, CancellationToken.None);
+        var settings = await host.Get<IDetectorSettingsStore>().FindAsync(SecurityTestHost.TenantB, CancellationToken.None);
+        return JsonSerializer.Serialize(new { tenant, users, sources, accounts, keys, audit, destinations, frequency, rules, lists, settings });
     }
 
     /// <summary>One request of the matrix and what its response must satisfy.</summary>
