@@ -11,6 +11,8 @@ using Vigil.Contracts.Storage;
 using Vigil.Detection.Intel;
 using Vigil.Export;
 using Vigil.Host.Configuration;
+using Vigil.Host.Integrity;
+using Vigil.Ingestion.Integrity;
 using Vigil.Ingestion.ThreatLists;
 using Vigil.Host.Security;
 using Vigil.Host.Services;
@@ -93,12 +95,37 @@ public static class VigilHostBuilderExtensions
             new ListSourceReader(provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(PlatformListFetchService))),
             TimeProvider.System));
         builder.Services.AddHostedService<PlatformListFetchService>();
-        builder.Services.AddHostedService<TrailIntegrityService>();
+        AddTrailIntegrity(builder.Services, options);
         builder.Services.AddSingleton<SourceInstruments>();
         builder.Services.AddHostedService<SourceRunnerService>();
         builder.Services.AddHostedService<LedgerMaintenanceService>();
         AddFindingExport(builder.Services);
         return builder;
+    }
+
+    /// <summary>Registers continuous digest validation and, with <c>Vigil:Integrity:PublicKeysFromApi</c>, the <c>ListPublicKeys</c> client.</summary>
+    private static void AddTrailIntegrity(IServiceCollection services, VigilHostOptions options)
+    {
+        services.AddHttpClient(nameof(CloudTrailPublicKeyClient), client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton(provider => new TrailPublicKeySource(
+            provider.GetRequiredService<IOptions<VigilHostOptions>>(),
+            options.Integrity.PublicKeysFromApi
+                ? new CloudTrailPublicKeyClient(
+                    provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CloudTrailPublicKeyClient)),
+                    HostAwsCredentials.ResolveAsync,
+                    TimeProvider.System,
+                    string.IsNullOrEmpty(options.Integrity.CloudTrailServiceUrl) ? null : new Uri(options.Integrity.CloudTrailServiceUrl))
+                : null,
+            TimeProvider.System));
+        services.AddSingleton(provider => new SourceTrailValidator(
+            provider.GetRequiredService<ITrailIntegrityStore>(),
+            provider.GetRequiredService<TrailPublicKeySource>(),
+            provider.GetRequiredService<IFindingSink>(),
+            provider.GetRequiredService<ThreatIntelRegistry>(),
+            TimeProvider.System,
+            provider.GetRequiredService<ILogger<SourceTrailValidator>>(),
+            options.Integrity.Bucket));
+        services.AddHostedService<TrailIntegrityService>();
     }
 
     /// <summary>Registers the export senders, the dispatcher and the service that runs it on every silo.</summary>

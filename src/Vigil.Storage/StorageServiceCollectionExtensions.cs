@@ -14,7 +14,7 @@ public static class StorageServiceCollectionExtensions
     /// Registers one <see cref="NpgsqlDataSource"/> for <paramref name="connectionString"/>, the
     /// <see cref="DatabaseMigrator"/> and the repositories, each as its concrete type and its
     /// contracts (<see cref="IFindingSink"/>, <see cref="IFindingQueries"/>, <see cref="IObjectLedger"/>,
-    /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>, <see cref="IPlatformListStore"/>, <see cref="IRuleStore"/>, <see cref="ISourceStore"/>, <see cref="IAuditLog"/>, <see cref="IExportDestinationStore"/>, <see cref="IExportOutbox"/>), all singletons.
+    /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>, <see cref="IPlatformListStore"/>, <see cref="IRuleStore"/>, <see cref="ISourceStore"/>, <see cref="ITrailIntegrityStore"/>, <see cref="IAuditLog"/>, <see cref="IExportDestinationStore"/>, <see cref="IExportOutbox"/>), all singletons.
     /// A <see cref="ConsoleUserStoreOptions"/> registered before this call replaces the defaults.
     /// The caller registers logging and runs the migrator before the repositories are used.
     /// </summary>
@@ -50,6 +50,9 @@ public static class StorageServiceCollectionExtensions
 
         services.TryAddSingleton<PostgresSourceStore>();
         services.TryAddSingleton<ISourceStore>(provider => provider.GetRequiredService<PostgresSourceStore>());
+
+        services.TryAddSingleton<PostgresTrailIntegrityStore>();
+        services.TryAddSingleton<ITrailIntegrityStore>(provider => provider.GetRequiredService<PostgresTrailIntegrityStore>());
 
         services.TryAddSingleton<PostgresAuditLog>();
         services.TryAddSingleton<IAuditLog>(provider => provider.GetRequiredService<PostgresAuditLog>());
