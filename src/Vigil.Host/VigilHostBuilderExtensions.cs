@@ -96,6 +96,9 @@ public static class VigilHostBuilderExtensions
             TimeProvider.System));
         builder.Services.AddHostedService<PlatformListFetchService>();
         AddTrailIntegrity(builder.Services, options);
+
+        // Registered before the console's folder-only default, so back-tests read S3 sources too.
+        builder.Services.AddScoped<Vigil.Console.Rules.IRuleBackTestLogs, SourceBackTestLogs>();
         builder.Services.AddSingleton<SourceInstruments>();
         builder.Services.AddHostedService<SourceRunnerService>();
         builder.Services.AddHostedService<LedgerMaintenanceService>();

@@ -14,7 +14,7 @@ public static class StorageServiceCollectionExtensions
     /// Registers one <see cref="NpgsqlDataSource"/> for <paramref name="connectionString"/>, the
     /// <see cref="DatabaseMigrator"/> and the repositories, each as its concrete type and its
     /// contracts (<see cref="IFindingSink"/>, <see cref="IFindingQueries"/>, <see cref="IObjectLedger"/>,
-    /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>, <see cref="IPlatformListStore"/>, <see cref="IRuleStore"/>, <see cref="ISourceStore"/>, <see cref="ITrailIntegrityStore"/>, <see cref="IAuditLog"/>, <see cref="IExportDestinationStore"/>, <see cref="IExportOutbox"/>), all singletons.
+    /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>, <see cref="IPlatformListStore"/>, <see cref="IRuleStore"/>, <see cref="IRuleDryRunCounts"/>, <see cref="ISourceStore"/>, <see cref="ITrailIntegrityStore"/>, <see cref="IAuditLog"/>, <see cref="IExportDestinationStore"/>, <see cref="IExportOutbox"/>), all singletons.
     /// A <see cref="ConsoleUserStoreOptions"/> registered before this call replaces the defaults.
     /// The caller registers logging and runs the migrator before the repositories are used.
     /// </summary>
@@ -44,6 +44,9 @@ public static class StorageServiceCollectionExtensions
 
         services.TryAddSingleton<PostgresRuleStore>();
         services.TryAddSingleton<IRuleStore>(provider => provider.GetRequiredService<PostgresRuleStore>());
+
+        services.TryAddSingleton<PostgresRuleDryRunCounts>();
+        services.TryAddSingleton<IRuleDryRunCounts>(provider => provider.GetRequiredService<PostgresRuleDryRunCounts>());
 
         services.TryAddSingleton<PostgresPlatformListStore>();
         services.TryAddSingleton<IPlatformListStore>(provider => provider.GetRequiredService<PostgresPlatformListStore>());
