@@ -53,7 +53,7 @@ public sealed partial class RuleRefreshService(IRuleStore store, IRuleDryRunCoun
         }
     }
 
-    private async Task RefreshAsync(CancellationToken cancellationToken)
+    internal async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await SeedNewTenantsAsync(cancellationToken);
         await StoreDryRunCountsAsync(cancellationToken);
