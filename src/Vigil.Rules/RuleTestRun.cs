@@ -5,7 +5,7 @@ namespace Vigil.Rules;
 /// <summary>
 /// How one rule of a file fared in a test run: the findings it raised over the events it must match,
 /// and over the events it must not match. It passes when it raised at least one finding over the
-/// first and none over the second; with no events of one kind, that side is not checked.
+/// first and none over the second. A side without events is not checked.
 /// </summary>
 public sealed record RuleTestOutcome(string RuleKey, string Title, long MatchingFindings, long NonMatchingFindings, bool HasMatchingEvents, bool HasNonMatchingEvents)
 {

@@ -32,7 +32,7 @@ public interface ITrailIntegrityStore
     Task<IReadOnlyList<TrailIntegrityState>> ListAsync(string tenantId, CancellationToken cancellationToken);
 }
 
-/// <summary>Where the validation of one source stands.</summary>
+/// <summary>The progress and last outcome of the validation of one source.</summary>
 public sealed record TrailIntegrityState
 {
     public required string TenantId { get; init; }

@@ -2,7 +2,7 @@ namespace Vigil.Ingestion.Integrity;
 
 /// <summary>
 /// Lists the digest keys of another store once and returns that listing on every later call, so
-/// one validation pass lists a bucket once however often it asks. Opening objects and reading
+/// one validation pass lists a bucket once however often it calls. Opening objects and reading
 /// metadata go to the inner store each time. Create one per validation pass.
 /// </summary>
 public sealed class ListingSnapshotTrailObjectStore(ITrailObjectStore inner) : ITrailObjectStore

@@ -15,9 +15,8 @@ using Vigil.Tests.Integrity;
 namespace Vigil.Host.Tests.Integrity;
 
 /// <summary>
-/// A CloudTrail endpoint on 127.0.0.1 that answers <c>ListPublicKeys</c> in the JSON 1.1 protocol
-/// after it has checked the request's Signature Version 4 signature against the secret key it
-/// knows. It returns its keys one per page, linked by <c>NextToken</c>, and rejects a request with
+/// A CloudTrail endpoint on 127.0.0.1 that serves <c>ListPublicKeys</c> in the JSON 1.1 protocol
+/// after it has verified the request's Signature Version 4 signature with its own secret key. It returns its keys one per page, linked by <c>NextToken</c>, and rejects a request with
 /// a wrong target, content type or signature as CloudTrail does, with a JSON error body.
 /// </summary>
 internal sealed class CloudTrailStub : IAsyncDisposable
