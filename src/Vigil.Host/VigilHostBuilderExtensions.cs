@@ -16,6 +16,8 @@ using Vigil.Detection.Settings;
 using Vigil.Host.Lists;
 using Vigil.Host.Configuration;
 using Vigil.Host.Ingest;
+using Vigil.Host.Integrity;
+using Vigil.Ingestion.Integrity;
 using Vigil.Ingestion.ThreatLists;
 using Vigil.Host.Security;
 using Vigil.Host.Services;
@@ -132,12 +134,40 @@ public static class VigilHostBuilderExtensions
         builder.Services.AddSingleton<TenantListRefresher>();
         builder.Services.AddHostedService<TenantListFetchService>();
         builder.Services.AddSingleton<DetectorSettingsCatalogue>();
-        builder.Services.AddHostedService<TrailIntegrityService>();
+        AddTrailIntegrity(builder.Services, options);
+
+        // Registered before the console's folder-only default, so back-tests read S3 sources too.
+        builder.Services.AddScoped<Vigil.Console.Rules.IRuleBackTestLogs, SourceBackTestLogs>();
         builder.Services.AddSingleton<SourceInstruments>();
         builder.Services.AddHostedService<SourceRunnerService>();
         builder.Services.AddHostedService<LedgerMaintenanceService>();
         AddFindingExport(builder.Services);
         return builder;
+    }
+
+    /// <summary>Registers continuous digest validation and, with <c>Vigil:Integrity:PublicKeysFromApi</c>, the <c>ListPublicKeys</c> client.</summary>
+    private static void AddTrailIntegrity(IServiceCollection services, VigilHostOptions options)
+    {
+        services.AddHttpClient(nameof(CloudTrailPublicKeyClient), client => client.Timeout = TimeSpan.FromSeconds(30));
+        services.AddSingleton(provider => new TrailPublicKeySource(
+            provider.GetRequiredService<IOptions<VigilHostOptions>>(),
+            options.Integrity.PublicKeysFromApi
+                ? new CloudTrailPublicKeyClient(
+                    provider.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(CloudTrailPublicKeyClient)),
+                    HostAwsCredentials.ResolveAsync,
+                    TimeProvider.System,
+                    string.IsNullOrEmpty(options.Integrity.CloudTrailServiceUrl) ? null : new Uri(options.Integrity.CloudTrailServiceUrl))
+                : null,
+            TimeProvider.System));
+        services.AddSingleton(provider => new SourceTrailValidator(
+            provider.GetRequiredService<ITrailIntegrityStore>(),
+            provider.GetRequiredService<TrailPublicKeySource>(),
+            provider.GetRequiredService<IFindingSink>(),
+            provider.GetRequiredService<ThreatIntelRegistry>(),
+            TimeProvider.System,
+            provider.GetRequiredService<ILogger<SourceTrailValidator>>(),
+            options.Integrity.Bucket));
+        services.AddHostedService<TrailIntegrityService>();
     }
 
     /// <summary>Registers the export senders, the dispatcher and the service that runs it on every silo.</summary>

@@ -49,6 +49,12 @@ public sealed class RuleTrial
     /// <summary>True when a limit stopped the trial; further objects are not read.</summary>
     public bool Full => truncated;
 
+    /// <summary>Objects read so far.</summary>
+    public long ObjectsRead => objects;
+
+    /// <summary>Records read so far over all objects.</summary>
+    public long RecordsRead => records;
+
     /// <summary>Reads one object (any log kind Vigil reads, plain or gzip) and runs the rules over its records.</summary>
     public async Task AddObjectAsync(Stream content, string name, CancellationToken cancellationToken)
     {

@@ -30,8 +30,8 @@ public sealed class PostgresRuleStore : IRuleStore
         }
 
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO tenant_rules (tenant_id, name, yaml, sha256, enabled, dry_run, updated_at, updated_by, test_events)
-            VALUES (@tenant_id, @name, @yaml, @sha256, @enabled, @dry_run, @updated_at, @updated_by, @test_events)
+            INSERT INTO tenant_rules (tenant_id, name, yaml, sha256, enabled, dry_run, updated_at, updated_by, test_events, test_events_no_match)
+            VALUES (@tenant_id, @name, @yaml, @sha256, @enabled, @dry_run, @updated_at, @updated_by, @test_events, @test_events_no_match)
             ON CONFLICT (tenant_id, name) DO UPDATE SET
                 yaml = excluded.yaml,
                 sha256 = excluded.sha256,
@@ -39,7 +39,8 @@ public sealed class PostgresRuleStore : IRuleStore
                 dry_run = excluded.dry_run,
                 updated_at = excluded.updated_at,
                 updated_by = excluded.updated_by,
-                test_events = excluded.test_events
+                test_events = excluded.test_events,
+                test_events_no_match = excluded.test_events_no_match
             """);
         command.Parameters.AddWithValue("tenant_id", rule.TenantId);
         command.Parameters.AddWithValue("name", rule.Name);
@@ -50,6 +51,7 @@ public sealed class PostgresRuleStore : IRuleStore
         command.Parameters.AddWithValue("updated_at", rule.UpdatedAt.UtcDateTime);
         command.Parameters.AddWithValue("updated_by", rule.UpdatedBy);
         command.Parameters.AddWithValue("test_events", (object?)rule.TestEvents ?? DBNull.Value);
+        command.Parameters.AddWithValue("test_events_no_match", (object?)rule.TestEventsNoMatch ?? DBNull.Value);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -112,7 +114,8 @@ public sealed class PostgresRuleStore : IRuleStore
             claim.Parameters.AddWithValue("at", at.UtcDateTime);
             if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
+                await AddMissingTestEventsAsync(connection, transaction, tenantId, rules, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 return 0;
             }
         }
@@ -121,8 +124,8 @@ public sealed class PostgresRuleStore : IRuleStore
         foreach (var rule in rules)
         {
             await using var insert = new NpgsqlCommand("""
-                INSERT INTO tenant_rules (tenant_id, name, yaml, sha256, enabled, dry_run, updated_at, updated_by, test_events)
-                VALUES (@tenant_id, @name, @yaml, @sha256, @enabled, @dry_run, @updated_at, @updated_by, @test_events)
+                INSERT INTO tenant_rules (tenant_id, name, yaml, sha256, enabled, dry_run, updated_at, updated_by, test_events, test_events_no_match)
+                VALUES (@tenant_id, @name, @yaml, @sha256, @enabled, @dry_run, @updated_at, @updated_by, @test_events, @test_events_no_match)
                 ON CONFLICT (tenant_id, name) DO NOTHING
                 """, connection, transaction);
             insert.Parameters.AddWithValue("tenant_id", tenantId);
@@ -134,6 +137,7 @@ public sealed class PostgresRuleStore : IRuleStore
             insert.Parameters.AddWithValue("updated_at", at.UtcDateTime);
             insert.Parameters.AddWithValue("updated_by", rule.UpdatedBy);
             insert.Parameters.AddWithValue("test_events", (object?)rule.TestEvents ?? DBNull.Value);
+            insert.Parameters.AddWithValue("test_events_no_match", (object?)rule.TestEventsNoMatch ?? DBNull.Value);
             stored += await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -141,7 +145,25 @@ public sealed class PostgresRuleStore : IRuleStore
         return stored;
     }
 
-    private const string Columns = "tenant_id, name, yaml, sha256, enabled, updated_at, updated_by, dry_run, test_events";
+    /// <summary>Gives the tenant's unchanged copies of <paramref name="rules"/> their test events when they have none.</summary>
+    private static async Task AddMissingTestEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, IReadOnlyList<StoredRule> rules, CancellationToken cancellationToken)
+    {
+        foreach (var rule in rules.Where(rule => rule.TestEvents is not null || rule.TestEventsNoMatch is not null))
+        {
+            await using var update = new NpgsqlCommand("""
+                UPDATE tenant_rules SET test_events = @test_events, test_events_no_match = @test_events_no_match
+                WHERE tenant_id = @tenant_id AND name = @name AND sha256 = @sha256 AND test_events IS NULL AND test_events_no_match IS NULL
+                """, connection, transaction);
+            update.Parameters.AddWithValue("tenant_id", tenantId);
+            update.Parameters.AddWithValue("name", rule.Name);
+            update.Parameters.AddWithValue("sha256", StoredRule.HashOf(rule.Yaml));
+            update.Parameters.AddWithValue("test_events", (object?)rule.TestEvents ?? DBNull.Value);
+            update.Parameters.AddWithValue("test_events_no_match", (object?)rule.TestEventsNoMatch ?? DBNull.Value);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private const string Columns = "tenant_id, name, yaml, sha256, enabled, updated_at, updated_by, dry_run, test_events, test_events_no_match";
 
     private static async Task<IReadOnlyList<StoredRule>> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -160,6 +182,7 @@ public sealed class PostgresRuleStore : IRuleStore
                 UpdatedBy = reader.GetString(6),
                 DryRun = reader.GetBoolean(7),
                 TestEvents = reader.IsDBNull(8) ? null : reader.GetString(8),
+                TestEventsNoMatch = reader.IsDBNull(9) ? null : reader.GetString(9),
             });
         }
 

@@ -14,7 +14,7 @@ public static class StorageServiceCollectionExtensions
     /// Registers one <see cref="NpgsqlDataSource"/> for <paramref name="connectionString"/>, the
     /// <see cref="DatabaseMigrator"/> and the repositories, each as its concrete type and its
     /// contracts (<see cref="IFindingSink"/>, <see cref="IFindingQueries"/>, <see cref="IObjectLedger"/>,
-    /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>, <see cref="IPlatformListStore"/>, <see cref="IRuleStore"/>, <see cref="ISourceStore"/>, <see cref="IDetectorSettingsStore"/>, <see cref="IAuditLog"/>, <see cref="IExportDestinationStore"/>, <see cref="IExportOutbox"/>, <see cref="ITenantStore"/>, <see cref="IApiKeyStore"/>, <see cref="IOverviewQueries"/>, <see cref="IIngestStatistics"/>), all singletons.
+    /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>, <see cref="IPlatformListStore"/>, <see cref="IRuleStore"/>, <see cref="IRuleDryRunCounts"/>, <see cref="ISourceStore"/>, <see cref="ITrailIntegrityStore"/>, <see cref="IDetectorSettingsStore"/>, <see cref="IAuditLog"/>, <see cref="IExportDestinationStore"/>, <see cref="IExportOutbox"/>, <see cref="ITenantStore"/>, <see cref="IApiKeyStore"/>, <see cref="IOverviewQueries"/>, <see cref="IIngestStatistics"/>), all singletons.
     /// A <see cref="ConsoleUserStoreOptions"/> registered before this call replaces the defaults.
     /// The caller registers logging and runs the migrator before the repositories are used.
     /// </summary>
@@ -45,6 +45,9 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<PostgresRuleStore>();
         services.TryAddSingleton<IRuleStore>(provider => provider.GetRequiredService<PostgresRuleStore>());
 
+        services.TryAddSingleton<PostgresRuleDryRunCounts>();
+        services.TryAddSingleton<IRuleDryRunCounts>(provider => provider.GetRequiredService<PostgresRuleDryRunCounts>());
+
         services.TryAddSingleton<PostgresPlatformListStore>();
         services.TryAddSingleton<IPlatformListStore>(provider => provider.GetRequiredService<PostgresPlatformListStore>());
 
@@ -53,6 +56,9 @@ public static class StorageServiceCollectionExtensions
 
         services.TryAddSingleton<PostgresDetectorSettingsStore>();
         services.TryAddSingleton<IDetectorSettingsStore>(provider => provider.GetRequiredService<PostgresDetectorSettingsStore>());
+
+        services.TryAddSingleton<PostgresTrailIntegrityStore>();
+        services.TryAddSingleton<ITrailIntegrityStore>(provider => provider.GetRequiredService<PostgresTrailIntegrityStore>());
 
         services.TryAddSingleton<PostgresAuditLog>();
         services.TryAddSingleton<IAuditLog>(provider => provider.GetRequiredService<PostgresAuditLog>());

@@ -24,6 +24,11 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
 
     internal InMemoryRuleStore Rules { get; } = new();
 
+    internal InMemoryRuleDryRunCounts DryRunCounts { get; } = new();
+
+    /// <summary>The logs a back-test reads; the folder sources of <see cref="Sources"/> when null. Set it before the page renders.</summary>
+    internal Console.Rules.IRuleBackTestLogs? BackTestLogs { get; set; }
+
     internal InMemoryAuditLog Audit { get; } = new();
 
     internal InMemoryExportStore Export { get; } = new();
@@ -40,9 +45,10 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton(TimeProvider.System);
         Services.AddScoped<Sources.SourceService>();
         Services.AddSingleton<Contracts.Storage.IRuleStore>(Rules);
+        Services.AddSingleton<Contracts.Storage.IRuleDryRunCounts>(DryRunCounts);
         Services.AddSingleton<Contracts.Storage.IAuditLog>(Audit);
         Services.AddSingleton<Contracts.Storage.IExportDestinationStore>(Export);
-        Services.AddScoped<Console.Rules.IRuleBackTestLogs, Console.Rules.FolderSourceLogs>();
+        Services.AddScoped<Console.Rules.IRuleBackTestLogs>(_ => BackTestLogs ?? new Console.Rules.FolderSourceLogs(Sources));
         Services.AddScoped<Console.Rules.RuleService>();
         Services.AddScoped<Console.Export.ExportDestinationService>();
 

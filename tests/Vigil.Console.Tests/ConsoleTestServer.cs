@@ -52,6 +52,7 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         var sources = new InMemorySourceStore();
         builder.Services.AddSingleton<ISourceStore>(sources);
         builder.Services.AddSingleton<IRuleStore>(new InMemoryRuleStore());
+        builder.Services.AddSingleton<IRuleDryRunCounts>(new InMemoryRuleDryRunCounts());
         builder.Services.AddSingleton<IAuditLog>(new InMemoryAuditLog());
         builder.Services.AddSingleton<IExportDestinationStore>(new InMemoryExportStore());
         AddUnusedListServices(builder.Services);

@@ -133,3 +133,45 @@ internal sealed class InMemoryExportStore : IExportDestinationStore
     public Task<IReadOnlyList<ExportDeadLetter>> ListDeadLettersAsync(string tenantId, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ExportDeadLetter>>([.. DeadLetters.Where(letter => letter.TenantId == tenantId).Take(limit)]);
 }
+
+/// <summary>Dry-run match counts in memory, summed per tenant, file, rule and hour.</summary>
+internal sealed class InMemoryRuleDryRunCounts : IRuleDryRunCounts
+{
+    private readonly Dictionary<(string Tenant, string File, string Rule, DateTimeOffset Hour), long> counts = [];
+
+    public Task AddAsync(IReadOnlyList<RuleDryRunCount> added, CancellationToken cancellationToken)
+    {
+        lock (counts)
+        {
+            foreach (var count in added)
+            {
+                var key = (count.TenantId, count.RuleFile, count.RuleKey, RuleDryRunCount.HourOf(count.Hour));
+                counts[key] = counts.GetValueOrDefault(key) + count.Matches;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<RuleDryRunCount>> ListAsync(string tenantId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        lock (counts)
+        {
+            IReadOnlyList<RuleDryRunCount> list = [.. counts
+                .Where(entry => entry.Key.Tenant == tenantId && entry.Key.Hour >= RuleDryRunCount.HourOf(since))
+                .OrderBy(entry => entry.Key.Hour)
+                .Select(entry => new RuleDryRunCount(entry.Key.Tenant, entry.Key.File, entry.Key.Rule, entry.Key.Hour, entry.Value))];
+            return Task.FromResult(list);
+        }
+    }
+
+    public Task<int> DeleteBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        lock (counts)
+        {
+            var old = counts.Keys.Where(key => key.Hour < before).ToList();
+            old.ForEach(key => counts.Remove(key));
+            return Task.FromResult(old.Count);
+        }
+    }
+}

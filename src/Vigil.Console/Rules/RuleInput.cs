@@ -11,9 +11,24 @@ public sealed class RuleInput
     /// <summary>True to only count the matches of the file's rules, without raising findings.</summary>
     public bool DryRun { get; set; }
 
-    /// <summary>The text of a log file (CloudTrail JSON, flow log or Resolver query log) the rules are tested against.</summary>
+    /// <summary>The text of a log file (CloudTrail JSON, flow log or Resolver query log) whose records the rules must match.</summary>
     public string? TestEvents { get; set; }
+
+    /// <summary>The text of a log file whose records none of the rules may match.</summary>
+    public string? TestEventsNoMatch { get; set; }
 }
+
+/// <summary>The check of one rule in a test run: findings over the events it must match and over those it must not, and whether it passed.</summary>
+public sealed record RuleCheckView(string RuleKey, string Title, long MatchingFindings, long NonMatchingFindings, bool Passed);
+
+/// <summary>How far a back-test is: objects listed and read, records read, and the object being read.</summary>
+public sealed record RuleBackTestProgress(int ObjectsListed, long ObjectsRead, long RecordsRead, string? CurrentObject);
+
+/// <summary>Dry-run matches of one rule in one hour (UTC), as counted by the silos.</summary>
+public sealed record RuleDryRunCountView(string RuleFile, string RuleKey, DateTimeOffset Hour, long Matches);
+
+/// <summary>Dry-run matches of one rule file's rules over the last 24 hours and the last 7 days.</summary>
+public sealed record RuleDryRunSummary(long Last24Hours, long Last7Days);
 
 /// <summary>A diagnostic as the console and the API show it: severity, 1-based line and column, field and reason.</summary>
 public sealed record RuleMessage(string Severity, int Line, int Column, string Field, string Message)
@@ -31,4 +46,11 @@ public sealed record RuleTrialView(
     long ObjectsRead,
     long RecordsRead,
     IReadOnlyList<string> ReadErrors,
-    bool Truncated);
+    bool Truncated)
+{
+    /// <summary>The check of each rule in a test run; empty for a back-test.</summary>
+    public IReadOnlyList<RuleCheckView> Checks { get; init; } = [];
+
+    /// <summary>True when a test run checked at least one rule and every rule passed.</summary>
+    public bool ChecksPassed => Checks.Count > 0 && Checks.All(check => check.Passed);
+}

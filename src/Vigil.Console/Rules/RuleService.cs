@@ -17,7 +17,7 @@ public sealed record RuleSaveResult(StoredRule? Rule, IReadOnlyList<RuleMessage>
 /// Rules page and the REST API alike, and writes every change to the audit log. Every method takes
 /// the tenant from its caller, which takes it from the signed-in user's claim.
 /// </summary>
-public sealed partial class RuleService(IRuleStore store, IAuditLog audit, IRuleBackTestLogs logs, TimeProvider clock)
+public sealed partial class RuleService(IRuleStore store, IAuditLog audit, IRuleBackTestLogs logs, IRuleDryRunCounts dryRunCounts, TimeProvider clock)
 {
     public const string AuditObjectType = "rule";
 
@@ -65,7 +65,7 @@ public sealed partial class RuleService(IRuleStore store, IAuditLog audit, IRule
             return new RuleSaveResult(null, [], "The rule text is empty.");
         }
 
-        if (input.TestEvents is { Length: > MaxTestEventsLength })
+        if (input.TestEvents is { Length: > MaxTestEventsLength } || input.TestEventsNoMatch is { Length: > MaxTestEventsLength })
         {
             return new RuleSaveResult(null, [], $"The test events exceed {MaxTestEventsLength} characters.");
         }
@@ -86,6 +86,7 @@ public sealed partial class RuleService(IRuleStore store, IAuditLog audit, IRule
             Enabled = input.Enabled,
             DryRun = input.DryRun,
             TestEvents = string.IsNullOrWhiteSpace(input.TestEvents) ? null : input.TestEvents,
+            TestEventsNoMatch = string.IsNullOrWhiteSpace(input.TestEventsNoMatch) ? null : input.TestEventsNoMatch,
             UpdatedAt = clock.GetUtcNow(),
             UpdatedBy = userName,
         };
@@ -119,29 +120,43 @@ public sealed partial class RuleService(IRuleStore store, IAuditLog audit, IRule
         return true;
     }
 
-    /// <summary>Runs the file's rules over its test events and lists what they would raise, dry-run or not.</summary>
-    public async Task<RuleTrialView> TestAsync(string tenantId, string name, string yaml, string? testEvents, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the file's rules over its test events, lists what they would raise, dry-run or not, and
+    /// checks each rule: it must raise a finding over <paramref name="testEvents"/> and none over
+    /// <paramref name="testEventsNoMatch"/>.
+    /// </summary>
+    public async Task<RuleTrialView> TestAsync(string tenantId, string name, string yaml, string? testEvents, string? testEventsNoMatch, CancellationToken cancellationToken)
     {
         var compilation = await CompileWithTenantAsync(tenantId, name, yaml, cancellationToken);
-        var trial = new RuleTrial(OnlyFile(compilation, name), tenantId, clock);
-        if (!string.IsNullOrWhiteSpace(testEvents))
+        var run = await RuleTestRun.RunAsync(OnlyFile(compilation, name), name, tenantId, testEvents, testEventsNoMatch, clock, cancellationToken);
+        var combined = new RuleTrialResult(
+            [.. run.Matching.Matches, .. run.NonMatching.Matches],
+            run.Matching.ObjectsRead + run.NonMatching.ObjectsRead,
+            run.Matching.RecordsRead + run.NonMatching.RecordsRead,
+            [.. run.Matching.Errors, .. run.NonMatching.Errors],
+            run.Matching.Truncated || run.NonMatching.Truncated);
+        return View(Messages(compilation, name), combined) with
         {
-            await using var content = new MemoryStream(Encoding.UTF8.GetBytes(testEvents));
-            await trial.AddObjectAsync(content, "test events", cancellationToken);
-        }
-
-        return View(Messages(compilation, name), trial.Result());
+            Checks = [.. run.Outcomes.Select(outcome => new RuleCheckView(outcome.RuleKey, outcome.Title, outcome.MatchingFindings, outcome.NonMatchingFindings, outcome.Passed))],
+        };
     }
 
-    /// <summary>Runs the file's rules over the tenant's newest stored log objects (at most <see cref="MaxBackTestObjects"/>) and lists the matches.</summary>
-    public async Task<RuleTrialView> BackTestAsync(string tenantId, string name, string yaml, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the file's rules over the tenant's newest stored log objects (at most <see cref="MaxBackTestObjects"/>,
+    /// and at most <see cref="RuleTrial.MaxRecords"/> records) and lists the matches. <paramref name="progress"/>
+    /// hears after the listing and after each object.
+    /// </summary>
+    public async Task<RuleTrialView> BackTestAsync(string tenantId, string name, string yaml, CancellationToken cancellationToken, IProgress<RuleBackTestProgress>? progress = null)
     {
         var compilation = await CompileWithTenantAsync(tenantId, name, yaml, cancellationToken);
         var trial = new RuleTrial(OnlyFile(compilation, name), tenantId, clock);
         var errors = new List<string>();
 
         // Oldest first, so correlation windows see events in the order they happened.
-        var objects = await logs.ListAsync(tenantId, MaxBackTestObjects, cancellationToken);
+        var listing = await logs.ListAsync(tenantId, MaxBackTestObjects, cancellationToken);
+        errors.AddRange(listing.Errors);
+        var objects = listing.Objects;
+        progress?.Report(new RuleBackTestProgress(objects.Count, 0, 0, null));
         foreach (var item in objects.Reverse())
         {
             if (trial.Full)
@@ -154,15 +169,43 @@ public sealed partial class RuleService(IRuleStore store, IAuditLog audit, IRule
                 await using var content = await item.OpenAsync(cancellationToken);
                 await trial.AddObjectAsync(content, item.Name, cancellationToken);
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException || IsStoreError(exception))
             {
-                errors.Add($"{item.Name}: the file cannot be opened: {exception.Message}");
+                errors.Add($"{item.Name}: the object cannot be read: {exception.Message}");
             }
+
+            progress?.Report(new RuleBackTestProgress(objects.Count, trial.ObjectsRead, trial.RecordsRead, item.Name));
         }
 
         var result = trial.Result();
         return View(Messages(compilation, name), result with { Errors = [.. result.Errors, .. errors] });
     }
+
+    /// <summary>Returns the dry-run matches of each of the tenant's rule files over the last 24 hours and 7 days, by file name.</summary>
+    public async Task<IReadOnlyDictionary<string, RuleDryRunSummary>> DryRunSummaryAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var counts = await dryRunCounts.ListAsync(tenantId, now.AddDays(-7), cancellationToken);
+        var dayStart = RuleDryRunCount.HourOf(now.AddHours(-23));
+        return counts
+            .GroupBy(count => count.RuleFile, StringComparer.Ordinal)
+            .ToDictionary(
+                file => file.Key,
+                file => new RuleDryRunSummary(file.Where(count => count.Hour >= dayStart).Sum(count => count.Matches), file.Sum(count => count.Matches)),
+                StringComparer.Ordinal);
+    }
+
+    /// <summary>Returns the hourly dry-run matches of one rule file over the last <paramref name="hours"/> hours (1 to 720), oldest first.</summary>
+    public async Task<IReadOnlyList<RuleDryRunCountView>> DryRunCountsAsync(string tenantId, string name, int hours, CancellationToken cancellationToken)
+    {
+        var since = clock.GetUtcNow().AddHours(-Math.Clamp(hours, 1, 720) + 1);
+        var counts = await dryRunCounts.ListAsync(tenantId, since, cancellationToken);
+        return [.. counts.Where(count => count.RuleFile == name).Select(count => new RuleDryRunCountView(count.RuleFile, count.RuleKey, count.Hour, count.Matches))];
+    }
+
+    /// <summary>True for the errors a log store raises for one object, such as a denied or failed S3 GET; the back-test goes on without it.</summary>
+    private static bool IsStoreError(Exception exception) =>
+        exception.GetType().FullName?.StartsWith("Amazon.", StringComparison.Ordinal) == true || exception is HttpRequestException;
 
     private async Task<RuleSetCompilation> CompileWithTenantAsync(string tenantId, string name, string yaml, CancellationToken cancellationToken)
     {
@@ -209,7 +252,7 @@ public sealed partial class RuleService(IRuleStore store, IAuditLog audit, IRule
         }
 
         var yaml = rule.Yaml.Length <= AuditEntry.MaxDocumentLength / 2 ? rule.Yaml : null;
-        return JsonSerializer.Serialize(new { rule.Name, rule.Sha256, rule.Enabled, rule.DryRun, HasTestEvents = rule.TestEvents is not null, Yaml = yaml }, AuditJson);
+        return JsonSerializer.Serialize(new { rule.Name, rule.Sha256, rule.Enabled, rule.DryRun, HasTestEvents = rule.TestEvents is not null, HasTestEventsNoMatch = rule.TestEventsNoMatch is not null, Yaml = yaml }, AuditJson);
     }
 
     [GeneratedRegex("^[A-Za-z0-9._/-]+$")]

@@ -23,7 +23,9 @@ public interface IRuleStore
     /// <summary>
     /// Stores <paramref name="rules"/> for the tenant the first time this is called for it, skipping
     /// names the tenant already has, and remembers that the tenant was seeded. Returns how many
-    /// files were stored (0 for a tenant seeded before).
+    /// files were stored (0 for a tenant seeded before). For a tenant seeded before, it gives each
+    /// stored file that still has the same name and text and has no test events the test events of
+    /// <paramref name="rules"/>, so files seeded by an older version get them too.
     /// </summary>
     Task<int> SeedAsync(string tenantId, IReadOnlyList<StoredRule> rules, DateTimeOffset at, CancellationToken cancellationToken);
 }
@@ -47,8 +49,14 @@ public sealed record StoredRule
     /// <summary>True when the file's rules only count their matches and raise no findings.</summary>
     public bool DryRun { get; init; }
 
-    /// <summary>The text of a log file that the file's rules are tested against in the console; null for none.</summary>
+    /// <summary>
+    /// The text of a log file that the file's rules are tested against in the console; null for none.
+    /// Each rule of the file that raises findings must match at least one of its records.
+    /// </summary>
     public string? TestEvents { get; init; }
+
+    /// <summary>The text of a log file whose records none of the file's rules may match; null for none.</summary>
+    public string? TestEventsNoMatch { get; init; }
 
     public required DateTimeOffset UpdatedAt { get; init; }
 

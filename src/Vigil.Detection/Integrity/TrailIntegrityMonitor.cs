@@ -13,13 +13,12 @@ namespace Vigil.Detection.Integrity;
 /// or a break in the chain. A break that follows a successful StopLogging, DeleteTrail or
 /// UpdateTrail call in the last log files before it is a pause of logging, not tampering, and
 /// raises nothing here; the built-in <c>Stealth:IAMUser/CloudTrailLoggingDisabled</c> type covers
-/// the call itself. Not thread-safe: one service owns an instance.
+/// the call itself. The problem registry decides which problems are new, so it decides whether a
+/// problem seen by an earlier check, an earlier process or another silo is raised again. Not
+/// thread-safe: one service owns an instance.
 /// </summary>
-public sealed class TrailIntegrityMonitor(ITrailObjectStore store, string? bucket, PublicKeyList publicKeys, TrailValidatorOptions options)
+public sealed class TrailIntegrityMonitor(ITrailObjectStore store, string? bucket, PublicKeyList publicKeys, TrailValidatorOptions options, ITrailProblemRegistry? problems = null)
 {
-    /// <summary>Problems remembered so that the next check does not count them again.</summary>
-    public const int MaxRememberedProblems = 100_000;
-
     /// <summary>Log files read, per break, to look for the call that stopped logging.</summary>
     public const int MaxLogFilesScannedPerGap = 200;
 
@@ -31,18 +30,36 @@ public sealed class TrailIntegrityMonitor(ITrailObjectStore store, string? bucke
 
     private static readonly string[] LoggingChanges = ["StopLogging", "DeleteTrail", "UpdateTrail"];
 
-    private readonly HashSet<string> reported = new(StringComparer.Ordinal);
+    private readonly ITrailProblemRegistry registry = problems ?? new InMemoryTrailProblemRegistry();
 
     /// <summary>The public keys the next check uses; replace it when the key file changes.</summary>
     public PublicKeyList PublicKeys { get; set; } = publicKeys;
-    private DateTimeOffset? newestDigestEnd;
+
+    /// <summary>
+    /// End time of the newest digest validated so far; null before the first check, which then
+    /// validates every digest. Set it from stored state to resume after a restart.
+    /// </summary>
+    public DateTimeOffset? NewestDigestEnd { get; set; }
+
+    /// <summary>The counts of the last check, or null before the first.</summary>
+    public TrailValidationSummary? LastSummary { get; private set; }
+
+    /// <summary>The problems the last check recorded as new, whether or not each raised a finding.</summary>
+    public IReadOnlyList<string> LastNewProblems { get; private set; } = [];
+
+    /// <summary>
+    /// Returns the start of the next check: <see cref="Overlap"/> before <see cref="NewestDigestEnd"/>,
+    /// or null (no lower bound) before the first check.
+    /// </summary>
+    public DateTimeOffset? NextStartTime => NewestDigestEnd - Overlap;
 
     /// <summary>
     /// Validates the digests delivered since a little before the newest one the previous check saw
-    /// (all of them on the first check) and returns findings for the problems not reported before.
+    /// (all of them on the first check) and returns findings for the problems the registry reports as new.
     /// </summary>
     public async Task<IReadOnlyList<Finding>> CheckAsync(DetectionContext context, CancellationToken cancellationToken)
     {
+        LastNewProblems = [];
         var bucketName = bucket ?? await TrailValidator.FindBucketAsync(store, options, cancellationToken);
         if (bucketName is null)
         {
@@ -51,38 +68,32 @@ public sealed class TrailIntegrityMonitor(ITrailObjectStore store, string? bucke
 
         var collector = new Collector();
         var validator = new TrailValidator(store, bucketName, PublicKeys, options);
-        var now = context.Clock.GetUtcNow();
-        await validator.ValidateAsync(newestDigestEnd - Overlap, now, collector, cancellationToken);
+        LastSummary = await validator.ValidateAsync(NextStartTime, context.Clock.GetUtcNow(), collector, cancellationToken);
 
-        var findings = new List<Finding>();
+        var candidates = new List<string>();
         foreach (var result in collector.Digests)
         {
-            if (result.Digest is { } digest && (newestDigestEnd is null || digest.DigestEndTime > newestDigestEnd))
+            if (result.Digest is { } digest && (NewestDigestEnd is null || digest.DigestEndTime > NewestDigestEnd))
             {
-                newestDigestEnd = digest.DigestEndTime;
+                NewestDigestEnd = digest.DigestEndTime;
             }
 
-            if (!result.IsValid && Remember($"digest|{result.Key}|{result.Verdict}"))
+            if (!result.IsValid)
             {
-                findings.Add(ForDigest(context, bucketName, result));
-            }
-        }
-
-        foreach (var result in collector.LogFiles.Where(result => !result.IsValid))
-        {
-            if (Remember($"log|{result.Key}|{result.Verdict}"))
-            {
-                findings.Add(ForLogFile(context, bucketName, result));
+                candidates.Add(DigestProblem(result));
             }
         }
 
-        foreach (var (from, to) in collector.Gaps)
-        {
-            if (!Remember($"gap|{from:O}|{to:O}"))
-            {
-                continue;
-            }
+        candidates.AddRange(collector.LogFiles.Where(result => !result.IsValid).Select(LogFileProblem));
+        candidates.AddRange(collector.Gaps.Select(gap => GapProblem(gap.From, gap.To)));
+        var added = await registry.AddNewAsync(candidates, cancellationToken);
+        LastNewProblems = [.. candidates.Where(added.Contains)];
 
+        var findings = new List<Finding>();
+        findings.AddRange(collector.Digests.Where(result => !result.IsValid && added.Contains(DigestProblem(result))).Select(result => ForDigest(context, bucketName, result)));
+        findings.AddRange(collector.LogFiles.Where(result => !result.IsValid && added.Contains(LogFileProblem(result))).Select(result => ForLogFile(context, bucketName, result)));
+        foreach (var (from, to) in collector.Gaps.Where(gap => added.Contains(GapProblem(gap.From, gap.To))))
+        {
             var pause = await FindLoggingChangeAsync(from, cancellationToken);
             if (pause is null)
             {
@@ -94,16 +105,11 @@ public sealed class TrailIntegrityMonitor(ITrailObjectStore store, string? bucke
         return FindingAggregation.MergeById(findings);
     }
 
-    private bool Remember(string problem)
-    {
-        if (reported.Count >= MaxRememberedProblems)
-        {
-            // NOTE: past this bound old problems are forgotten whole, so one may be counted again.
-            reported.Clear();
-        }
+    private static string DigestProblem(DigestResult result) => $"digest|{result.Key}|{result.Verdict}";
 
-        return reported.Add(problem);
-    }
+    private static string LogFileProblem(LogFileResult result) => $"log|{result.Key}|{result.Verdict}";
+
+    private static string GapProblem(DateTimeOffset from, DateTimeOffset to) => $"gap|{from:O}|{to:O}";
 
     /// <summary>
     /// Reads the log files listed by the digest that ends at <paramref name="gapStart"/> and returns

@@ -228,16 +228,30 @@ public sealed class IngestSettings
 public sealed class IntegritySettings
 {
     /// <summary>
-    /// Output of <c>aws cloudtrail list-public-keys</c> for the watched folder's Regions. When set,
-    /// the digest chains in <c>Vigil:Ingest:WatchFolder</c> are validated continuously.
+    /// Output of <c>aws cloudtrail list-public-keys</c> for the Regions of the trails validated. When
+    /// set, or when <see cref="PublicKeysFromApi"/> is true, the digest chains of every enabled
+    /// folder and S3 source are validated continuously.
     /// </summary>
     public string? PublicKeysFile { get; set; }
 
-    /// <summary>Bucket the watched folder is a copy of; the newest readable digest names it when empty.</summary>
+    /// <summary>
+    /// True to fetch the public keys with CloudTrail's <c>ListPublicKeys</c> for each Region whose
+    /// digests are validated, with the host's AWS credentials (standard AWS configuration). Keys from
+    /// <see cref="PublicKeysFile"/> are used as well when both are set.
+    /// </summary>
+    public bool PublicKeysFromApi { get; set; }
+
+    /// <summary>Endpoint for <c>ListPublicKeys</c> in place of <c>https://cloudtrail.REGION.amazonaws.com/</c>, for tests and private endpoints.</summary>
+    public string? CloudTrailServiceUrl { get; set; }
+
+    /// <summary>Bucket the watched folder (<c>Vigil:Ingest:WatchFolder</c>) is a copy of; the newest readable digest names it when empty.</summary>
     public string? Bucket { get; set; }
 
-    /// <summary>Seconds between validations of the digest chains (default 300).</summary>
+    /// <summary>Seconds between validations of the digest chains of each source (default 300).</summary>
     public int CheckSeconds { get; set; } = 300;
+
+    /// <summary>True when either key source is configured, so continuous validation runs.</summary>
+    public bool IsEnabled => !string.IsNullOrEmpty(PublicKeysFile) || PublicKeysFromApi;
 }
 
 public sealed class AdministratorSettings

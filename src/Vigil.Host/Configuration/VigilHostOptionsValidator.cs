@@ -75,11 +75,12 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
             {
                 failures.Add($"Vigil:Integrity:PublicKeysFile '{options.Integrity.PublicKeysFile}' does not exist; save the output of 'aws cloudtrail list-public-keys' there or clear the setting.");
             }
+        }
 
-            if (string.IsNullOrEmpty(options.Ingest.WatchFolder))
-            {
-                failures.Add("Vigil:Integrity:PublicKeysFile is set but Vigil:Ingest:WatchFolder is not; digests are validated in the watched folder.");
-            }
+        if (!string.IsNullOrEmpty(options.Integrity.CloudTrailServiceUrl)
+            && (!Uri.TryCreate(options.Integrity.CloudTrailServiceUrl, UriKind.Absolute, out var cloudTrailUrl) || cloudTrailUrl.Scheme is not ("http" or "https")))
+        {
+            failures.Add($"Vigil:Integrity:CloudTrailServiceUrl '{options.Integrity.CloudTrailServiceUrl}' is not an absolute http or https URL.");
         }
 
         if (options.Integrity.CheckSeconds is < 10 or > 86_400)

@@ -10,17 +10,25 @@ namespace Vigil.Host.Services;
 /// all of them. A tenant's rules are recompiled only when their text or enabled flags change. Each
 /// refresh also logs the rules whose regular expressions timed out since the last one. Before it
 /// loads, it installs the rules shipped with Vigil (<see cref="ShippedRules"/>), enabled, for each
-/// tenant with a source that has not received them yet.
+/// tenant with a source that has not received them yet. The matches that dry-run rules counted
+/// since the previous refresh are added to <see cref="IRuleDryRunCounts"/> under the hour of the
+/// refresh, and counts older than <see cref="DryRunCountRetention"/> are deleted once an hour.
 /// </summary>
-public sealed partial class RuleRefreshService(IRuleStore store, ISourceStore sources, RuleRegistry registry, TimeProvider clock, ILogger<RuleRefreshService> logger) : BackgroundService
+public sealed partial class RuleRefreshService(IRuleStore store, IRuleDryRunCounts dryRunCounts, ISourceStore sources, RuleRegistry registry, TimeProvider clock, ILogger<RuleRefreshService> logger) : BackgroundService
 {
+    /// <summary>How long hourly dry-run counts are kept.</summary>
+    public static readonly TimeSpan DryRunCountRetention = TimeSpan.FromDays(30);
+
+    private DateTimeOffset lastRetentionRun = DateTimeOffset.MinValue;
+
     private readonly HashSet<string> seededTenants = new(StringComparer.Ordinal);
 
     private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<string, string> loadedVersions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Tenant, string Rule), long> reportedTimeouts = [];
-    private readonly Dictionary<(string Tenant, string Rule), long> reportedDryRunMatches = [];
+    // Keyed by the compiled rule object, so a recompiled rule, whose count starts again at 0, starts a new entry.
+    private readonly Dictionary<(string Tenant, object Rule), long> reportedDryRunMatches = [];
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -45,9 +53,10 @@ public sealed partial class RuleRefreshService(IRuleStore store, ISourceStore so
         }
     }
 
-    private async Task RefreshAsync(CancellationToken cancellationToken)
+    internal async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await SeedNewTenantsAsync(cancellationToken);
+        await StoreDryRunCountsAsync(cancellationToken);
         ReportRegexTimeouts();
         var rules = (await store.LoadAllAsync(cancellationToken)).Where(rule => rule.Enabled).ToList();
 
@@ -84,14 +93,20 @@ public sealed partial class RuleRefreshService(IRuleStore store, ISourceStore so
         foreach (var tenantId in tenants)
         {
             var now = clock.GetUtcNow();
-            var shipped = ShippedRules.All.Select(file => new StoredRule
+            var shipped = ShippedRules.All.Select(file =>
             {
-                TenantId = tenantId,
-                Name = file.Name,
-                Yaml = file.Yaml,
-                Sha256 = StoredRule.HashOf(file.Yaml),
-                UpdatedAt = now,
-                UpdatedBy = "vigil",
+                var (matching, nonMatching) = ShippedRules.TestEventsOf(file.Name);
+                return new StoredRule
+                {
+                    TenantId = tenantId,
+                    Name = file.Name,
+                    Yaml = file.Yaml,
+                    Sha256 = StoredRule.HashOf(file.Yaml),
+                    TestEvents = matching,
+                    TestEventsNoMatch = nonMatching,
+                    UpdatedAt = now,
+                    UpdatedBy = "vigil",
+                };
             }).ToList();
             var stored = await store.SeedAsync(tenantId, shipped, now, cancellationToken);
             seededTenants.Add(tenantId);
@@ -106,18 +121,7 @@ public sealed partial class RuleRefreshService(IRuleStore store, ISourceStore so
     {
         foreach (var tenantId in registry.Tenants)
         {
-            var ruleSet = registry.For(tenantId);
-            foreach (var rule in ruleSet.Rules.Where(rule => rule.Header.DryRun))
-            {
-                ReportDryRun(tenantId, rule.Header, rule.MatchCount);
-            }
-
-            foreach (var correlation in ruleSet.Correlations.Where(correlation => correlation.Header.DryRun))
-            {
-                ReportDryRun(tenantId, correlation.Header, correlation.HitCount);
-            }
-
-            foreach (var rule in ruleSet.Rules)
+            foreach (var rule in registry.For(tenantId).Rules)
             {
                 var total = rule.RegexTimeouts;
                 var key = (tenantId, rule.Header.Key);
@@ -131,21 +135,55 @@ public sealed partial class RuleRefreshService(IRuleStore store, ISourceStore so
         }
     }
 
-    private void ReportDryRun(string tenantId, RuleHeader header, long total)
+    /// <summary>Stores and logs the matches each dry-run rule counted since the last refresh, then drops counts past their retention.</summary>
+    private async Task StoreDryRunCountsAsync(CancellationToken cancellationToken)
     {
-        var key = (tenantId, "dry-run\n" + header.Key);
-        reportedDryRunMatches.TryGetValue(key, out var reported);
-        if (total > reported)
+        var now = clock.GetUtcNow();
+        var counts = new List<RuleDryRunCount>();
+        var totals = new List<((string, object) Key, long Total)>();
+        var live = new HashSet<(string, object)>();
+        foreach (var tenantId in registry.Tenants)
         {
-            LogDryRunMatches(logger, tenantId, LogText.Escape(header.Key), LogText.Escape(header.Source), total - reported, total);
+            var ruleSet = registry.For(tenantId);
+            var dryRun = ruleSet.Rules.Where(rule => rule.Header.DryRun).Select(rule => (Rule: (object)rule, rule.Header, Total: rule.MatchCount))
+                .Concat(ruleSet.Correlations.Where(correlation => correlation.Header.DryRun).Select(correlation => (Rule: (object)correlation, correlation.Header, Total: correlation.HitCount)));
+            foreach (var (rule, header, total) in dryRun)
+            {
+                var key = (tenantId, rule);
+                live.Add(key);
+                reportedDryRunMatches.TryGetValue(key, out var reported);
+                if (total > reported)
+                {
+                    LogDryRunMatches(logger, tenantId, LogText.Escape(header.Key), LogText.Escape(header.Source), total - reported, total);
+                    counts.Add(new RuleDryRunCount(tenantId, header.Source, header.Key, RuleDryRunCount.HourOf(now), total - reported));
+                    totals.Add((key, total));
+                }
+            }
+        }
+
+        // The reported totals advance only after the store accepted the counts, so a failed write is retried at the next refresh.
+        await dryRunCounts.AddAsync(counts, cancellationToken);
+        foreach (var (key, total) in totals)
+        {
             reportedDryRunMatches[key] = total;
+        }
+
+        foreach (var stale in reportedDryRunMatches.Keys.Where(key => !live.Contains(key)).ToList())
+        {
+            reportedDryRunMatches.Remove(stale);
+        }
+
+        if (now - lastRetentionRun >= TimeSpan.FromHours(1))
+        {
+            await dryRunCounts.DeleteBeforeAsync(now - DryRunCountRetention, cancellationToken);
+            lastRetentionRun = now;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Installed {Count} rule files shipped with Vigil for tenant {TenantId}")]
     private static partial void LogSeeded(ILogger logger, int count, string tenantId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Dry-run rule {RuleKey} ({Source}) of tenant {TenantId} matched {Count} more times, {Total} since it was loaded; no findings were raised")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dry-run rule {RuleKey} ({Source}) of tenant {TenantId} matched {Count} more times, {Total} since it was loaded; no findings were raised, the count is stored")]
     private static partial void LogDryRunMatches(ILogger logger, string tenantId, string ruleKey, string source, long count, long total);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {FileCount} rule files for tenant {TenantId}: {RuleCount} detection rules, {CorrelationCount} correlation rules, {ErrorCount} errors")]

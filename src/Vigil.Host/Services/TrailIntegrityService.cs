@@ -1,67 +1,61 @@
 using Microsoft.Extensions.Options;
 using Vigil.Contracts.Storage;
-using Vigil.Detection;
-using Vigil.Detection.Integrity;
-using Vigil.Detection.Intel;
 using Vigil.Host.Configuration;
-using Vigil.Ingestion.Integrity;
+using Vigil.Host.Integrity;
 
 namespace Vigil.Host.Services;
 
 /// <summary>
-/// Validates the CloudTrail digest chains of the watched folder every <c>Vigil:Integrity:CheckSeconds</c>
-/// when <c>Vigil:Integrity:PublicKeysFile</c> is set, and stores a finding for each new problem
-/// (see <see cref="TrailIntegrityMonitor"/>). The key file is read again before each check.
+/// Validates the CloudTrail digest chains of every enabled folder, S3 listing and S3 notification
+/// source of every tenant every <c>Vigil:Integrity:CheckSeconds</c>, when <c>Vigil:Integrity:PublicKeysFile</c>
+/// or <c>Vigil:Integrity:PublicKeysFromApi</c> provides the public keys. Each source is checked by
+/// <see cref="SourceTrailValidator"/>, which stores a finding of the source's tenant for each new
+/// problem. A source without digests costs one listing per check and raises nothing.
 /// </summary>
 public sealed partial class TrailIntegrityService(
-    IFindingSink findings,
-    ThreatIntelRegistry intel,
-    TimeProvider clock,
+    ISourceStore sources,
+    SourceTrailValidator validator,
     IOptions<VigilHostOptions> options,
     ILogger<TrailIntegrityService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Value;
-        if (string.IsNullOrEmpty(settings.Integrity.PublicKeysFile) || string.IsNullOrEmpty(settings.Ingest.WatchFolder))
+        var settings = options.Value.Integrity;
+        if (!settings.IsEnabled)
         {
+            LogDisabled(logger);
             return;
         }
 
-        var folder = Path.GetFullPath(settings.Ingest.WatchFolder);
-        var tenantId = settings.Ingest.TenantId;
-        TrailIntegrityMonitor? monitor = null;
-        LogStarted(logger, folder, tenantId, settings.Integrity.CheckSeconds);
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(settings.Integrity.CheckSeconds));
+        var interval = TimeSpan.FromSeconds(settings.CheckSeconds);
+        LogStarted(logger, settings.CheckSeconds, settings.PublicKeysFromApi);
+        using var timer = new PeriodicTimer(interval);
         do
         {
             try
             {
-                var keys = PublicKeyList.Parse(await File.ReadAllBytesAsync(settings.Integrity.PublicKeysFile, stoppingToken));
-                monitor ??= new TrailIntegrityMonitor(new FolderTrailObjectStore(folder), string.IsNullOrEmpty(settings.Integrity.Bucket) ? null : settings.Integrity.Bucket, keys, TrailValidatorOptions.Default);
-                monitor.PublicKeys = keys;
-
-                var raised = await monitor.CheckAsync(new DetectionContext(tenantId, intel.For(tenantId), clock), stoppingToken);
-                if (raised.Count > 0)
+                var current = (await sources.ListEnabledAsync(stoppingToken)).Where(SourceTrailValidator.CanValidate).ToList();
+                validator.Forget(current);
+                foreach (var source in current)
                 {
-                    await findings.WriteAsync(tenantId, raised, stoppingToken);
-                    LogProblemsFound(logger, raised.Count, tenantId);
+                    // The lease outlasts one interval, so a silo that stops keeps others off for at most two.
+                    await validator.CheckAsync(source, interval * 2, stoppingToken);
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                LogCheckFailed(logger, exception, folder);
+                LogPassFailed(logger, exception);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Validating CloudTrail digests in {Folder} for tenant {TenantId} every {Seconds} seconds")]
-    private static partial void LogStarted(ILogger logger, string folder, string tenantId, int seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Continuous CloudTrail digest validation is off; set Vigil:Integrity:PublicKeysFile or Vigil:Integrity:PublicKeysFromApi to turn it on")]
+    private static partial void LogDisabled(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Digest validation found {Count} new integrity problems for tenant {TenantId}; findings stored")]
-    private static partial void LogProblemsFound(ILogger logger, int count, string tenantId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Validating the CloudTrail digests of every folder and S3 source every {Seconds} seconds (public keys from the API: {FromApi})")]
+    private static partial void LogStarted(ILogger logger, int seconds, bool fromApi);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Validating the CloudTrail digests in {Folder} failed; the next check runs as scheduled")]
-    private static partial void LogCheckFailed(ILogger logger, Exception exception, string folder);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Listing the sources for digest validation failed; the next pass runs as scheduled")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
 }

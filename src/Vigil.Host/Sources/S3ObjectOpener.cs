@@ -25,7 +25,7 @@ internal static class S3ObjectOpener
     }
 
     /// <summary>The body of a GET, disposing the response with it.</summary>
-    private sealed class ResponseStream(GetObjectResponse response) : Stream
+    internal sealed class ResponseStream(GetObjectResponse response) : Stream
     {
         private readonly Stream inner = response.ResponseStream;
 

@@ -53,6 +53,58 @@ public sealed class RuleStoreTests(PostgresFixture database) : IClassFixture<Pos
     }
 
     [Fact]
+    public async Task Seed_AgainFillsMissingTestEvents()
+    {
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        await store.SeedAsync(tenant, [Rule("shipped.yml", "title: shipped\n"), Rule("changed.yml", "title: shipped\n")], at, default);
+        await store.SaveAsync(Rule("changed.yml", "title: changed by the tenant\n"), default);
+
+        var stored = await store.SeedAsync(
+            tenant,
+            [
+                Rule("shipped.yml", "title: shipped\n") with { TestEvents = "match", TestEventsNoMatch = "no match" },
+                Rule("changed.yml", "title: shipped\n") with { TestEvents = "match" },
+            ],
+            at,
+            default);
+
+        Assert.Equal(0, stored);
+        var shipped = await store.GetAsync(tenant, "shipped.yml", default);
+        Assert.Equal("match", shipped!.TestEvents);
+        Assert.Equal("no match", shipped.TestEventsNoMatch);
+        Assert.Null((await store.GetAsync(tenant, "changed.yml", default))!.TestEvents);
+    }
+
+    [Fact]
+    public async Task Save_KeepsNonMatchingTestEvents()
+    {
+        await store.SaveAsync(Rule("saml.yml", "title: one\n") with { TestEventsNoMatch = "{\"Records\":[]}" }, default);
+
+        var saved = await store.GetAsync(tenant, "saml.yml", default);
+
+        Assert.Equal("{\"Records\":[]}", saved!.TestEventsNoMatch);
+    }
+
+    [Fact]
+    public async Task DryRunCounts_AddUpPerHourAndTenant()
+    {
+        var counts = new PostgresRuleDryRunCounts(database.DataSource);
+        var hour = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        await counts.AddAsync([new RuleDryRunCount(tenant, "a.yml", "rule-a", hour.AddMinutes(5), 2), new RuleDryRunCount(tenant, "a.yml", "rule-a", hour.AddMinutes(50), 3)], default);
+        await counts.AddAsync([new RuleDryRunCount(tenant, "a.yml", "rule-a", hour.AddMinutes(59), 1), new RuleDryRunCount(tenant, "a.yml", "rule-a", hour.AddHours(1), 7)], default);
+        await counts.AddAsync([new RuleDryRunCount("other-" + tenant, "a.yml", "rule-a", hour, 100)], default);
+
+        var listed = await counts.ListAsync(tenant, hour.AddMinutes(30), default);
+        var deleted = await counts.DeleteBeforeAsync(hour.AddHours(1), default);
+        var after = await counts.ListAsync(tenant, hour.AddDays(-1), default);
+
+        Assert.Equal([(hour, 6L), (hour.AddHours(1), 7L)], listed.Select(count => (count.Hour, count.Matches)));
+        Assert.All(listed, count => Assert.Equal(("a.yml", "rule-a"), (count.RuleFile, count.RuleKey)));
+        Assert.True(deleted >= 2);
+        Assert.Equal(7, Assert.Single(after).Matches);
+    }
+
+    [Fact]
     public async Task SetEnabled_RecordsWhoAndWhen()
     {
         await store.SaveAsync(Rule("a.yml", "title: a\n"), default);

@@ -19,8 +19,12 @@ public partial class RuleList
     private string? _name = "new_rule.yml";
     private string? _yaml = "";
     private string? _testEvents = "";
+    private string? _testEventsNoMatch = "";
+    private IReadOnlyDictionary<string, RuleDryRunSummary> _dryRunSummary = new Dictionary<string, RuleDryRunSummary>();
+    private IReadOnlyList<RuleDryRunCountView> _dryRunCounts = [];
+    private RuleBackTestProgress? _backTestProgress;
     private bool _enabled = true;
-    private bool _dryRun;
+    private bool _dryRunMode;
     private bool _isNew = true;
     private IReadOnlyList<RuleMessage> _messages = [];
     private RuleTrialView? _trial;
@@ -44,6 +48,20 @@ public partial class RuleList
         await LoadAsync();
     }
 
+    internal static string CheckText(RuleCheckView check) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{(check.Passed ? "Passed" : "Failed")}: {check.Title}: {check.MatchingFindings} findings from the events it must match, {check.NonMatchingFindings} from the events it must not match.");
+
+    internal static string ProgressText(RuleBackTestProgress progress) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"Read {progress.ObjectsRead:N0} of {progress.ObjectsListed:N0} log objects, {progress.RecordsRead:N0} records{(progress.CurrentObject is null ? "" : $"; last: {progress.CurrentObject}")}");
+
+    private static double ProgressPercent(RuleBackTestProgress progress) =>
+        progress.ObjectsListed == 0 ? 0 : 100.0 * progress.ObjectsRead / progress.ObjectsListed;
+
+    private string DryRunText(string name) =>
+        _dryRunSummary.TryGetValue(name, out var summary) ? string.Create(CultureInfo.InvariantCulture, $"{summary.Last24Hours:N0} / {summary.Last7Days:N0}") : "0 / 0";
+
     internal static string TrialSummary(RuleTrialView trial) =>
         string.Create(CultureInfo.InvariantCulture, $"{trial.Matches.Count} findings from {trial.RecordsRead:N0} records in {trial.ObjectsRead:N0} log objects{(trial.Truncated ? " (stopped at a limit)" : "")}.");
 
@@ -58,6 +76,7 @@ public partial class RuleList
         try
         {
             _rules = await Rules.ListAsync(tenantId, CancellationToken.None);
+            _dryRunSummary = await Rules.DryRunSummaryAsync(tenantId, CancellationToken.None);
             _error = null;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -67,16 +86,19 @@ public partial class RuleList
         }
     }
 
-    private void Edit(StoredRule rule)
+    private async Task Edit(StoredRule rule)
     {
-        (_name, _yaml, _testEvents, _enabled, _dryRun, _isNew) = (rule.Name, rule.Yaml, rule.TestEvents ?? "", rule.Enabled, rule.DryRun, false);
-        (_messages, _trial, _status) = ([], null, null);
+        (_name, _yaml, _testEvents, _testEventsNoMatch, _enabled, _dryRunMode, _isNew) = (rule.Name, rule.Yaml, rule.TestEvents ?? "", rule.TestEventsNoMatch ?? "", rule.Enabled, rule.DryRun, false);
+        (_messages, _trial, _status, _backTestProgress) = ([], null, null, null);
+        _dryRunCounts = await TenantAsync() is { } tenantId
+            ? [.. (await Rules.DryRunCountsAsync(tenantId, rule.Name, 48, CancellationToken.None)).Where(count => count.Matches > 0)]
+            : [];
     }
 
     private void New()
     {
-        (_name, _yaml, _testEvents, _enabled, _dryRun, _isNew) = ("new_rule.yml", "", "", true, false, true);
-        (_messages, _trial, _status) = ([], null, null);
+        (_name, _yaml, _testEvents, _testEventsNoMatch, _enabled, _dryRunMode, _isNew) = ("new_rule.yml", "", "", "", true, false, true);
+        (_messages, _trial, _status, _backTestProgress, _dryRunCounts) = ([], null, null, null, []);
     }
 
     private async Task ValidateAsync()
@@ -94,9 +116,16 @@ public partial class RuleList
     {
         if (await TenantAsync() is { } tenantId)
         {
-            _trial = await Rules.TestAsync(tenantId, _name ?? "", _yaml ?? "", _testEvents, CancellationToken.None);
+            _trial = await Rules.TestAsync(tenantId, _name ?? "", _yaml ?? "", _testEvents, _testEventsNoMatch, CancellationToken.None);
             _messages = _trial.Messages;
-            SetStatus(string.IsNullOrWhiteSpace(_testEvents) ? "The rule file has no test events." : "Test run finished.", string.IsNullOrWhiteSpace(_testEvents));
+            if (string.IsNullOrWhiteSpace(_testEvents) && string.IsNullOrWhiteSpace(_testEventsNoMatch))
+            {
+                SetStatus("The rule file has no test events.", isError: true);
+            }
+            else
+            {
+                SetStatus(_trial.ChecksPassed ? "Test run passed: every rule matched its test events and none matched the events it must not match." : "Test run failed: see the checks below.", !_trial.ChecksPassed);
+            }
         }
     }
 
@@ -104,8 +133,12 @@ public partial class RuleList
     {
         if (await TenantAsync() is { } tenantId)
         {
-            _trial = await Rules.BackTestAsync(tenantId, _name ?? "", _yaml ?? "", CancellationToken.None);
+            _trial = null;
+            _backTestProgress = new RuleBackTestProgress(0, 0, 0, null);
+            var progress = new ComponentProgress(this);
+            _trial = await Rules.BackTestAsync(tenantId, _name ?? "", _yaml ?? "", CancellationToken.None, progress);
             _messages = _trial.Messages;
+            _backTestProgress = null;
             SetStatus("Back-test finished.", isError: false);
         }
     }
@@ -117,7 +150,7 @@ public partial class RuleList
             return;
         }
 
-        var input = new RuleInput { Yaml = _yaml, TestEvents = _testEvents, Enabled = _enabled, DryRun = _dryRun };
+        var input = new RuleInput { Yaml = _yaml, TestEvents = _testEvents, TestEventsNoMatch = _testEventsNoMatch, Enabled = _enabled, DryRun = _dryRunMode };
         var result = await Rules.SaveAsync(tenantId, await UserNameAsync(), _name ?? "", input, CancellationToken.None);
         _messages = result.Messages;
         if (result.Succeeded)
@@ -156,6 +189,16 @@ public partial class RuleList
     private async Task<string?> TenantAsync() => (await AuthenticationState).User.FindTenantId();
 
     private async Task<string> UserNameAsync() => (await AuthenticationState).User.Identity?.Name ?? "(unknown)";
+
+    /// <summary>Shows back-test progress on the page as the service reports it, from whatever thread reports.</summary>
+    private sealed class ComponentProgress(RuleList page) : IProgress<RuleBackTestProgress>
+    {
+        public void Report(RuleBackTestProgress value) => _ = page.InvokeAsync(() =>
+        {
+            page._backTestProgress = value;
+            page.StateHasChanged();
+        });
+    }
 
     private static partial class Log
     {
