@@ -106,6 +106,7 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["PUT /api/v1/rules/{name}"] = Ask.Put(_ => $"api/v1/rules/{SecurityTestHost.RuleB}", new { yaml = "title: Rule of A\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  selection:\n    eventName: RunInstances\n  condition: selection\nlevel: low\n" }),
         ["POST /api/v1/rules/{name}/enable"] = Ask.Post(_ => $"api/v1/rules/{SecurityTestHost.RuleB}/enable", null).Denied(),
         ["POST /api/v1/rules/{name}/disable"] = Ask.Post(_ => $"api/v1/rules/{SecurityTestHost.RuleB}/disable", null).Denied(),
+        ["GET /api/v1/rules/{name}/dry-run-counts"] = Ask.Get(_ => $"api/v1/rules/{SecurityTestHost.RuleB}/dry-run-counts").Denied(),
         ["DELETE /api/v1/rules/{name}"] = Ask.Delete(_ => $"api/v1/rules/{SecurityTestHost.RuleB}").Denied(),
         ["POST /api/v1/rules/validate"] = Ask.Post(_ => "api/v1/rules/validate", new { yaml = "title: x", tenantId = SecurityTestHost.TenantB }),
         ["POST /api/v1/rules/test"] = Ask.Post(_ => "api/v1/rules/test", new { name = SecurityTestHost.RuleB, tenantId = SecurityTestHost.TenantB }),
