@@ -37,12 +37,12 @@ dotnet build src/Vigil.Cli/Vigil.Cli.csproj -c "$configuration" -nologo -v quiet
 
 mkdir -p "$demo_dir"
 if [[ -z "${VIGIL_LOGS:-}" && ! -d "$demo_dir/logs" ]]; then
-  step "Writing demo CloudTrail logs"
+  step "Writing demo CloudTrail, VPC flow and Route 53 Resolver logs"
   dotnet "$cli" simulate --out "$demo_dir"
 fi
 
 if [[ ! -d "$logs" ]]; then
-  echo "error: the log folder '$logs' does not exist; set VIGIL_LOGS to a folder of CloudTrail logs." >&2
+  echo "error: the log folder '$logs' does not exist; set VIGIL_LOGS to a folder of CloudTrail, VPC flow or Route 53 Resolver logs." >&2
   exit 2
 fi
 
