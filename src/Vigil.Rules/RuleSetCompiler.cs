@@ -57,13 +57,9 @@ public static partial class RuleSetCompiler
                     continue;
                 }
 
-                try
+                if (CompileDetectionRule(source, document, diagnostics) is { } rule)
                 {
-                    rules.Add(CompileDetectionRule(source, document, diagnostics));
-                }
-                catch (RuleCompileException exception)
-                {
-                    diagnostics.Add(new RuleDiagnostic(RuleDiagnosticSeverity.Error, source.Name, exception.Line, exception.Column, exception.Field, exception.Message));
+                    rules.Add(rule);
                 }
             }
         }
@@ -100,16 +96,48 @@ public static partial class RuleSetCompiler
         return new RuleSetCompilation(new RuleSet(hash, rules, correlations), diagnostics);
     }
 
-    private static SigmaRule CompileDetectionRule(RuleSource source, YamlMappingNode document, List<RuleDiagnostic> diagnostics)
+    /// <summary>
+    /// Compiles one detection rule, or returns null after adding its errors to <paramref name="diagnostics"/>.
+    /// The log source, the header and the detection are checked even after an earlier part failed, so one
+    /// run reports every error of the rule.
+    /// </summary>
+    private static SigmaRule? CompileDetectionRule(RuleSource source, YamlMappingNode document, List<RuleDiagnostic> diagnostics)
     {
-        var logSourceNode = YamlNodes.Child(document, "logsource") as YamlMappingNode
-            ?? throw YamlNodes.Fail("logsource", document, "the rule has no 'logsource' mapping");
-        var logSource = LogSourceOf(logSourceNode);
-        var header = HeaderOf(source, document, logSource == SigmaLogSource.CloudTrail ? "IAMUser" : "EC2", "SigmaRule");
-        var detectionNode = YamlNodes.Child(document, "detection") as YamlMappingNode
-            ?? throw YamlNodes.Fail("detection", document, "the rule has no 'detection' mapping");
-        var detection = new DetectionCompiler(logSource, diagnostics, source.Name).Compile(detectionNode);
-        return new SigmaRule(header, logSource, detection);
+        var errorsBefore = diagnostics.Count(diagnostic => diagnostic.Severity == RuleDiagnosticSeverity.Error);
+
+        // After an invalid log source, CloudTrail stands in for the detection's checks: it warns of no field name.
+        var logSource = TryCompile(source, diagnostics, () =>
+        {
+            var logSourceNode = YamlNodes.Child(document, "logsource") as YamlMappingNode
+                ?? throw YamlNodes.Fail("logsource", document, "the rule has no 'logsource' mapping");
+            return (SigmaLogSource?)LogSourceOf(logSourceNode);
+        });
+        var header = TryCompile(source, diagnostics, () => HeaderOf(source, document, logSource is null or SigmaLogSource.CloudTrail ? "IAMUser" : "EC2", "SigmaRule"));
+        var detection = TryCompile(source, diagnostics, () =>
+        {
+            var detectionNode = YamlNodes.Child(document, "detection") as YamlMappingNode
+                ?? throw YamlNodes.Fail("detection", document, "the rule has no 'detection' mapping");
+            return new DetectionCompiler(logSource ?? SigmaLogSource.CloudTrail, diagnostics, source.Name).Compile(detectionNode);
+        });
+
+        var errorsAfter = diagnostics.Count(diagnostic => diagnostic.Severity == RuleDiagnosticSeverity.Error);
+        return logSource is { } validLogSource && header is not null && detection is not null && errorsAfter == errorsBefore
+            ? new SigmaRule(header, validLogSource, detection)
+            : null;
+    }
+
+    /// <summary>Runs one compile step; on a compile error, adds it to <paramref name="diagnostics"/> and returns null.</summary>
+    private static T? TryCompile<T>(RuleSource source, List<RuleDiagnostic> diagnostics, Func<T?> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (RuleCompileException exception)
+        {
+            diagnostics.Add(new RuleDiagnostic(RuleDiagnosticSeverity.Error, source.Name, exception.Line, exception.Column, exception.Field, exception.Message));
+            return default;
+        }
     }
 
     private static SigmaLogSource LogSourceOf(YamlMappingNode node)

@@ -53,7 +53,7 @@ public sealed class RuleErrorTests
     }
 
     [Theory]
-    [InlineData("logsource:\n    product: windows\n    service: security", "logsource", "unsupported log source")]
+    [InlineData("logsource:\n    product: windows\n    service: security\ndetection:\n    selection:\n        EventID: 4625\n    condition: selection", "logsource", "unsupported log source")]
     [InlineData("logsource:\n    product: aws\n    service: cloudtrail", "detection", "no 'detection'")]
     [InlineData("logsource:\n    product: aws\n    service: cloudtrail\ndetection:\n    selection:\n        eventName: X", "detection", "no 'condition'")]
     [InlineData("logsource:\n    product: aws\n    service: cloudtrail\nlevel: severe\ndetection:\n    selection:\n        eventName: X\n    condition: selection", "level", "invalid level 'severe'")]
@@ -63,6 +63,24 @@ public sealed class RuleErrorTests
 
         Assert.Equal(field, error.Field);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeveralErrors_AreAllReported()
+    {
+        const string yaml = "title: Bad\nlogsource:\n    product: windows\ndetection:\n    selection:\n        eventName|foo: X\n    other:\n        eventName|re: '(unclosed'\n    condition: selectionn\n";
+
+        var errors = TestRules.Errors(yaml);
+
+        Assert.Equal(4, errors.Count);
+        Assert.Equal("logsource", errors[0].Field);
+        Assert.Contains("unsupported log source", errors[0].Message, StringComparison.Ordinal);
+        Assert.Equal("detection.selection.eventName|foo", errors[1].Field);
+        Assert.Equal(6, errors[1].Line);
+        Assert.Equal("detection.other.eventName|re", errors[2].Field);
+        Assert.Equal("detection.condition", errors[3].Field);
+        Assert.Contains("selectionn", errors[3].Message, StringComparison.Ordinal);
+        Assert.Empty(RuleSetCompiler.Compile([new RuleSource("bad.yml", yaml)]).RuleSet.Rules);
     }
 
     [Fact]

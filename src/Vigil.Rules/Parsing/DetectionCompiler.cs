@@ -23,8 +23,13 @@ internal sealed class DetectionCompiler(SigmaLogSource logSource, List<RuleDiagn
 
     private static readonly char[] Dashes = ['-', '/', '\u2013', '\u2014', '\u2015'];
 
-    public CompiledDetection Compile(YamlMappingNode detection)
+    /// <summary>
+    /// Compiles the detection, or returns null after adding its errors to the diagnostics. Each search
+    /// identifier and each condition is checked even after another failed, so every error is reported.
+    /// </summary>
+    public CompiledDetection? Compile(YamlMappingNode detection)
     {
+        var failed = false;
         var names = new List<string>();
         var selections = new List<ISelection>();
         YamlNode? conditionNode = null;
@@ -44,7 +49,16 @@ internal sealed class DetectionCompiler(SigmaLogSource logSource, List<RuleDiagn
             }
 
             names.Add(key);
-            selections.Add(CompileSelection(value, "detection." + key));
+            try
+            {
+                selections.Add(CompileSelection(value, "detection." + key));
+            }
+            catch (RuleCompileException exception)
+            {
+                // The name stays known, so a condition that uses it is not reported as a second error.
+                Error(exception);
+                failed = true;
+            }
         }
 
         if (conditionNode is null)
@@ -68,8 +82,14 @@ internal sealed class DetectionCompiler(SigmaLogSource logSource, List<RuleDiagn
             }
             catch (FormatException exception)
             {
-                throw YamlNodes.Fail("detection.condition", conditionNode, $"invalid condition '{text}': {exception.Message}");
+                Error(YamlNodes.Fail("detection.condition", conditionNode, $"invalid condition '{text}': {exception.Message}"));
+                failed = true;
             }
+        }
+
+        if (failed)
+        {
+            return null;
         }
 
         var condition = parsed.Count == 1 ? parsed[0] : new OrNode(parsed);
@@ -526,6 +546,9 @@ internal sealed class DetectionCompiler(SigmaLogSource logSource, List<RuleDiagn
             Warn(field, node, $"'{name}' is not a field of this log source, so {effect}");
         }
     }
+
+    private void Error(RuleCompileException exception) =>
+        diagnostics.Add(new RuleDiagnostic(RuleDiagnosticSeverity.Error, sourceName, exception.Line, exception.Column, exception.Field, exception.Message));
 
     private void Warn(string field, YamlNode node, string message) =>
         diagnostics.Add(new RuleDiagnostic(RuleDiagnosticSeverity.Warning, sourceName, (int)node.Start.Line, (int)node.Start.Column, field, message));
