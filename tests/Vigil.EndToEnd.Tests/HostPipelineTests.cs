@@ -95,14 +95,26 @@ public sealed class HostPipelineTests(DemoEstateFixture estate)
     public async Task IngestCommand_RunningCluster_StoresFindingsForTenant()
     {
         var environment = new Dictionary<string, string> { ["VIGIL_DATABASE"] = estate.ConnectionString };
-        var result = await CliProcess.RunAsync(environment, "ingest", estate.LogFolder, "--tenant", "second-tenant", "--cluster-id", estate.Host.ClusterId);
+        var result = await CliProcess.RunAsync(environment, "ingest", estate.LogFolder, "--tenant", "second-tenant", "--create-tenant", "--cluster-id", estate.Host.ClusterId);
 
         Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Created tenant 'second-tenant'.", result.Output, StringComparison.Ordinal);
         var findings = await StoredFindingsAsync("second-tenant");
         Assert.Contains(findings, finding => finding.Type == LoggingDisabled);
         Assert.Contains(findings, finding => finding.Type == RootUsage);
         // The second tenant has no threat list, so no list-based finding is raised for it.
         Assert.DoesNotContain(findings, finding => finding.Type == CustomThreatList);
+    }
+
+    [Fact]
+    public async Task IngestCommand_UnknownTenant_FailsWithoutReading()
+    {
+        var environment = new Dictionary<string, string> { ["VIGIL_DATABASE"] = estate.ConnectionString };
+        var result = await CliProcess.RunAsync(environment, "ingest", estate.LogFolder, "--tenant", "never-created", "--cluster-id", estate.Host.ClusterId);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("tenant 'never-created' not found", result.Error, StringComparison.Ordinal);
+        Assert.Empty(await StoredFindingsAsync("never-created"));
     }
 
     [Fact]

@@ -254,7 +254,7 @@ public sealed class S3SourceTests(S3SourcesFixture fixture) : IClassFixture<S3So
         await PutAsync(s3, S3SourcesFixture.ListingBucket, prefix + "a.json", Trail(("i-1", Account), ("i-2", Account)));
         string[] arguments =
         [
-            "ingest", $"s3://{S3SourcesFixture.ListingBucket}/{tenant}/", "--tenant", tenant,
+            "ingest", $"s3://{S3SourcesFixture.ListingBucket}/{tenant}/", "--tenant", tenant, "--create-tenant",
             "--connection", fixture.ConnectionString, "--cluster-id", fixture.Host.ClusterId,
             "--endpoint-url", fixture.Aws.S3Endpoint.ToString(),
         ];

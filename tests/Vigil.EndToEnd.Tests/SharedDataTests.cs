@@ -35,7 +35,7 @@ public sealed class SharedDataTests(DemoEstateFixture estate)
     {
         var environment = new Dictionary<string, string> { ["VIGIL_DATABASE"] = estate.ConnectionString };
 
-        var result = await CliProcess.RunAsync(environment, "ingest", InvictusFolder, "--tenant", "invictus", "--cluster-id", estate.Host.ClusterId);
+        var result = await CliProcess.RunAsync(environment, "ingest", InvictusFolder, "--tenant", "invictus", "--create-tenant", "--cluster-id", estate.Host.ClusterId);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Read 2122 records from 37 objects", result.Output, StringComparison.Ordinal);

@@ -46,7 +46,7 @@ internal static class EvaluateCommand
             try
             {
                 var evaluation = new ScenarioEvaluation(logging => logging.AddSimpleConsole().AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
-                outcome = await evaluation.RunAsync(path, extra, parse.GetValue(learningDays), cancellationToken);
+                outcome = await evaluation.RunAsync(path, extra, parse.GetValue(learningDays), cancellationToken, new ProgressReporter());
             }
             catch (InvalidDataException exception)
             {

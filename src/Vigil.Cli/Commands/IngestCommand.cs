@@ -1,10 +1,12 @@
 using System.CommandLine;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Orleans.Configuration;
 using Vigil.Abstractions;
+using Vigil.Contracts.Storage;
 using Vigil.Contracts.Text;
 using Vigil.Grains;
 using Vigil.Grains.Ingest;
@@ -27,7 +29,9 @@ internal static class IngestCommand
         var clusterId = new Option<string>("--cluster-id") { Description = "Orleans cluster id of the running silos.", DefaultValueFactory = _ => VigilCluster.DefaultClusterId };
         var serviceId = new Option<string>("--service-id") { Description = "Orleans service id of the running silos (Vigil:Cluster:ServiceId).", DefaultValueFactory = _ => VigilCluster.DefaultServiceId };
 
-        var command = new Command("ingest", "Send CloudTrail logs to a running Vigil cluster; objects already read are skipped.") { path, tenant, connection, clusterId, serviceId, endpointUrl };
+        var createTenant = new Option<bool>("--create-tenant") { Description = "Create the tenant when it does not exist yet; without it, an unknown tenant is an error." };
+
+        var command = new Command("ingest", "Send CloudTrail, VPC flow and Route 53 Resolver logs to a running Vigil cluster; objects already read are skipped.") { path, tenant, connection, clusterId, serviceId, endpointUrl, createTenant };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
@@ -62,6 +66,13 @@ internal static class IngestCommand
                 }
             }
 
+            // Records of a tenant that does not exist would be stored where no console user can see them.
+            if (!await EnsureTenantAsync(host.Services, tenantId, parse.GetValue(createTenant), cancellationToken))
+            {
+                await host.StopAsync(CancellationToken.None);
+                return 2;
+            }
+
             var ingestor = host.Services.GetRequiredService<LogObjectIngestor>();
             FolderIngestSummary summary;
             if (S3Input.IsS3(logPath))
@@ -89,6 +100,41 @@ internal static class IngestCommand
             return summary.ObjectsFailed == 0 ? 0 : 1;
         }));
         return command;
+    }
+
+    /// <summary>Returns true when the tenant exists or was created; otherwise writes what to do and returns false.</summary>
+    private static async Task<bool> EnsureTenantAsync(IServiceProvider services, string tenantId, bool create, CancellationToken cancellationToken)
+    {
+        var tenants = services.GetRequiredService<ITenantStore>();
+        if (await tenants.GetAsync(tenantId, cancellationToken) is not null)
+        {
+            return true;
+        }
+
+        if (!create)
+        {
+            Console.Error.WriteLine(
+                $"error: tenant '{tenantId}' not found. Create it on the console's Tenants page, or pass --create-tenant to create it now.");
+            return false;
+        }
+
+        var tenant = new Tenant(tenantId, tenantId, new Dictionary<string, string>(), DateTimeOffset.UtcNow);
+        if (await tenants.CreateAsync(tenant, cancellationToken))
+        {
+            // Written to the platform's log and the tenant's own, as the console's Tenants page does.
+            var audit = services.GetRequiredService<IAuditLog>();
+            var document = JsonSerializer.Serialize(tenant, JsonSerializerOptions.Web);
+            foreach (var auditTenant in new[] { AuditEntry.PlatformTenant, tenantId })
+            {
+                await audit.WriteAsync(
+                    new AuditEntry(auditTenant, ListsCommand.Actor(), "tenant.create", "tenant", tenantId, null, document, tenant.CreatedAt),
+                    cancellationToken);
+            }
+
+            Console.WriteLine($"Created tenant '{tenantId}'.");
+        }
+
+        return true;
     }
 
     /// <summary>Reads every object below the prefix that the ledger decides is due, as a folder pass does.</summary>

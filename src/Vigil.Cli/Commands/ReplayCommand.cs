@@ -15,8 +15,8 @@ internal static class ReplayCommand
 {
     public static Command Create()
     {
-        var path = new Argument<string>("path") { Description = "A CloudTrail log file, or a folder of them (S3 key layout or flat)." };
-        var lists = new Option<string[]>("--list") { Description = "A plain-text IP/CIDR threat list, named in findings after its file name without extension; repeat for several.", AllowMultipleArgumentsPerToken = false };
+        var path = new Argument<string>("path") { Description = "A CloudTrail, VPC flow or Route 53 Resolver log file, or a folder of them (S3 key layout or flat)." };
+        var lists = new Option<string[]>("--list") { Description = "A plain-text threat list of IP addresses, CIDRs and domains, named in findings after its file name without extension; repeat for several.", AllowMultipleArgumentsPerToken = false };
         var platformLists = new Option<string[]>("--platform-list")
         {
             Description = "PURPOSE=FILE: a plain-text platform list with its threat purpose (" + string.Join(", ", ThreatPurposeNames.All.Skip(1)) + "); repeat for several.",

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Cli.Replay;
 using Vigil.Cli.Simulation.Scenario;
 using Vigil.Contracts.Findings;
+using Vigil.Contracts.Storage;
 using Vigil.Detection.Profiles;
 using Vigil.Enrichment;
 using Vigil.Grains.Ingest;
@@ -24,7 +25,7 @@ internal sealed class ScenarioEvaluation(Action<ILoggingBuilder>? configureLoggi
     /// Replays <paramref name="folder"/>'s logs, then each of <paramref name="extraPaths"/> into the same
     /// grains, so the extra logs are scored against profiles that learned from the scenario.
     /// </summary>
-    internal async Task<Outcome> RunAsync(string folder, IReadOnlyList<string> extraPaths, double? learningDays, CancellationToken cancellationToken)
+    internal async Task<Outcome> RunAsync(string folder, IReadOnlyList<string> extraPaths, double? learningDays, CancellationToken cancellationToken, IProgress<ObjectRecord>? progress = null)
     {
         var truth = GroundTruth.Read(Path.Combine(folder, GroundTruth.FileName));
         var errors = new List<EnrichmentError>();
@@ -47,7 +48,7 @@ internal sealed class ScenarioEvaluation(Action<ILoggingBuilder>? configureLoggi
             configureLogging, enricher, profileOptions, new IngestOptions { MaxParallelObjects = 1 },
             sink => recorder = new OccurrenceRecorder(sink), cancellationToken);
 
-        var summary = await silo.Ingestor.IngestFolderAsync(Tenant, Path.Combine(folder, "logs"), null, cancellationToken);
+        var summary = await silo.Ingestor.IngestFolderAsync(Tenant, Path.Combine(folder, "logs"), progress, cancellationToken);
         if (summary.ObjectsFailed > 0 || summary.RecordsRejected > 0)
         {
             throw new InvalidDataException($"The scenario's logs did not replay cleanly: {summary.Describe()}");
@@ -58,7 +59,7 @@ internal sealed class ScenarioEvaluation(Action<ILoggingBuilder>? configureLoggi
         foreach (var path in extraPaths)
         {
             recorder.Clear();
-            await silo.Ingestor.IngestFolderAsync(Tenant, path, null, cancellationToken);
+            await silo.Ingestor.IngestFolderAsync(Tenant, path, progress, cancellationToken);
             extra.Add((path, recorder.Occurrences));
         }
 
