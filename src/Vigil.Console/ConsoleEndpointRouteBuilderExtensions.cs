@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using Vigil.Console.Account;
 using Vigil.Console.Api;
 using Vigil.Console.Components;
+using Vigil.Console.Components.Pages;
 using Vigil.Console.Security;
 
 namespace Vigil.Console;
@@ -10,13 +13,29 @@ namespace Vigil.Console;
 public static class ConsoleEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Adds the console's middleware in order: security headers, authentication, authorization and
-    /// antiforgery. Call it before any endpoint is mapped.
+    /// Adds the console's middleware in order: security headers, the console's error page for empty
+    /// error responses outside the API, authentication, authorization and antiforgery. Call it before
+    /// any endpoint is mapped.
     /// </summary>
     public static WebApplication UseVigilConsole(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseVigilSecurityHeaders();
+
+        // An address that matches no endpoint gets an empty 404, which the browser shows as its own
+        // error; this renders the console's page instead. The API keeps its plain status codes for
+        // programs, and form posts keep theirs, because re-executing a post would post again.
+        app.UseStatusCodePagesWithReExecute(StatusPage.PathFormat, createScopeForStatusCodePages: true);
+        app.Use((context, next) =>
+        {
+            var request = context.Request;
+            if (request.Path.StartsWithSegments("/api") || !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)))
+            {
+                context.Features.Get<IStatusCodePagesFeature>()?.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

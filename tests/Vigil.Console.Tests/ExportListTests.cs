@@ -40,9 +40,10 @@ public sealed class ExportListTests : ConsoleComponentTest
         page.Find(".vigil-field-url input").Change("ftp://example.com");
         page.Find(".vigil-add-destination").Click();
 
-        var errors = page.FindAll(".vigil-field-error").Select(element => element.TextContent).ToList();
-        Assert.Contains(errors, error => error.StartsWith("name:", StringComparison.Ordinal));
-        Assert.Contains(errors, error => error.StartsWith("url:", StringComparison.Ordinal));
+        // Each message stands under its own field, marked as an error, as in the other forms.
+        Assert.Contains("Enter a name of 1 to", page.Find(".vigil-field-name .mud-input-helper-text").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Enter an absolute http or https URL", page.Find(".vigil-field-url .mud-input-helper-text").TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll(".vigil-field-error"));
         Assert.Empty(await Export.ListAsync(TenantId, CancellationToken.None));
     }
 

@@ -59,6 +59,12 @@ public static class AuditDiff
 
             foreach (var property in parsed.RootElement.EnumerateObject())
             {
+                // A null field reads as an absent one, so a created object lists only the fields it has.
+                if (property.Value.ValueKind == JsonValueKind.Null)
+                {
+                    continue;
+                }
+
                 fields[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
             }
         }

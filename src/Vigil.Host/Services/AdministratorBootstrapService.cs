@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Vigil.Contracts.Storage;
 using Vigil.Host.Configuration;
@@ -9,23 +10,33 @@ namespace Vigil.Host.Services;
 /// Adds the tenant rows of the first administrator and of the watched folder when they are missing,
 /// and, when local accounts are on, creates the first console administrator if the database has no
 /// user. A generated password is written once to standard output, not to the log, so it never lands
-/// in log storage.
+/// in log storage. Each creation is written to the audit log with the actor <see cref="Actor"/>.
 /// </summary>
 public sealed partial class AdministratorBootstrapService(
     IConsoleUserStore users,
     ITenantStore tenants,
+    IAuditLog auditLog,
     IOptions<VigilHostOptions> options,
     TimeProvider timeProvider,
     ILogger<AdministratorBootstrapService> logger) : IHostedService
 {
+    /// <summary>The audit actor of what the host creates on its first start.</summary>
+    public const string Actor = "system:first-run";
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value.Administrator;
         foreach (var tenantId in new[] { settings.TenantId, options.Value.Ingest.TenantId }.Distinct(StringComparer.Ordinal))
         {
-            if (await tenants.CreateAsync(new Tenant(tenantId, tenantId, new Dictionary<string, string>(), timeProvider.GetUtcNow()), cancellationToken))
+            var tenant = new Tenant(tenantId, tenantId, new Dictionary<string, string>(), timeProvider.GetUtcNow());
+            if (await tenants.CreateAsync(tenant, cancellationToken))
             {
                 LogTenantCreated(logger, tenantId);
+                var document = JsonSerializer.Serialize(tenant, JsonOptions);
+                await AuditAsync(AuditEntry.PlatformTenant, "tenant.create", "tenant", tenantId, document, cancellationToken);
+                await AuditAsync(tenantId, "tenant.create", "tenant", tenantId, document, cancellationToken);
             }
         }
 
@@ -52,6 +63,8 @@ public sealed partial class AdministratorBootstrapService(
         }
 
         LogAdministratorCreated(logger, settings.UserName, settings.TenantId);
+        var created = await users.GetAsync(settings.TenantId, settings.UserName, cancellationToken);
+        await AuditAsync(settings.TenantId, "user.create", "user", settings.UserName, JsonSerializer.Serialize(created, JsonOptions), cancellationToken);
         if (generated)
         {
             System.Console.WriteLine($"Created console administrator '{settings.UserName}' with password: {password}");
@@ -60,6 +73,9 @@ public sealed partial class AdministratorBootstrapService(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private Task AuditAsync(string tenantId, string action, string objectType, string objectId, string after, CancellationToken cancellationToken) =>
+        auditLog.WriteAsync(new AuditEntry(tenantId, Actor, action, objectType, objectId, null, after, timeProvider.GetUtcNow()), cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Vigil:Administrator:Password is set, but the database already has console users, so it is not applied; {UserName} keeps the password it was created with")]
     private static partial void LogPasswordNotApplied(ILogger logger, string userName);

@@ -81,19 +81,21 @@ public static class DomainEntryParser
             return false;
         }
 
+        // Labels are checked first, so a value with invalid characters is reported for them rather
+        // than for having one label.
         var labels = name.Split('.');
-        if (labels.Length < 2)
-        {
-            reason = "a domain name needs at least two labels, such as example.com";
-            return false;
-        }
-
         foreach (var label in labels)
         {
             if (!TryValidateLabel(label, out reason))
             {
                 return false;
             }
+        }
+
+        if (labels.Length < 2)
+        {
+            reason = "a domain name needs at least two labels, such as example.com";
+            return false;
         }
 
         // RFC 3696 section 2: a top-level domain is never all-numeric, and this keeps a malformed

@@ -32,6 +32,22 @@ public sealed class AdministrationTests(SecurityTestHost host)
     }
 
     [Fact]
+    public async Task FirstRun_AdministratorAndTenantAudited()
+    {
+        var audit = host.Get<IAuditLog>();
+
+        var users = await audit.ListAsync("default", new AuditQuery { ObjectType = "user", Limit = AuditQuery.MaxLimit }, CancellationToken.None);
+        var tenants = await audit.ListAsync(AuditEntry.PlatformTenant, new AuditQuery { ObjectType = "tenant", Limit = AuditQuery.MaxLimit }, CancellationToken.None);
+
+        var administrator = Assert.Single(users, record => record.Entry.ObjectId == SecurityTestHost.OperatorName);
+        Assert.Equal("system:first-run", administrator.Entry.Actor);
+        Assert.Equal("user.create", administrator.Entry.Action);
+        using var after = JsonDocument.Parse(administrator.Entry.After!);
+        Assert.Equal(ConsoleRoles.PlatformOperator, after.RootElement.GetProperty("role").GetString());
+        Assert.Contains(tenants, record => record.Entry.ObjectId == "default" && record.Entry.Actor == "system:first-run" && record.Entry.Action == "tenant.create");
+    }
+
+    [Fact]
     public async Task CreateUser_OperatorRole_Forbidden()
     {
         using var admin = await host.SignInAsync(SecurityTestHost.AdminA);

@@ -146,6 +146,7 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["GET,POST /cluster"] = Ask.Get(_ => "cluster").Denied(),
         ["GET,POST /login"] = Ask.Exempt("sign-in page, anonymous"),
         ["GET,POST /not-found"] = Ask.Exempt("static message"),
+        ["GET,POST /error/{StatusCode:int}"] = Ask.Exempt("static message per status code"),
         ["GET,POST /access-denied"] = Ask.Exempt("static message"),
 
         // Host endpoints without tenant data.

@@ -33,6 +33,7 @@ public sealed class DomainEntryParserTests
     [InlineData("example.com..", "empty label")]
     [InlineData("localhost", "at least two labels")]
     [InlineData("localhost.", "at least two labels")]
+    [InlineData("not-an-ip-or-domain!!", "contains '!'")]
     [InlineData("bad_name.example", "contains '_'")]
     [InlineData("bad name.example", "contains ' '")]
     [InlineData("bad.example.123", "all digits")]

@@ -15,6 +15,18 @@ public partial class ExportList
     private PublishingFrequency _frequency = PublishingFrequency.SixHours;
     private ExportDestinationInput _input = NewInput();
     private IReadOnlyDictionary<string, string[]> _errors = new Dictionary<string, string[]>();
+
+    /// <summary>The error keys of the fields the form shows for the chosen kind; their errors appear under the field.</summary>
+    private HashSet<string> ShownFields => _input.Kind switch
+    {
+        "Webhook" => ["name", "kind", "format", "url"],
+        "S3" => ["name", "kind", "format", "bucket", "prefix", "region", "endpointUrl"],
+        _ => ["name", "kind", "format", "host", "port", "tlsCertificateSha256"],
+    };
+
+    private bool HasError(string field) => _errors.ContainsKey(field);
+
+    private string? ErrorText(string field) => _errors.TryGetValue(field, out var problems) ? string.Join(" ", problems) : null;
     private bool _tenantMissing;
     private bool _canEdit;
     private string? _status;
