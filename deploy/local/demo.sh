@@ -31,7 +31,7 @@ step "Starting PostgreSQL"
 bash deploy/local/pg-start.sh >/dev/null
 connection="$(cat .local/pg/connection-string)"
 
-step "Building Vigil ($configuration)"
+step "Building Vigil ($configuration); the first build restores packages and takes a few minutes"
 dotnet build src/Vigil.Host/Vigil.Host.csproj -c "$configuration" -nologo -v quiet -clp:ErrorsOnly
 dotnet build src/Vigil.Cli/Vigil.Cli.csproj -c "$configuration" -nologo -v quiet -clp:ErrorsOnly
 
