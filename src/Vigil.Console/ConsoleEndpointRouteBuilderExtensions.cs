@@ -23,7 +23,7 @@ public static class ConsoleEndpointRouteBuilderExtensions
         app.UseVigilSecurityHeaders();
 
         // An address that matches no endpoint gets an empty 404, which the browser shows as its own
-        // error; this renders the console's page instead. The API keeps its plain status codes for
+        // error. This renders the console's page instead. The API keeps its plain status codes for
         // programs, and form posts keep theirs, because re-executing a post would post again.
         app.UseStatusCodePagesWithReExecute(StatusPage.PathFormat, createScopeForStatusCodePages: true);
         app.Use((context, next) =>

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Vigil.Host.Tests.Security;
 
-/// <summary>Addresses with no page get the console's own error page; the API keeps plain status codes.</summary>
+/// <summary>Addresses with no page get the console's own error page, while the API keeps plain status codes.</summary>
 [Collection(SecurityHostCollection.Name)]
 public sealed class StatusPageTests(SecurityTestHost host)
 {
