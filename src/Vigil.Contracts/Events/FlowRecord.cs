@@ -507,6 +507,11 @@ public sealed record FlowRecord
     /// The fields outside the version 2 format. Only <see cref="FlowRecord"/> writes them, during its
     /// initialisation, so the object is never changed after the record is built.
     /// </summary>
+    /// <remarks>
+    /// NOTE: one field of this object makes the record take about 584 bytes, little less than the
+    /// 616 of a record with every field inline, so custom formats with version 3 to 5 fields gain
+    /// little. Splitting it into groups (version 3 to 5, ECS, Transit Gateway) would help them.
+    /// </remarks>
     private sealed record ExtendedFields
     {
         public static readonly ExtendedFields Empty = new();

@@ -22,7 +22,7 @@ public sealed class ReaderNameMatchTests
     }
 
     [Fact]
-    public void Identify_AnswerNameAtTopLevel_ParsedButSkipped()
+    public void Identify_Names_MatchedCaseSensitively()
     {
         Assert.Equal(Route53Field.AnswerType, Route53FieldNames.Identify("Type"u8));
         Assert.Equal(Route53Field.AnswerClass, Route53FieldNames.Identify("answer_class"u8));
