@@ -18,7 +18,9 @@ internal sealed class Utf8StringCache
     /// <summary>Values longer than this are decoded without the cache, because long values rarely repeat.</summary>
     public const int MaxCachedBytes = 128;
 
-    public const int Slots = 8192;
+    public const int Slots = 1 << SlotBits;
+
+    private const int SlotBits = 13;
 
     [ThreadStatic]
     private static Utf8StringCache? current;
@@ -28,6 +30,10 @@ internal sealed class Utf8StringCache
 
     // Values looked up by UTF-16 text (Parquet columns), which are their own keys.
     private readonly string?[] textValues = new string[Slots];
+
+    // IPv4 addresses in their one canonical spelling, keyed by the address.
+    private readonly uint[] ipv4Keys = new uint[Slots];
+    private readonly string?[] ipv4Values = new string[Slots];
 
     /// <summary>
     /// The cache of the calling thread. Use it only in synchronous code between awaits, because an
@@ -60,6 +66,31 @@ internal sealed class Utf8StringCache
         return text;
     }
 
+    /// <summary>
+    /// Returns the string of <paramref name="utf8"/>, which the caller has parsed as <paramref name="address"/>
+    /// and checked is the address's only spelling (no leading zeros), so the address alone keys the table.
+    /// </summary>
+    public string GetIpv4(uint address, ReadOnlySpan<byte> utf8) =>
+        FindIpv4(address, out var slot) ?? AddIpv4(slot, address, Encoding.ASCII.GetString(utf8));
+
+    /// <summary>The same as <see cref="GetIpv4(uint, ReadOnlySpan{byte})"/> for an address given as UTF-16 text.</summary>
+    public string GetIpv4(uint address, ReadOnlySpan<char> text) =>
+        FindIpv4(address, out var slot) ?? AddIpv4(slot, address, new string(text));
+
+    private string? FindIpv4(uint address, out int slot)
+    {
+        // Fibonacci hashing: the top bits of the product mix every byte of the address.
+        slot = (int)((address * 0x9E3779B1u) >> (32 - SlotBits));
+        return ipv4Keys[slot] == address ? ipv4Values[slot] : null;
+    }
+
+    private string AddIpv4(int slot, uint address, string text)
+    {
+        ipv4Keys[slot] = address;
+        ipv4Values[slot] = text;
+        return text;
+    }
+
     /// <summary>Returns the string of <paramref name="text"/>, from a table of its own beside the UTF-8 one.</summary>
     public string Get(ReadOnlySpan<char> text)
     {
@@ -84,11 +115,11 @@ internal sealed class Utf8StringCache
         return value;
     }
 
-    /// <summary>The number of cached values, at most twice <see cref="Slots"/>; for tests of the bound.</summary>
-    internal int Count => values.Count(value => value is not null) + textValues.Count(value => value is not null);
+    /// <summary>The number of cached values, at most three times <see cref="Slots"/>; for tests of the bound.</summary>
+    internal int Count => values.Count(value => value is not null) + textValues.Count(value => value is not null) + ipv4Values.Count(value => value is not null);
 
     /// <summary>Mixes the bytes eight at a time. The hash only picks a slot, so its quality affects only the hit rate.</summary>
-    private static ulong Hash(ReadOnlySpan<byte> utf8)
+    internal static ulong Hash(ReadOnlySpan<byte> utf8)
     {
         const ulong Multiplier = 0x9E3779B97F4A7C15;
         var hash = (ulong)utf8.Length * Multiplier;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Vigil.Contracts.Events;
 using Vigil.Ingestion.CloudTrail;
+using Vigil.Ingestion.VpcFlow;
 
 namespace Vigil.Ingestion.Route53;
 
@@ -35,23 +36,22 @@ internal static class Route53RecordParser
     /// </summary>
     public static DnsQueryRecord? ReadObject(ref Utf8JsonReader reader, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, out RecordError? error)
     {
-        var fields = new RecordFields();
+        var fields = default(RecordFields);
         var cache = Utf8StringCache.ForCurrentThread;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            // Property names repeat on every line, so they come from the cache rather than a new string each.
-            var name = CloudTrailRecordParser.GetString(ref reader, cache);
+            var name = Route53FieldNames.Identify(ref reader);
             reader.Read();
-            if (!ReadField(ref reader, name, fields, options, cache, out error))
+            if (!ReadField(ref reader, name, ref fields, options, cache, out error))
             {
                 return null;
             }
         }
 
-        return Build(fields, ingestTime, options, out error);
+        return Build(ref fields, ingestTime, options, out error);
     }
 
-    private static DnsQueryRecord? Build(RecordFields fields, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, out RecordError? error)
+    private static DnsQueryRecord? Build(ref RecordFields fields, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, out RecordError? error)
     {
         DateTimeOffset queryTimestamp;
         if (fields.HasQueryTimestamp)
@@ -109,47 +109,46 @@ internal static class Route53RecordParser
         };
     }
 
-    private static bool ReadField(ref Utf8JsonReader reader, string name, RecordFields fields, Route53QueryLogReaderOptions options, Utf8StringCache cache, out RecordError? error)
+    private static bool ReadField(ref Utf8JsonReader reader, Route53Field name, ref RecordFields fields, Route53QueryLogReaderOptions options, Utf8StringCache cache, out RecordError? error)
     {
         var maxLength = options.MaxStringLength;
         switch (name)
         {
-            case "version":
-                return ReadString(ref reader, name, maxLength, out fields.Version, out error, cache);
-            case "account_id":
-                return ReadString(ref reader, name, maxLength, out fields.AccountId, out error, cache);
-            case "region":
-                return ReadString(ref reader, name, maxLength, out fields.Region, out error, cache);
-            case "vpc_id":
-                return ReadString(ref reader, name, maxLength, out fields.VpcId, out error, cache);
-            case "query_timestamp":
-                return ReadTimestamp(ref reader, fields, maxLength, out error);
-            case "query_name":
+            case Route53Field.Version:
+                return ReadString(ref reader, "version", maxLength, out fields.Version, out error, cache);
+            case Route53Field.AccountId:
+                return ReadString(ref reader, "account_id", maxLength, out fields.AccountId, out error, cache);
+            case Route53Field.Region:
+                return ReadString(ref reader, "region", maxLength, out fields.Region, out error, cache);
+            case Route53Field.VpcId:
+                return ReadString(ref reader, "vpc_id", maxLength, out fields.VpcId, out error, cache);
+            case Route53Field.QueryTimestamp:
+                return ReadTimestamp(ref reader, ref fields, maxLength, out error);
+            case Route53Field.QueryName:
                 // Not cut to maxLength: a cut name would match the wrong list entries, so Build rejects it.
-                return ReadQueryName(ref reader, fields, cache, out error);
-            case "query_type":
-                return ReadString(ref reader, name, maxLength, out fields.QueryType, out error, cache);
-            case "query_class":
-                return ReadString(ref reader, name, maxLength, out fields.QueryClass, out error, cache);
-            case "rcode":
-                return ReadString(ref reader, name, maxLength, out fields.Rcode, out error, cache);
-            case "srcaddr":
-                // One per instance or endpoint: thousands of them would keep replacing each other in the cache.
-                return ReadString(ref reader, name, maxLength, out fields.SourceAddress, out error);
-            case "srcport":
-                return ReadPort(ref reader, name, out fields.SourcePort, out error);
-            case "transport":
-                return ReadString(ref reader, name, maxLength, out fields.Transport, out error, cache);
-            case "answers":
+                return ReadQueryName(ref reader, ref fields, cache, out error);
+            case Route53Field.QueryType:
+                return ReadString(ref reader, "query_type", maxLength, out fields.QueryType, out error, cache);
+            case Route53Field.QueryClass:
+                return ReadString(ref reader, "query_class", maxLength, out fields.QueryClass, out error, cache);
+            case Route53Field.Rcode:
+                return ReadString(ref reader, "rcode", maxLength, out fields.Rcode, out error, cache);
+            case Route53Field.SourceAddress:
+                return ReadAddress(ref reader, "srcaddr", maxLength, out fields.SourceAddress, out error, cache);
+            case Route53Field.SourcePort:
+                return ReadPort(ref reader, "srcport", out fields.SourcePort, out error);
+            case Route53Field.Transport:
+                return ReadString(ref reader, "transport", maxLength, out fields.Transport, out error, cache);
+            case Route53Field.Answers:
                 return ReadAnswers(ref reader, maxLength, cache, out fields.Answers, out error);
-            case "srcids":
+            case Route53Field.SourceIds:
                 return ReadSourceIds(ref reader, maxLength, cache, out fields.SourceIds, out error);
-            case "firewall_rule_group_id":
-                return ReadString(ref reader, name, maxLength, out fields.FirewallRuleGroupId, out error, cache);
-            case "firewall_rule_action":
-                return ReadString(ref reader, name, maxLength, out fields.FirewallRuleAction, out error, cache);
-            case "firewall_domain_list_id":
-                return ReadString(ref reader, name, maxLength, out fields.FirewallDomainListId, out error, cache);
+            case Route53Field.FirewallRuleGroupId:
+                return ReadString(ref reader, "firewall_rule_group_id", maxLength, out fields.FirewallRuleGroupId, out error, cache);
+            case Route53Field.FirewallRuleAction:
+                return ReadString(ref reader, "firewall_rule_action", maxLength, out fields.FirewallRuleAction, out error, cache);
+            case Route53Field.FirewallDomainListId:
+                return ReadString(ref reader, "firewall_domain_list_id", maxLength, out fields.FirewallDomainListId, out error, cache);
             default:
                 reader.Skip();
                 error = null;
@@ -161,7 +160,7 @@ internal static class Route53RecordParser
     /// Reads <c>query_timestamp</c>. A string in the usual form is parsed from its bytes; anything else is
     /// kept as text for <see cref="Build"/>, which rejects what does not parse.
     /// </summary>
-    private static bool ReadTimestamp(ref Utf8JsonReader reader, RecordFields fields, int maxLength, out RecordError? error)
+    private static bool ReadTimestamp(ref Utf8JsonReader reader, ref RecordFields fields, int maxLength, out RecordError? error)
     {
         if (maxLength >= 20 && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
             && reader.ValueSpan.Length == 20 && CloudTrailRecordParser.TryParseTimeUtf8(reader.ValueSpan, out var time))
@@ -178,18 +177,31 @@ internal static class Route53RecordParser
     }
 
     /// <summary>
-    /// Reads <c>query_name</c>. A name in plain ASCII without capitals is normalised from its bytes and
-    /// both strings come from the cache; any other name is normalised by <see cref="DnsQueryName.Normalize"/> in <see cref="Build"/>.
+    /// Reads <c>query_name</c>. A name read before comes from <see cref="QueryNameCache"/> with its
+    /// normalised form. A new name in plain ASCII without capitals is normalised from its bytes, both
+    /// strings come from the cache, and the name joins <see cref="QueryNameCache"/>. Any other name is
+    /// normalised by <see cref="DnsQueryName.Normalize"/> in <see cref="Build"/>.
     /// </summary>
-    private static bool ReadQueryName(ref Utf8JsonReader reader, RecordFields fields, Utf8StringCache cache, out RecordError? error)
+    private static bool ReadQueryName(ref Utf8JsonReader reader, ref RecordFields fields, Utf8StringCache cache, out RecordError? error)
     {
         fields.NormalizedQueryName = null;
+        var plain = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped;
+        var names = QueryNameCache.ForCurrentThread;
+        if (plain && names.Find(reader.ValueSpan) is { } known)
+        {
+            fields.QueryName = known.Name;
+            fields.NormalizedQueryName = known.Normalized;
+            fields.QueryNameValid = known.Valid;
+            error = null;
+            return true;
+        }
+
         if (!ReadString(ref reader, "query_name", int.MaxValue, out fields.QueryName, out error, cache))
         {
             return false;
         }
 
-        if (fields.QueryName is not null && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+        if (fields.QueryName is not null && plain)
         {
             var name = reader.ValueSpan;
             if (name.Length > 1 && name.Length <= Utf8StringCache.MaxCachedBytes && Ascii.IsValid(name) && !name.ContainsAnyInRange((byte)'A', (byte)'Z'))
@@ -197,6 +209,7 @@ internal static class Route53RecordParser
                 var trimmed = name[^1] == (byte)'.' ? name[..^1] : name;
                 fields.NormalizedQueryName = cache.Get(trimmed);
                 fields.QueryNameValid = DnsQueryName.HasValidLength(fields.NormalizedQueryName);
+                names.Add(name, fields.QueryName, fields.NormalizedQueryName, fields.QueryNameValid);
             }
         }
 
@@ -219,6 +232,24 @@ internal static class Route53RecordParser
                 error = WrongType(ref reader, field, "a string");
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Reads a string field that usually contains an address. An IPv4 address in its one canonical spelling
+    /// comes from the cache's address table, which the thousands of client addresses of a busy VPC do
+    /// not push other values out of. Any other value is read as <see cref="ReadString"/> reads it.
+    /// </summary>
+    private static bool ReadAddress(ref Utf8JsonReader reader, string field, int maxLength, out string? value, out RecordError? error, Utf8StringCache cache, bool cacheOtherText = false)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped
+            && FlowRecordBuilder.TryParseCanonicalIpv4(reader.ValueSpan, out var address))
+        {
+            value = cache.GetIpv4(address, reader.ValueSpan);
+            error = null;
+            return true;
+        }
+
+        return ReadString(ref reader, field, maxLength, out value, out error, cacheOtherText ? cache : null);
     }
 
     /// <summary>Reads <c>srcport</c>, which the log writes as a string (<c>"48701"</c>) or as a number.</summary>
@@ -277,10 +308,13 @@ internal static class Route53RecordParser
             return false;
         }
 
-        var list = new List<DnsAnswer>();
+        // Most responses have one or two answers, so those are kept in locals and the array is made at its exact size.
+        DnsAnswer? first = null, second = null;
+        List<DnsAnswer>? more = null;
+        var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var field = AnswerField(list.Count);
+            var field = AnswerField(count);
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 error = WrongType(ref reader, field, "an object");
@@ -292,10 +326,27 @@ internal static class Route53RecordParser
                 return false;
             }
 
-            list.Add(answer);
+            switch (count++)
+            {
+                case 0:
+                    first = answer;
+                    break;
+                case 1:
+                    second = answer;
+                    break;
+                default:
+                    (more ??= []).Add(answer);
+                    break;
+            }
         }
 
-        answers = list;
+        answers = count switch
+        {
+            0 => [],
+            1 => [first!],
+            2 => [first!, second!],
+            _ => [first!, second!, .. more!],
+        };
         return true;
     }
 
@@ -310,21 +361,24 @@ internal static class Route53RecordParser
         error = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = CloudTrailRecordParser.GetString(ref reader, cache);
+            var name = Route53FieldNames.Identify(ref reader);
+            var writtenName = reader.ValueSpan;
+            var unescapedName = reader.ValueIsEscaped ? CloudTrailRecordParser.GetStringOrRawText(ref reader) : null;
             reader.Read();
 
-            // The field name is only needed in an error, so it is made only then.
+            var known = name is Route53Field.Rdata or Route53Field.AnswerType or Route53Field.AnswerClass;
+            if (known && reader.TokenType is not (JsonTokenType.String or JsonTokenType.Null))
+            {
+                // The property name as written is only needed in an error, so it is made only then.
+                error = WrongType(ref reader, $"{field}.{unescapedName ?? Encoding.UTF8.GetString(writtenName)}", "a string");
+                return false;
+            }
+
             var ok = name switch
             {
-                "Rdata" or "rdata" => reader.TokenType is JsonTokenType.String or JsonTokenType.Null
-                    ? ReadString(ref reader, field, maxLength, out rdata, out error, cache)
-                    : ReadString(ref reader, $"{field}.{name}", maxLength, out rdata, out error),
-                "Type" or "type" or "answer_type" => reader.TokenType is JsonTokenType.String or JsonTokenType.Null
-                    ? ReadString(ref reader, field, maxLength, out type, out error, cache)
-                    : ReadString(ref reader, $"{field}.{name}", maxLength, out type, out error),
-                "Class" or "class" or "answer_class" => reader.TokenType is JsonTokenType.String or JsonTokenType.Null
-                    ? ReadString(ref reader, field, maxLength, out answerClass, out error, cache)
-                    : ReadString(ref reader, $"{field}.{name}", maxLength, out answerClass, out error),
+                Route53Field.Rdata => ReadAddress(ref reader, field, maxLength, out rdata, out error, cache, cacheOtherText: true),
+                Route53Field.AnswerType => ReadString(ref reader, field, maxLength, out type, out error, cache),
+                Route53Field.AnswerClass => ReadString(ref reader, field, maxLength, out answerClass, out error, cache),
                 _ => SkipValue(ref reader),
             };
 
@@ -357,13 +411,13 @@ internal static class Route53RecordParser
         string? instance = null, endpoint = null, networkInterface = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = CloudTrailRecordParser.GetString(ref reader, cache);
+            var name = Route53FieldNames.Identify(ref reader);
             reader.Read();
             var ok = name switch
             {
-                "instance" => ReadString(ref reader, "srcids.instance", maxLength, out instance, out error),
-                "resolver_endpoint" => ReadString(ref reader, "srcids.resolver_endpoint", maxLength, out endpoint, out error, cache),
-                "resolver_network_interface" => ReadString(ref reader, "srcids.resolver_network_interface", maxLength, out networkInterface, out error, cache),
+                Route53Field.Instance => ReadString(ref reader, "srcids.instance", maxLength, out instance, out error),
+                Route53Field.ResolverEndpoint => ReadString(ref reader, "srcids.resolver_endpoint", maxLength, out endpoint, out error, cache),
+                Route53Field.ResolverNetworkInterface => ReadString(ref reader, "srcids.resolver_network_interface", maxLength, out networkInterface, out error, cache),
                 _ => SkipValue(ref reader),
             };
 
@@ -410,8 +464,8 @@ internal static class Route53RecordParser
         _ => type.ToString(),
     };
 
-    /// <summary>Fields collected while walking a record's top level.</summary>
-    private sealed class RecordFields
+    /// <summary>Fields collected while walking a record's top level, on the stack so a record costs no extra object.</summary>
+    private struct RecordFields
     {
         public string? Version;
         public string? AccountId;

@@ -28,7 +28,18 @@ internal enum FlowFieldKind
 }
 
 /// <summary>One field that <see cref="FlowRecordBuilder"/> maps to a <see cref="Contracts.Events.FlowRecord"/> property.</summary>
-internal sealed record FlowField(int Slot, string Name, FlowFieldKind Kind);
+internal sealed record FlowField(int Slot, string Name, FlowFieldKind Kind)
+{
+    /// <summary>The largest value of a numeric field; every numeric field starts at 0.</summary>
+    public long Maximum { get; } = Kind switch
+    {
+        FlowFieldKind.Port => 65535,
+        FlowFieldKind.Protocol => 255,
+        FlowFieldKind.Code => int.MaxValue,
+        FlowFieldKind.UnixSeconds => DateTimeOffset.MaxValue.ToUnixTimeSeconds(),
+        _ => long.MaxValue,
+    };
+}
 
 /// <summary>The flow log fields that Vigil maps, by the name AWS gives them in a format string or header line.</summary>
 internal static class FlowFields
@@ -124,6 +135,9 @@ internal static class FlowFields
         Version, AccountId, InterfaceId, SourceAddress, DestinationAddress, SourcePort, DestinationPort,
         Protocol, Packets, Bytes, Start, End, Action, LogStatus,
     ];
+
+    /// <summary>One bit per <see cref="FlowField.Slot"/> of the <see cref="DefaultFormat"/> fields.</summary>
+    public static readonly ulong DefaultFormatSlots = DefaultFormat.Aggregate(0UL, (bits, field) => bits | (1UL << field.Slot));
 
     private static readonly FrozenDictionary<string, FlowField> ByName =
         All.ToFrozenDictionary(field => field.Name, StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Parquet;
 using Parquet.Schema;
 
@@ -39,66 +40,68 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
 
         if (type == typeof(int))
         {
-            return await ValueColumn<int>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+            return await ValueColumn<int>.ReadValuesAsync(rowGroup, dataField, field, rows, cancellationToken);
         }
 
         if (type == typeof(long))
         {
-            return await ValueColumn<long>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+            return await ValueColumn<long>.ReadValuesAsync(rowGroup, dataField, field, rows, cancellationToken);
         }
 
         if (type == typeof(short))
         {
-            return await ValueColumn<short>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+            return await ValueColumn<short>.ReadValuesAsync(rowGroup, dataField, field, rows, cancellationToken);
         }
 
         if (type == typeof(sbyte))
         {
-            return await ValueColumn<sbyte>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+            return await ValueColumn<sbyte>.ReadValuesAsync(rowGroup, dataField, field, rows, cancellationToken);
         }
 
         if (type == typeof(byte))
         {
-            return await ValueColumn<byte>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+            return await ValueColumn<byte>.ReadValuesAsync(rowGroup, dataField, field, rows, cancellationToken);
         }
 
         if (type == typeof(ushort))
         {
-            return await ValueColumn<ushort>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+            return await ValueColumn<ushort>.ReadValuesAsync(rowGroup, dataField, field, rows, cancellationToken);
         }
 
         if (type == typeof(uint))
         {
-            return await ValueColumn<uint>.ReadAsync(rowGroup, dataField, field, rows, value => value, cancellationToken);
+            return await ValueColumn<uint>.ReadValuesAsync(rowGroup, dataField, field, rows, cancellationToken);
         }
 
         if (type == typeof(ulong))
         {
-            // A value above long.MaxValue stays text, so the field check rejects it with its digits.
-            return await ValueColumn<ulong>.ReadAsync(rowGroup, dataField, field, rows, value => value <= long.MaxValue ? (long)value : null, cancellationToken);
+            return await ValueColumn<ulong>.ReadValuesAsync(rowGroup, dataField, field, rows, cancellationToken);
         }
 
         // Other value types are kept as text: an extra column keeps them, and a numeric field rejects them.
         if (type == typeof(double))
         {
-            return await ValueColumn<double>.ReadAsync(rowGroup, dataField, field, rows, _ => null, cancellationToken);
+            return await ValueColumn<double>.ReadValuesAsync(rowGroup, dataField, field, rows, cancellationToken);
         }
 
         if (type == typeof(float))
         {
-            return await ValueColumn<float>.ReadAsync(rowGroup, dataField, field, rows, _ => null, cancellationToken);
+            return await ValueColumn<float>.ReadValuesAsync(rowGroup, dataField, field, rows, cancellationToken);
         }
 
         if (type == typeof(decimal))
         {
-            return await ValueColumn<decimal>.ReadAsync(rowGroup, dataField, field, rows, _ => null, cancellationToken);
+            return await ValueColumn<decimal>.ReadValuesAsync(rowGroup, dataField, field, rows, cancellationToken);
         }
 
         return new UnsupportedColumn(dataField, field);
     }
 
-    /// <summary>Stores the value of one row in the builder, and returns why it is invalid or null when it is valid.</summary>
-    public abstract string? Apply(FlowRecordBuilder builder, int row);
+    /// <summary>
+    /// Stores the value of one row in the builder, with text from <paramref name="cache"/>, and
+    /// returns why it is invalid or null when it is valid.
+    /// </summary>
+    public abstract string? Apply(FlowRecordBuilder builder, Utf8StringCache cache, int row);
 
     /// <summary>Returns the column's pooled array, if it has one; the column is not used after this.</summary>
     public virtual void Release()
@@ -107,7 +110,7 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
 
     private sealed class TextColumn(DataField dataField, FlowField? field, string?[] values) : FlowParquetColumn(dataField, field)
     {
-        public override string? Apply(FlowRecordBuilder builder, int row)
+        public override string? Apply(FlowRecordBuilder builder, Utf8StringCache cache, int row)
         {
             var value = values[row];
             if (Field is null)
@@ -127,7 +130,7 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
     /// <summary>A text column read as slices; a value becomes a string from the thread's cache, and only when it is kept.</summary>
     private sealed class TextSliceColumn(DataField dataField, FlowField? field, ReadOnlyMemory<char>?[] values) : FlowParquetColumn(dataField, field)
     {
-        public override string? Apply(FlowRecordBuilder builder, int row)
+        public override string? Apply(FlowRecordBuilder builder, Utf8StringCache cache, int row)
         {
             if (values[row] is not { } value)
             {
@@ -136,30 +139,30 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
 
             if (Field is null)
             {
-                builder.AddExtraField(DataField.Name, Utf8StringCache.ForCurrentThread.Get(value.Span));
+                builder.AddExtraField(DataField.Name, cache.Get(value.Span));
                 return null;
             }
 
-            return builder.SetChars(Field, value.Span, Utf8StringCache.ForCurrentThread);
+            return builder.SetChars(Field, value.Span, cache);
         }
 
         // Cleared, so the pool does not keep the row group's text alive.
         public override void Release() => ArrayPool<ReadOnlyMemory<char>?>.Shared.Return(values, clearArray: true);
     }
 
-    /// <summary>A column of numbers. For a value to be handled as text, <c>toInt64</c> returns null.</summary>
-    private sealed class ValueColumn<T>(DataField dataField, FlowField? field, T?[] values, Func<T, long?> toInt64) : FlowParquetColumn(dataField, field)
+    /// <summary>A column of numbers. Integers are stored as numbers, and values of other types are handled as text.</summary>
+    private sealed class ValueColumn<T>(DataField dataField, FlowField? field, T?[] values) : FlowParquetColumn(dataField, field)
         where T : struct, IFormattable
     {
-        public static async Task<FlowParquetColumn> ReadAsync(ParquetRowGroupReader rowGroup, DataField dataField, FlowField? field, int rows, Func<T, long?> toInt64, CancellationToken cancellationToken)
+        public static async Task<FlowParquetColumn> ReadValuesAsync(ParquetRowGroupReader rowGroup, DataField dataField, FlowField? field, int rows, CancellationToken cancellationToken)
         {
             var values = ArrayPool<T?>.Shared.Rent(rows);
             values.AsSpan(0, rows).Clear();
             await rowGroup.ReadAsync<T>(dataField, values.AsMemory(0, rows), null, cancellationToken);
-            return new ValueColumn<T>(dataField, field, values, toInt64);
+            return new ValueColumn<T>(dataField, field, values);
         }
 
-        public override string? Apply(FlowRecordBuilder builder, int row)
+        public override string? Apply(FlowRecordBuilder builder, Utf8StringCache cache, int row)
         {
             if (values[row] is not T value)
             {
@@ -173,7 +176,58 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
             }
 
             // The text of the value is made only when it is kept as text or named in a rejection.
-            return toInt64(value) is long number ? builder.SetInteger(Field, number) : builder.SetText(Field, value.ToString(null, CultureInfo.InvariantCulture));
+            return ToInt64(value) is long number ? builder.SetInteger(Field, number) : builder.SetText(Field, value.ToString(null, CultureInfo.InvariantCulture));
+        }
+
+        /// <summary>
+        /// Returns an integer value as a long, or null for a value to handle as text: a floating-point or
+        /// decimal value, or an unsigned value above <see cref="long.MaxValue"/>, which the field check
+        /// then rejects with its digits. The JIT compiles only the branch of <typeparamref name="T"/>.
+        /// </summary>
+        private static long? ToInt64(T value)
+        {
+            if (typeof(T) == typeof(int))
+            {
+                return Unsafe.As<T, int>(ref value);
+            }
+
+            if (typeof(T) == typeof(long))
+            {
+                return Unsafe.As<T, long>(ref value);
+            }
+
+            if (typeof(T) == typeof(short))
+            {
+                return Unsafe.As<T, short>(ref value);
+            }
+
+            if (typeof(T) == typeof(sbyte))
+            {
+                return Unsafe.As<T, sbyte>(ref value);
+            }
+
+            if (typeof(T) == typeof(byte))
+            {
+                return Unsafe.As<T, byte>(ref value);
+            }
+
+            if (typeof(T) == typeof(ushort))
+            {
+                return Unsafe.As<T, ushort>(ref value);
+            }
+
+            if (typeof(T) == typeof(uint))
+            {
+                return Unsafe.As<T, uint>(ref value);
+            }
+
+            if (typeof(T) == typeof(ulong))
+            {
+                var unsigned = Unsafe.As<T, ulong>(ref value);
+                return unsigned <= long.MaxValue ? (long)unsigned : null;
+            }
+
+            return null;
         }
 
         public override void Release() => ArrayPool<T?>.Shared.Return(values);
@@ -182,7 +236,7 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
     /// <summary>A column of a type such as BOOLEAN or a timestamp. Its values are not read, so an unmapped one is skipped.</summary>
     private sealed class UnsupportedColumn(DataField dataField, FlowField? field) : FlowParquetColumn(dataField, field)
     {
-        public override string? Apply(FlowRecordBuilder builder, int row) =>
+        public override string? Apply(FlowRecordBuilder builder, Utf8StringCache cache, int row) =>
             Field is null ? null : $"the column has the type {DataField.ClrType.Name}, which no flow log field uses";
     }
 }

@@ -17,10 +17,11 @@ internal sealed class FlowRecordBuilder
     public const string Placeholder = "-";
 
     private readonly string?[] texts = new string?[FlowFields.All.Count];
-    private readonly long?[] numbers = new long?[FlowFields.All.Count];
+    private readonly long[] numbers = new long[FlowFields.All.Count];
     private List<FlowExtraField>? extraFields;
 
-    // One bit per slot that holds a value, so Clear resets the few fields a format has and not all of them.
+    // One bit per slot that has a value. A slot without its bit reads as null whatever it contains,
+    // so Clear only resets the bits.
     private ulong filled;
 
     static FlowRecordBuilder()
@@ -33,14 +34,7 @@ internal sealed class FlowRecordBuilder
 
     public void Clear()
     {
-        while (filled != 0)
-        {
-            var slot = BitOperations.TrailingZeroCount(filled);
-            texts[slot] = null;
-            numbers[slot] = null;
-            filled &= filled - 1;
-        }
-
+        filled = 0;
         extraFields = null;
     }
 
@@ -95,10 +89,16 @@ internal sealed class FlowRecordBuilder
         switch (field.Kind)
         {
             case FlowFieldKind.Text:
-                StoreText(field, cache.Get(value));
+                StoreText(field, KnownText(value) ?? cache.Get(value));
                 return null;
 
             case FlowFieldKind.Address:
+                if (TryParseCanonicalIpv4(value, out var address))
+                {
+                    StoreText(field, cache.GetIpv4(address, value));
+                    return null;
+                }
+
                 if (!IsIpAddress(value))
                 {
                     return $"\"{Encoding.UTF8.GetString(value)}\" is not an IPv4 or IPv6 address";
@@ -110,6 +110,80 @@ internal sealed class FlowRecordBuilder
             default:
                 var valid = TryParseDigits(value, out var number) && TryStoreNumber(field, number);
                 return valid ? null : $"\"{Encoding.UTF8.GetString(value)}\" is not {Describe(field.Kind)}";
+        }
+    }
+
+    /// <summary>Returns the constant for an <c>action</c> or <c>log-status</c> value, which nearly every line has, or null for any other text.</summary>
+    private static string? KnownText(ReadOnlySpan<byte> value) => value.Length switch
+    {
+        2 when value.SequenceEqual("OK"u8) => FlowLogStatus.Ok,
+        6 when value.SequenceEqual("ACCEPT"u8) => FlowAction.Accept,
+        6 when value.SequenceEqual("REJECT"u8) => FlowAction.Reject,
+        6 when value.SequenceEqual("NODATA"u8) => FlowLogStatus.NoData,
+        8 when value.SequenceEqual("SKIPDATA"u8) => FlowLogStatus.SkipData,
+        _ => null,
+    };
+
+    /// <summary>The same constants as <see cref="KnownText(ReadOnlySpan{byte})"/>, for UTF-16 text.</summary>
+    private static string? KnownText(ReadOnlySpan<char> value) => value.Length switch
+    {
+        2 when value.SequenceEqual(FlowLogStatus.Ok) => FlowLogStatus.Ok,
+        6 when value.SequenceEqual(FlowAction.Accept) => FlowAction.Accept,
+        6 when value.SequenceEqual(FlowAction.Reject) => FlowAction.Reject,
+        6 when value.SequenceEqual(FlowLogStatus.NoData) => FlowLogStatus.NoData,
+        8 when value.SequenceEqual(FlowLogStatus.SkipData) => FlowLogStatus.SkipData,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Parses an IPv4 address written the way AWS writes one: four decimal parts from 0 to 255 without
+    /// leading zeros, separated by dots. Such text is the only spelling of its address, so the address
+    /// can key the string cache. False means "not in this form", and <see cref="IsIpAddress(ReadOnlySpan{byte})"/> decides.
+    /// </summary>
+    internal static bool TryParseCanonicalIpv4<T>(ReadOnlySpan<T> value, out uint address)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        address = 0;
+        if (value.Length is < 7 or > 15)
+        {
+            return false;
+        }
+
+        var parts = 0;
+        var position = 0;
+        while (true)
+        {
+            var octet = 0;
+            var digits = 0;
+            while (position < value.Length && value[position] != T.CreateTruncating('.'))
+            {
+                var digit = int.CreateTruncating(value[position]) - '0';
+                if ((uint)digit > 9 || (digits == 1 && octet == 0) || ++digits > 3)
+                {
+                    return false;
+                }
+
+                octet = (octet * 10) + digit;
+                position++;
+            }
+
+            if (digits == 0 || octet > 255)
+            {
+                return false;
+            }
+
+            address = (address << 8) | (uint)octet;
+            if (++parts == 4)
+            {
+                return position == value.Length;
+            }
+
+            if (position == value.Length)
+            {
+                return false;
+            }
+
+            position++;
         }
     }
 
@@ -127,10 +201,16 @@ internal sealed class FlowRecordBuilder
         switch (field.Kind)
         {
             case FlowFieldKind.Text:
-                StoreText(field, cache.Get(value));
+                StoreText(field, KnownText(value) ?? cache.Get(value));
                 return null;
 
             case FlowFieldKind.Address:
+                if (TryParseCanonicalIpv4(value, out var address))
+                {
+                    StoreText(field, cache.GetIpv4(address, value));
+                    return null;
+                }
+
                 if (!IsPlainIpv4(value) && !IsIpAddress(new string(value)))
                 {
                     return $"\"{value}\" is not an IPv4 or IPv6 address";
@@ -163,7 +243,33 @@ internal sealed class FlowRecordBuilder
         }
     }
 
-    public FlowRecord Build(DateTimeOffset ingestTime) => new()
+    /// <summary>
+    /// Builds the record. A record with only version 2 fields sets just those, so it never touches
+    /// the properties whose values <see cref="FlowRecord"/> keeps in its optional second object.
+    /// </summary>
+    public FlowRecord Build(DateTimeOffset ingestTime) =>
+        (filled & ~FlowFields.DefaultFormatSlots) == 0 && extraFields is null ? BuildDefaultFormat(ingestTime) : BuildAll(ingestTime);
+
+    private FlowRecord BuildDefaultFormat(DateTimeOffset ingestTime) => new()
+    {
+        IngestTime = ingestTime,
+        Version = Int32(FlowFields.Version),
+        AccountId = Text(FlowFields.AccountId),
+        InterfaceId = Text(FlowFields.InterfaceId),
+        SourceAddress = Text(FlowFields.SourceAddress),
+        DestinationAddress = Text(FlowFields.DestinationAddress),
+        SourcePort = Int32(FlowFields.SourcePort),
+        DestinationPort = Int32(FlowFields.DestinationPort),
+        Protocol = Int32(FlowFields.Protocol),
+        Packets = Int64(FlowFields.Packets),
+        Bytes = Int64(FlowFields.Bytes),
+        Start = Time(FlowFields.Start),
+        End = Time(FlowFields.End),
+        Action = Text(FlowFields.Action),
+        LogStatus = Text(FlowFields.LogStatus),
+    };
+
+    private FlowRecord BuildAll(DateTimeOffset ingestTime) => new()
     {
         IngestTime = ingestTime,
         Version = Int32(FlowFields.Version),
@@ -387,8 +493,7 @@ internal sealed class FlowRecordBuilder
 
     private bool TryStoreNumber(FlowField field, long value)
     {
-        var (minimum, maximum) = RangeOf(field.Kind);
-        if (value < minimum || value > maximum)
+        if (value < 0 || value > field.Maximum)
         {
             return false;
         }
@@ -404,15 +509,6 @@ internal sealed class FlowRecordBuilder
         filled |= 1UL << field.Slot;
     }
 
-    private static (long Minimum, long Maximum) RangeOf(FlowFieldKind kind) => kind switch
-    {
-        FlowFieldKind.Port => (0, 65535),
-        FlowFieldKind.Protocol => (0, 255),
-        FlowFieldKind.Code => (0, int.MaxValue),
-        FlowFieldKind.UnixSeconds => (0, DateTimeOffset.MaxValue.ToUnixTimeSeconds()),
-        _ => (0, long.MaxValue),
-    };
-
     private static string Describe(FlowFieldKind kind) => kind switch
     {
         FlowFieldKind.Port => "a port number from 0 to 65535",
@@ -422,12 +518,14 @@ internal sealed class FlowRecordBuilder
         _ => $"a counter from 0 to {long.MaxValue}",
     };
 
-    private string? Text(FlowField field) => texts[field.Slot];
+    private string? Text(FlowField field) => IsFilled(field) ? texts[field.Slot] : null;
 
-    private long? Int64(FlowField field) => numbers[field.Slot];
+    private bool IsFilled(FlowField field) => (filled & (1UL << field.Slot)) != 0;
 
-    private int? Int32(FlowField field) => numbers[field.Slot] is long value ? (int)value : null;
+    private long? Int64(FlowField field) => IsFilled(field) ? numbers[field.Slot] : null;
+
+    private int? Int32(FlowField field) => IsFilled(field) ? (int)numbers[field.Slot] : null;
 
     private DateTimeOffset? Time(FlowField field) =>
-        numbers[field.Slot] is long seconds ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+        IsFilled(field) ? DateTimeOffset.FromUnixTimeSeconds(numbers[field.Slot]) : null;
 }

@@ -210,9 +210,12 @@ public sealed class VpcFlowParquetReader(VpcFlowReaderOptions options)
         {
             builder.Clear();
             rowIndex++;
+
+            // Taken per row, because the caller awaits between rows and may resume on another thread.
+            var cache = Utf8StringCache.ForCurrentThread;
             foreach (var column in columns)
             {
-                var reason = column.Apply(builder, row);
+                var reason = column.Apply(builder, cache, row);
                 if (reason is not null)
                 {
                     recordsRejected++;
