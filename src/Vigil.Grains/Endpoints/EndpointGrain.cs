@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Vigil.Abstractions;
 using Vigil.Contracts.Detection;
+using Vigil.Contracts.Events;
 using Vigil.Contracts.Findings;
 using Vigil.Contracts.Storage;
 using Vigil.Detection;
@@ -34,81 +35,146 @@ public sealed class EndpointGrain(
     // Open correlation windows of the tenant's rules for this endpoint; kept in memory only.
     private readonly CorrelationState ruleState = new();
 
-    public async Task<BatchResult> ApplyFlowsAsync(FlowBatch batch)
+    public async Task<IReadOnlyList<BatchResult>> ApplyFlowsAsync(FlowChunks batch)
     {
-        var (tenantId, endpointKey) = PrincipalGrain.SplitKey(this.GetPrimaryKeyString());
-        var chunkKey = ChunkKey(batch.ObjectKey, "flow", batch.ChunkIndex);
-        if (!CheckBatch(batch.TenantId, tenantId, chunkKey))
+        ArgumentNullException.ThrowIfNull(batch);
+        var (tenantId, endpointKey) = CheckTenant(batch.TenantId);
+        var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
+        var ruleSet = rules.For(tenantId);
+
+        var results = new BatchResult[batch.Chunks.Count];
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        var fresh = new List<int>(batch.Chunks.Count);
+        long records = 0;
+        var newest = Persisted.LastEventTime;
+        for (var index = 0; index < batch.Chunks.Count; index++)
         {
-            return new BatchResult(0, batch.Records.Count, 0);
+            var chunk = batch.Chunks[index];
+            if (!IsNew(chunk.ChunkKey, applied))
+            {
+                results[index] = new BatchResult(0, chunk.Records.Count, 0);
+                continue;
+            }
+
+            applied.Add(chunk.ChunkKey);
+            fresh.Add(index);
+            records += chunk.Records.Count;
+            foreach (var record in chunk.Records)
+            {
+                var time = record.End ?? record.Start;
+                if (time is not null && (newest is null || time > newest))
+                {
+                    newest = time;
+                }
+            }
         }
 
-        var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
-        // The counters change only when the findings are stored, so a failed write can be retried in full.
+        // The counters change only when the findings of every chunk are stored, so a failed call can
+        // be retried in full. Most calls raise nothing, so the built-in detectors first run over all
+        // new records at once. Only when that raises a finding do they run again chunk by chunk, from
+        // the counters before the call, because each chunk's findings are stored under its own write
+        // key. Tenant flow rules keep correlation windows that a second pass would count twice, so
+        // with flow rules every call runs chunk by chunk.
         var windows = CopyOf(Persisted.FlowWindows);
-        var findings = NetworkDetection.Default.InspectFlows(batch.Records, endpointKey, context, windows)
-            .Concat(rules.For(tenantId).InspectFlows(batch.Records, endpointKey, context, ruleState)).ToList();
-        var occurrences = await StoreAsync(tenantId, chunkKey, findings);
-
-        chunks.Add(chunkKey);
-        Persisted.FlowWindows = windows;
-        Persisted.FlowsApplied += batch.Records.Count;
-        foreach (var record in batch.Records)
+        var byChunk = ruleSet.Has(SigmaLogSource.VpcFlow)
+            || NetworkDetection.Default.InspectFlows(fresh.SelectMany(index => batch.Chunks[index].Records), endpointKey, context, windows).Count > 0;
+        if (byChunk)
         {
-            var time = record.End ?? record.Start;
-            if (time is not null && (Persisted.LastEventTime is null || time > Persisted.LastEventTime))
+            windows = CopyOf(Persisted.FlowWindows);
+        }
+
+        foreach (var index in fresh)
+        {
+            var chunk = batch.Chunks[index];
+            var occurrences = 0;
+            if (byChunk)
             {
-                Persisted.LastEventTime = time;
+                var findings = NetworkDetection.Default.InspectFlows(chunk.Records, endpointKey, context, windows)
+                    .Concat(ruleSet.InspectFlows(chunk.Records, endpointKey, context, ruleState)).ToList();
+                occurrences = await StoreAsync(tenantId, chunk.ChunkKey, findings);
+            }
+
+            results[index] = new BatchResult(chunk.Records.Count, 0, occurrences);
+        }
+
+        Persisted.FlowWindows = windows;
+        Persisted.FlowsApplied += records;
+        Remember(applied, newest);
+        return results;
+    }
+
+    public async Task<IReadOnlyList<BatchResult>> ApplyDnsQueriesAsync(DnsQueryChunks batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var (tenantId, endpointKey) = CheckTenant(batch.TenantId);
+        var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
+        var ruleSet = rules.For(tenantId);
+        var results = new BatchResult[batch.Chunks.Count];
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        long queries = 0;
+        var newest = Persisted.LastEventTime;
+        for (var index = 0; index < batch.Chunks.Count; index++)
+        {
+            var chunk = batch.Chunks[index];
+            if (!IsNew(chunk.ChunkKey, applied))
+            {
+                results[index] = new BatchResult(0, chunk.Records.Count, 0);
+                continue;
+            }
+
+            var findings = NetworkDetection.Default.InspectQueries(chunk.Records, endpointKey, context)
+                .Concat(ruleSet.InspectQueries(chunk.Records, endpointKey, context, ruleState)).ToList();
+            var occurrences = await StoreAsync(tenantId, chunk.ChunkKey, findings);
+            results[index] = new BatchResult(chunk.Records.Count, 0, occurrences);
+            applied.Add(chunk.ChunkKey);
+            queries += chunk.Records.Count;
+            foreach (var query in chunk.Records)
+            {
+                if (newest is null || query.QueryTimestamp > newest)
+                {
+                    newest = query.QueryTimestamp;
+                }
             }
         }
 
-        MarkDirty();
-        return new BatchResult(batch.Records.Count, 0, occurrences);
+        Persisted.QueriesApplied += queries;
+        Remember(applied, newest);
+        return results;
     }
 
-    public async Task<BatchResult> ApplyDnsQueriesAsync(DnsQueryBatch batch)
+    /// <summary>Rejects a batch of another tenant; returns the grain's tenant and endpoint key.</summary>
+    private (string TenantId, string EndpointKey) CheckTenant(string batchTenantId)
     {
         var (tenantId, endpointKey) = PrincipalGrain.SplitKey(this.GetPrimaryKeyString());
-        var chunkKey = ChunkKey(batch.ObjectKey, "dns", batch.ChunkIndex);
-        if (!CheckBatch(batch.TenantId, tenantId, chunkKey))
-        {
-            return new BatchResult(0, batch.Queries.Count, 0);
-        }
-
-        var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
-        var findings = NetworkDetection.Default.InspectQueries(batch.Queries, endpointKey, context)
-            .Concat(rules.For(tenantId).InspectQueries(batch.Queries, endpointKey, context, ruleState)).ToList();
-        var occurrences = await StoreAsync(tenantId, chunkKey, findings);
-
-        chunks.Add(chunkKey);
-        Persisted.QueriesApplied += batch.Queries.Count;
-        foreach (var query in batch.Queries)
-        {
-            if (Persisted.LastEventTime is null || query.QueryTimestamp > Persisted.LastEventTime)
-            {
-                Persisted.LastEventTime = query.QueryTimestamp;
-            }
-        }
-
-        MarkDirty();
-        return new BatchResult(batch.Queries.Count, 0, occurrences);
-    }
-
-    /// <summary>Rejects a batch of another tenant; returns false for a chunk that was already applied.</summary>
-    private bool CheckBatch(string batchTenantId, string tenantId, string chunkKey)
-    {
         if (batchTenantId != tenantId)
         {
             throw new ArgumentException($"Batch for tenant '{batchTenantId}' sent to endpoint grain of tenant '{tenantId}'.", nameof(batchTenantId));
         }
 
-        if (chunks.Contains(chunkKey))
+        return (tenantId, endpointKey);
+    }
+
+    /// <summary>Returns false for a chunk applied before, or earlier in the same call.</summary>
+    private bool IsNew(string chunkKey, HashSet<string> appliedInCall)
+    {
+        if (chunks.Contains(chunkKey) || appliedInCall.Contains(chunkKey))
         {
             GrainLog.ChunkAlreadyApplied(logger, chunkKey, this.GetPrimaryKeyString());
             return false;
         }
 
         return true;
+    }
+
+    private void Remember(HashSet<string> applied, DateTimeOffset? newest)
+    {
+        foreach (var chunkKey in applied)
+        {
+            chunks.Add(chunkKey);
+        }
+
+        Persisted.LastEventTime = newest;
+        MarkDirty();
     }
 
     private async Task<int> StoreAsync(string tenantId, string chunkKey, IReadOnlyList<Finding> findings)

@@ -5,7 +5,7 @@ namespace Vigil.Grains.Ingest;
 /// <summary>How log objects are read and routed to grains.</summary>
 public sealed record IngestOptions
 {
-    /// <summary>Events buffered from one object before they are sent, one grain call per principal (default 5,000).</summary>
+    /// <summary>Records of one object per chunk: the chunk number counts up every this many records (default 5,000).</summary>
     public int ChunkSize { get; init; } = 5_000;
 
     /// <summary>Rejected records logged one by one per object before only the count is kept (default 20).</summary>
@@ -13,6 +13,18 @@ public sealed record IngestOptions
 
     /// <summary>Objects of one folder pass read at the same time (default: the number of processors).</summary>
     public int MaxParallelObjects { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// CloudTrail events buffered across objects before they are sent, one grain call per principal
+    /// (default 20,000: about 50 delivered files, or 60 MB of events with their JSON).
+    /// </summary>
+    public int WindowCloudTrailEvents { get; init; } = 5_000;
+
+    /// <summary>Flow records and DNS queries buffered across objects before they are sent, one grain call per endpoint (default 200,000).</summary>
+    public int WindowNetworkRecords { get; init; } = 200_000;
+
+    /// <summary>Longest time a buffered chunk waits for its window to be sent while other objects are still being read (default 0.5 s).</summary>
+    public TimeSpan WindowMaxDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Done objects remembered so that rescans skip them without a ledger query (default 2,000,000, 16 bytes each).</summary>
     public int MaxCachedDoneObjects { get; init; } = 2_000_000;
