@@ -16,15 +16,20 @@ public sealed record IngestOptions
 
     /// <summary>
     /// CloudTrail events buffered across objects before they are sent, one grain call per principal
-    /// (default 20,000: about 50 delivered files, or 60 MB of events with their JSON).
+    /// (default 20,000: about 50 delivered files of 400 events). Each event keeps its JSON text, so
+    /// about two windows of events are in memory while the ingest runs at full speed.
     /// </summary>
-    public int WindowCloudTrailEvents { get; init; } = 5_000;
+    public int WindowCloudTrailEvents { get; init; } = 20_000;
 
     /// <summary>Flow records and DNS queries buffered across objects before they are sent, one grain call per endpoint (default 200,000).</summary>
     public int WindowNetworkRecords { get; init; } = 200_000;
 
-    /// <summary>Longest time a buffered chunk waits for its window to be sent while other objects are still being read (default 0.5 s).</summary>
-    public TimeSpan WindowMaxDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// Longest time a buffered chunk waits for its window to be sent while other objects are still
+    /// being read (default 2 s). A window is sent at once when no object is being read, so a lone
+    /// new object does not wait for this.
+    /// </summary>
+    public TimeSpan WindowMaxDelay { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Done objects remembered so that rescans skip them without a ledger query (default 2,000,000, 16 bytes each).</summary>
     public int MaxCachedDoneObjects { get; init; } = 2_000_000;

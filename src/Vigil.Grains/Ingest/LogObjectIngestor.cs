@@ -129,6 +129,9 @@ public sealed partial class LogObjectIngestor(
         {
             await Parallel.ForEachAsync(taken, parallel, async (logObject, token) =>
             {
+                // The object counts as being read from the ledger query on, so the windows are not
+                // sent each time every reader waits for the database between two objects.
+                using var reading = Windows.BeginRead();
                 if (doneObjects.Contains(target.TenantId, logObject.Key, logObject.Fingerprint))
                 {
                     await onObject(ObjectReadDecision.AlreadyDone, null);
