@@ -33,7 +33,7 @@ internal sealed class GrainCallWindow<TRecord>(
 
     /// <summary>
     /// Adds one object's chunk for one grain, and returns the task of the chunk's result. The returned
-    /// value task completes once the chunk is buffered; it waits only when the window is full and
+    /// value task completes once the chunk is buffered. It waits only when the window is full while
     /// the window before it is still being applied.
     /// </summary>
     public async ValueTask<Task<BatchResult>> AddAsync(string tenantId, string grainKey, string chunkKey, IReadOnlyList<TRecord> records)

@@ -16,13 +16,17 @@ public sealed record IngestOptions
 
     /// <summary>
     /// CloudTrail events buffered across objects before they are sent, one grain call per principal
-    /// (default 20,000: about 50 delivered files of 400 events). Each event keeps its JSON text, so
-    /// about two windows of events are in memory while the ingest runs at full speed.
+    /// (default 2,000, about 5 delivered files of 400 events). Events wait in the window, so a larger
+    /// one keeps them past young-generation collections. In `vigil replay` over 300,000 CloudTrail
+    /// records, a window of 20,000 used about three times the memory of 2,000 and no less CPU time.
     /// </summary>
-    public int WindowCloudTrailEvents { get; init; } = 20_000;
+    public int WindowCloudTrailEvents { get; init; } = 2_000;
 
-    /// <summary>Flow records and DNS queries buffered across objects before they are sent, one grain call per endpoint (default 200,000).</summary>
-    public int WindowNetworkRecords { get; init; } = 200_000;
+    /// <summary>
+    /// Flow records and DNS queries buffered across objects before they are sent, one grain call per
+    /// endpoint (default 20,000, 8 files of 2,500 flow records).
+    /// </summary>
+    public int WindowNetworkRecords { get; init; } = 20_000;
 
     /// <summary>
     /// Longest time a buffered chunk waits for its window to be sent while other objects are still

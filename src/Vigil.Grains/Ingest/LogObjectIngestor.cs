@@ -124,10 +124,10 @@ public sealed partial class LogObjectIngestor(
         // kept, so a pass over a large folder does not hold every finished object until it ends.
         var inProgress = new InProgressObjects();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxParallelObjects, CancellationToken = cancellationToken };
-        var taken = logObjects.TakeWhile(_ => !stopTaking.IsCancellationRequested && !inProgress.Failed);
+        var objectsToRead = logObjects.TakeWhile(_ => !stopTaking.IsCancellationRequested && !inProgress.Failed);
         try
         {
-            await Parallel.ForEachAsync(taken, parallel, async (logObject, token) =>
+            await Parallel.ForEachAsync(objectsToRead, parallel, async (logObject, token) =>
             {
                 // The object counts as being read from the ledger query on, so the windows are not
                 // sent each time every reader waits for the database between two objects.
