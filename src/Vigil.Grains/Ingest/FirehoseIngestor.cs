@@ -48,8 +48,6 @@ public sealed partial class FirehoseIngestor(
         clock,
         instruments);
 
-    private IGrainFactory Grains { get; } = grains;
-
     private IngestOptions Options { get; } = options;
 
     private VigilInstruments Instruments { get; } = instruments;
