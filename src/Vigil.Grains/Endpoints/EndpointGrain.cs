@@ -101,7 +101,8 @@ public sealed class EndpointGrain(
         // The profile learns while it scores, so it runs once per chunk, in order, and its state from
         // before the call comes back when a chunk's findings fail to store: the retried call must find
         // the same anomalies again.
-        var profileBefore = profile.Serialize();
+        using var profileBefore = ProfileSnapshots.Rent();
+        profile.Serialize(profileBefore);
         var raised = new List<Finding>();
         try
         {
@@ -124,6 +125,7 @@ public sealed class EndpointGrain(
         }
         catch
         {
+            profileBefore.Position = 0;
             profile = EndpointProfile.Deserialize(profileBefore, profileOptions);
             throw;
         }
@@ -148,7 +150,8 @@ public sealed class EndpointGrain(
         var raised = new List<Finding>();
         long queries = 0;
         var newest = Persisted.LastEventTime;
-        var profileBefore = profile.Serialize();
+        using var profileBefore = ProfileSnapshots.Rent();
+        profile.Serialize(profileBefore);
         try
         {
             for (var index = 0; index < batch.Chunks.Count; index++)
@@ -183,6 +186,7 @@ public sealed class EndpointGrain(
             // NOTE: the DNS window is emptied rather than restored, so the retried call raises what it
             // finds on its own, but names counted from earlier calls of the window are lost.
             dnsWindows.Reset();
+            profileBefore.Position = 0;
             profile = EndpointProfile.Deserialize(profileBefore, profileOptions);
             throw;
         }

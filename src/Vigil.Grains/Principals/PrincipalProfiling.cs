@@ -23,7 +23,7 @@ internal static class PrincipalProfiling
     /// observations of all chunks reach it in the same call. That is what one larger chunk would get.
     /// </remarks>
     public static async Task<IReadOnlyList<Finding>[]> ScoreAsync(
-        IGrainFactory grains,
+        IAccountProfileGrain account,
         string principalKey,
         PrincipalProfile profile,
         IReadOnlyList<IReadOnlyList<CloudTrailEvent>> chunks,
@@ -39,7 +39,11 @@ internal static class PrincipalProfiling
         {
             findings[index] = [];
             prepared[index] = ProfileAnomalyDetector.Default.Prepare(chunks[index], profile, enricher, context);
-            observations.AddRange(prepared[index].Observations.Select(item => AccountProfileWire.FromObservation(item.Time, item.Observation)));
+            foreach (var (time, observation) in prepared[index].Observations)
+            {
+                observations.Add(AccountProfileWire.FromObservation(time, observation));
+            }
+
             questions.UnionWith(prepared[index].Questions);
             candidates += prepared[index].Candidates.Count;
         }
@@ -49,10 +53,9 @@ internal static class PrincipalProfiling
             return findings;
         }
 
-        var account = principalKey[..Math.Max(0, principalKey.IndexOf('/', StringComparison.Ordinal))];
         var questionList = questions.ToList();
         var batch = new AccountProfileBatch(context.TenantId, observations, [.. questionList.Select(AccountProfileWire.FromQuestion)]);
-        var reply = await grains.GetGrain<IAccountProfileGrain>($"{context.TenantId}/{account}").ObserveAsync(batch);
+        var reply = await account.ObserveAsync(batch);
         if (candidates == 0)
         {
             return findings;
