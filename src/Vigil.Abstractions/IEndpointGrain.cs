@@ -12,13 +12,19 @@ namespace Vigil.Abstractions;
 [Alias("Vigil.EndpointGrain")]
 public interface IEndpointGrain : IGrainWithStringKey
 {
-    /// <summary>Applies one chunk of flow records from one log object; applying the same chunk twice has no effect.</summary>
-    [Alias("ApplyFlows")]
-    Task<BatchResult> ApplyFlowsAsync(FlowBatch batch);
+    /// <summary>
+    /// Applies chunks of flow records, from one or more log objects, in order, and returns one result
+    /// per chunk. Applying a chunk again has no effect. A failed call remembers none of its chunks.
+    /// </summary>
+    [Alias("ApplyFlowChunks")]
+    Task<IReadOnlyList<BatchResult>> ApplyFlowsAsync(FlowChunks batch);
 
-    /// <summary>Applies one chunk of DNS queries from one log object; applying the same chunk twice has no effect.</summary>
-    [Alias("ApplyDnsQueries")]
-    Task<BatchResult> ApplyDnsQueriesAsync(DnsQueryBatch batch);
+    /// <summary>
+    /// Applies chunks of DNS queries, from one or more log objects, in order, and returns one result
+    /// per chunk. Applying a chunk again has no effect. A failed call remembers none of its chunks.
+    /// </summary>
+    [Alias("ApplyDnsQueryChunks")]
+    Task<IReadOnlyList<BatchResult>> ApplyDnsQueriesAsync(DnsQueryChunks batch);
 
     /// <summary>Returns what the endpoint has applied, for the console; <paramref name="tenantId"/> must be the tenant of the grain key.</summary>
     [Alias("GetSummary")]
@@ -34,22 +40,18 @@ public interface IEndpointGrain : IGrainWithStringKey
     Task<bool> MarkAnomalyNotUsefulAsync(string tenantId, string findingId);
 }
 
-/// <summary>One grain call's worth of flow records: tenant, object, chunk number (the idempotency key) and the records.</summary>
+/// <summary>One endpoint grain call of flow records: the tenant and the chunks in the order they are applied.</summary>
 [GenerateSerializer]
 [Immutable]
-[Alias("Vigil.FlowBatch")]
-public sealed record FlowBatch(
+[Alias("Vigil.FlowChunks")]
+public sealed record FlowChunks(
     [property: Id(0)] string TenantId,
-    [property: Id(1)] string ObjectKey,
-    [property: Id(2)] int ChunkIndex,
-    [property: Id(3)] IReadOnlyList<FlowRecord> Records);
+    [property: Id(1)] IReadOnlyList<RecordChunk<FlowRecord>> Chunks);
 
-/// <summary>One grain call's worth of DNS queries: tenant, object, chunk number (the idempotency key) and the queries.</summary>
+/// <summary>One endpoint grain call of DNS queries: the tenant and the chunks in the order they are applied.</summary>
 [GenerateSerializer]
 [Immutable]
-[Alias("Vigil.DnsQueryBatch")]
-public sealed record DnsQueryBatch(
+[Alias("Vigil.DnsQueryChunks")]
+public sealed record DnsQueryChunks(
     [property: Id(0)] string TenantId,
-    [property: Id(1)] string ObjectKey,
-    [property: Id(2)] int ChunkIndex,
-    [property: Id(3)] IReadOnlyList<DnsQueryRecord> Queries);
+    [property: Id(1)] IReadOnlyList<RecordChunk<DnsQueryRecord>> Chunks);

@@ -46,14 +46,6 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     protected void MarkDirty() => dirty = true;
 
     /// <summary>
-    /// Returns the remembered form of a chunk key (object, kind and chunk number): 16 hex digits of
-    /// its SHA-256, so thousands of grains with thousands of chunks each do not keep long object keys.
-    /// A collision (about 1 in 2^64 per pair) would drop one chunk as already applied.
-    /// </summary>
-    protected static string ChunkKey(string objectKey, string kind, int chunkIndex) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{objectKey}#{kind}#{chunkIndex}")))[..16];
-
-    /// <summary>
     /// Returns the key under which this grain stores the findings of one chunk, for
     /// <c>IFindingSink.WriteOnceAsync</c>: 32 hex digits of the SHA-256 of the grain key and the chunk
     /// key. A chunk applied again, after this grain lost the state that remembers it, then adds nothing.

@@ -33,7 +33,11 @@ internal sealed class BenchHost : IAsyncDisposable
     /// <summary>The host's last output lines, oldest first.</summary>
     public string OutputTail => string.Join('\n', output);
 
-    public static async Task<BenchHost> StartAsync(string hostDll, string connectionString, string watchFolder, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a host. Hosts started with the same <paramref name="clusterId"/> and database join one
+    /// cluster; each gets its own ports.
+    /// </summary>
+    public static async Task<BenchHost> StartAsync(string hostDll, string connectionString, string watchFolder, string clusterId, CancellationToken cancellationToken)
     {
         var httpPort = FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet")
@@ -47,7 +51,7 @@ internal sealed class BenchHost : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
         start.Environment["Vigil__Database__ConnectionString"] = connectionString;
-        start.Environment["Vigil__Cluster__ClusterId"] = "bench-" + Guid.NewGuid().ToString("N")[..8];
+        start.Environment["Vigil__Cluster__ClusterId"] = clusterId;
         start.Environment["Vigil__Cluster__SiloPort"] = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Vigil__Cluster__GatewayPort"] = FreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
         start.Environment["Vigil__Ingest__WatchFolder"] = watchFolder;
@@ -90,6 +94,9 @@ internal sealed class BenchHost : IAsyncDisposable
 
         process.Dispose();
     }
+
+    /// <summary>Returns a new cluster id, so hosts of different runs never join one cluster.</summary>
+    public static string NewClusterId() => "bench-" + Guid.NewGuid().ToString("N")[..8];
 
     private static int FreeLoopbackPort()
     {

@@ -8,6 +8,9 @@ internal sealed record BenchRunSettings(string CorpusFolder, bool Jq, bool Host,
 {
     /// <summary>Measure the floors and readers only, without the replay (and without jq and the host).</summary>
     public bool ReadersOnly { get; init; }
+
+    /// <summary>Host processes started as silos of one cluster for the host phase.</summary>
+    public int Silos { get; init; } = 1;
 }
 
 /// <summary>
@@ -132,7 +135,7 @@ internal static class BenchRunner
         HostMeasurement? host = null;
         if (settings.Host)
         {
-            host = await HostBenchmark.RunAsync(corpus, hostDll!, repositoryRoot!, settings.HostTimeout, cancellationToken);
+            host = await HostBenchmark.RunAsync(corpus, hostDll!, repositoryRoot!, settings.HostTimeout, settings.Silos, cancellationToken);
             Console.Error.WriteLine($"bench: Vigil host: {host.ObjectsDone} of {host.ObjectsExpected} objects in {BenchFormat.Seconds(host.All.Elapsed)} s, {host.Findings} findings");
             if (host.CloudTrail is not null)
             {
@@ -285,7 +288,7 @@ internal static class BenchRunner
                 report.AddNote($"Vigil host resident memory (VmRSS) when the ledger listed every object of the corpus: {BenchFormat.Bytes(resident)}.");
             }
 
-            report.AddNote($"Vigil host: {outcome}; {host.Findings} findings stored in PostgreSQL, aggregating {host.Occurrences} occurrences. The whole-run time starts when the logs are moved into the watched folder{(host.FirstObjectDelay is { } delay ? $" (the first object started {BenchFormat.Seconds(delay)} s later)" : "")} and ends at the poll (once a second) that finds the last ledger entry. The per-kind rows span the ledger's first start to its last finish. Peaks are the host process's VmHWM since its start.");
+            report.AddNote($"Vigil host: {outcome}; {host.Findings} findings stored in PostgreSQL, aggregating {host.Occurrences} occurrences. The whole-run time starts when the logs are moved into the watched folder{(host.FirstObjectDelay is { } delay ? $" (the first object started {BenchFormat.Seconds(delay)} s later)" : "")} and ends at the poll (once a second) that finds the last ledger entry. The per-kind rows span the ledger's first start to its last finish. {(host.Silos > 1 ? $"{host.Silos} host processes ran as silos of one cluster, watching the same folder; CPU times, peaks and resident memory are summed over them, and each peak is that process's VmHWM since its start." : "Peaks are the host process's VmHWM since its start.")}");
         }
 
         if (corpus.OtherObjects > 0)

@@ -27,7 +27,7 @@ internal static class HostBenchmark
     /// <summary>How long one latency file may take before the phase records it as not done.</summary>
     private static readonly TimeSpan LatencyTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<HostMeasurement> RunAsync(BenchCorpus corpus, string hostDll, string repositoryRoot, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<HostMeasurement> RunAsync(BenchCorpus corpus, string hostDll, string repositoryRoot, TimeSpan timeout, int silos, CancellationToken cancellationToken)
     {
         var inbox = Path.Combine(corpus.Folder, InboxFolderName);
         Directory.CreateDirectory(inbox);
@@ -37,22 +37,22 @@ internal static class HostBenchmark
         await using var database = await BenchDatabase.CreateAsync(repositoryRoot, TenantId, corpus.ThreatListPath, cancellationToken);
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
 
-        Console.Error.WriteLine($"bench: host: starting {hostDll} on database {database.Name}");
-        await using var host = await BenchHost.StartAsync(hostDll, database.ConnectionString, inbox, cancellationToken);
+        Console.Error.WriteLine($"bench: host: starting {silos} × {hostDll} on database {database.Name}");
+        await using var host = await BenchHosts.StartAsync(hostDll, database.ConnectionString, inbox, silos, cancellationToken);
 
         var movedAt = DateTimeOffset.UtcNow;
-        var cpuAtMove = ProcessCpu.Read(host.ProcessId);
+        var cpuAtMove = host.ReadCpu();
         var moved = MoveEntries(corpus.LogsFolder, inbox);
         try
         {
-            var measurement = await MeasureAsync(dataSource, host, movedAt, cpuAtMove, corpus.CloudTrailObjects.Count, expected, timeout, cancellationToken);
+            var measurement = await MeasureAsync(dataSource, host, movedAt, cpuAtMove, corpus.CloudTrailObjects.Count, expected, timeout, cancellationToken) with { Silos = silos };
             if (!measurement.Completed || host.HasExited)
             {
                 return measurement;
             }
 
             // Resident memory once the corpus is done, before the latency files add their own.
-            var resident = ProcessMemory.ReadResident(host.ProcessId);
+            var resident = host.ReadResident();
             Console.Error.WriteLine($"bench: host: latency, {HostLatencyBenchmark.Files} CloudTrail files one at a time");
             LatencyMeasurement latency;
             try
@@ -95,7 +95,7 @@ internal static class HostBenchmark
     }
 
     private static async Task<HostMeasurement> MeasureAsync(
-        NpgsqlDataSource dataSource, BenchHost host, DateTimeOffset movedAt, TimeSpan? cpuAtMove, int cloudTrailObjects, int expected, TimeSpan timeout, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, BenchHosts host, DateTimeOffset movedAt, TimeSpan? cpuAtMove, int cloudTrailObjects, int expected, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var sinceProgress = Stopwatch.StartNew();
@@ -115,8 +115,8 @@ internal static class HostBenchmark
                 if (cloudTrailPeak is null && reader.GetInt64(1) >= cloudTrailObjects)
                 {
                     // VmHWM only grows, so reading it now gives the peak from the host's start to the last CloudTrail object.
-                    cloudTrailPeak = ProcessMemory.ReadPeak(host.ProcessId);
-                    cpuAtCloudTrailDone = ProcessCpu.Read(host.ProcessId);
+                    cloudTrailPeak = host.ReadPeak();
+                    cpuAtCloudTrailDone = host.ReadCpu();
                 }
             }
 
@@ -133,8 +133,8 @@ internal static class HostBenchmark
         }
 
         stopwatch.Stop();
-        var peak = host.HasExited ? null : ProcessMemory.ReadPeak(host.ProcessId);
-        var cpuAtEnd = host.HasExited ? null : ProcessCpu.Read(host.ProcessId);
+        var peak = host.HasExited ? null : host.ReadPeak();
+        var cpuAtEnd = host.HasExited ? null : host.ReadCpu();
         var kinds = await ReadLedgerAsync(dataSource, cancellationToken);
         var (findings, occurrences) = await ReadFindingsAsync(dataSource, cancellationToken);
         var all = new PhaseMeasurement(kinds.Values.Sum(kind => kind.Records), stopwatch.Elapsed, peak, PeakCoversPhaseOnly: false)
@@ -237,4 +237,7 @@ internal sealed record HostMeasurement(
     public long? ResidentAfterCorpus { get; init; }
 
     public LatencyMeasurement? Latency { get; init; }
+
+    /// <summary>Host processes that ran as silos of one cluster.</summary>
+    public int Silos { get; init; } = 1;
 }

@@ -42,7 +42,7 @@ internal static class SoakBenchmark
         await using var database = await BenchDatabase.CreateAsync(settings.RepositoryRoot, TenantId, threatList, cancellationToken);
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         Console.Error.WriteLine($"bench: soak: starting {settings.HostDll} on database {database.Name}");
-        await using var host = await BenchHost.StartAsync(settings.HostDll, database.ConnectionString, inbox, cancellationToken);
+        await using var host = await BenchHost.StartAsync(settings.HostDll, database.ConnectionString, inbox, BenchHost.NewClusterId(), cancellationToken);
 
         var samples = new List<SoakSample>();
         var delivered = 0;

@@ -40,6 +40,9 @@ public sealed class ReplaySilo : IAsyncDisposable
 
     public Rules.RuleRegistry Rules => host.Services.GetRequiredService<Rules.RuleRegistry>();
 
+    /// <summary>Detector settings of the silo's tenants, which the grains read on every call.</summary>
+    public Detection.Settings.DetectorSettingsRegistry DetectorSettings => host.Services.GetRequiredService<Detection.Settings.DetectorSettingsRegistry>();
+
     /// <summary>Grain factory of the silo, for calls a test or command makes besides ingestion.</summary>
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 

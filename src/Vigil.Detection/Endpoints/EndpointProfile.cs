@@ -269,26 +269,29 @@ public sealed class EndpointProfile
     public byte[] Serialize()
     {
         using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream))
-        {
-            WriteTo(writer);
-        }
-
+        Serialize(stream);
         return stream.ToArray();
     }
 
-    /// <summary>Reads a profile written by <see cref="Serialize"/>; null or empty data gives an empty profile.</summary>
-    /// <exception cref="InvalidDataException">The data is of another format version or damaged.</exception>
-    public static EndpointProfile Deserialize(byte[]? data, ProfileOptions options)
+    /// <summary>Writes the form that <see cref="Serialize()"/> returns to <paramref name="destination"/>, so a caller can use a pooled stream.</summary>
+    public void Serialize(Stream destination)
     {
-        if (data is null || data.Length == 0)
-        {
-            return new EndpointProfile(options);
-        }
+        using var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true);
+        WriteTo(writer);
+    }
 
+    /// <summary>Reads a profile written by <see cref="Serialize()"/>; null or empty data gives an empty profile.</summary>
+    /// <exception cref="InvalidDataException">The data is of another format version or damaged.</exception>
+    public static EndpointProfile Deserialize(byte[]? data, ProfileOptions options) =>
+        data is null || data.Length == 0 ? new EndpointProfile(options) : Deserialize(new MemoryStream(data), options);
+
+    /// <summary>Reads a profile that <see cref="Serialize(Stream)"/> wrote, from the position of <paramref name="source"/>, which stays open.</summary>
+    /// <exception cref="InvalidDataException">The data is of another format version or damaged.</exception>
+    public static EndpointProfile Deserialize(Stream source, ProfileOptions options)
+    {
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(data));
+            using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
             return ReadFrom(reader, options);
         }
         catch (EndOfStreamException exception)

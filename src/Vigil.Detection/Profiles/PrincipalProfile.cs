@@ -61,7 +61,14 @@ public sealed class PrincipalProfile
     public byte[] Serialize()
     {
         using var buffer = new MemoryStream();
-        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        Serialize(buffer);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Writes the form that <see cref="Serialize()"/> returns to <paramref name="destination"/>, so a caller can use a pooled stream.</summary>
+    public void Serialize(Stream destination)
+    {
+        using (var writer = new BinaryWriter(destination, System.Text.Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(FormatVersion);
             Behavior.Prune(LastEventTime ?? DateTimeOffset.UnixEpoch);
@@ -93,22 +100,20 @@ public sealed class PrincipalProfile
                 }
             }
         }
-
-        return buffer.ToArray();
     }
 
-    /// <summary>Reads a profile written by <see cref="Serialize"/>; null or empty data gives an empty profile.</summary>
+    /// <summary>Reads a profile written by <see cref="Serialize()"/>; null or empty data gives an empty profile.</summary>
     /// <exception cref="InvalidDataException">The data is of another format version or damaged.</exception>
-    public static PrincipalProfile Deserialize(byte[]? data, ProfileOptions options)
-    {
-        if (data is null || data.Length == 0)
-        {
-            return new PrincipalProfile(options);
-        }
+    public static PrincipalProfile Deserialize(byte[]? data, ProfileOptions options) =>
+        data is null || data.Length == 0 ? new PrincipalProfile(options) : Deserialize(new MemoryStream(data), options);
 
+    /// <summary>Reads a profile that <see cref="Serialize(Stream)"/> wrote, from the position of <paramref name="source"/>, which stays open.</summary>
+    /// <exception cref="InvalidDataException">The data is of another format version or damaged.</exception>
+    public static PrincipalProfile Deserialize(Stream source, ProfileOptions options)
+    {
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(data), System.Text.Encoding.UTF8);
+            using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
             var version = reader.ReadByte();
             if (version != FormatVersion)
             {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Vigil.Abstractions;
 using Vigil.Contracts.Detection;
+using Vigil.Contracts.Events;
 using Vigil.Contracts.Findings;
 using Vigil.Contracts.Profiles;
 using Vigil.Contracts.Storage;
@@ -48,96 +49,152 @@ public sealed class EndpointGrain(
     // The current window of the DNS tunnelling and DGA rules; kept in memory only.
     private readonly DnsWindowState dnsWindows = new();
 
-    public async Task<BatchResult> ApplyFlowsAsync(FlowBatch batch)
+    public async Task<IReadOnlyList<BatchResult>> ApplyFlowsAsync(FlowChunks batch)
     {
-        var (tenantId, endpointKey) = PrincipalGrain.SplitKey(this.GetPrimaryKeyString());
-        var chunkKey = ChunkKey(batch.ObjectKey, "flow", batch.ChunkIndex);
-        if (!CheckBatch(batch.TenantId, tenantId, chunkKey))
+        ArgumentNullException.ThrowIfNull(batch);
+        var (tenantId, endpointKey) = CheckTenant(batch.TenantId);
+        var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
+        var detectors = settings.For(tenantId);
+        var ruleSet = rules.For(tenantId);
+
+        var results = new BatchResult[batch.Chunks.Count];
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        var fresh = new List<int>(batch.Chunks.Count);
+        long records = 0;
+        var newest = Persisted.LastEventTime;
+        for (var index = 0; index < batch.Chunks.Count; index++)
         {
-            return new BatchResult(0, batch.Records.Count, 0);
+            var chunk = batch.Chunks[index];
+            if (!IsNew(chunk.ChunkKey, applied))
+            {
+                results[index] = new BatchResult(0, chunk.Records.Count, 0);
+                continue;
+            }
+
+            applied.Add(chunk.ChunkKey);
+            fresh.Add(index);
+            records += chunk.Records.Count;
+            foreach (var record in chunk.Records)
+            {
+                var time = record.End ?? record.Start;
+                if (time is not null && (newest is null || time > newest))
+                {
+                    newest = time;
+                }
+            }
         }
 
-        var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
-        // The counters change only when the findings are stored, so a failed write can be retried in full.
+        // The counters change only when the findings of every chunk are stored, so a failed call can
+        // be retried in full. Most calls raise nothing, so the threshold detectors first run over all
+        // new records at once. Only when that raises a finding do they run again chunk by chunk, from
+        // the counters before the call, because each chunk's findings are stored under its own write
+        // key. Tenant flow rules keep correlation windows that a second pass would count twice, so
+        // with flow rules every call runs chunk by chunk.
         var windows = CopyOf(Persisted.FlowWindows);
-        var detectors = settings.For(tenantId);
-        var findings = new List<Finding>(detectors.Filter(detectors.Network.InspectFlows(batch.Records, endpointKey, context, windows)
-            .Concat(rules.For(tenantId).InspectFlows(batch.Records, endpointKey, context, ruleState)).ToList()));
+        var byChunk = ruleSet.Has(SigmaLogSource.VpcFlow)
+            || detectors.Network.InspectFlows(fresh.SelectMany(index => batch.Chunks[index].Records), endpointKey, context, windows).Count > 0;
+        if (byChunk)
+        {
+            windows = CopyOf(Persisted.FlowWindows);
+        }
 
-        // The profile learns while it scores, so keep its state from before the chunk: a chunk whose
-        // findings fail to store is retried in full and must find the same anomalies again.
-        var profileBefore = profile.Serialize();
-        int occurrences;
+        // The profile learns while it scores, so it runs once per chunk, in order, and its state from
+        // before the call comes back when a chunk's findings fail to store: the retried call must find
+        // the same anomalies again.
+        using var profileBefore = ProfileSnapshots.Rent();
+        profile.Serialize(profileBefore);
+        var raised = new List<Finding>();
         try
         {
-            findings.AddRange(detectors.Filter(EndpointFlowAnomalyDetector.Inspect(batch.Records, endpointKey, context, profile).ToList()));
-            occurrences = await StoreAsync(tenantId, chunkKey, findings);
+            foreach (var index in fresh)
+            {
+                var chunk = batch.Chunks[index];
+                var findings = new List<Finding>();
+                if (byChunk)
+                {
+                    findings.AddRange(detectors.Filter([
+                        .. detectors.Network.InspectFlows(chunk.Records, endpointKey, context, windows),
+                        .. ruleSet.InspectFlows(chunk.Records, endpointKey, context, ruleState)]));
+                }
+
+                findings.AddRange(detectors.Filter(EndpointFlowAnomalyDetector.Inspect(chunk.Records, endpointKey, context, profile)));
+                var occurrences = await StoreAsync(tenantId, chunk.ChunkKey, findings);
+                results[index] = new BatchResult(chunk.Records.Count, 0, occurrences);
+                raised.AddRange(findings);
+            }
         }
         catch
         {
+            profileBefore.Position = 0;
             profile = EndpointProfile.Deserialize(profileBefore, profileOptions);
             throw;
         }
 
-        chunks.Add(chunkKey);
-        RememberAnomalies(findings);
+        RememberAnomalies(raised);
         Persisted.FlowWindows = windows;
-        Persisted.FlowsApplied += batch.Records.Count;
-        foreach (var record in batch.Records)
-        {
-            var time = record.End ?? record.Start;
-            if (time is not null && (Persisted.LastEventTime is null || time > Persisted.LastEventTime))
-            {
-                Persisted.LastEventTime = time;
-            }
-        }
-
-        MarkDirty();
-        return new BatchResult(batch.Records.Count, 0, occurrences);
+        Persisted.FlowsApplied += records;
+        Remember(applied, newest);
+        return results;
     }
 
-    public async Task<BatchResult> ApplyDnsQueriesAsync(DnsQueryBatch batch)
+    public async Task<IReadOnlyList<BatchResult>> ApplyDnsQueriesAsync(DnsQueryChunks batch)
     {
-        var (tenantId, endpointKey) = PrincipalGrain.SplitKey(this.GetPrimaryKeyString());
-        var chunkKey = ChunkKey(batch.ObjectKey, "dns", batch.ChunkIndex);
-        if (!CheckBatch(batch.TenantId, tenantId, chunkKey))
-        {
-            return new BatchResult(0, batch.Queries.Count, 0);
-        }
-
+        ArgumentNullException.ThrowIfNull(batch);
+        var (tenantId, endpointKey) = CheckTenant(batch.TenantId);
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
         var detectors = settings.For(tenantId);
-        var findings = new List<Finding>(detectors.Filter(detectors.Network.InspectQueries(batch.Queries, endpointKey, context)
-            .Concat(rules.For(tenantId).InspectQueries(batch.Queries, endpointKey, context, ruleState)).ToList()));
-        var profileBefore = profile.Serialize();
-        int occurrences;
+        var ruleSet = rules.For(tenantId);
+
+        var results = new BatchResult[batch.Chunks.Count];
+        var applied = new HashSet<string>(StringComparer.Ordinal);
+        var raised = new List<Finding>();
+        long queries = 0;
+        var newest = Persisted.LastEventTime;
+        using var profileBefore = ProfileSnapshots.Rent();
+        profile.Serialize(profileBefore);
         try
         {
-            findings.AddRange(detectors.Filter(DnsAnomalyDetector.Default.Inspect(batch.Queries, endpointKey, context, profile, dnsWindows).ToList()));
-            occurrences = await StoreAsync(tenantId, chunkKey, findings);
+            for (var index = 0; index < batch.Chunks.Count; index++)
+            {
+                var chunk = batch.Chunks[index];
+                if (!IsNew(chunk.ChunkKey, applied))
+                {
+                    results[index] = new BatchResult(0, chunk.Records.Count, 0);
+                    continue;
+                }
+
+                var findings = new List<Finding>(detectors.Filter([
+                    .. detectors.Network.InspectQueries(chunk.Records, endpointKey, context),
+                    .. ruleSet.InspectQueries(chunk.Records, endpointKey, context, ruleState)]));
+                findings.AddRange(detectors.Filter(DnsAnomalyDetector.Default.Inspect(chunk.Records, endpointKey, context, profile, dnsWindows)));
+                var occurrences = await StoreAsync(tenantId, chunk.ChunkKey, findings);
+                results[index] = new BatchResult(chunk.Records.Count, 0, occurrences);
+                raised.AddRange(findings);
+                applied.Add(chunk.ChunkKey);
+                queries += chunk.Records.Count;
+                foreach (var query in chunk.Records)
+                {
+                    if (newest is null || query.QueryTimestamp > newest)
+                    {
+                        newest = query.QueryTimestamp;
+                    }
+                }
+            }
         }
         catch
         {
-            // NOTE: the DNS window is emptied rather than restored, so the retried chunk raises what it
-            // finds on its own, but names counted from earlier chunks of the window are lost.
+            // NOTE: the DNS window is emptied rather than restored, so the retried call raises what it
+            // finds on its own, but names counted from earlier calls of the window are lost.
             dnsWindows.Reset();
+            profileBefore.Position = 0;
             profile = EndpointProfile.Deserialize(profileBefore, profileOptions);
             throw;
         }
 
-        chunks.Add(chunkKey);
-        RememberAnomalies(findings);
-        Persisted.QueriesApplied += batch.Queries.Count;
-        foreach (var query in batch.Queries)
-        {
-            if (Persisted.LastEventTime is null || query.QueryTimestamp > Persisted.LastEventTime)
-            {
-                Persisted.LastEventTime = query.QueryTimestamp;
-            }
-        }
-
-        MarkDirty();
-        return new BatchResult(batch.Queries.Count, 0, occurrences);
+        RememberAnomalies(raised);
+        Persisted.QueriesApplied += queries;
+        Remember(applied, newest);
+        return results;
     }
 
     public Task<bool> MarkAnomalyNotUsefulAsync(string tenantId, string findingId)
@@ -169,7 +226,7 @@ public sealed class EndpointGrain(
     }
 
     /// <summary>
-    /// Remembers the unusual frequency values of the chunk's endpoint anomaly findings (evidence owner
+    /// Remembers the unusual frequency values of the call's endpoint anomaly findings (evidence owner
     /// ENDPOINT). Volume and periodicity figures are not values of a table, so only the peer of a
     /// TrafficVolumeUnusual or Beaconing finding is remembered.
     /// </summary>
@@ -217,7 +274,6 @@ public sealed class EndpointGrain(
         _ => null,
     };
 
-    /// <summary>Rejects a batch of another tenant; returns false for a chunk that was already applied.</summary>
     public Task<EndpointSummary> GetSummaryAsync(string tenantId)
     {
         var (grainTenant, endpointKey) = PrincipalGrain.SplitKey(this.GetPrimaryKeyString());
@@ -236,20 +292,39 @@ public sealed class EndpointGrain(
         });
     }
 
-    private bool CheckBatch(string batchTenantId, string tenantId, string chunkKey)
+    /// <summary>Rejects a batch of another tenant; returns the grain's tenant and endpoint key.</summary>
+    private (string TenantId, string EndpointKey) CheckTenant(string batchTenantId)
     {
+        var (tenantId, endpointKey) = PrincipalGrain.SplitKey(this.GetPrimaryKeyString());
         if (batchTenantId != tenantId)
         {
             throw new ArgumentException($"Batch for tenant '{batchTenantId}' sent to endpoint grain of tenant '{tenantId}'.", nameof(batchTenantId));
         }
 
-        if (chunks.Contains(chunkKey))
+        return (tenantId, endpointKey);
+    }
+
+    /// <summary>Returns false for a chunk applied before, or earlier in the same call.</summary>
+    private bool IsNew(string chunkKey, HashSet<string> appliedInCall)
+    {
+        if (chunks.Contains(chunkKey) || appliedInCall.Contains(chunkKey))
         {
             GrainLog.ChunkAlreadyApplied(logger, chunkKey, this.GetPrimaryKeyString());
             return false;
         }
 
         return true;
+    }
+
+    private void Remember(HashSet<string> applied, DateTimeOffset? newest)
+    {
+        foreach (var chunkKey in applied)
+        {
+            chunks.Add(chunkKey);
+        }
+
+        Persisted.LastEventTime = newest;
+        MarkDirty();
     }
 
     private async Task<int> StoreAsync(string tenantId, string chunkKey, IReadOnlyList<Finding> findings)

@@ -1,24 +1,25 @@
 using Vigil.Abstractions;
-using Vigil.Contracts.Storage;
-using Vigil.Grains.Diagnostics;
 
 namespace Vigil.Grains.Ingest;
 
 /// <summary>
-/// Buffers one object's records per owning grain and sends a chunk, one call per grain, once
-/// <c>chunkSize</c> records are buffered and at the end. Chunk numbers count up per object, so a
-/// retried object sends the same chunks and grains can drop the ones they applied. Each call is
-/// counted on <see cref="VigilInstruments"/> under <c>kind</c>, with the number of records it carries.
+/// Buffers one object's records per owning grain and hands a chunk per grain to the kind's
+/// <see cref="GrainCallWindow{TRecord}"/> once <c>chunkSize</c> records are buffered and at the end.
+/// Chunk numbers count up per object, so a retried object sends the same chunks and grains can drop
+/// the ones they applied. <see cref="CompleteAsync"/> waits until every grain applied its chunks.
 /// </summary>
 internal sealed class ChunkRouter<TRecord>(
+    string tenantId,
+    string objectKey,
+    string kindName,
     Func<TRecord, string> keyOf,
+    Func<string, string> grainKeyOf,
     Func<TRecord, DateTimeOffset?> timeOf,
-    Func<string, int, List<TRecord>, Task<BatchResult>> send,
-    int chunkSize,
-    VigilInstruments instruments,
-    ObjectKind kind)
+    GrainCallWindow<TRecord> window,
+    int chunkSize)
 {
     private readonly Dictionary<string, List<TRecord>> pending = new(StringComparer.Ordinal);
+    private readonly List<Task<BatchResult>> sent = [];
     private int buffered;
     private int chunkIndex;
 
@@ -52,24 +53,30 @@ internal sealed class ChunkRouter<TRecord>(
         }
     }
 
-    public async Task FlushAsync()
+    /// <summary>Hands the buffered records to the window as one chunk per grain; does not wait for the grains.</summary>
+    public async ValueTask FlushAsync()
     {
         if (buffered == 0)
         {
             return;
         }
 
-        var calls = new List<Task<BatchResult>>(pending.Count);
+        var chunkKey = RecordChunk.KeyFor(objectKey, kindName, chunkIndex);
         foreach (var (key, list) in pending)
         {
-            instruments.RecordGrainCall(kind, list.Count);
-            calls.Add(send(key, chunkIndex, list));
+            sent.Add(await window.AddAsync(tenantId, grainKeyOf(key), chunkKey, list));
         }
 
-        var results = await Task.WhenAll(calls);
         pending.Clear();
         buffered = 0;
         chunkIndex++;
+    }
+
+    /// <summary>Waits until every chunk handed to the window was applied, and adds up the grains' results.</summary>
+    public async Task CompleteAsync()
+    {
+        var results = await Task.WhenAll(sent);
+        sent.Clear();
         foreach (var result in results)
         {
             Totals = Totals with

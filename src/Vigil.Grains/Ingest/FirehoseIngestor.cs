@@ -40,7 +40,13 @@ public sealed partial class FirehoseIngestor(
 
     private readonly FirehoseLimits limits = limits.Validate();
 
-    private IGrainFactory Grains { get; } = grains;
+    // Concurrent requests share grain calls: a window is sent when no request is being decoded any more.
+    private readonly GrainCallWindows windows = new(
+        key => grains.GetGrain<IPrincipalGrain>(key),
+        key => grains.GetGrain<IEndpointGrain>(key),
+        options,
+        clock,
+        instruments);
 
     private IngestOptions Options { get; } = options;
 
@@ -181,13 +187,7 @@ public sealed partial class FirehoseIngestor(
     {
         private readonly HashSet<string> accounts = new(source.AccountIds, StringComparer.Ordinal);
         private readonly List<FirehoseRejection> rejections = [];
-        private readonly GrainRouters routers = new(
-            source.TenantId,
-            objectKey,
-            key => owner.Grains.GetGrain<IPrincipalGrain>(key),
-            key => owner.Grains.GetGrain<IEndpointGrain>(key),
-            owner.Options.ChunkSize,
-            owner.Instruments);
+        private readonly GrainRouters routers = new(source.TenantId, objectKey, owner.windows, owner.Options.ChunkSize);
 
         private long rejected;
         private long unregistered;
@@ -199,6 +199,16 @@ public sealed partial class FirehoseIngestor(
         private RoutingTotals Totals => routers.Totals;
 
         public async Task ApplyAsync(FirehoseRequestBody request, DateTimeOffset ingestTime)
+        {
+            using (owner.windows.BeginRead())
+            {
+                await RouteAsync(request, ingestTime);
+            }
+
+            await routers.CompleteAsync();
+        }
+
+        private async Task RouteAsync(FirehoseRequestBody request, DateTimeOffset ingestTime)
         {
             foreach (var record in request.Records)
             {

@@ -1,30 +1,22 @@
-using Vigil.Abstractions;
 using Vigil.Contracts.Events;
 using Vigil.Contracts.Storage;
 using Vigil.Detection;
 using Vigil.Detection.Network;
-using Vigil.Grains.Diagnostics;
 
 namespace Vigil.Grains.Ingest;
 
 /// <summary>
 /// The chunk routers of one object (a file, an S3 object or a Firehose request), one per record
 /// kind, each created when the first records of its kind arrive. CloudTrail events go to principal
-/// grains, and flow records and DNS queries to endpoint grains.
+/// grains, and flow records and DNS queries to endpoint grains, through the ingestor's windows.
 /// </summary>
-internal sealed class GrainRouters(
-    string tenantId,
-    string objectKey,
-    Func<string, IPrincipalGrain> principalGrain,
-    Func<string, IEndpointGrain> endpointGrain,
-    int chunkSize,
-    VigilInstruments instruments)
+internal sealed class GrainRouters(string tenantId, string objectKey, GrainCallWindows windows, int chunkSize)
 {
     private ChunkRouter<CloudTrailEvent>? cloudTrail;
     private ChunkRouter<FlowRecord>? flows;
     private ChunkRouter<DnsQueryRecord>? queries;
 
-    /// <summary>What the grains reported for every chunk sent so far.</summary>
+    /// <summary>What the grains reported for every chunk completed so far.</summary>
     public RoutingTotals Totals => new[] { cloudTrail?.Totals, flows?.Totals, queries?.Totals }.Aggregate(
         new RoutingTotals(),
         (sum, part) => part is null ? sum : new RoutingTotals(sum.Read + part.Read, sum.Rejected + part.Rejected, sum.Duplicates + part.Duplicates, sum.Findings + part.Findings));
@@ -40,33 +32,36 @@ internal sealed class GrainRouters(
         : ObjectKind.Unknown;
 
     public ValueTask AddCloudTrailAsync(IReadOnlyList<CloudTrailEvent> events) => (cloudTrail ??= new(
+        tenantId,
+        objectKey,
+        "cloudtrail",
         PrincipalKey.For,
+        principal => PrincipalKey.GrainKey(tenantId, principal),
         record => record.EventTime,
-        (principal, chunk, records) => principalGrain(PrincipalKey.GrainKey(tenantId, principal))
-            .ApplyCloudTrailAsync(new CloudTrailBatch(tenantId, objectKey, chunk, records)),
-        chunkSize,
-        instruments,
-        ObjectKind.CloudTrail)).AddAsync(events);
+        windows.CloudTrail,
+        chunkSize)).AddAsync(events);
 
     public ValueTask AddFlowsAsync(IReadOnlyList<FlowRecord> records) => (flows ??= new(
+        tenantId,
+        objectKey,
+        "flow",
         EndpointKey.ForFlow,
+        endpoint => EndpointKey.GrainKey(tenantId, endpoint),
         record => record.End ?? record.Start,
-        (endpoint, chunk, batch) => endpointGrain(EndpointKey.GrainKey(tenantId, endpoint))
-            .ApplyFlowsAsync(new FlowBatch(tenantId, objectKey, chunk, batch)),
-        chunkSize,
-        instruments,
-        ObjectKind.VpcFlow)).AddAsync(records);
+        windows.Flows,
+        chunkSize)).AddAsync(records);
 
     public ValueTask AddQueriesAsync(IReadOnlyList<DnsQueryRecord> records) => (queries ??= new(
+        tenantId,
+        objectKey,
+        "dns",
         EndpointKey.ForDns,
+        endpoint => EndpointKey.GrainKey(tenantId, endpoint),
         record => record.QueryTimestamp,
-        (endpoint, chunk, batch) => endpointGrain(EndpointKey.GrainKey(tenantId, endpoint))
-            .ApplyDnsQueriesAsync(new DnsQueryBatch(tenantId, objectKey, chunk, batch)),
-        chunkSize,
-        instruments,
-        ObjectKind.Route53)).AddAsync(records);
+        windows.Queries,
+        chunkSize)).AddAsync(records);
 
-    /// <summary>Sends the chunks still buffered and waits until every grain applied them.</summary>
+    /// <summary>Hands the records still buffered to the windows; does not wait for the grains.</summary>
     public async Task FlushAsync()
     {
         if (cloudTrail is not null)
@@ -82,6 +77,25 @@ internal sealed class GrainRouters(
         if (queries is not null)
         {
             await queries.FlushAsync();
+        }
+    }
+
+    /// <summary>Waits until the grains applied every chunk handed to the windows, and adds up their results.</summary>
+    public async Task CompleteAsync()
+    {
+        if (cloudTrail is not null)
+        {
+            await cloudTrail.CompleteAsync();
+        }
+
+        if (flows is not null)
+        {
+            await flows.CompleteAsync();
+        }
+
+        if (queries is not null)
+        {
+            await queries.CompleteAsync();
         }
     }
 }

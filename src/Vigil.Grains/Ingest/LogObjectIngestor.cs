@@ -36,6 +36,9 @@ public sealed partial class LogObjectIngestor(
     private readonly DoneObjectCache doneObjects = new(options.MaxCachedDoneObjects);
     private readonly GrainReferenceCache<IPrincipalGrain> principalGrains = new(grains, options.MaxCachedGrainReferences);
     private readonly GrainReferenceCache<IEndpointGrain> endpointGrains = new(grains, options.MaxCachedGrainReferences);
+    private GrainCallWindows? windows;
+
+    private GrainCallWindows Windows => windows ??= new GrainCallWindows(principalGrains.Get, endpointGrains.Get, Options, clock, Instruments);
 
     private ILogger Logger { get; } = logger;
 
@@ -65,30 +68,110 @@ public sealed partial class LogObjectIngestor(
     {
         var summary = new FolderIngestSummary();
         var summaryLock = new Lock();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxParallelObjects, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(logObjects, parallel, async (logObject, token) =>
-        {
-            var (record, decision) = await IngestIfDueAsync(tenantId, logObject, token);
-            lock (summaryLock)
+        await IngestManyAsync(
+            IngestTarget.AnyAccount(tenantId),
+            logObjects.Select(ObjectToRead.FromFile),
+            (decision, result) =>
             {
-                if (decision == ObjectReadDecision.LeasedByAnother)
+                lock (summaryLock)
                 {
-                    summary.ObjectsLeasedByOthers++;
-                    return;
+                    if (decision == ObjectReadDecision.LeasedByAnother)
+                    {
+                        summary.ObjectsLeasedByOthers++;
+                    }
+                    else if (result is null)
+                    {
+                        summary.ObjectsSkipped++;
+                    }
+                    else
+                    {
+                        summary.Add(result.Record);
+                        progress?.Report(result.Record);
+                    }
                 }
 
-                if (record is null)
-                {
-                    summary.ObjectsSkipped++;
-                    return;
-                }
-
-                summary.Add(record);
-                progress?.Report(record);
-            }
-        });
-
+                return Task.CompletedTask;
+            },
+            CancellationToken.None,
+            cancellationToken);
         return summary;
+    }
+
+    /// <summary>
+    /// Reads each of <paramref name="logObjects"/> that the ledger decides to read, up to
+    /// <see cref="IngestOptions.MaxParallelObjects"/> at a time, and calls <paramref name="onObject"/>
+    /// once per object with the decision and, for an object read, its outcome after the ledger
+    /// recorded it. The records of many objects share grain calls (<see cref="IngestOptions.WindowCloudTrailEvents"/>),
+    /// so an object's outcome can come after later objects were read.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="onObject"/> may run for several objects at the same time. Once
+    /// <paramref name="stopTaking"/> is cancelled, or an object failed with an exception, no further
+    /// object is taken, and the method returns after the objects in progress, rethrowing the first
+    /// exception. <paramref name="cancellationToken"/> abandons the objects in progress too.
+    /// </remarks>
+    public async Task IngestManyAsync(
+        IngestTarget target,
+        IEnumerable<ObjectToRead> logObjects,
+        Func<ObjectReadDecision, ObjectIngestResult?, Task> onObject,
+        CancellationToken stopTaking,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(logObjects);
+        ArgumentNullException.ThrowIfNull(onObject);
+        // Objects whose grain calls are still pending. Only the count and the first failure are
+        // kept, so a pass over a large folder does not hold every finished object until it ends.
+        var inProgress = new InProgressObjects();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxParallelObjects, CancellationToken = cancellationToken };
+        var objectsToRead = logObjects.TakeWhile(_ => !stopTaking.IsCancellationRequested && !inProgress.Failed);
+        try
+        {
+            await Parallel.ForEachAsync(objectsToRead, parallel, async (logObject, token) =>
+            {
+                // The object counts as being read from the ledger query on, so the windows are not
+                // sent each time every reader waits for the database between two objects.
+                using var reading = Windows.BeginRead();
+                if (doneObjects.Contains(target.TenantId, logObject.Key, logObject.Fingerprint))
+                {
+                    await onObject(ObjectReadDecision.AlreadyDone, null);
+                    return;
+                }
+
+                var decision = await ledger.DecideAsync(target.TenantId, logObject.Key, logObject.Fingerprint, clock.GetUtcNow(), token);
+                if (decision != ObjectReadDecision.Read)
+                {
+                    if (decision == ObjectReadDecision.AlreadyDone)
+                    {
+                        doneObjects.Add(target.TenantId, logObject.Key, logObject.Fingerprint);
+                    }
+
+                    await onObject(decision, null);
+                    return;
+                }
+
+                var read = await ReadAsync(target, logObject, token);
+                inProgress.Track(CompleteAndReportAsync(read, onObject, token));
+            });
+        }
+        finally
+        {
+            // The objects already read finish (or release their leases) even when taking failed.
+            await inProgress.WhenAllAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await inProgress.WhenAllAsync();
+    }
+
+    private async Task CompleteAndReportAsync(ObjectRead read, Func<ObjectReadDecision, ObjectIngestResult?, Task> onObject, CancellationToken cancellationToken)
+    {
+        var result = await CompleteAsync(read, cancellationToken);
+        if (result.Record.Error is null)
+        {
+            doneObjects.Add(read.Target.TenantId, read.LogObject.Key, read.LogObject.Fingerprint);
+        }
+
+        await onObject(ObjectReadDecision.Read, result);
     }
 
     /// <summary>Reads the object when the ledger decides so; returns no record, with the decision, when it was skipped.</summary>
@@ -153,15 +236,44 @@ public sealed partial class LogObjectIngestor(
     /// </summary>
     public async Task<ObjectIngestResult> IngestAsync(IngestTarget target, ObjectToRead logObject, CancellationToken cancellationToken)
     {
+        var read = await ReadAsync(target, logObject, cancellationToken);
+        return await CompleteAsync(read, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads one object whose lease the caller holds and hands its records to the windows. The
+    /// returned read is finished by <see cref="CompleteAsync"/>. When reading fails with an exception,
+    /// the lease is released and the exception rethrown.
+    /// </summary>
+    private async Task<ObjectRead> ReadAsync(IngestTarget target, ObjectToRead logObject, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(logObject);
         try
         {
-            return await ReadAndRecordAsync(target, logObject, cancellationToken);
+            return await ReadAndRouteAsync(target, logObject, clock.GetUtcNow(), cancellationToken);
         }
         catch (Exception exception)
         {
             await ReleaseAbandonedAsync(target.TenantId, logObject.Key, exception);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the grains applied every chunk of a read object, and records the outcome in the
+    /// ledger, which releases the lease. When a grain call or the ledger fails, the lease is
+    /// released and the exception rethrown.
+    /// </summary>
+    private async Task<ObjectIngestResult> CompleteAsync(ObjectRead read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CompleteAndRecordAsync(read, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            await ReleaseAbandonedAsync(read.Target.TenantId, read.LogObject.Key, exception);
             throw;
         }
     }
@@ -182,15 +294,25 @@ public sealed partial class LogObjectIngestor(
         }
     }
 
-    private async Task<ObjectIngestResult> ReadAndRecordAsync(IngestTarget target, ObjectToRead logObject, CancellationToken cancellationToken)
+    private async Task<ObjectIngestResult> CompleteAndRecordAsync(ObjectRead read, CancellationToken cancellationToken)
     {
-        // One span per object; the grain calls it makes, and the finding writes they make, are its children.
+        // One span per object; the finding writes of its grain calls are not its children, because
+        // one grain call carries the chunks of many objects.
         using var activity = VigilInstruments.ActivitySource.StartActivity("ingest object");
-        activity?.SetTag("vigil.tenant", target.TenantId);
-        activity?.SetTag("vigil.object.key", logObject.Key);
+        activity?.SetTag("vigil.tenant", read.Target.TenantId);
+        activity?.SetTag("vigil.object.key", read.LogObject.Key);
 
-        var startedAt = clock.GetUtcNow();
-        var outcome = await ReadAndRouteAsync(target, logObject, startedAt, cancellationToken);
+        ObjectIngestResult outcome;
+        if (read.Routers is { } routers)
+        {
+            await routers.CompleteAsync();
+            var totals = routers.Totals with { Rejected = read.RecordsRejected };
+            outcome = new ObjectIngestResult(Outcome(read.Target.TenantId, read.LogObject, read.Kind, read.StartedAt, totals, read.Error), routers.NewestEventTime, routers.Unregistered);
+        }
+        else
+        {
+            outcome = read.Failed ?? throw new InvalidOperationException("An object read has neither routers nor an outcome.");
+        }
 
         await ledger.RecordAsync(outcome.Record, cancellationToken);
         Instruments.RecordObject(outcome.Record, outcome.NewestEventTime);
@@ -204,10 +326,10 @@ public sealed partial class LogObjectIngestor(
         return outcome;
     }
 
-    private async Task<ObjectIngestResult> ReadAndRouteAsync(IngestTarget target, ObjectToRead logObject, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    private async Task<ObjectRead> ReadAndRouteAsync(IngestTarget target, ObjectToRead logObject, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         // The inspector detects the kind from the content (the key only breaks ties) and reads the
-        // object with the matching reader. The routers send each batch on to the owning grains.
+        // object with the matching reader. The routers hand each batch to the windows of grain calls.
         var routers = new Routers(this, target, $"{logObject.Key}@{logObject.Fingerprint}", logObject.Key);
         Stream content;
         try
@@ -218,16 +340,20 @@ public sealed partial class LogObjectIngestor(
         {
             var openError = $"{logObject.Key}: the object cannot be opened: {exception.Message}";
             LogObjectError(Logger, LogText.Escape(openError));
-            return new ObjectIngestResult(Outcome(target.TenantId, logObject, ObjectKind.Unknown, startedAt, new RoutingTotals(), openError), null, 0);
+            var failed = new ObjectIngestResult(Outcome(target.TenantId, logObject, ObjectKind.Unknown, startedAt, new RoutingTotals(), openError), null, 0);
+            return new ObjectRead(target, logObject, startedAt, null, ObjectKind.Unknown, 0, openError, failed);
         }
 
         LogObjectInspection inspection;
-        await using (content)
+        using (var reading = Windows.BeginRead())
         {
-            inspection = await inspector.InspectAsync(content, logObject.Key, routers.AddAsync, cancellationToken);
-        }
+            await using (content)
+            {
+                inspection = await inspector.InspectAsync(content, logObject.Key, routers.AddAsync, cancellationToken);
+            }
 
-        await routers.FlushAsync();
+            await routers.FlushAsync();
+        }
 
         foreach (var rejection in inspection.Rejections.Take(Options.MaxRejectionsLogged))
         {
@@ -258,9 +384,85 @@ public sealed partial class LogObjectIngestor(
             LogObjectError(Logger, LogText.Escape(error));
         }
 
-        var totals = routers.Totals with { Rejected = inspection.RecordsRejected + routers.Unregistered };
-        return new ObjectIngestResult(Outcome(target.TenantId, logObject, kind, startedAt, totals, error), routers.NewestEventTime, routers.Unregistered);
+        return new ObjectRead(target, logObject, startedAt, routers, kind, inspection.RecordsRejected + routers.Unregistered, error, null);
     }
+
+    /// <summary>Counts the objects whose completion is pending and keeps the first exception of those that failed.</summary>
+    private sealed class InProgressObjects
+    {
+        private readonly TaskCompletionSource allDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int pending = 1;
+        private Exception? firstFailure;
+        private int sealedCount;
+
+        public bool Failed => Volatile.Read(ref firstFailure) is not null;
+
+        public void Track(Task completion)
+        {
+            Interlocked.Increment(ref pending);
+            completion.ContinueWith(
+                (task, state) => ((InProgressObjects)state!).Finished(task),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        /// <summary>Waits for every tracked completion; rethrows the first failure. Call once the last object was tracked.</summary>
+        public Task WhenAllAsync()
+        {
+            if (Interlocked.Exchange(ref sealedCount, 1) == 0)
+            {
+                Release();
+            }
+
+            return allDone.Task;
+        }
+
+        private void Finished(Task task)
+        {
+            if (task.Exception is { } exception)
+            {
+                Interlocked.CompareExchange(ref firstFailure, exception.InnerException ?? exception, null);
+            }
+            else if (task.IsCanceled)
+            {
+                Interlocked.CompareExchange(ref firstFailure, new TaskCanceledException(task), null);
+            }
+
+            Release();
+        }
+
+        private void Release()
+        {
+            if (Interlocked.Decrement(ref pending) == 0)
+            {
+                if (firstFailure is { } failure)
+                {
+                    allDone.TrySetException(failure);
+                }
+                else
+                {
+                    allDone.TrySetResult();
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// An object read to the end whose chunks are in the windows: what <see cref="CompleteAsync"/>
+    /// needs to wait for the grains and record the outcome. <see cref="Failed"/> is set instead of
+    /// <see cref="Routers"/> for an object that could not be opened.
+    /// </summary>
+    private sealed record ObjectRead(
+        IngestTarget Target,
+        ObjectToRead LogObject,
+        DateTimeOffset StartedAt,
+        Routers? Routers,
+        ObjectKind Kind,
+        long RecordsRejected,
+        string? Error,
+        ObjectIngestResult? Failed);
 
     private static ObjectKind KindOf(LogObjectKind kind) => kind switch
     {
@@ -320,13 +522,7 @@ public sealed partial class LogObjectIngestor(
         private readonly (string? AccountId, string? Region) keyLayout = LogKeyLayout.Parse(key);
         private long parsed;
         private int unregisteredLogged;
-        private readonly GrainRouters routers = new(
-            target.TenantId,
-            objectKey,
-            owner.principalGrains.Get,
-            owner.endpointGrains.Get,
-            owner.Options.ChunkSize,
-            owner.Instruments);
+        private readonly GrainRouters routers = new(target.TenantId, objectKey, owner.Windows, owner.Options.ChunkSize);
 
         public RoutingTotals Totals => routers.Totals;
 
@@ -344,6 +540,8 @@ public sealed partial class LogObjectIngestor(
         };
 
         public Task FlushAsync() => routers.FlushAsync();
+
+        public Task CompleteAsync() => routers.CompleteAsync();
 
         /// <summary>
         /// Keeps the records of the target's accounts. The others are counted and rejected, the first

@@ -42,63 +42,106 @@ public sealed class PrincipalGrain(
     // Open correlation windows of the tenant's rules for this principal; kept in memory only.
     private readonly CorrelationState ruleState = new();
 
-    public async Task<BatchResult> ApplyCloudTrailAsync(CloudTrailBatch batch)
+    // The account profile grain of the principal's account, kept because GetGrain resolves the grain
+    // interface by reflection and parses type names: about 3% of the bytes of a CloudTrail replay.
+    private IAccountProfileGrain? accountProfile;
+
+    public async Task<IReadOnlyList<BatchResult>> ApplyCloudTrailAsync(CloudTrailChunks batch)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         var (tenantId, principalKey) = SplitKey(this.GetPrimaryKeyString());
         if (batch.TenantId != tenantId)
         {
             throw new ArgumentException($"Batch for tenant '{batch.TenantId}' sent to principal grain of tenant '{tenantId}'.", nameof(batch));
         }
 
-        var chunkKey = ChunkKey(batch.ObjectKey, "cloudtrail", batch.ChunkIndex);
-        if (chunks.Contains(chunkKey))
-        {
-            GrainLog.ChunkAlreadyApplied(logger, chunkKey, this.GetPrimaryKeyString());
-            return new BatchResult(0, batch.Events.Count, 0);
-        }
-
         // Decide what is new without changing state, so a failed finding write can be retried in full.
-        var seenInBatch = new HashSet<string>(StringComparer.Ordinal);
-        var fresh = new List<CloudTrailEvent>(batch.Events.Count);
-        foreach (var record in batch.Events)
+        var results = new BatchResult[batch.Chunks.Count];
+        var applied = new List<AppliedChunk>(batch.Chunks.Count);
+        var seenInCall = new HashSet<string>(StringComparer.Ordinal);
+        var chunksInCall = new HashSet<string>(StringComparer.Ordinal);
+        for (var index = 0; index < batch.Chunks.Count; index++)
         {
-            if (!eventIds.Contains(record.EventId) && seenInBatch.Add(record.EventId))
+            var chunk = batch.Chunks[index];
+            if (chunks.Contains(chunk.ChunkKey) || !chunksInCall.Add(chunk.ChunkKey))
             {
-                fresh.Add(record);
+                GrainLog.ChunkAlreadyApplied(logger, chunk.ChunkKey, this.GetPrimaryKeyString());
+                results[index] = new BatchResult(0, chunk.Records.Count, 0);
+                continue;
             }
+
+            var fresh = new List<CloudTrailEvent>(chunk.Records.Count);
+            foreach (var record in chunk.Records)
+            {
+                if (!eventIds.Contains(record.EventId) && seenInCall.Add(record.EventId))
+                {
+                    fresh.Add(record);
+                }
+            }
+
+            applied.Add(new AppliedChunk(index, chunk.ChunkKey, fresh, chunk.Records.Count - fresh.Count));
         }
 
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
         var detectors = settings.For(tenantId);
         UseProfileOptions(detectors.Profiles);
-        var findings = CloudTrailDetection.Default.Inspect(fresh, principalKey, context)
-            .Concat(rules.For(tenantId).InspectCloudTrail(fresh, principalKey, context, ruleState)).ToList();
+        var ruleSet = rules.For(tenantId);
 
-        // The profile learns while it scores, so keep its state from before the chunk: a chunk whose
+        // The profile learns while it scores, so keep its state from before the call: a call whose
         // findings fail to store is retried in full and must find the same anomalies again.
-        var profileBefore = profile.Serialize();
+        using var profileBefore = ProfileSnapshots.Rent();
+        profile.Serialize(profileBefore);
         try
         {
-            var anomalies = await PrincipalProfiling.ScoreAsync(GrainFactory, principalKey, profile, fresh, enricher, context);
-            findings = [.. detectors.Filter([.. findings, .. anomalies])];
-            if (findings.Count > 0)
+            var anomalies = await PrincipalProfiling.ScoreAsync(AccountProfileOf(tenantId, principalKey), principalKey, profile, [.. applied.Select(chunk => chunk.Fresh)], enricher, context);
+
+            // Most calls raise nothing, so the built-in detectors, which keep no state, first run over
+            // all new events at once. Only when that raises a finding, or when the tenant has
+            // CloudTrail rules (whose correlation windows must see each event once), do they run chunk
+            // by chunk, because each chunk's findings are stored under the chunk's own write key.
+            var byChunk = ruleSet.Has(SigmaLogSource.CloudTrail)
+                || anomalies.Any(found => found.Count > 0)
+                || CloudTrailDetection.Default.Inspect(applied.SelectMany(chunk => chunk.Fresh), principalKey, context).Count > 0;
+            for (var position = 0; position < applied.Count; position++)
             {
-                await findingSink.WriteOnceAsync(tenantId, FindingWriteKey(chunkKey), findings, CancellationToken.None);
-                foreach (var finding in findings)
+                var chunk = applied[position];
+                if (!byChunk)
                 {
-                    instruments.RecordFindings(finding.Type, finding.Service.Count);
+                    results[chunk.Index] = new BatchResult(chunk.Fresh.Count, chunk.Duplicates, 0);
+                    continue;
                 }
+
+                var findings = detectors.Filter([
+                    .. CloudTrailDetection.Default.Inspect(chunk.Fresh, principalKey, context),
+                    .. ruleSet.InspectCloudTrail(chunk.Fresh, principalKey, context, ruleState),
+                    .. anomalies[position]]);
+                var occurrences = 0;
+                if (findings.Count > 0)
+                {
+                    await findingSink.WriteOnceAsync(tenantId, FindingWriteKey(chunk.ChunkKey), findings, CancellationToken.None);
+                    foreach (var finding in findings)
+                    {
+                        instruments.RecordFindings(finding.Type, finding.Service.Count);
+                        occurrences += (int)finding.Service.Count;
+                    }
+                }
+
+                results[chunk.Index] = new BatchResult(chunk.Fresh.Count, chunk.Duplicates, occurrences);
             }
         }
         catch
         {
+            profileBefore.Position = 0;
             profile = PrincipalProfile.Deserialize(profileBefore, detectors.Profiles);
             throw;
         }
 
-        Remember(chunkKey, fresh, batch.Events.Count - fresh.Count);
-        var occurrences = findings.Sum(finding => (int)finding.Service.Count);
-        return new BatchResult(fresh.Count, batch.Events.Count - fresh.Count, occurrences);
+        foreach (var chunk in applied)
+        {
+            Remember(chunk.ChunkKey, chunk.Fresh, chunk.Duplicates);
+        }
+
+        return results;
     }
 
     public Task<bool> MarkAnomalyNotUsefulAsync(string tenantId, string findingId)
@@ -153,6 +196,17 @@ public sealed class PrincipalGrain(
         return (grainKey[..slash], grainKey[(slash + 1)..]);
     }
 
+    private IAccountProfileGrain AccountProfileOf(string tenantId, string principalKey)
+    {
+        if (accountProfile is null)
+        {
+            var account = principalKey[..Math.Max(0, principalKey.IndexOf('/', StringComparison.Ordinal))];
+            accountProfile = GrainFactory.GetGrain<IAccountProfileGrain>($"{tenantId}/{account}");
+        }
+
+        return accountProfile;
+    }
+
     /// <summary>Rebuilds the profile with the tenant's options when its settings changed (a new learning period); what it learned stays.</summary>
     private void UseProfileOptions(ProfileOptions options)
     {
@@ -178,6 +232,9 @@ public sealed class PrincipalGrain(
         Persisted.DuplicatesDropped += duplicates;
         MarkDirty();
     }
+
+    /// <summary>A chunk of the current call that was not applied before: its place in the call, its key, its new events and the duplicates dropped.</summary>
+    private sealed record AppliedChunk(int Index, string ChunkKey, List<CloudTrailEvent> Fresh, int Duplicates);
 
     protected override void OnStateLoaded()
     {

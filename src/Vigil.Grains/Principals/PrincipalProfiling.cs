@@ -14,33 +14,63 @@ namespace Vigil.Grains.Principals;
 /// </summary>
 internal static class PrincipalProfiling
 {
-    public static async Task<IReadOnlyList<Finding>> ScoreAsync(
-        IGrainFactory grains,
+    /// <summary>
+    /// Scores each chunk of one call in order, with one account call for all of them, and returns
+    /// the anomaly findings of each chunk in the same order.
+    /// </summary>
+    /// <remarks>
+    /// The account profile answers every chunk's questions as it was before this call, because the
+    /// observations of all chunks reach it in the same call. That is what one larger chunk would get.
+    /// </remarks>
+    public static async Task<IReadOnlyList<Finding>[]> ScoreAsync(
+        IAccountProfileGrain account,
         string principalKey,
         PrincipalProfile profile,
-        IReadOnlyList<CloudTrailEvent> records,
+        IReadOnlyList<IReadOnlyList<CloudTrailEvent>> chunks,
         IpEnricher enricher,
         DetectionContext context)
     {
-        var prepared = ProfileAnomalyDetector.Default.Prepare(records, profile, enricher, context);
-        if (prepared.Observations.Count == 0)
+        var findings = new IReadOnlyList<Finding>[chunks.Count];
+        var prepared = new PreparedChunk[chunks.Count];
+        var observations = new List<AccountObservation>();
+        var questions = new HashSet<ProfileQuestion>();
+        var candidates = 0;
+        for (var index = 0; index < chunks.Count; index++)
         {
-            return [];
+            findings[index] = [];
+            prepared[index] = ProfileAnomalyDetector.Default.Prepare(chunks[index], profile, enricher, context);
+            foreach (var (time, observation) in prepared[index].Observations)
+            {
+                observations.Add(AccountProfileWire.FromObservation(time, observation));
+            }
+
+            questions.UnionWith(prepared[index].Questions);
+            candidates += prepared[index].Candidates.Count;
         }
 
-        var account = principalKey[..Math.Max(0, principalKey.IndexOf('/', StringComparison.Ordinal))];
-        var batch = new AccountProfileBatch(
-            context.TenantId,
-            [.. prepared.Observations.Select(item => AccountProfileWire.FromObservation(item.Time, item.Observation))],
-            [.. prepared.Questions.Select(AccountProfileWire.FromQuestion)]);
-        var reply = await grains.GetGrain<IAccountProfileGrain>($"{context.TenantId}/{account}").ObserveAsync(batch);
-        if (prepared.Candidates.Count == 0)
+        if (observations.Count == 0)
         {
-            return [];
+            return findings;
         }
 
-        var answers = AccountProfileWire.ToAnswers(reply, prepared.Questions);
-        return ProfileAnomalyDetector.Default.Decide(prepared, answers, principalKey, context, profile);
+        var questionList = questions.ToList();
+        var batch = new AccountProfileBatch(context.TenantId, observations, [.. questionList.Select(AccountProfileWire.FromQuestion)]);
+        var reply = await account.ObserveAsync(batch);
+        if (candidates == 0)
+        {
+            return findings;
+        }
+
+        var answers = AccountProfileWire.ToAnswers(reply, questionList);
+        for (var index = 0; index < chunks.Count; index++)
+        {
+            if (prepared[index].Candidates.Count > 0)
+            {
+                findings[index] = ProfileAnomalyDetector.Default.Decide(prepared[index], answers, principalKey, context, profile);
+            }
+        }
+
+        return findings;
     }
 }
 

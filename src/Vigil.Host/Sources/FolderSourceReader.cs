@@ -92,23 +92,26 @@ public sealed partial class FolderSourceReader(SourceDefinition source, SourceRe
         long rejected = 0;
         try
         {
-            foreach (var logObject in LogFileDiscovery.Enumerate(folder))
+            var found = LogFileDiscovery.Enumerate(folder).Select(logObject => ObjectToRead.FromFile(
+                logObject with { Key = relativeKeys ? logObject.Key : logObject.Path.Replace(Path.DirectorySeparatorChar, '/') }));
+
+            // Once taken, an object is read to the end unless the host stops for good.
+            await Services.Ingestor.IngestManyAsync(Target, found, async (decision, result) =>
             {
-                var key = relativeKeys ? logObject.Key : logObject.Path.Replace(Path.DirectorySeparatorChar, '/');
-                var (decision, result) = await ReadObjectAsync(ObjectToRead.FromFile(logObject with { Key = key }), cancellationToken);
                 if (decision == ObjectReadDecision.LeasedByAnother)
                 {
-                    leasedByOthers++;
+                    Interlocked.Increment(ref leasedByOthers);
                 }
 
                 if (result is not null)
                 {
-                    objects++;
-                    failed += result.Record.Error is null ? 0 : 1;
-                    records += result.Record.RecordsRead;
-                    rejected += result.Record.RecordsRejected;
+                    Interlocked.Increment(ref objects);
+                    Interlocked.Add(ref failed, result.Record.Error is null ? 0 : 1);
+                    Interlocked.Add(ref records, result.Record.RecordsRead);
+                    Interlocked.Add(ref rejected, result.Record.RecordsRejected);
+                    await RecordReadAsync(result);
                 }
-            }
+            }, cancellationToken, Services.HostStopping);
 
             Resume();
         }

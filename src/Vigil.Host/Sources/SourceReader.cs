@@ -107,28 +107,35 @@ public abstract partial class SourceReader
         var (decision, result) = await Services.Ingestor.IngestIfDueAsync(Target, logObject, Services.HostStopping);
         if (result is not null)
         {
-            var record = result.Record;
-            if (record.Error is not null)
-            {
-                LogObjectFailed(Logger, LogText.Escape(Source.Name), LogText.Escape(record.ObjectKey), LogText.Escape(record.Error));
-            }
-
-            await RecordProgressAsync(new SourceProgress
-            {
-                TenantId = Source.TenantId,
-                SourceId = Source.Id,
-                ObjectsRead = 1,
-                ObjectsFailed = record.Error is null ? 0 : 1,
-                RecordsRead = record.RecordsRead,
-                RecordsRejected = record.RecordsRejected,
-                RecordsFromUnregisteredAccounts = result.RecordsFromUnregisteredAccounts,
-                NewestEventTime = result.NewestEventTime,
-                Error = record.Error,
-                At = record.FinishedAt,
-            });
+            await RecordReadAsync(result);
         }
 
         return (decision, result);
+    }
+
+    /// <summary>Logs a failed object and adds the outcome of one object read to the source's counters and metrics.</summary>
+    protected async Task RecordReadAsync(ObjectIngestResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var record = result.Record;
+        if (record.Error is not null)
+        {
+            LogObjectFailed(Logger, LogText.Escape(Source.Name), LogText.Escape(record.ObjectKey), LogText.Escape(record.Error));
+        }
+
+        await RecordProgressAsync(new SourceProgress
+        {
+            TenantId = Source.TenantId,
+            SourceId = Source.Id,
+            ObjectsRead = 1,
+            ObjectsFailed = record.Error is null ? 0 : 1,
+            RecordsRead = record.RecordsRead,
+            RecordsRejected = record.RecordsRejected,
+            RecordsFromUnregisteredAccounts = result.RecordsFromUnregisteredAccounts,
+            NewestEventTime = result.NewestEventTime,
+            Error = record.Error,
+            At = record.FinishedAt,
+        });
     }
 
     /// <summary>Records a problem of the source itself (a listing or a receive that failed, a malformed message).</summary>

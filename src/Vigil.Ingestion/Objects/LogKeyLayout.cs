@@ -15,6 +15,8 @@ public static partial class LogKeyLayout
         return match.Success ? (match.Groups["account"].Value, match.Groups["region"].Value) : (null, null);
     }
 
-    [GeneratedRegex(@"(?:^|/)AWSLogs/(?:o-[a-z0-9]{10,32}/)?(?<account>\d{12})/(?:CloudTrail|vpcflowlogs)/(?<region>[a-z]{2}(?:-[a-z]+)+-\d)/", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    // The non-backtracking engine matches in time linear in the key's length, so the match needs no
+    // timeout. A 100 ms timeout elapsed on a starved CPU and failed the object of a short key.
+    [GeneratedRegex(@"(?:^|/)AWSLogs/(?:o-[a-z0-9]{10,32}/)?(?<account>\d{12})/(?:CloudTrail|vpcflowlogs)/(?<region>[a-z]{2}(?:-[a-z]+)+-\d)/", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Layout();
 }

@@ -108,6 +108,10 @@ internal sealed class HostProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException) when (!process.HasExited)
+            {
+                // The request outlived the client's timeout: the host is still starting on a busy machine.
+            }
 
             await Task.Delay(200);
         }
