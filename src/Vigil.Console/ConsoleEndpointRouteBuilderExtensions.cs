@@ -10,8 +10,10 @@ public static class ConsoleEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the console pages (<c>/</c>, <c>/login</c>, <c>/findings</c>, <c>/findings/{id}</c>,
-    /// <c>/sources</c>) with interactive server rendering, the form endpoints <c>POST /account/login</c>
-    /// and <c>POST /account/logout</c>, and the REST API of sources under <c>/api/sources</c>.
+    /// <c>/sources</c>, <c>/suppression-rules</c>) with interactive server rendering, the form endpoints
+    /// <c>POST /account/login</c> and <c>POST /account/logout</c>, and the REST APIs of sources under
+    /// <c>/api/sources</c>, findings under <c>/api/v1/findings</c> and suppression rules under
+    /// <c>/api/v1/suppression-rules</c>.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -47,6 +49,8 @@ public static class ConsoleEndpointRouteBuilderExtensions
 
         app.MapAccountEndpoints();
         app.MapSourceEndpoints();
+        app.MapFindingEndpoints();
+        app.MapSuppressionRuleEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using Vigil.Console.Account;
+using Vigil.Console.Findings;
 using Vigil.Console.Sources;
 
 namespace Vigil.Console;
@@ -26,7 +27,9 @@ public static class ConsoleServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// <para>
-    /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/>,
+    /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/>, <see cref="Contracts.Storage.IFindingTriage"/>,
+    /// <see cref="Contracts.Storage.ISuppressionRuleStore"/>, <see cref="Contracts.Storage.ISavedFilterStore"/>,
+    /// <see cref="Contracts.Storage.IAuditLog"/>, optionally <see cref="Contracts.Findings.IAnomalyFeedback"/>,
     /// <see cref="Contracts.Storage.IConsoleUserStore"/> and <see cref="Contracts.Storage.ISourceStore"/>.
     /// The console resolves them from the request or circuit scope, so any lifetime works.
     /// </para>
@@ -74,6 +77,13 @@ public static class ConsoleServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddScoped<SourceService>();
+        services.TryAddScoped<SuppressionRuleService>();
+        services.TryAddScoped(provider => new FindingFeedbackService(
+            provider.GetRequiredService<Contracts.Storage.IFindingQueries>(),
+            provider.GetRequiredService<Contracts.Storage.IFindingTriage>(),
+            provider.GetService<Contracts.Findings.IAnomalyFeedback>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FindingFeedbackService>>()));
+        services.TryAddSingleton(new FindingLiveOptions());
         return services;
     }
 

@@ -76,6 +76,9 @@ public static class VigilHostBuilderExtensions
             silo.AddActivityPropagation();
         });
 
+        // The console's "not useful" on an anomaly finding reaches the principal grain through this.
+        builder.Services.AddSingleton<Vigil.Contracts.Findings.IAnomalyFeedback, Vigil.Grains.Principals.GrainAnomalyFeedback>();
+
         // Registered after the silo's defaults, so these bounds win when the ingestor is resolved.
         builder.Services.AddSingleton(options.Firehose.ToLimits());
 
