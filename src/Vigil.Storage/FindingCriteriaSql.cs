@@ -37,7 +37,13 @@ internal static class FindingCriteriaSql
             ? ColumnCondition(criterion, ColumnExpression(column), parameters)
             : DocumentCondition(criterion, parameters);
 
-    private static string ColumnExpression(string column) => column == "suppressed_by" ? "f.suppressed_by::text" : "f." + column;
+    private static string ColumnExpression(string column) => column switch
+    {
+        "suppressed_by" => "f.suppressed_by::text",
+        // host() gives the address without a prefix length, for Equals and Matches on the text.
+        "remote_ip" => "host(f.remote_ip)",
+        _ => "f." + column,
+    };
 
     private static string ColumnCondition(ValidatedCriterion criterion, string column, SqlParameterList parameters)
     {
@@ -53,6 +59,16 @@ internal static class FindingCriteriaSql
 
     private static string DocumentCondition(ValidatedCriterion criterion, SqlParameterList parameters)
     {
+        // Equality on a path of the typed contract becomes JSON containment, which the GIN index on
+        // document answers without reading every row.
+        if (criterion.Operator is CriterionOperator.Equals or CriterionOperator.NotEquals
+            && criterion.Texts.Select(value => FindingDocumentShape.Containment(criterion.Field.Segments, value)).ToList() is var documents
+            && documents.All(document => document is not null))
+        {
+            var any = string.Join(" OR ", documents.Select(document => $"f.document @> {parameters.Add(document!, NpgsqlDbType.Jsonb)}"));
+            return criterion.IsNegated ? $"NOT ({any})" : any;
+        }
+
         // lax mode searches arrays met on the way, and the trailing [*] also searches an array leaf.
         var path = new StringBuilder("lax $");
         foreach (var segment in criterion.Field.Segments)
@@ -79,6 +95,12 @@ internal static class FindingCriteriaSql
                 return $"{value} ~ ANY({parameters.Add(criterion.Texts.ToArray())})";
             case CriterionOperator.InCidr or CriterionOperator.NotInCidr:
                 var networks = criterion.Networks.Select(network => network.ToString()).ToArray();
+                if (criterion.Field.Column == "remote_ip")
+                {
+                    // One range per network, so the B-tree on remote_ip answers each.
+                    return string.Join(" OR ", networks.Select(network => $"f.remote_ip <<= {parameters.Add(network)}::cidr"));
+                }
+
                 return $"vigil_try_inet({value}) <<= ANY({parameters.Add(networks)}::cidr[])";
         }
 

@@ -20,14 +20,14 @@ public sealed partial class PostgresFindingStore : IFindingSink, IFindingQueries
         upserted AS (
             INSERT INTO findings AS f (
                 tenant_id, id, type, severity, account_id, region, resource_type, resource_key,
-                resource_label, title, count, event_first_seen, event_last_seen, created_at, updated_at, document)
+                resource_label, title, count, event_first_seen, event_last_seen, created_at, updated_at, document, remote_ip)
             SELECT @tenant_id, o.id, o.type, o.severity, o.account_id, o.region, o.resource_type, o.resource_key,
-                   o.resource_label, o.title, o.count, o.event_first_seen, o.event_last_seen, now(), now(), o.document
+                   o.resource_label, o.title, o.count, o.event_first_seen, o.event_last_seen, now(), now(), o.document, o.remote_ip
             FROM unnest(
                 @ids, @types, @severities, @account_ids, @regions, @resource_types, @resource_keys,
-                @resource_labels, @titles, @counts, @first_seen, @last_seen, @documents)
+                @resource_labels, @titles, @counts, @first_seen, @last_seen, @documents, @remote_ips)
                 AS o(id, type, severity, account_id, region, resource_type, resource_key,
-                     resource_label, title, count, event_first_seen, event_last_seen, document)
+                     resource_label, title, count, event_first_seen, event_last_seen, document, remote_ip)
             /* write-once filter */
             ON CONFLICT (tenant_id, id) DO UPDATE SET
                 count = f.count + excluded.count,
@@ -42,6 +42,7 @@ public sealed partial class PostgresFindingStore : IFindingSink, IFindingQueries
                 resource_label = CASE WHEN excluded.event_last_seen >= f.event_last_seen THEN excluded.resource_label ELSE f.resource_label END,
                 title = CASE WHEN excluded.event_last_seen >= f.event_last_seen THEN excluded.title ELSE f.title END,
                 document = CASE WHEN excluded.event_last_seen >= f.event_last_seen THEN excluded.document ELSE f.document END,
+                remote_ip = CASE WHEN excluded.event_last_seen >= f.event_last_seen THEN excluded.remote_ip ELSE f.remote_ip END,
                 updated_at = now()
             RETURNING f.id),
         occurrences AS (
@@ -138,6 +139,10 @@ public sealed partial class PostgresFindingStore : IFindingSink, IFindingQueries
         AddArray(command, "counts", merged, f => f.Service.Count);
         AddArray(command, "first_seen", merged, f => f.Service.EventFirstSeen.UtcDateTime);
         AddArray(command, "last_seen", merged, f => f.Service.EventLastSeen.UtcDateTime);
+        command.Parameters.Add(new NpgsqlParameter<System.Net.IPAddress?[]>("remote_ips", NpgsqlDbType.Array | NpgsqlDbType.Inet)
+        {
+            TypedValue = merged.Select(FindingResourceText.RemoteIpOf).ToArray(),
+        });
         command.Parameters.Add(new NpgsqlParameter<string[]>("documents", NpgsqlDbType.Array | NpgsqlDbType.Jsonb)
         {
             TypedValue = merged.Select(f => FindingJson.Serialize(f)).ToArray(),

@@ -89,6 +89,12 @@ public sealed class SuppressionRuleService(ISuppressionRuleStore store, IAuditLo
             return SuppressionOutcome<SuppressionRuleChange>.NotFound();
         }
 
+        // A replacement that only switches the rule on or off is audited as that.
+        if (action == "update" && result is { Before: { } before, After: { } after } && before.Enabled != after.Enabled)
+        {
+            action = after.Enabled ? "enable" : "disable";
+        }
+
         var ruleId = (result.After ?? result.Before)!.Id;
         await audit.WriteAsync(
             new AuditEntry(tenantId, actor, action, AuditObjectType, ruleId.ToString(), ToAuditJson(result.Before), ToAuditJson(result.After), clock.GetUtcNow()),

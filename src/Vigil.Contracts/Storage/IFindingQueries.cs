@@ -62,8 +62,8 @@ public sealed record FindingListQuery
 /// </summary>
 public sealed record FindingPage(IReadOnlyList<FindingSummary> Items, string? NextCursor, long MatchCount, bool MatchCountIsLowerBound)
 {
-    /// <summary>Counting stops here, so the count stays fast at millions of findings.</summary>
-    public const int MatchCountLimit = 10_000;
+    /// <summary>Counting stops here, as GuardDuty's console stops at 1,000 results, so the count stays fast at millions of findings.</summary>
+    public const int MatchCountLimit = 1_000;
 }
 
 /// <summary>The columns of the findings list.</summary>

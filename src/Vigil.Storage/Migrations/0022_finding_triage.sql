@@ -8,6 +8,10 @@ ALTER TABLE findings ADD COLUMN user_feedback text CHECK (user_feedback IN ('USE
 -- findings where it is set, and disabling the rule unarchives exactly these findings.
 ALTER TABLE findings ADD COLUMN suppressed_by uuid;
 
+-- The remote address of the finding's action (API caller or network peer) when it is an IP address,
+-- for CIDR criteria that an index can answer. Log text that is no address (a service name) stays null.
+ALTER TABLE findings ADD COLUMN remote_ip inet;
+
 CREATE INDEX findings_by_suppression_rule ON findings (tenant_id, suppressed_by) WHERE suppressed_by IS NOT NULL;
 
 -- A suppression rule: finding criteria (JSON, see FindingCriteria) whose matches are archived.

@@ -90,6 +90,23 @@ public sealed class FindingCriteriaQueryTests(PostgresFixture database) : IClass
     }
 
     [Fact]
+    public async Task InCidr_OnRemoteIpColumn_UsesParsedAddress()
+    {
+        var inside = ApiCall(remoteIp: "198.51.100.20");
+        var serviceName = ApiCall(remoteIp: "s3.amazonaws.com");
+        await store.WriteAsync(tenant, [inside, serviceName, ApiCall(remoteIp: "203.0.113.14")], default);
+
+        var ids = await IdsAsync(Criterion(FindingFields.RemoteIp, CriterionOperator.InCidr, "198.51.100.0/24", "192.0.2.0/24"));
+        var equal = await IdsAsync(Criterion(FindingFields.RemoteIp, CriterionOperator.Equals, "198.51.100.20"));
+        var outside = await IdsAsync(Criterion(FindingFields.RemoteIp, CriterionOperator.NotInCidr, "198.51.100.0/24"));
+
+        Assert.Equal([inside.Id], ids);
+        Assert.Equal([inside.Id], equal);
+        Assert.Equal(2, outside.Count);
+        Assert.Contains(serviceName.Id, outside);
+    }
+
+    [Fact]
     public async Task NotEquals_OnDocumentPath_MatchesFindingsWithoutField()
     {
         var withoutIp = ApiCall(remoteIp: null);

@@ -183,8 +183,16 @@ public static class FindingCriteriaEvaluator
         "resource_key" => [row?.ResourceKey],
         "resource_label" => [row?.ResourceLabel],
         "suppressed_by" => [row?.SuppressedBy?.ToString()],
+        "remote_ip" => [RemoteIp(finding)],
         _ => [],
     };
+
+    private static string? RemoteIp(Finding finding)
+    {
+        var details = finding.Service.Action.AwsApiCallAction?.RemoteIpDetails ?? finding.Service.Action.NetworkConnectionAction?.RemoteIpDetails;
+        var text = details?.IpAddressV4 ?? details?.IpAddressV6;
+        return text is not null && IPAddress.TryParse(text, out var address) ? address.ToString() : null;
+    }
 
     private static List<object?> PathValues(JsonNode? node, IReadOnlyList<string> segments)
     {

@@ -22,6 +22,12 @@ public static class FindingFields
     /// <summary>Vigil's field for the resource text the findings list shows (user name, instance id and so on).</summary>
     public const string ResourceLabel = "resourceLabel";
 
+    /// <summary>
+    /// Vigil's field for the remote address of the finding's API call or network connection, when it
+    /// is an IP address; CIDR criteria on it use an index.
+    /// </summary>
+    public const string RemoteIp = "remoteIp";
+
     /// <summary>Vigil's field for the id of the suppression rule that archived a finding.</summary>
     public const string SuppressedBy = "suppressedBy";
 
@@ -44,6 +50,7 @@ public static class FindingFields
         new(ResourceKey, FindingFieldType.Text, "resource_key"),
         new(ResourceLabel, FindingFieldType.Text, "resource_label"),
         new(SuppressedBy, FindingFieldType.Text, "suppressed_by", Nullable: true),
+        new(RemoteIp, FindingFieldType.IpAddress, "remote_ip", Nullable: true),
     }.ToFrozenDictionary(field => field.Path, StringComparer.Ordinal);
 
     // Document leaves that hold an address, so InCidr applies to them.
