@@ -97,7 +97,7 @@ internal static class FindingCriteriaSql
                 var networks = criterion.Networks.Select(network => network.ToString()).ToArray();
                 if (criterion.Field.Column == "remote_ip")
                 {
-                    // One range per network, so the B-tree on remote_ip answers each.
+                    // One range per network, so the B-tree on remote_ip serves each.
                     return string.Join(" OR ", networks.Select(network => $"f.remote_ip <<= {parameters.Add(network)}::cidr"));
                 }
 

@@ -87,8 +87,8 @@ internal static class FindingsBenchmark
         Console.Error.WriteLine($"Loaded {BenchFormat.Count(settings.Findings + ((long)settings.OtherTenants * settings.OtherFindings))} findings in {BenchFormat.Seconds(loaded)} s; building {indexes.Count} indexes");
         await ExecuteAsync(dataSource, string.Join(";\n", indexes), cancellationToken);
 
-        // Autovacuum would get there too; doing it now sets the visibility map and the statistics
-        // before the first timed query, as on a database that has run for a while.
+        // Autovacuum would do this too. Doing it now sets the visibility map and the statistics before
+        // the first timed query, as on a database that has run for a while.
         await ExecuteAsync(dataSource, "VACUUM ANALYZE findings", cancellationToken);
         var indexed = fill.Elapsed - loaded;
 
@@ -250,7 +250,7 @@ internal static class FindingsBenchmark
     }
 
     // Loading into a table without its secondary indexes and building them afterwards is much faster
-    // than updating a dozen indexes per row; the same definitions are created again, so the queries
+    // than updating a dozen indexes per row. The same definitions are created again, so the queries
     // run against the migrations' indexes.
     private static async Task<List<string>> DropFindingIndexesAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {

@@ -9,14 +9,14 @@ ALTER TABLE findings ADD COLUMN user_feedback text CHECK (user_feedback IN ('USE
 ALTER TABLE findings ADD COLUMN suppressed_by uuid;
 
 -- The remote address of the finding's action (API caller or network peer) when it is an IP address,
--- for CIDR criteria that an index can answer. Log text that is no address (a service name) stays null.
+-- for CIDR criteria that an index can serve. Log text that is no address (a service name) stays null.
 ALTER TABLE findings ADD COLUMN remote_ip inet;
 
 CREATE INDEX findings_by_suppression_rule ON findings (tenant_id, suppressed_by) WHERE suppressed_by IS NOT NULL;
 
 -- A suppression rule: finding criteria (JSON, see FindingCriteria) whose matches are archived.
 -- Rules apply in created_at order, and the first matching rule is recorded in suppressed_by.
--- last_error tells the tenant admin why the rule last failed to apply, such as a statement timeout.
+-- last_error is shown to the tenant admin: why the rule last failed to apply, such as a statement timeout.
 CREATE TABLE suppression_rules (
     tenant_id text NOT NULL,
     id uuid NOT NULL,

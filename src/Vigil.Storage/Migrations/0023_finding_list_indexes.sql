@@ -17,7 +17,7 @@ CREATE INDEX findings_by_account_last_seen ON findings (tenant_id, account_id, e
 -- The related findings of a principal or endpoint on the detail page.
 CREATE INDEX findings_by_resource_key ON findings (tenant_id, resource_key, event_last_seen);
 
--- CIDR criteria on the remote address: a B-tree on inet answers <<= as a range.
+-- CIDR criteria on the remote address: a B-tree on inet serves <<= as a range scan.
 CREATE INDEX findings_by_remote_ip ON findings (tenant_id, remote_ip) WHERE remote_ip IS NOT NULL;
 
 -- The console's live updates ask for findings written after a time.

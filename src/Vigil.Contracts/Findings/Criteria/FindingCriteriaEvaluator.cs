@@ -123,8 +123,8 @@ public static class FindingCriteriaEvaluator
         };
     }
 
-    // Matches SQL LIKE with '\' as the escape character; iterative with backtracking limited to the
-    // last '%', so it takes at most text length times pattern length steps.
+    // Matches SQL LIKE with '\' as the escape character. It only ever returns to the last '%', so it
+    // takes at most text length times pattern length steps.
     private static bool LikeMatches(string text, string like)
     {
         int t = 0, p = 0, starP = -1, starT = 0;
