@@ -28,9 +28,16 @@ internal static class FindingCriteriaSql
     public static string Compile(FindingCriteria criteria, SqlParameterList parameters) =>
         Compile(FindingCriteriaValidator.ValidateOrThrow(criteria), parameters);
 
-    /// <summary>True when the criteria use regular expressions, whose cost depends on the pattern.</summary>
-    public static bool UsesRegex(IReadOnlyList<ValidatedCriterion> criteria) =>
-        criteria.Any(criterion => criterion.Operator == CriterionOperator.MatchesRegex);
+    /// <summary>
+    /// True when a criterion is equality on a document path that compiles to containment. PostgreSQL
+    /// estimates every containment as matching 0.1% of the rows, so with ORDER BY ... LIMIT it may walk
+    /// the sort index and test each row instead of asking the GIN index; for a rare value that reads
+    /// the whole tenant. Callers then filter first and sort the matches (see <see cref="PostgresFindingStore"/>).
+    /// </summary>
+    public static bool UsesDocumentIndex(IReadOnlyList<ValidatedCriterion> criteria) =>
+        criteria.Any(criterion => criterion.Field.Column is null
+            && criterion.Operator == CriterionOperator.Equals
+            && criterion.Texts.All(value => FindingDocumentShape.Containment(criterion.Field.Segments, value) is not null));
 
     private static string CompileOne(ValidatedCriterion criterion, SqlParameterList parameters) =>
         criterion.Field.Column is { } column

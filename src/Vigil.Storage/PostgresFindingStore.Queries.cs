@@ -38,15 +38,23 @@ public sealed partial class PostgresFindingStore
 
         // Both statements go in one round trip. Under READ COMMITTED each takes its own snapshot, so
         // a write between them can make the count differ from the page by that write.
+        // With document equality criteria the matches come from the GIN index first (a materialised
+        // CTE is planned without the LIMIT), and only they are sorted.
+        var filterFirst = FindingCriteriaSql.UsesDocumentIndex(criteria);
+        var countSql = filterFirst
+            ? $"WITH m AS MATERIALIZED (SELECT 1 FROM findings f WHERE {filter}) SELECT count(*) FROM (SELECT 1 FROM m LIMIT {FindingPage.MatchCountLimit + 1}) AS matching"
+            : $"SELECT count(*) FROM (SELECT 1 FROM findings f WHERE {filter} LIMIT {FindingPage.MatchCountLimit + 1}) AS matching";
+        var pageSql = filterFirst
+            ? $"WITH f AS MATERIALIZED (SELECT {SummaryColumns} FROM findings f WHERE {filter} AND {keyset}) SELECT * FROM f ORDER BY f.{column} {direction}, f.id {direction} LIMIT {limit + 1}"
+            : $"SELECT {SummaryColumns} FROM findings f WHERE {filter} AND {keyset} ORDER BY f.{column} {direction}, f.id {direction} LIMIT {limit + 1}";
+
         await using var batch = dataSource.CreateBatch();
         batch.Timeout = QueryTimeoutSeconds;
-        var count = new NpgsqlBatchCommand(
-            $"SELECT count(*) FROM (SELECT 1 FROM findings f WHERE {filter} LIMIT {FindingPage.MatchCountLimit + 1}) AS matching");
+        var count = new NpgsqlBatchCommand(countSql);
         parameters.CopyTo(count.Parameters);
         batch.BatchCommands.Add(count);
 
-        var page = new NpgsqlBatchCommand(
-            $"SELECT {SummaryColumns} FROM findings f WHERE {filter} AND {keyset} ORDER BY f.{column} {direction}, f.id {direction} LIMIT {limit + 1}");
+        var page = new NpgsqlBatchCommand(pageSql);
         parameters.CopyTo(page.Parameters);
         batch.BatchCommands.Add(page);
 

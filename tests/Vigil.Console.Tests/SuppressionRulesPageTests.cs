@@ -62,7 +62,7 @@ public sealed class SuppressionRulesPageTests : ConsoleComponentTest
     }
 
     [Fact]
-    public void Save_CriteriaChangedAfterPreview_AsksForNewPreview()
+    public void Save_ChangedAfterPreview_Refused()
     {
         SignInAsAdmin();
         var page = RenderPage<SuppressionRules>();

@@ -72,7 +72,7 @@ public sealed partial class FindingTriageJourneyTests(DemoEstateFixture estate) 
         await page.Locator(".vigil-suppress-like-this").ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("suppression-rules?fromFinding=", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator(".vigil-rule-editor")).ToBeVisibleAsync();
-        await page.Locator(".vigil-rule-reason").FillAsync("Break-glass root use in the test account, expected.");
+        await page.Locator(".vigil-rule-reason").FillAsync("Authorised penetration test from the test account.");
         await page.Locator(".vigil-rule-reason").PressAsync("Tab");
         Assert.True(await page.Locator(".vigil-save-rule").IsDisabledAsync());
         await page.Locator(".vigil-preview-rule").ClickAsync();

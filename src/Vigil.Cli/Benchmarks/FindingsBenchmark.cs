@@ -85,23 +85,38 @@ internal static class FindingsBenchmark
 
         var loaded = fill.Elapsed;
         Console.Error.WriteLine($"Loaded {BenchFormat.Count(settings.Findings + ((long)settings.OtherTenants * settings.OtherFindings))} findings in {BenchFormat.Seconds(loaded)} s; building {indexes.Count} indexes");
-        await ExecuteAsync(dataSource, string.Join(";\n", indexes), cancellationToken);
+        // A larger maintenance_work_mem lets the GIN index build in memory (the default is 64 MB).
+        await ExecuteAsync(dataSource, "SET maintenance_work_mem = '1GB';\n" + string.Join(";\n", indexes), cancellationToken);
 
         // Autovacuum would do this too. Doing it now sets the visibility map and the statistics before
         // the first timed query, as on a database that has run for a while.
         await ExecuteAsync(dataSource, "VACUUM ANALYZE findings", cancellationToken);
         var indexed = fill.Elapsed - loaded;
 
+        // Each row is printed as soon as it is measured, so a failing query still leaves the others.
         var store = new PostgresFindingStore(dataSource);
-        var results = new List<(string Name, double[] Milliseconds)>();
+        WriteHeader(output, settings, loaded, indexed, await TableSizeAsync(dataSource, cancellationToken));
+        var met = true;
         foreach (var (name, build, page) in Queries())
         {
             Console.Error.WriteLine($"Timing: {name}");
-            results.Add((name, await TimeAsync(store, build, page, settings.Runs, new Random(settings.Seed), cancellationToken)));
+            try
+            {
+                var milliseconds = await TimeAsync(store, build, page, settings.Runs, new Random(settings.Seed), cancellationToken);
+                var p95 = Percentile(milliseconds, 0.95);
+                met &= p95 < TargetP95.TotalMilliseconds;
+                output.WriteLine($"| {name} | {Percentile(milliseconds, 0.5):0.0} | {p95:0.0} | {milliseconds.Max():0.0} | {BenchFormat.Ratio(p95 / TargetP95.TotalMilliseconds)} |");
+            }
+            catch (NpgsqlException exception)
+            {
+                met = false;
+                output.WriteLine($"| {name} | failed: {exception.Message.ReplaceLineEndings(" ")} | | | |");
+            }
+
+            await output.FlushAsync(cancellationToken);
         }
 
-        WriteReport(output, settings, loaded, indexed, await TableSizeAsync(dataSource, cancellationToken), results);
-        return results.All(result => Percentile(result.Milliseconds, 0.95) < TargetP95.TotalMilliseconds) ? 0 : 1;
+        return met ? 0 : 1;
     }
 
     /// <summary>The timed queries: typical console filters and sort orders, with values drawn per run.</summary>
@@ -293,23 +308,18 @@ internal static class FindingsBenchmark
         return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
     }
 
-    private static void WriteReport(TextWriter output, Settings settings, TimeSpan loaded, TimeSpan indexed, long tableBytes, List<(string Name, double[] Milliseconds)> results)
+    private static void WriteHeader(TextWriter output, Settings settings, TimeSpan loaded, TimeSpan indexed, long tableBytes)
     {
         var machine = MachineDescription.Read();
         output.WriteLine("### Findings list query");
         output.WriteLine();
         output.WriteLine($"- Command: `vigil bench findings --findings {settings.Findings} --other-tenants {settings.OtherTenants} --other-findings {settings.OtherFindings} --runs {settings.Runs} --seed {settings.Seed}`");
         output.WriteLine($"- Machine: {machine.Describe()}; load average before the queries {MachineDescription.ReadLoadAverage() ?? "unknown"}");
-        output.WriteLine($"- Data: {BenchFormat.Count(settings.Findings)} findings of the measured tenant and {BenchFormat.Count((long)settings.OtherTenants * settings.OtherFindings)} of {settings.OtherTenants} other tenants; table with indexes {BenchFormat.Bytes(tableBytes)}; COPY {BenchFormat.Seconds(loaded)} s, index build {BenchFormat.Seconds(indexed)} s");
+        output.WriteLine($"- Data: {BenchFormat.Count(settings.Findings)} findings of the measured tenant and {BenchFormat.Count((long)settings.OtherTenants * settings.OtherFindings)} of {settings.OtherTenants} other tenants; table with indexes {BenchFormat.Bytes(tableBytes)}; COPY {BenchFormat.Seconds(loaded)} s, index build and VACUUM ANALYZE {BenchFormat.Seconds(indexed)} s");
         output.WriteLine($"- Each query: {settings.Runs} timed runs after 3 untimed ones, one page of 50 plus the match count capped at {BenchFormat.Count(FindingPage.MatchCountLimit)}; target p95 under {TargetP95.TotalMilliseconds:0} ms");
         output.WriteLine();
         output.WriteLine("| query | p50 ms | p95 ms | max ms | p95 / target |");
         output.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var (name, milliseconds) in results)
-        {
-            var p95 = Percentile(milliseconds, 0.95);
-            output.WriteLine($"| {name} | {Percentile(milliseconds, 0.5):0.0} | {p95:0.0} | {milliseconds.Max():0.0} | {BenchFormat.Ratio(p95 / TargetP95.TotalMilliseconds)} |");
-        }
     }
 
     private sealed record Settings(int Findings, int OtherTenants, int OtherFindings, int Runs, int Seed);

@@ -90,7 +90,7 @@ public sealed class FindingCriteriaQueryTests(PostgresFixture database) : IClass
     }
 
     [Fact]
-    public async Task InCidr_OnRemoteIpColumn_UsesParsedAddress()
+    public async Task InCidr_RemoteIpColumn_Matches()
     {
         var inside = ApiCall(remoteIp: "198.51.100.20");
         var serviceName = ApiCall(remoteIp: "s3.amazonaws.com");
@@ -107,7 +107,7 @@ public sealed class FindingCriteriaQueryTests(PostgresFixture database) : IClass
     }
 
     [Fact]
-    public async Task NotEquals_OnDocumentPath_MatchesFindingsWithoutField()
+    public async Task NotEquals_DocumentPath_MatchesMissing()
     {
         var withoutIp = ApiCall(remoteIp: null);
         var otherIp = ApiCall(remoteIp: "192.0.2.1");

@@ -57,7 +57,7 @@ public sealed class PathologicalRegexRuleTests(PostgresFixture database) : IClas
     }
 
     [Fact]
-    public async Task Store_RulesApplied_WriteNotStalledAndNothingSuppressed()
+    public async Task Store_RegexRules_NothingSuppressed()
     {
         var findings = new PostgresFindingStore(database.DataSource);
         var rules = new PostgresSuppressionRuleStore(database.DataSource, TimeProvider.System);

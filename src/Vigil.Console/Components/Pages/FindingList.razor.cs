@@ -14,7 +14,7 @@ namespace Vigil.Console.Components.Pages;
 
 /// <summary>
 /// The tenant's findings: criteria, saved filters, sorting, keyset paging, grouping, bulk archiving,
-/// feedback and export. A timer asks the store for findings written since the page loaded and shows
+/// feedback and export. A timer polls the store for findings written since the page loaded and shows
 /// them without a reload.
 /// </summary>
 public partial class FindingList
@@ -406,8 +406,8 @@ public partial class FindingList
 
     /// <summary>
     /// Polls the store for findings written after the newest one this page has seen. On the first page
-    /// with nothing selected the table reloads at once; elsewhere a banner offers to show them, so
-    /// rows do not move under the analyst's cursor.
+    /// with nothing selected, the table reloads at once. Elsewhere a banner offers to show them, so rows
+    /// do not move under the analyst's cursor.
     /// </summary>
     private async Task WatchForChangesAsync(CancellationToken cancellationToken)
     {
