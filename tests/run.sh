@@ -59,6 +59,12 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + $(value notExecuted)))
 done
 
+# Name each failed test once more at the end, so the reason is not buried in the log.
+for trx in "$results"/*.trx; do
+  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | grep -o 'testName="[^"]*"' \
+    | sed -e 's/^testName="/failed: /' -e 's/"$//' || true
+done
+
 if [[ $status -ne 0 && $failed -eq 0 ]]; then
   # The runner failed without a failed test (a crash or a build problem): count it as a failure.
   failed=1

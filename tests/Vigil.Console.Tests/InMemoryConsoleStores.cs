@@ -175,3 +175,91 @@ internal sealed class InMemoryRuleDryRunCounts : IRuleDryRunCounts
         }
     }
 }
+
+/// <summary>Tenants and their accounts in memory, for the console tests.</summary>
+internal sealed class InMemoryTenantStore : ITenantStore
+{
+    private readonly List<Tenant> tenants = [];
+    private readonly List<TenantAccount> accounts = [];
+
+    public Task<IReadOnlyList<Tenant>> ListAsync(CancellationToken cancellationToken)
+    {
+        lock (tenants)
+        {
+            return Task.FromResult<IReadOnlyList<Tenant>>([.. tenants.OrderBy(tenant => tenant.Id, StringComparer.Ordinal)]);
+        }
+    }
+
+    public Task<Tenant?> GetAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        lock (tenants)
+        {
+            return Task.FromResult(tenants.Find(tenant => tenant.Id == tenantId));
+        }
+    }
+
+    public Task<bool> CreateAsync(Tenant tenant, CancellationToken cancellationToken)
+    {
+        lock (tenants)
+        {
+            if (tenants.Exists(existing => existing.Id == tenant.Id))
+            {
+                return Task.FromResult(false);
+            }
+
+            tenants.Add(tenant);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> UpdateAsync(string tenantId, string displayName, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        lock (tenants)
+        {
+            var index = tenants.FindIndex(tenant => tenant.Id == tenantId);
+            if (index < 0)
+            {
+                return Task.FromResult(false);
+            }
+
+            tenants[index] = tenants[index] with { DisplayName = displayName, Settings = settings };
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<TenantAccount>> ListAccountsAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        lock (accounts)
+        {
+            return Task.FromResult<IReadOnlyList<TenantAccount>>([.. accounts.Where(account => account.TenantId == tenantId)]);
+        }
+    }
+
+    public Task<bool> AddAccountAsync(TenantAccount account, CancellationToken cancellationToken)
+    {
+        lock (accounts)
+        {
+            if (accounts.Exists(existing => existing.TenantId == account.TenantId && existing.AccountId == account.AccountId))
+            {
+                return Task.FromResult(false);
+            }
+
+            accounts.Add(account);
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<TenantAccount?> RemoveAccountAsync(string tenantId, string accountId, CancellationToken cancellationToken)
+    {
+        lock (accounts)
+        {
+            var account = accounts.Find(existing => existing.TenantId == tenantId && existing.AccountId == accountId);
+            if (account is not null)
+            {
+                accounts.Remove(account);
+            }
+
+            return Task.FromResult(account);
+        }
+    }
+}

@@ -14,6 +14,9 @@ public sealed class MainLayoutTests : ConsoleComponentTest
     public MainLayoutTests()
     {
         Services.AddSingleton<IHttpContextAccessor>(new HttpContextAccessor { HttpContext = httpContext });
+
+        // A platform operator's app bar lists the tenants to switch to.
+        Services.AddSingleton<ITenantStore>(new InMemoryTenantStore());
         SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 

@@ -47,6 +47,7 @@ public sealed partial class ConsoleApiTestHost : IAsyncLifetime
             ["Vigil:Cluster:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Vigil:Cluster:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Vigil:Administrator:Password"] = Password,
+            ["Vigil:Console:LocalAccounts"] = "true",
             ["Vigil:Administrator:TenantId"] = "operators",
             ["Vigil:Lists:MaxUploadBytes"] = MaxUploadBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };

@@ -47,7 +47,9 @@ public static class SecurityHeaders
         ArgumentNullException.ThrowIfNull(app);
         return app.Use((context, next) =>
         {
-            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            // Hexadecimal digits are valid in a CSP nonce and need no HTML escaping, so the nonce in
+            // the header and the one Razor writes into the page are the same text.
+            var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             context.Items[NonceItem] = nonce;
             context.Response.OnStarting(() =>
             {

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Vigil.Detection.Detectors;
+using Vigil.Detection.Endpoints;
 using Vigil.Detection.Network;
 using Vigil.Detection.Profiles;
 
@@ -80,8 +81,11 @@ public static class FindingTypeCatalogue
         MetadataDnsRebindDetector.FindingType,
     ];
 
-    /// <summary>Every type a tenant may turn off: the CloudTrail, network and anomaly types, in that order.</summary>
-    public static IReadOnlyList<string> Disableable { get; } = [.. CloudTrail, .. Network, .. AnomalyTypes.All];
+    /// <summary>
+    /// Every type a tenant may turn off: the CloudTrail, network, principal anomaly and endpoint
+    /// anomaly types, in that order.
+    /// </summary>
+    public static IReadOnlyList<string> Disableable { get; } = [.. CloudTrail, .. Network, .. AnomalyTypes.All, .. EndpointAnomalyTypes.All];
 
     private static readonly FrozenSet<string> DisableableSet = Disableable.ToFrozenSet(StringComparer.Ordinal);
 

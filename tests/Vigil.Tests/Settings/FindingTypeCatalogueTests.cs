@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Vigil.Detection.Endpoints;
 using Vigil.Detection.Findings;
 using Vigil.Detection.Profiles;
 using Vigil.Detection.Settings;
@@ -12,7 +13,7 @@ public sealed partial class FindingTypeCatalogueTests
     public void Disableable_EqualsDocumentedTypesWithoutDetectorTypes()
     {
         var documented = DocumentedTypes().Where(type => !type.StartsWith("DefenseEvasion:Detector/", StringComparison.Ordinal)).ToHashSet();
-        var code = FindingTypeCatalogue.CloudTrail.Concat(FindingTypeCatalogue.Network).ToHashSet();
+        var code = FindingTypeCatalogue.CloudTrail.Concat(FindingTypeCatalogue.Network).Concat(EndpointAnomalyTypes.All).ToHashSet();
 
         Assert.Equal(documented.Order(StringComparer.Ordinal), code.Order(StringComparer.Ordinal));
     }
