@@ -65,7 +65,6 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         builder.Services.AddSingleton<ISourceStore>(sources);
         builder.Services.AddSingleton<IRuleStore>(new InMemoryRuleStore());
         builder.Services.AddSingleton<IRuleDryRunCounts>(new InMemoryRuleDryRunCounts());
-        builder.Services.AddSingleton<IAuditLog>(new InMemoryAuditLog());
         builder.Services.AddSingleton<IExportDestinationStore>(new InMemoryExportStore());
         AddUnusedListServices(builder.Services);
 
