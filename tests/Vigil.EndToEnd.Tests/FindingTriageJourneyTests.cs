@@ -86,7 +86,7 @@ public sealed partial class FindingTriageJourneyTests(DemoEstateFixture estate) 
         await Assertions.Expect(page.Locator(".vigil-archived-value")).ToHaveTextAsync("Yes");
 
         // Undo: disabling the rule brings the finding back.
-        await page.GotoAsync(new Uri(estate.Host.BaseAddress, "suppression-rules").ToString());
+        await GotoInteractiveAsync(page, "suppression-rules");
         await page.Locator(".vigil-disable-rule").ClickAsync();
         await Assertions.Expect(page.Locator(".vigil-rule-notice")).ToContainTextAsync("disabled: 1 finding unarchived");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), "suppression-rules-page.png"), FullPage = true });
@@ -94,9 +94,19 @@ public sealed partial class FindingTriageJourneyTests(DemoEstateFixture estate) 
         await Assertions.Expect(page.Locator(".vigil-archived-value")).ToHaveTextAsync("No");
 
         // Leave the shared estate as it was.
-        await page.GotoAsync(new Uri(estate.Host.BaseAddress, "suppression-rules").ToString());
+        await GotoInteractiveAsync(page, "suppression-rules");
         await page.Locator(".vigil-delete-rule").ClickAsync();
         await Assertions.Expect(page.Locator(".vigil-rule-notice")).ToContainTextAsync("deleted");
+    }
+
+    /// <summary>
+    /// Loads a page and waits until its circuit runs: a click on the prerendered page before then does
+    /// nothing. Blazor focuses the page heading once the circuit has rendered the page.
+    /// </summary>
+    private async Task GotoInteractiveAsync(IPage page, string path)
+    {
+        await page.GotoAsync(new Uri(estate.Host.BaseAddress, path).ToString());
+        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync(new LocatorAssertionsToBeFocusedOptions { Timeout = 60_000 });
     }
 
     private static void WritePenTestLog(string logFolder)

@@ -108,6 +108,10 @@ internal sealed class HostProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
+            catch (TaskCanceledException exception) when (exception.InnerException is TimeoutException)
+            {
+                // One probe outlasted the client's timeout, as happens while the silo still starts on a busy machine.
+            }
 
             await Task.Delay(200);
         }
