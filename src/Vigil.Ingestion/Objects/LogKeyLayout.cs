@@ -15,7 +15,7 @@ public static partial class LogKeyLayout
         return match.Success ? (match.Groups["account"].Value, match.Groups["region"].Value) : (null, null);
     }
 
-    // Keys come from the bucket: the non-backtracking engine matches in time linear in the key's length.
+    // Keys come from the bucket, so the non-backtracking engine matches them in time linear in their length.
     [GeneratedRegex(@"(?:^|/)AWSLogs/(?:o-[a-z0-9]{10,32}/)?(?<account>\d{12})/(?:CloudTrail|vpcflowlogs)/(?<region>[a-z]{2}(?:-[a-z]+)+-\d)/", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Layout();
 }
