@@ -8,6 +8,7 @@ using Vigil.Console.Api;
 using Vigil.Console.Security;
 using Vigil.Console.Lists;
 using Vigil.Console.Settings;
+using Vigil.Console.Findings;
 using Vigil.Console.Sources;
 
 namespace Vigil.Console;
@@ -30,7 +31,9 @@ public static class ConsoleServiceCollectionExtensions
     /// <param name="authentication">How users sign in; null for local accounts only.</param>
     /// <remarks>
     /// <para>
-    /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/>,
+    /// The host must also register <see cref="Contracts.Storage.IFindingQueries"/>, <see cref="Contracts.Storage.IFindingTriage"/>,
+    /// <see cref="Contracts.Storage.ISuppressionRuleStore"/>, <see cref="Contracts.Storage.ISavedFilterStore"/>,
+    /// optionally <see cref="Contracts.Findings.IAnomalyFeedback"/>,
     /// <see cref="Contracts.Storage.IConsoleUserStore"/>, <see cref="Contracts.Storage.ISourceStore"/>,
     /// <see cref="Contracts.Storage.IExportDestinationStore"/>, <see cref="Contracts.Storage.IRuleStore"/>,
     /// <see cref="Contracts.Storage.ITenantStore"/>, <see cref="Contracts.Storage.IApiKeyStore"/>,
@@ -81,6 +84,13 @@ public static class ConsoleServiceCollectionExtensions
         services.TryAddScoped<ListService>();
         services.TryAddScoped<PlatformListService>();
         services.TryAddScoped<DetectorSettingsService>();
+        services.TryAddScoped<SuppressionRuleService>();
+        services.TryAddScoped(provider => new FindingFeedbackService(
+            provider.GetRequiredService<Contracts.Storage.IFindingQueries>(),
+            provider.GetRequiredService<Contracts.Storage.IFindingTriage>(),
+            provider.GetService<Contracts.Findings.IAnomalyFeedback>(),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<FindingFeedbackService>>()));
+        services.TryAddSingleton(new FindingLiveOptions());
         return services;
     }
 }

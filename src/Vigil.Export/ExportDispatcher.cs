@@ -219,7 +219,8 @@ public sealed partial class ExportDispatcher
 
     /// <summary>
     /// Picks the findings to send from a page: each finding once, skipping findings that no longer
-    /// exist, archived ones, and versions already sent to this destination.
+    /// exist, suppressed ones, and versions already sent to this destination. Findings archived by
+    /// hand are sent, with their archived state, as GuardDuty sends them.
     /// </summary>
     private static List<(int ItemIndex, Finding Finding)> SelectUnits(IReadOnlyList<ExportItem> items)
     {
@@ -228,7 +229,7 @@ public sealed partial class ExportDispatcher
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            if (item.Finding is null || item.Archived || item.SentVersion == item.Finding.UpdatedAt || !seen.Add(item.FindingId))
+            if (item.Finding is null || item.Suppressed || item.SentVersion == item.Finding.UpdatedAt || !seen.Add(item.FindingId))
             {
                 continue;
             }

@@ -117,6 +117,9 @@ public static class VigilHostBuilderExtensions
         builder.Services.AddSingleton<Vigil.Contracts.Profiles.IProfileReader, Vigil.Grains.Console.GrainProfileReader>();
         builder.Services.AddSingleton<Vigil.Contracts.Cluster.IClusterStatusReader, Vigil.Grains.Console.ClusterStatusReader>();
 
+        // The console's "not useful" on an anomaly finding reaches the principal grain through this.
+        builder.Services.AddSingleton<Vigil.Contracts.Findings.IAnomalyFeedback, Vigil.Grains.Principals.GrainAnomalyFeedback>();
+
         // Registered after the silo's defaults, so these bounds win when the ingestor is resolved.
         builder.Services.AddSingleton(options.Firehose.ToLimits());
 

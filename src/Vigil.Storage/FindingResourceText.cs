@@ -43,6 +43,18 @@ internal static class FindingResourceText
             ?? KeyOf(finding);
     }
 
+    /// <summary>
+    /// Returns the remote address of the finding's API call or network connection when its text is an
+    /// IP address, else null (CloudTrail writes service names such as <c>s3.amazonaws.com</c> there too).
+    /// </summary>
+    public static System.Net.IPAddress? RemoteIpOf(Finding finding)
+    {
+        var action = finding.Service.Action;
+        var details = action.AwsApiCallAction?.RemoteIpDetails ?? action.NetworkConnectionAction?.RemoteIpDetails;
+        var text = details?.IpAddressV4 ?? details?.IpAddressV6;
+        return text is not null && System.Net.IPAddress.TryParse(text, out var address) ? address : null;
+    }
+
     private static string? FirstNonEmpty(string? first, string? second) =>
         !string.IsNullOrEmpty(first) ? first : !string.IsNullOrEmpty(second) ? second : null;
 }

@@ -48,11 +48,10 @@ public sealed partial class PostgresExportStore
             return new ExportPage([], from);
         }
 
-        // NOTE: archived stands in for suppressed here. Once findings carry the suppression rule that
-        // archived them, only suppressed findings should be held back, as GuardDuty keeps sending
-        // updates of findings an analyst archived by hand.
+        // Only findings a suppression rule archived are held back. GuardDuty keeps sending updates of
+        // findings an analyst archived by hand, so those go out with their archived state.
         await using var command = dataSource.CreateCommand($"""
-            SELECT o.tx, o.id, o.finding_id, s.finding_updated_at, {PrefixColumns("f.", PostgresFindingStore.StoredFindingColumns)}
+            SELECT o.tx, o.id, o.finding_id, s.finding_updated_at, f.suppressed_by IS NOT NULL, {PrefixColumns("f.", PostgresFindingStore.StoredFindingColumns)}
             FROM export_outbox o
             LEFT JOIN findings f ON f.tenant_id = o.tenant_id AND f.id = o.finding_id
             LEFT JOIN export_sent s ON s.destination_id = @destination_id AND s.finding_id = o.finding_id
@@ -78,8 +77,9 @@ public sealed partial class PostgresExportStore
             {
                 var position = new ExportPosition(reader.GetInt64(0), reader.GetInt64(1));
                 var sent = reader.IsDBNull(3) ? (DateTimeOffset?)null : reader.GetFieldValue<DateTimeOffset>(3);
-                Finding? finding = reader.IsDBNull(4) ? null : PostgresFindingStore.ReadStoredFinding(reader, 4);
-                items.Add(new ExportItem(position, reader.GetString(2), finding, finding?.Service.Archived ?? false, sent));
+                var suppressed = !reader.IsDBNull(4) && reader.GetBoolean(4);
+                Finding? finding = reader.IsDBNull(5) ? null : PostgresFindingStore.ReadStoredFinding(reader, 5);
+                items.Add(new ExportItem(position, reader.GetString(2), finding, suppressed, sent));
             }
         }
 

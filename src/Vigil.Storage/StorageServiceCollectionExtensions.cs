@@ -13,7 +13,7 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// Registers one <see cref="NpgsqlDataSource"/> for <paramref name="connectionString"/>, the
     /// <see cref="DatabaseMigrator"/> and the repositories, each as its concrete type and its
-    /// contracts (<see cref="IFindingSink"/>, <see cref="IFindingQueries"/>, <see cref="IObjectLedger"/>,
+    /// contracts (<see cref="IFindingSink"/>, <see cref="IFindingQueries"/>, <see cref="IFindingTriage"/>, <see cref="ISuppressionRuleStore"/>, <see cref="ISavedFilterStore"/>, <see cref="IObjectLedger"/>,
     /// <see cref="IConsoleUserStore"/>, <see cref="IThreatListStore"/>, <see cref="IPlatformListStore"/>, <see cref="IRuleStore"/>, <see cref="IRuleDryRunCounts"/>, <see cref="ISourceStore"/>, <see cref="ITrailIntegrityStore"/>, <see cref="IDetectorSettingsStore"/>, <see cref="IAuditLog"/>, <see cref="IExportDestinationStore"/>, <see cref="IExportOutbox"/>, <see cref="ITenantStore"/>, <see cref="IApiKeyStore"/>, <see cref="IOverviewQueries"/>, <see cref="IIngestStatistics"/>), all singletons.
     /// A <see cref="ConsoleUserStoreOptions"/> registered before this call replaces the defaults.
     /// The caller registers logging and runs the migrator before the repositories are used.
@@ -29,9 +29,19 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<DatabaseMigrator>();
         services.TryAddSingleton(new ConsoleUserStoreOptions());
 
-        services.TryAddSingleton<PostgresFindingStore>();
+        services.TryAddSingleton(new SuppressionOptions());
+        services.TryAddSingleton(provider => new PostgresFindingStore(
+            provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<SuppressionOptions>()));
         services.TryAddSingleton<IFindingSink>(provider => provider.GetRequiredService<PostgresFindingStore>());
         services.TryAddSingleton<IFindingQueries>(provider => provider.GetRequiredService<PostgresFindingStore>());
+        services.TryAddSingleton<IFindingTriage>(provider => provider.GetRequiredService<PostgresFindingStore>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PostgresSuppressionRuleStore>();
+        services.TryAddSingleton<ISuppressionRuleStore>(provider => provider.GetRequiredService<PostgresSuppressionRuleStore>());
+
+        services.TryAddSingleton<PostgresSavedFilterStore>();
+        services.TryAddSingleton<ISavedFilterStore>(provider => provider.GetRequiredService<PostgresSavedFilterStore>());
 
         services.TryAddSingleton<PostgresObjectLedger>();
         services.TryAddSingleton<IObjectLedger>(provider => provider.GetRequiredService<PostgresObjectLedger>());

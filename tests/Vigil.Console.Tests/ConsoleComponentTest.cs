@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -33,6 +34,13 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
 
     internal InMemoryExportStore Export { get; } = new();
 
+    internal FakeSavedFilterStore SavedFilters { get; } = new();
+
+    internal FakeSuppressionRuleStore SuppressionRules { get; }
+
+    /// <summary>The clock of the live updates; tests advance it to make the findings page poll.</summary>
+    internal FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+
     /// <summary>The signed-in test user; a test can change its roles before it renders.</summary>
     internal BunitAuthorizationContext Authorization { get; }
 
@@ -40,17 +48,25 @@ public abstract class ConsoleComponentTest : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
+        SuppressionRules = new FakeSuppressionRuleStore(Queries);
         Services.AddSingleton<Contracts.Storage.IFindingQueries>(Queries);
+        Services.AddSingleton<Contracts.Storage.IFindingTriage>(Queries);
         Services.AddSingleton<Contracts.Storage.ISourceStore>(Sources);
-        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<Contracts.Storage.ISavedFilterStore>(SavedFilters);
+        Services.AddSingleton<Contracts.Storage.ISuppressionRuleStore>(SuppressionRules);
+        Services.AddSingleton<Contracts.Storage.IAuditLog>(Audit);
+        Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton(new Findings.FindingLiveOptions { PollInterval = TimeSpan.FromSeconds(5) });
         Services.AddScoped<Sources.SourceService>();
         Services.AddSingleton<Contracts.Storage.IRuleStore>(Rules);
         Services.AddSingleton<Contracts.Storage.IRuleDryRunCounts>(DryRunCounts);
-        Services.AddSingleton<Contracts.Storage.IAuditLog>(Audit);
         Services.AddSingleton<Contracts.Storage.IExportDestinationStore>(Export);
         Services.AddScoped<Console.Rules.IRuleBackTestLogs>(_ => BackTestLogs ?? new Console.Rules.FolderSourceLogs(Sources));
         Services.AddScoped<Console.Rules.RuleService>();
         Services.AddScoped<Console.Export.ExportDestinationService>();
+        Services.AddScoped<Findings.SuppressionRuleService>();
+        Services.AddScoped(provider => new Findings.FindingFeedbackService(
+            Queries, Queries, provider.GetService<Contracts.Findings.IAnomalyFeedback>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Findings.FindingFeedbackService>.Instance));
 
         Authorization = AddAuthorization();
         Authorization.SetAuthorized("analyst1");

@@ -24,14 +24,20 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private ConsoleTestServer(WebApplication app, FakeConsoleUserStore users, InMemorySourceStore sources)
+    private ConsoleTestServer(WebApplication app, FakeConsoleUserStore users, InMemorySourceStore sources, FakeFindingQueries findings, FakeAuditLog audit)
     {
         _app = app;
         Users = users;
         Sources = sources;
+        Findings = findings;
+        Audit = audit;
     }
 
     public FakeConsoleUserStore Users { get; }
+
+    public FakeFindingQueries Findings { get; }
+
+    public FakeAuditLog Audit { get; }
 
     public InMemorySourceStore Sources { get; }
 
@@ -48,12 +54,17 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         var users = new FakeConsoleUserStore();
         builder.Services.AddVigilConsole();
         builder.Services.AddSingleton<IConsoleUserStore>(users);
-        builder.Services.AddSingleton<IFindingQueries>(new FakeFindingQueries());
+        var findings = new FakeFindingQueries();
+        var audit = new FakeAuditLog();
+        builder.Services.AddSingleton<IFindingQueries>(findings);
+        builder.Services.AddSingleton<IFindingTriage>(findings);
+        builder.Services.AddSingleton<ISuppressionRuleStore>(new FakeSuppressionRuleStore(findings));
+        builder.Services.AddSingleton<ISavedFilterStore>(new FakeSavedFilterStore());
+        builder.Services.AddSingleton<IAuditLog>(audit);
         var sources = new InMemorySourceStore();
         builder.Services.AddSingleton<ISourceStore>(sources);
         builder.Services.AddSingleton<IRuleStore>(new InMemoryRuleStore());
         builder.Services.AddSingleton<IRuleDryRunCounts>(new InMemoryRuleDryRunCounts());
-        builder.Services.AddSingleton<IAuditLog>(new InMemoryAuditLog());
         builder.Services.AddSingleton<IExportDestinationStore>(new InMemoryExportStore());
         AddUnusedListServices(builder.Services);
 
@@ -63,7 +74,7 @@ internal sealed partial class ConsoleTestServer : IAsyncDisposable
         app.MapGet(TenantProbePath, (HttpContext context) => context.User.FindTenantId() ?? "(none)").AllowAnonymous();
 
         await app.StartAsync();
-        return new ConsoleTestServer(app, users, sources);
+        return new ConsoleTestServer(app, users, sources, findings, audit);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using Vigil.Console.Components.Pages;
 using Vigil.Contracts.Findings;
 
@@ -179,6 +180,129 @@ public sealed class FindingDetailTests : ConsoleComponentTest
 
         Assert.Contains("could not be loaded", page.Find("[role=alert]").TextContent);
         Assert.DoesNotContain("connection refused", page.Markup);
+    }
+
+    [Fact]
+    public void Detail_ShowsOccurrencesAndRelated()
+    {
+        Queries.Add(TenantId, TestFindings.Create(FindingId, userName: "alice")).Add(TenantId, TestFindings.Create("sibling", type: "Other:Type", userName: "alice"));
+
+        var page = RenderDetail(FindingId);
+
+        Assert.Contains("2025-03-05", page.Find(".vigil-occurrence-table").TextContent);
+        Assert.NotNull(page.Find(".vigil-occurrences svg"));
+        Assert.Contains("Other:Type", page.Find(".vigil-related").TextContent);
+        Assert.Equal("findings/sibling", page.Find(".vigil-related a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Detail_ShowsAsnAndLocation()
+    {
+        var finding = TestFindings.Create(FindingId);
+        var call = finding.Service.Action.AwsApiCallAction!;
+        finding = finding with
+        {
+            Service = finding.Service with
+            {
+                Action = finding.Service.Action with
+                {
+                    AwsApiCallAction = call with
+                    {
+                        RemoteIpDetails = call.RemoteIpDetails! with
+                        {
+                            Organization = new IpOrganization { Asn = "64496", AsnOrg = "<b>Example</b> Net" },
+                            Country = new IpCountry { CountryCode = "NL", CountryName = "Netherlands" },
+                            City = new IpCity { CityName = "Amsterdam" },
+                        },
+                    },
+                },
+            },
+        };
+        Queries.Add(TenantId, finding);
+
+        var page = RenderDetail(FindingId);
+
+        Assert.Contains("AS64496 <b>Example</b> Net", page.Find(".vigil-asn").TextContent);
+        Assert.Contains("Amsterdam, Netherlands", page.Find(".vigil-location").TextContent);
+        Assert.Empty(page.FindAll(".vigil-source b"));
+    }
+
+    [Fact]
+    public void SuppressLikeThis_HiddenFromAnalyst()
+    {
+        Queries.Add(TenantId, TestFindings.Create(FindingId));
+
+        var page = RenderDetail(FindingId);
+
+        Assert.Empty(page.FindAll(".vigil-suppress-like-this"));
+    }
+
+    [Fact]
+    public void SuppressLikeThis_LinksTenantAdminToRule()
+    {
+        Authorization.SetAuthorized("admin1");
+        Authorization.SetRoles(Contracts.Storage.ConsoleRoles.TenantAdmin);
+        Authorization.SetClaims(new System.Security.Claims.Claim(ConsoleClaimTypes.Tenant, TenantId));
+        Queries.Add(TenantId, TestFindings.Create(FindingId));
+
+        var page = RenderDetail(FindingId);
+
+        Assert.Equal("suppression-rules?fromFinding=" + FindingId, page.Find(".vigil-suppress-like-this").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task NotUseful_OnAnomaly_TeachesProfile()
+    {
+        var anomaly = new FakeAnomalyFeedback();
+        Services.AddSingleton<IAnomalyFeedback>(anomaly);
+        var finding = TestFindings.Create(FindingId);
+        finding = finding with
+        {
+            Service = finding.Service with
+            {
+                Detection = new FindingDetection
+                {
+                    Anomaly = new AnomalyDetection
+                    {
+                        Profiles = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<AnomalyObject>>>(),
+                        Unusual = new AnomalyUnusual { Behavior = new Dictionary<string, IReadOnlyDictionary<string, AnomalyObject>>() },
+                    },
+                },
+            },
+        };
+        Queries.Add(TenantId, finding);
+        var page = RenderDetail(FindingId);
+
+        page.Find(".vigil-not-useful").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("profile now expects", page.Find(".vigil-feedback-notice").TextContent));
+        Assert.Equal((TenantId, FindingId), Assert.Single(anomaly.Requests));
+        Assert.Equal("NOT_USEFUL", (await Queries.GetAsync(TenantId, FindingId, CancellationToken.None))!.Service.UserFeedback);
+    }
+
+    [Fact]
+    public void Useful_OnOrdinaryFinding_DoesNotTeachProfile()
+    {
+        var anomaly = new FakeAnomalyFeedback();
+        Services.AddSingleton<IAnomalyFeedback>(anomaly);
+        Queries.Add(TenantId, TestFindings.Create(FindingId));
+        var page = RenderDetail(FindingId);
+
+        page.Find(".vigil-not-useful").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Feedback stored.", page.Find(".vigil-feedback-notice").TextContent.Trim()));
+        Assert.Empty(anomaly.Requests);
+    }
+
+    private sealed class FakeAnomalyFeedback : IAnomalyFeedback
+    {
+        public List<(string TenantId, string FindingId)> Requests { get; } = [];
+
+        public Task<bool> MarkNotUsefulAsync(string tenantId, Finding finding, CancellationToken cancellationToken)
+        {
+            Requests.Add((tenantId, finding.Id));
+            return Task.FromResult(true);
+        }
     }
 
     private IRenderedComponent<FindingDetail> RenderDetail(string id) =>

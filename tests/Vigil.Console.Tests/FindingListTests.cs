@@ -85,7 +85,8 @@ public sealed class FindingListTests : ConsoleComponentTest
 
         page.WaitForAssertion(() => Assert.NotEmpty(Queries.ListRequests));
         var query = Queries.ListRequests[0].Query;
-        Assert.Equal(0, query.Offset);
+        Assert.Null(query.After);
+        Assert.Empty(query.Criteria.Criteria);
         Assert.Equal(25, query.Limit);
         Assert.Equal(Contracts.Storage.FindingSortField.LastSeen, query.SortBy);
         Assert.True(query.Descending);
@@ -120,7 +121,7 @@ public sealed class FindingListTests : ConsoleComponentTest
     {
         var page = RenderPage<FindingList>();
 
-        page.WaitForAssertion(() => Assert.Contains("No active findings.", page.Find(".vigil-empty").TextContent));
+        page.WaitForAssertion(() => Assert.Contains("No active findings match.", page.Find(".vigil-empty").TextContent));
     }
 
     [Fact]

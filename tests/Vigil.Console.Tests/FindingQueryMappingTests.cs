@@ -1,6 +1,7 @@
 using MudBlazor;
 using Vigil.Console.Components.Pages;
 using Vigil.Console.Display;
+using Vigil.Contracts.Findings.Criteria;
 using Vigil.Contracts.Storage;
 
 namespace Vigil.Console.Tests;
@@ -17,7 +18,7 @@ public sealed class FindingQueryMappingTests
     [InlineData(FindingSortLabels.LastSeen, FindingSortField.LastSeen)]
     public void SortLabel_MapsToField(string label, FindingSortField expected)
     {
-        var query = FindingList.CreateQuery(new TableState { SortLabel = label, SortDirection = SortDirection.Ascending }, includeArchived: false);
+        var query = Create(new TableState { SortLabel = label, SortDirection = SortDirection.Ascending });
 
         Assert.Equal(expected, query.SortBy);
         Assert.False(query.Descending);
@@ -26,7 +27,7 @@ public sealed class FindingQueryMappingTests
     [Fact]
     public void Descending_Kept()
     {
-        var query = FindingList.CreateQuery(new TableState { SortLabel = FindingSortLabels.Severity, SortDirection = SortDirection.Descending }, includeArchived: false);
+        var query = Create(new TableState { SortLabel = FindingSortLabels.Severity, SortDirection = SortDirection.Descending });
 
         Assert.Equal(FindingSortField.Severity, query.SortBy);
         Assert.True(query.Descending);
@@ -35,7 +36,7 @@ public sealed class FindingQueryMappingTests
     [Fact]
     public void Unsorted_DefaultsToLastSeenDescending()
     {
-        var query = FindingList.CreateQuery(new TableState { SortLabel = FindingSortLabels.Count, SortDirection = SortDirection.None }, includeArchived: false);
+        var query = Create(new TableState { SortLabel = FindingSortLabels.Count, SortDirection = SortDirection.None });
 
         Assert.Equal(FindingSortField.LastSeen, query.SortBy);
         Assert.True(query.Descending);
@@ -44,7 +45,7 @@ public sealed class FindingQueryMappingTests
     [Fact]
     public void RegionLabel_MapsToRegion()
     {
-        var query = FindingList.CreateQuery(new TableState { SortLabel = "region", SortDirection = SortDirection.Ascending }, includeArchived: false);
+        var query = Create(new TableState { SortLabel = "region", SortDirection = SortDirection.Ascending });
 
         Assert.Equal(FindingSortField.Region, query.SortBy);
         Assert.False(query.Descending);
@@ -53,18 +54,21 @@ public sealed class FindingQueryMappingTests
     [Fact]
     public void UnknownLabel_DefaultsToLastSeenDescending()
     {
-        var query = FindingList.CreateQuery(new TableState { SortLabel = "not-a-column", SortDirection = SortDirection.Ascending }, includeArchived: false);
+        var query = Create(new TableState { SortLabel = "not-a-column", SortDirection = SortDirection.Ascending });
 
         Assert.Equal(FindingSortField.LastSeen, query.SortBy);
         Assert.True(query.Descending);
     }
 
     [Fact]
-    public void Page_MapsToOffset()
+    public void CursorCriteriaAndArchived_PassedThrough()
     {
-        var query = FindingList.CreateQuery(new TableState { Page = 3, PageSize = 50 }, includeArchived: true);
+        var criteria = FindingCriteria.Empty.With(new FindingCriterion("type", CriterionOperator.Equals, ["x"]));
 
-        Assert.Equal(150, query.Offset);
+        var query = FindingList.CreateQuery(new TableState(), criteria, includeArchived: true, pageSize: 50, after: "cursor");
+
+        Assert.Equal("cursor", query.After);
+        Assert.Same(criteria, query.Criteria);
         Assert.Equal(50, query.Limit);
         Assert.True(query.IncludeArchived);
     }
@@ -72,8 +76,11 @@ public sealed class FindingQueryMappingTests
     [Fact]
     public void PageSize_ClampedToLargestOption()
     {
-        var query = FindingList.CreateQuery(new TableState { Page = 0, PageSize = 10_000 }, includeArchived: false);
+        var query = FindingList.CreateQuery(new TableState(), FindingCriteria.Empty, includeArchived: false, pageSize: 10_000, after: null);
 
         Assert.Equal(100, query.Limit);
     }
+
+    private static FindingListQuery Create(TableState state) =>
+        FindingList.CreateQuery(state, FindingCriteria.Empty, includeArchived: false, pageSize: 25, after: null);
 }

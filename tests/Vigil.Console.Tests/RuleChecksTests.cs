@@ -59,7 +59,7 @@ public sealed class RuleChecksTests : ConsoleComponentTest
     [Fact]
     public async Task RuleTable_ShowsStoredDryRunCounts()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = Clock.GetUtcNow();
         await Rules.SaveAsync(new StoredRule { TenantId = TenantId, Name = "saml.yml", Yaml = RuleTestData.SamlRule, Sha256 = StoredRule.HashOf(RuleTestData.SamlRule), DryRun = true, UpdatedAt = now, UpdatedBy = "admin1" }, CancellationToken.None);
         await DryRunCounts.AddAsync(
             [

@@ -133,6 +133,8 @@ public sealed class ConsolePagesBrowserTests(DemoEstateFixture estate) : IAsyncL
         await toggle.ClickAsync();
         await Assertions.Expect(toggle).Not.ToHaveAttributeAsync("aria-pressed", before!);
         var chosen = await toggle.GetAttributeAsync("aria-pressed");
+        // The button shows the new theme while the click handler still waits for the script that writes the cookie.
+        await page.WaitForFunctionAsync("theme => document.cookie.split('; ').includes('vigil.theme=' + theme)", chosen == "true" ? "dark" : "light");
         await page.GotoAsync(Url(""));
 
         await Assertions.Expect(page.Locator(".vigil-theme-toggle")).ToHaveAttributeAsync("aria-pressed", chosen!);

@@ -1,7 +1,9 @@
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
+using Vigil.Contracts.Findings.Criteria;
 using Vigil.Contracts.Storage;
+using Vigil.Storage;
 using Vigil.Export.Tests.Support;
 using Vigil.Testing;
 
@@ -9,7 +11,8 @@ namespace Vigil.Export.Tests;
 
 /// <summary>
 /// Findings leaving through the outbox to a webhook on loopback (Kestrel): new findings at once,
-/// updates at the publishing frequency, retries, dead letters, archived findings and a silo restart.
+/// updates at the publishing frequency, retries, dead letters, suppressed and archived findings and
+/// a silo restart.
 /// </summary>
 public sealed class WebhookExportTests(PostgresFixture database) : IClassFixture<PostgresFixture>, IAsyncLifetime
 {
@@ -18,6 +21,7 @@ public sealed class WebhookExportTests(PostgresFixture database) : IClassFixture
     private const string FindingB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
     private readonly HttpClient http = new();
+    private readonly PostgresSuppressionRuleStore rules = new(database.DataSource, TimeProvider.System);
     private KestrelReceiver receiver = default!;
     private ExportHarness harness = default!;
 
@@ -75,20 +79,56 @@ public sealed class WebhookExportTests(PostgresFixture database) : IClassFixture
     }
 
     [Fact]
-    public async Task ArchivedFinding_NeverLeaves()
+    public async Task SuppressedFinding_NeverLeaves()
     {
         await AddWebhookAsync();
+        await SuppressAsync(FindingA);
         await harness.WriteAsync(FindingA);
-        await harness.Findings.SetArchivedAsync(harness.TenantId, FindingA, archived: true, CancellationToken.None);
         await harness.WriteAsync(FindingB);
 
         await harness.RunAsync();
         harness.Clock.Advance(TimeSpan.FromMinutes(16));
         await harness.RunAsync();
+        var suppressed = await harness.Findings.GetAsync(harness.TenantId, FindingA, CancellationToken.None);
 
+        Assert.True(suppressed!.Service.Archived);
         var post = Assert.Single(receiver.Requests);
         Assert.Contains(FindingB, post.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(receiver.Requests, request => request.Body.Contains(FindingA, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SuppressionRuleDisabled_FindingSentAsUpdate()
+    {
+        await AddWebhookAsync();
+        var rule = await SuppressAsync(FindingA);
+        await harness.WriteAsync(FindingA);
+        await harness.RunAsync();
+
+        await rules.UpdateAsync(harness.TenantId, rule.Id, RuleFor(FindingA) with { Enabled = false }, "admin1", CancellationToken.None);
+        harness.Clock.Advance(TimeSpan.FromMinutes(16));
+        await harness.RunAsync();
+        await harness.RunAsync();
+
+        var post = Assert.Single(receiver.Requests);
+        using var document = JsonDocument.Parse(post.Body);
+        Assert.Equal(FindingA, document.RootElement.GetProperty("detail").GetProperty("id").GetString());
+        Assert.False(document.RootElement.GetProperty("detail").GetProperty("service").GetProperty("archived").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ArchivedByHand_SentWithArchivedState()
+    {
+        await AddWebhookAsync();
+        await harness.WriteAsync(FindingA);
+        await harness.Findings.SetArchivedAsync(harness.TenantId, FindingA, archived: true, CancellationToken.None);
+
+        await harness.RunAsync();
+
+        var post = Assert.Single(receiver.Requests);
+        using var document = JsonDocument.Parse(post.Body);
+        Assert.Equal(FindingA, document.RootElement.GetProperty("detail").GetProperty("id").GetString());
+        Assert.True(document.RootElement.GetProperty("detail").GetProperty("service").GetProperty("archived").GetBoolean());
     }
 
     [Fact]
@@ -219,6 +259,20 @@ public sealed class WebhookExportTests(PostgresFixture database) : IClassFixture
         command.Parameters.AddWithValue("tenant_id", harness.TenantId);
         Assert.Equal(0L, await command.ExecuteScalarAsync());
     }
+
+    /// <summary>Saves an enabled suppression rule of the harness's tenant that matches one finding id.</summary>
+    private async Task<SuppressionRule> SuppressAsync(string findingId)
+    {
+        var change = await rules.CreateAsync(harness.TenantId, RuleFor(findingId), "admin1", CancellationToken.None);
+        return change.After!;
+    }
+
+    private static SuppressionRuleInput RuleFor(string findingId) => new(
+        "ignore " + findingId[..4],
+        "known scanner",
+        FindingCriteria.Empty.With(new FindingCriterion("id", CriterionOperator.Equals, [findingId])),
+        Enabled: true,
+        ExpiresAt: null);
 
     private Task<ExportDestination> AddWebhookAsync() => harness.AddDestinationAsync(
         new ExportDestination

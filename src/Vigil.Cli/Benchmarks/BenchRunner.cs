@@ -397,7 +397,7 @@ internal static class BenchRunner
         return true;
     }
 
-    private static string? FindRepositoryRoot(string start)
+    internal static string? FindRepositoryRoot(string start)
     {
         for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
         {

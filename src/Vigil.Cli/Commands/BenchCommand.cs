@@ -20,6 +20,7 @@ internal static class BenchCommand
         ListBenchCommand.Create(),
         CreateSoak(),
         ProfileBenchmark.Create(),
+        FindingsBenchmark.Create(),
     };
 
     private static Command CreateGenerate()

@@ -27,6 +27,8 @@ internal static class ConsoleApi
         endpoints.MapTenantEndpoints();
         endpoints.MapExportEndpoints();
         endpoints.MapRuleEndpoints();
+        endpoints.MapFindingEndpoints();
+        endpoints.MapSuppressionRuleEndpoints();
         endpoints.MapListEndpoints();
         endpoints.MapPlatformListEndpoints();
         endpoints.MapDetectorSettingsEndpoints();

@@ -107,6 +107,9 @@ public sealed record FindingService
 
     public IReadOnlyDictionary<string, string>? AdditionalInfo { get; init; }
 
+    /// <summary>The analyst's feedback: USEFUL, NOT_USEFUL or null. The store keeps it beside the document.</summary>
+    public string? UserFeedback { get; init; }
+
     /// <summary>The explanation of an anomaly finding; null for other findings.</summary>
     public FindingDetection? Detection { get; init; }
 }

@@ -95,10 +95,10 @@ public sealed record LeasedExportDestination
 public sealed record ExportPage(IReadOnlyList<ExportItem> Items, ExportPosition End);
 
 /// <summary>
-/// One outbox row: the finding as stored now (null when it no longer exists), whether it is
-/// archived by suppression or by hand, and the version last sent to this destination.
+/// One outbox row: the finding as stored now (null when it no longer exists), whether a suppression
+/// rule archived it (<c>findings.suppressed_by</c> is set), and the version last sent to this destination.
 /// </summary>
-public sealed record ExportItem(ExportPosition Position, string FindingId, Finding? Finding, bool Archived, DateTimeOffset? SentVersion);
+public sealed record ExportItem(ExportPosition Position, string FindingId, Finding? Finding, bool Suppressed, DateTimeOffset? SentVersion);
 
 /// <summary>What one delivery did: the new position, the versions sent and the dead letters.</summary>
 public sealed record ExportCompletion

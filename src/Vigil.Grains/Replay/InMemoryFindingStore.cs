@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Vigil.Contracts.Findings;
+using Vigil.Contracts.Findings.Criteria;
 using Vigil.Contracts.Storage;
 
 namespace Vigil.Grains.Replay;
@@ -54,13 +55,35 @@ public sealed class InMemoryFindingStore : IFindingSink, IFindingQueries
             .OrderBy(finding => finding.Service.EventFirstSeen)
             .ThenBy(finding => finding.Id, StringComparer.Ordinal)];
 
+    /// <summary>
+    /// Returns one page of the tenant's findings that match the query's criteria (evaluated with
+    /// <see cref="FindingCriteriaEvaluator"/>), paged by the same keyset cursor as the PostgreSQL store.
+    /// </summary>
     public Task<FindingPage> ListAsync(string tenantId, FindingListQuery query, CancellationToken cancellationToken)
     {
-        var selected = Snapshot(tenantId).Where(finding => query.IncludeArchived || !finding.Service.Archived);
+        var criteria = FindingCriteriaValidator.ValidateOrThrow(query.Criteria);
+        var selected = Snapshot(tenantId)
+            .Where(finding => query.IncludeArchived || !finding.Service.Archived)
+            .Where(finding => FindingCriteriaEvaluator.Evaluate(finding, criteria, new FindingRowValues(null, ResourceLabel(finding), null)).Matched);
         var ordered = Order(selected, query.SortBy, query.Descending).ToList();
-        var limit = Math.Clamp(query.Limit, 1, 500);
-        var page = ordered.Skip(Math.Max(0, query.Offset)).Take(limit).Select(Summarise).ToList();
-        return Task.FromResult(new FindingPage(page, ordered.Count));
+        var start = 0;
+        if (query.After is not null)
+        {
+            if (!FindingCursor.TryDecode(query.After, out var cursor) || cursor.SortBy != query.SortBy || cursor.Descending != query.Descending)
+            {
+                throw new ArgumentException("The page cursor is not one of this query's sort order; start again from the first page.", nameof(query));
+            }
+
+            start = ordered.FindIndex(finding => finding.Id == cursor.Id) + 1;
+        }
+
+        var limit = Math.Clamp(query.Limit, 1, FindingListQuery.MaxLimit);
+        var page = ordered.Skip(start).Take(limit).Select(Summarise).ToList();
+        var next = start + limit < ordered.Count && page.Count > 0
+            ? new FindingCursor(query.SortBy, query.Descending, string.Empty, page[^1].Id).Encode()
+            : null;
+        var count = Math.Min(ordered.Count, FindingPage.MatchCountLimit);
+        return Task.FromResult(new FindingPage(page, next, count, ordered.Count > FindingPage.MatchCountLimit));
     }
 
     public Task<Finding?> GetAsync(string tenantId, string findingId, CancellationToken cancellationToken) =>

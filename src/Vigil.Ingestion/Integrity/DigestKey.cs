@@ -32,12 +32,13 @@ public sealed partial record DigestKey(string Key, string Chain, string AccountI
     public static DateTimeOffset? EndTimeOf(string key) => TryParse(key)?.EndTime;
 
     // Trail names may contain '_', so the home Region and time are matched from the end of the name.
+    // Keys come from the bucket, so the engine is non-backtracking: matching takes time linear in the
+    // key's length, and no timeout is needed that a busy machine could trip on an ordinary key.
     // NOTE: backfill digests (name ending "_backfill.json.gz", delivered for log files that a delayed
     // delivery left out of the hourly digest) do not match, so they and their log files are not validated.
     [GeneratedRegex(
         @"^(?<base>(?:.*/)?AWSLogs/(?:o-[a-z0-9]{10,32}/)?(?<account>\d{12})/CloudTrail-Digest/(?<region>[a-z]{2}(?:-[a-z]+)+-\d+)/)\d{4}/\d{2}/\d{2}/" +
         @"(?<fileAccount>\d{12})_CloudTrail-Digest_(?<fileRegion>[a-z]{2}(?:-[a-z]+)+-\d+)_(?<trail>[A-Za-z0-9._-]+)_(?<home>[a-z]{2}(?:-[a-z]+)+-\d+)_(?<time>\d{8}T\d{6}Z)\.json\.gz$",
-        RegexOptions.CultureInvariant,
-        matchTimeoutMilliseconds: 100)]
+        RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Layout();
 }

@@ -108,9 +108,9 @@ internal sealed class HostProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
-            catch (TaskCanceledException) when (!process.HasExited)
+            catch (TaskCanceledException exception) when (exception.InnerException is TimeoutException)
             {
-                // The request outlived the client's timeout: the host is still starting on a busy machine.
+                // One probe outlasted the client's timeout, as happens while the silo still starts on a busy machine.
             }
 
             await Task.Delay(200);

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Console;
 using Vigil.Console.Security;
 using Vigil.Contracts.Findings;
+using Vigil.Contracts.Findings.Criteria;
 using Vigil.Contracts.Storage;
 using Vigil.Host.Configuration;
 using Vigil.Testing;
@@ -57,6 +58,11 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
 
     public string FindingB { get; } = Guid.NewGuid().ToString("N");
 
+    /// <summary>Tenant B's finding that <see cref="SuppressionRuleB"/> archived.</summary>
+    public string SuppressedFindingB { get; } = Guid.NewGuid().ToString("N");
+
+    public Guid SuppressionRuleB { get; private set; }
+
     public Guid DestinationB { get; private set; }
 
     /// <summary>The name of tenant B's rule file.</summary>
@@ -64,6 +70,9 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
 
     /// <summary>The name of tenant B's threat list.</summary>
     public const string ListB = "list-" + TenantBMarker;
+
+    /// <summary>The name of <see cref="AdminB"/>'s saved filter of the findings list.</summary>
+    public const string SavedFilterB = "filter " + TenantBMarker;
 
     public async Task InitializeAsync()
     {
@@ -209,7 +218,8 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
             ApiKeySecret.Hash(ApiKeySecret.Generate()),
             CancellationToken.None);
         await Get<IAuditLog>().WriteAsync(new AuditEntry(TenantB, AdminB, "seed", "note", TenantBMarker, null, $"{{\"note\":\"{TenantBMarker}\"}}", now), CancellationToken.None);
-        await Get<IFindingSink>().WriteAsync(TenantB, [Finding(FindingB, now)], CancellationToken.None);
+        await Get<IFindingSink>().WriteAsync(TenantB, [Finding(FindingB, now), Finding(SuppressedFindingB, now)], CancellationToken.None);
+        await SeedTriageAsync();
 
         DestinationB = Guid.NewGuid();
         await Get<IExportDestinationStore>().SaveAsync(new ExportDestination
@@ -256,6 +266,19 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
             UpdatedAt = now,
             UpdatedBy = AdminB,
         }, CancellationToken.None);
+    }
+
+    /// <summary>Seeds tenant B's suppression rule, which archives <see cref="SuppressedFindingB"/>, and a saved filter of <see cref="AdminB"/>.</summary>
+    private async Task SeedTriageAsync()
+    {
+        var criteria = FindingCriteria.Empty.With(new FindingCriterion("id", CriterionOperator.Equals, [SuppressedFindingB]));
+        var rule = new SuppressionRuleInput("rule " + TenantBMarker, "reason " + TenantBMarker, criteria, Enabled: true, ExpiresAt: null);
+        var change = await Get<ISuppressionRuleStore>().CreateAsync(TenantB, rule, AdminB, CancellationToken.None);
+        SuppressionRuleB = change.After!.Id;
+        Assert.Equal(1, change.Archived);
+
+        var filter = new SavedFilter(SavedFilterB, criteria, FindingSortField.Severity, Descending: true, IncludeArchived: true);
+        await Get<ISavedFilterStore>().SaveAsync(TenantB, AdminB, filter, CancellationToken.None);
     }
 
     private static Finding Finding(string id, DateTimeOffset at) => new()

@@ -112,6 +112,26 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["POST /api/v1/rules/test"] = Ask.Post(_ => "api/v1/rules/test", new { name = SecurityTestHost.RuleB, tenantId = SecurityTestHost.TenantB }),
         ["POST /api/v1/rules/backtest"] = Ask.Post(_ => "api/v1/rules/backtest", new { name = SecurityTestHost.RuleB, tenantId = SecurityTestHost.TenantB }),
 
+        // Findings: B's finding ids reach nothing, and criteria and bulk changes cover only A's findings.
+        ["POST /api/v1/findings/search"] = Ask.PostWith(_ => "api/v1/findings/search", b => new { criteria = IdIs(b.FindingB), includeArchived = true, tenantId = SecurityTestHost.TenantB }),
+        ["POST /api/v1/findings/groups"] = Ask.PostWith(_ => "api/v1/findings/groups", b => new { criteria = IdIs(b.FindingB), includeArchived = true, by = "resource" }),
+        ["GET /api/v1/findings/export"] = Ask.Get(b => $"api/v1/findings/export?format=csv&includeArchived=true&criteria={Uri.EscapeDataString(JsonSerializer.Serialize(IdIs(b.FindingB)))}"),
+        ["POST /api/v1/findings/export"] = Ask.PostWith(_ => "api/v1/findings/export", b => new { criteria = IdIs(b.SuppressedFindingB), includeArchived = true, format = "jsonl" }),
+        ["POST /api/v1/findings/archive"] = Ask.PostWith(_ => "api/v1/findings/archive", b => new { ids = new[] { b.FindingB } }),
+        ["POST /api/v1/findings/unarchive"] = Ask.PostWith(_ => "api/v1/findings/unarchive", b => new { criteria = IdIs(b.SuppressedFindingB) }),
+        ["GET /api/v1/findings/{id}"] = Ask.Get(b => $"api/v1/findings/{b.FindingB}").Denied(),
+        ["POST /api/v1/findings/{id}/archive"] = Ask.Post(b => $"api/v1/findings/{b.FindingB}/archive", null).Denied(),
+        ["POST /api/v1/findings/{id}/unarchive"] = Ask.Post(b => $"api/v1/findings/{b.SuppressedFindingB}/unarchive", null).Denied(),
+        ["PUT /api/v1/findings/{id}/feedback"] = Ask.Put(b => $"api/v1/findings/{b.FindingB}/feedback", new { feedback = "NOT_USEFUL" }).Denied(),
+
+        // Suppression rules: a rule of A never archives or unarchives B's findings.
+        ["GET /api/v1/suppression-rules/"] = Ask.Get(_ => "api/v1/suppression-rules"),
+        ["GET /api/v1/suppression-rules/{id:guid}"] = Ask.Get(b => $"api/v1/suppression-rules/{b.SuppressionRuleB}").Denied(),
+        ["POST /api/v1/suppression-rules/preview"] = Ask.PostWith(_ => "api/v1/suppression-rules/preview", b => new { criteria = IdIs(b.FindingB), tenantId = SecurityTestHost.TenantB }),
+        ["POST /api/v1/suppression-rules/"] = Ask.PostWith(_ => "api/v1/suppression-rules", b => new { name = "matrix rule", reason = "matrix", enabled = true, criteria = IdIs(b.FindingB), tenantId = SecurityTestHost.TenantB }),
+        ["PUT /api/v1/suppression-rules/{id:guid}"] = Ask.PutWith(b => $"api/v1/suppression-rules/{b.SuppressionRuleB}", b => new { name = "taken over", reason = "matrix", enabled = false, criteria = IdIs(b.SuppressedFindingB) }).Denied(),
+        ["DELETE /api/v1/suppression-rules/{id:guid}"] = Ask.Delete(b => $"api/v1/suppression-rules/{b.SuppressionRuleB}").Denied(),
+
         // Audit log, tenants and the OpenAPI document.
         ["GET /api/v1/audit/"] = Ask.Get(_ => $"api/v1/audit?objectId={SecurityTestHost.TenantBMarker}"),
         ["GET /api/v1/tenant"] = Ask.Get(_ => $"api/v1/tenant?tenantId={SecurityTestHost.TenantB}"),
@@ -138,6 +158,7 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["GET,POST /audit"] = Ask.Get(_ => "audit"),
         ["GET,POST /tenants"] = Ask.Get(_ => "tenants"),
         ["GET,POST /rules"] = Ask.Get(_ => "rules"),
+        ["GET,POST /suppression-rules"] = Ask.Get(_ => "suppression-rules"),
         ["GET,POST /lists"] = Ask.Get(_ => $"lists?name={SecurityTestHost.ListB}"),
         ["GET,POST /settings"] = Ask.Get(_ => "settings"),
         ["GET,POST /export"] = Ask.Get(_ => "export"),
@@ -235,9 +256,12 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
     /// </summary>
     private IEnumerable<string> LeakedValues(string body, string sent)
     {
-        string[] values = [SecurityTestHost.TenantBMarker, host.SourceB.ToString(), host.ApiKeyB.ToString(), host.FindingB, host.DestinationB.ToString()];
+        string[] values = [SecurityTestHost.TenantBMarker, host.SourceB.ToString(), host.ApiKeyB.ToString(), host.FindingB, host.SuppressedFindingB, host.DestinationB.ToString(), host.SuppressionRuleB.ToString()];
         return values.Where(value => body.Contains(value, StringComparison.OrdinalIgnoreCase) && !sent.Contains(value, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>Returns finding criteria, as the API reads them, that match one finding id.</summary>
+    private static object IdIs(string findingId) => new { criteria = new[] { new { field = "id", @operator = "Equals", values = new[] { findingId } } } };
 
     private static bool IsDenied(HttpResponseMessage response) =>
         response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound
@@ -257,7 +281,10 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         var rules = await host.Get<IRuleStore>().ListAsync(SecurityTestHost.TenantB, CancellationToken.None);
         var lists = await host.Get<IThreatListStore>().ListAsync(SecurityTestHost.TenantB, CancellationToken.None);
         var settings = await host.Get<IDetectorSettingsStore>().FindAsync(SecurityTestHost.TenantB, CancellationToken.None);
-        return JsonSerializer.Serialize(new { tenant, users, sources, accounts, keys, audit, destinations, frequency, rules, lists, settings });
+        var findings = await host.Get<IFindingQueries>().ListAsync(SecurityTestHost.TenantB, new FindingListQuery { IncludeArchived = true, Limit = FindingListQuery.MaxLimit }, CancellationToken.None);
+        var suppressionRules = await host.Get<ISuppressionRuleStore>().ListAsync(SecurityTestHost.TenantB, CancellationToken.None);
+        var savedFilters = await host.Get<ISavedFilterStore>().ListAsync(SecurityTestHost.TenantB, SecurityTestHost.AdminB, CancellationToken.None);
+        return JsonSerializer.Serialize(new { tenant, users, sources, accounts, keys, audit, destinations, frequency, rules, lists, settings, findings = findings.Items, suppressionRules, savedFilters });
     }
 
     /// <summary>One request of the matrix and what its response must satisfy.</summary>
@@ -277,6 +304,12 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
 
         public static Ask Put(Func<SecurityTestHost, string> url, object? body) => new(HttpMethods.Put, url, body, null, null);
 
+        /// <summary>A JSON post whose body names objects of the running host's tenant B, such as its finding ids.</summary>
+        public static Ask PostWith(Func<SecurityTestHost, string> url, Func<SecurityTestHost, object> body) => new(HttpMethods.Post, url, body, null, null);
+
+        /// <summary>A JSON put whose body names objects of the running host's tenant B.</summary>
+        public static Ask PutWith(Func<SecurityTestHost, string> url, Func<SecurityTestHost, object> body) => new(HttpMethods.Put, url, body, null, null);
+
         public static Ask Delete(Func<SecurityTestHost, string> url) => new(HttpMethods.Delete, url, null, null, null);
 
         /// <summary>A form post with the antiforgery token of the findings page added.</summary>
@@ -290,7 +323,11 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         public async Task<HttpRequestMessage> BuildAsync(SecurityTestHost host, HttpClient client)
         {
             var request = new HttpRequestMessage(new HttpMethod(Method), Url!(host));
-            if (Body is not null)
+            if (Body is Func<SecurityTestHost, object> bodyOfHost)
+            {
+                request.Content = JsonContent.Create(bodyOfHost(host));
+            }
+            else if (Body is not null)
             {
                 request.Content = JsonContent.Create(Body);
             }

@@ -101,7 +101,7 @@ public sealed class FindingStoreTests(PostgresFixture database) : IClassFixture<
         }
 
         var page = await store.ListAsync(tenant, new FindingListQuery { Limit = 100 }, default);
-        Assert.Equal(50, page.TotalCount);
+        Assert.Equal(50, page.MatchCount);
         Assert.All(page.Items, item => Assert.Equal(10, item.Count));
     }
 
@@ -175,7 +175,7 @@ public sealed class FindingStoreTests(PostgresFixture database) : IClassFixture<
         var page = await store.ListAsync(tenant + "-b", new FindingListQuery(), default);
 
         Assert.Empty(page.Items);
-        Assert.Equal(0, page.TotalCount);
+        Assert.Equal(0, page.MatchCount);
     }
 
     [Fact]
@@ -187,10 +187,14 @@ public sealed class FindingStoreTests(PostgresFixture database) : IClassFixture<
         await store.WriteAsync(tenant, findings, default);
 
         var firstPage = await store.ListAsync(tenant, new FindingListQuery { Limit = 3 }, default);
-        var secondPage = await store.ListAsync(tenant, new FindingListQuery { Limit = 3, Offset = 3 }, default);
+        var secondPage = await store.ListAsync(tenant, new FindingListQuery { Limit = 3, After = firstPage.NextCursor }, default);
+        var lastPage = await store.ListAsync(tenant, new FindingListQuery { Limit = 3, After = secondPage.NextCursor }, default);
         var byCount = await store.ListAsync(tenant, new FindingListQuery { SortBy = FindingSortField.Count, Descending = false }, default);
 
-        Assert.Equal(7, firstPage.TotalCount);
+        Assert.Equal(7, firstPage.MatchCount);
+        Assert.False(firstPage.MatchCountIsLowerBound);
+        Assert.Equal(["f0"], lastPage.Items.Select(item => item.Title));
+        Assert.Null(lastPage.NextCursor);
         Assert.Equal(["f6", "f5", "f4"], firstPage.Items.Select(item => item.Title));
         Assert.Equal(["f3", "f2", "f1"], secondPage.Items.Select(item => item.Title));
         Assert.Equal([4L, 5, 6, 7, 8, 9, 10], byCount.Items.Select(item => item.Count));
@@ -219,8 +223,8 @@ public sealed class FindingStoreTests(PostgresFixture database) : IClassFixture<
         var all = await store.ListAsync(tenant, new FindingListQuery { IncludeArchived = true }, default);
 
         Assert.Equal([kept], active.Items.Select(item => item.Id));
-        Assert.Equal(1, active.TotalCount);
-        Assert.Equal(2, all.TotalCount);
+        Assert.Equal(1, active.MatchCount);
+        Assert.Equal(2, all.MatchCount);
         Assert.True(all.Items.Single(item => item.Id == archived).Archived);
     }
 
@@ -230,7 +234,7 @@ public sealed class FindingStoreTests(PostgresFixture database) : IClassFixture<
         await store.WriteAsync(tenant, [Occurrence(NewId(), T0, T0, 1, 5, "a"), Occurrence(NewId(), T0, T0, 1, 5, "b")], default);
 
         var zero = await store.ListAsync(tenant, new FindingListQuery { Limit = 0 }, default);
-        var huge = await store.ListAsync(tenant, new FindingListQuery { Limit = 100_000, Offset = -5 }, default);
+        var huge = await store.ListAsync(tenant, new FindingListQuery { Limit = 100_000 }, default);
 
         Assert.Single(zero.Items);
         Assert.Equal(2, huge.Items.Count);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Logging;
 using Vigil.Contracts.Findings;
+using Vigil.Console.Findings;
 using Vigil.Contracts.Storage;
 
 namespace Vigil.Console.Components.Pages;
@@ -29,6 +30,12 @@ public partial class FindingDetail
 
     [Inject]
     private IFindingQueries Findings { get; set; } = default!;
+
+    [Inject]
+    private IFindingTriage Triage { get; set; } = default!;
+
+    [Inject]
+    private FindingFeedbackService Feedback { get; set; } = default!;
 
     [Inject]
     private ILogger<FindingDetail> Logger { get; set; } = default!;
@@ -64,6 +71,60 @@ public partial class FindingDetail
 
     private bool _archiving;
     private string? _archiveError;
+    private string? _feedbackNotice;
+    private IReadOnlyList<FindingOccurrenceDay> _occurrences = [];
+    private IReadOnlyList<FindingSummary> _related = [];
+
+    private const string ManagerRoles = ConsoleRoles.TenantAdmin + "," + ConsoleRoles.PlatformOperator;
+
+    private string ArchivedText => _finding is null ? string.Empty
+        : !_finding.Service.Archived ? "No"
+        : "Yes";
+
+    private RemoteIpDetails? RemoteDetails => ApiCall?.RemoteIpDetails ?? Connection?.RemoteIpDetails;
+
+    private string? Asn => RemoteDetails?.Organization is { } organization
+        ? string.Join(" ", new[] { organization.Asn is null ? null : "AS" + organization.Asn, organization.AsnOrg }.Where(part => !string.IsNullOrEmpty(part)))
+        : null;
+
+    private string? Location => RemoteDetails is { } details && (details.City?.CityName ?? details.Country?.CountryName ?? details.Country?.CountryCode) is not null
+        ? string.Join(", ", new[] { details.City?.CityName, details.Country?.CountryName ?? details.Country?.CountryCode }.Where(part => !string.IsNullOrEmpty(part)))
+        : null;
+
+    private string SuppressHref => "suppression-rules?fromFinding=" + Uri.EscapeDataString(_finding?.Id ?? string.Empty);
+
+    private List<MudBlazor.ChartSeries<double>> OccurrenceSeries =>
+    [
+        new() { Name = "Occurrences", Data = _occurrences.Select(day => (double)day.Count).ToArray() },
+    ];
+
+    private string[] OccurrenceLabels => [.. _occurrences.Select(day => day.Day.ToString("MM-dd", CultureInfo.InvariantCulture))];
+
+    /// <summary>Stores the verdict (a second click on the same one takes it back) and shows whether the principal's profile learned from it.</summary>
+    private async Task SetFeedbackAsync(FindingFeedback feedback)
+    {
+        var tenantId = (await AuthenticationState).User.FindTenantId();
+        if (_finding is null || tenantId is null)
+        {
+            return;
+        }
+
+        FindingFeedback? value = _finding.Service.UserFeedback == feedback.ToText() ? null : feedback;
+        try
+        {
+            var result = await Feedback.SetAsync(tenantId, _finding.Id, value, CancellationToken.None);
+            _finding = await Findings.GetAsync(tenantId, _finding.Id, CancellationToken.None) ?? _finding;
+            _json = SerializeForDisplay(_finding, tenantId);
+            _feedbackNotice = result is { ProfileUpdated: true }
+                ? "Feedback stored. The principal's behaviour profile now expects what was unusual in this finding."
+                : "Feedback stored.";
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.ArchiveFailed(Logger, exception, tenantId, _finding.Id);
+            _archiveError = "The feedback could not be stored. Try again; if it keeps failing, check the service logs.";
+        }
+    }
 
     /// <summary>Archives or unarchives the finding for the signed-in user's tenant, then shows it again as stored.</summary>
     private async Task ToggleArchivedAsync()
@@ -107,6 +168,9 @@ public partial class FindingDetail
         _state = LoadState.Loading;
         _finding = null;
         _json = string.Empty;
+        _occurrences = [];
+        _related = [];
+        _feedbackNotice = null;
 
         var tenantId = (await AuthenticationState).User.FindTenantId();
         if (tenantId is null)
@@ -130,6 +194,21 @@ public partial class FindingDetail
         if (_finding is not null)
         {
             _json = SerializeForDisplay(_finding, tenantId);
+            await LoadContextAsync(tenantId, _finding.Id);
+        }
+    }
+
+    // Occurrences and related findings are extras: when they fail, the finding still shows.
+    private async Task LoadContextAsync(string tenantId, string findingId)
+    {
+        try
+        {
+            _occurrences = await Triage.GetOccurrencesAsync(tenantId, findingId, CancellationToken.None);
+            _related = await Triage.ListRelatedAsync(tenantId, findingId, 20, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.GetFailed(Logger, exception, tenantId, findingId);
         }
     }
 

@@ -1,0 +1,7 @@
+namespace Vigil.Console.Findings;
+
+/// <summary>How often an open findings page asks the store for findings written since it loaded.</summary>
+public sealed record FindingLiveOptions
+{
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
+}
