@@ -56,7 +56,8 @@ for trx in "$results"/*.trx; do
   value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   passed=$((passed + $(value passed)))
   failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
-  skipped=$((skipped + $(value notExecuted)))
+  # xUnit's skipped tests are results with outcome NotExecuted, which the Counters element does not count.
+  skipped=$((skipped + $(grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" | wc -l)))
 done
 
 # Name each failed test once more at the end, so the reason is not buried in the log.
