@@ -89,6 +89,80 @@ public sealed class ProfilePageTests : ConsoleComponentTest
         Assert.Empty(page.FindAll(".vigil-profile-dimensions"));
     }
 
+    [Fact]
+    public void Endpoint_ShowsLearnedBaselineOfSignedInTenant()
+    {
+        var day = new DateOnly(2026, 11, 30);
+        profiles.Endpoints[(TenantId, EniKey)] = new EndpointSummary
+        {
+            Key = EniKey,
+            FlowsApplied = 5_000,
+            Profile = new EndpointProfileSummary
+            {
+                IsLearning = false,
+                RecordCount = 5_007,
+                ActiveDays = 30,
+                FirstDay = day.AddDays(-29),
+                LastDay = day,
+                PeerDays = 41.5,
+                TypicalPeerDayBytes = 2_500_000,
+                LargestPeerDayBytes = 48_000_000,
+                TimedPeers = 3,
+                Tables =
+                [
+                    new EndpointTableSummary("RemotePort", 3, [
+                        new EndpointValueSummary("tcp/443", ValueFrequency.Frequent, 29.1, day, null),
+                        new EndpointValueSummary("tcp/25", ValueFrequency.Infrequent, 2.0, day.AddDays(-3), null),
+                        new EndpointValueSummary("<b>udp/123</b>", ValueFrequency.Rare, 0.5, day.AddDays(-20), null)]),
+                    new EndpointTableSummary("Peer", 250, [
+                        new EndpointValueSummary("198.51.100.7", ValueFrequency.Frequent, 30, day, 120_000_000),
+                        new EndpointValueSummary("203.0.113.9", ValueFrequency.Rare, 0.8, day.AddDays(-9), 900)]),
+                    new EndpointTableSummary("DnsResolver", 1, [new EndpointValueSummary("8.8.8.8", ValueFrequency.Rare, 0.7, day.AddDays(-12), null)]),
+                    new EndpointTableSummary("DotServer", 0, []),
+                ],
+            },
+        };
+        profiles.Endpoints[(OtherTenantId, EniKey)] = new EndpointSummary
+        {
+            Key = EniKey,
+            Profile = new EndpointProfileSummary { IsLearning = false, RecordCount = 1, Tables = [new EndpointTableSummary("RemotePort", 1, [new EndpointValueSummary("tcp/6667", ValueFrequency.Frequent, 30, day, null)])] },
+        };
+
+        var page = RenderProfile(EniKey);
+
+        Assert.Equal((TenantId, EniKey), Assert.Single(profiles.Requests));
+        Assert.Contains("Scoring", page.Find(".vigil-endpoint-learning").TextContent, StringComparison.Ordinal);
+        Assert.Contains("used (infrequent, 2.0 days a month, last 2026-11-27)", page.Find(".vigil-port25").TextContent, StringComparison.Ordinal);
+        Assert.Contains("typically 2.5 MB, at most 48.0 MB, over 41.5 peer-days", page.Find(".vigil-volume").TextContent, StringComparison.Ordinal);
+        var ports = page.FindAll(".vigil-endpoint-ports .vigil-endpoint-value");
+        Assert.Equal(3, ports.Count);
+        Assert.Equal(["tcp/443", "frequent", "29.1", "2026-11-30"], ports[0].Children.Select(cell => cell.TextContent.Trim()));
+        Assert.Equal("<b>udp/123</b>", ports[2].Children[0].TextContent);
+        Assert.Empty(page.FindAll(".vigil-endpoint-ports b"));
+        var peers = page.FindAll(".vigil-endpoint-peers .vigil-endpoint-value");
+        Assert.Equal(["198.51.100.7", "frequent", "30.0", "2026-11-30", "120.0 MB"], peers[0].Children.Select(cell => cell.TextContent.Trim()));
+        Assert.Equal("900 B", peers[1].Children[4].TextContent.Trim());
+        Assert.Contains("heaviest of 250 kept", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("198.51.100.7 120.0 MB", page.Find(".vigil-peers-chart").GetAttribute("aria-label"), StringComparison.Ordinal);
+        Assert.NotNull(page.Find(".vigil-ports-chart svg"));
+        var dns = page.FindAll(".vigil-endpoint-dns .vigil-dimension");
+        Assert.Contains("8.8.8.8 (rare)", dns[0].TextContent, StringComparison.Ordinal);
+        Assert.Contains("none", dns[2].TextContent, StringComparison.Ordinal);
+        Assert.DoesNotContain("tcp/6667", page.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EmptyEndpoint_SaysNothingLearned()
+    {
+        var page = RenderProfile(EniKey);
+
+        Assert.Contains("Nothing learned yet", page.Find(".vigil-endpoint-learning").TextContent, StringComparison.Ordinal);
+        Assert.Contains("not used", page.Find(".vigil-port25").TextContent, StringComparison.Ordinal);
+        Assert.Contains("No remote port counted yet.", page.Markup, StringComparison.Ordinal);
+        Assert.Contains("No peer counted yet.", page.Markup, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll(".vigil-peers-chart"));
+    }
+
     private IRenderedComponent<ProfilePage> RenderProfile(string? key)
     {
         var navigation = Services.GetRequiredService<NavigationManager>();

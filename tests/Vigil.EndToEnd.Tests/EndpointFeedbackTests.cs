@@ -91,7 +91,7 @@ public sealed class EndpointFeedbackTests : IAsyncLifetime
         var classifier = Detection.Dns.DgaClassifier.Default;
         Assert.NotNull(classifier);
         string[] generated = [.. Detection.Dns.DgaGenerators.Generate("md5-letters", new DateOnly(2024, 5, 22), 20)
-            .Where(domain => classifier.Score(domain) >= 0.95).Take(3)];
+            .Where(domain => classifier.Score(domain) >= Detection.Dns.DnsAnomalyOptions.Default.DgaThreshold).Take(3)];
         Assert.Equal(3, generated.Length);
         // Two months of history, so that a domain queried on one day is rare rather than infrequent.
         for (var day = 0; day < 60; day++)

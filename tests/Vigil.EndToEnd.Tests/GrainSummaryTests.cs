@@ -113,6 +113,9 @@ public sealed class GrainSummaryTests : IAsyncLifetime
         Assert.Equal(Account + "/eni:eni-0abc", summary.Key);
         Assert.Equal(0, summary.FlowsApplied);
         Assert.Null(summary.LastEventTime);
+        Assert.True(summary.Profile.IsLearning);
+        Assert.Equal(0, summary.Profile.RecordCount);
+        Assert.All(summary.Profile.Tables, table => Assert.Empty(table.Values));
     }
 
     [Fact]

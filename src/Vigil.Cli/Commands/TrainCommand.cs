@@ -101,7 +101,7 @@ internal static class TrainCommand
         writer.WriteLine("| threshold | precision | recall | false positive rate |");
         writer.WriteLine("|---|---|---|---|");
         var scores = test.Select(item => (item.Generated, Score: classifier.Score(item.Domain))).ToList();
-        foreach (var threshold in new[] { 0.5, 0.7, DnsAnomalyOptions.Default.DgaThreshold }.Distinct())
+        foreach (var threshold in new[] { 0.5, 0.7, 0.9, 0.95, 0.98, DnsAnomalyOptions.Default.DgaThreshold }.Distinct().Order())
         {
             var truePositives = scores.Count(item => item.Generated && item.Score >= threshold);
             var falsePositives = scores.Count(item => !item.Generated && item.Score >= threshold);
@@ -109,6 +109,21 @@ internal static class TrainCommand
             var negatives = scores.Count - positives;
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {threshold:0.00} | {Ratio(truePositives, truePositives + falsePositives)} | {Ratio(truePositives, positives)} | {Ratio(falsePositives, negatives)} |"));
+        }
+
+        // The operating points of the ROC curve: the best recall while at most 1 % or 2 % of the
+        // held-out benign names score at or above the threshold.
+        writer.WriteLine();
+        writer.WriteLine("| false positive rate at most | threshold | recall |");
+        writer.WriteLine("|---|---|---|");
+        var benignScores = scores.Where(item => !item.Generated).Select(item => (double)item.Score).OrderDescending().ToList();
+        foreach (var bound in new[] { 0.01, 0.02 })
+        {
+            var allowed = (int)Math.Floor(bound * benignScores.Count);
+            var threshold = allowed < benignScores.Count ? Math.BitIncrement(benignScores[allowed]) : 0;
+            var recall = scores.Count(item => item.Generated && item.Score >= threshold);
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {bound:0.00} | {threshold:0.0000} | {Ratio(recall, scores.Count(item => item.Generated))} |"));
         }
 
         writer.WriteLine();

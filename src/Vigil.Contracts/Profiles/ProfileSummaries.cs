@@ -90,4 +90,64 @@ public sealed record EndpointSummary
 
     /// <summary>Event-time windows whose flow counters the grain keeps for the threshold findings.</summary>
     public int FlowWindows { get; init; }
+
+    /// <summary>What the endpoint's behaviour profile has learned.</summary>
+    public EndpointProfileSummary Profile { get; init; } = EndpointProfileSummary.Empty;
 }
+
+/// <summary>
+/// A bounded, read-only copy of an endpoint's behaviour profile: its learning state, the heaviest
+/// values of each table (remote ports, peers, DNS resolvers, DoH and DoT servers, domains) and its
+/// baseline of outbound bytes per peer and day. Values are log text.
+/// </summary>
+public sealed record EndpointProfileSummary
+{
+    /// <summary>Most values listed per table; <see cref="EndpointTableSummary.ValueCount"/> gives how many the profile keeps.</summary>
+    public const int MaxValuesPerTable = 20;
+
+    /// <summary>The remote port value that means mail delivery (SMTP).</summary>
+    public const string MailPort = "tcp/25";
+
+    /// <summary>An empty profile, for a grain that has learned nothing.</summary>
+    public static EndpointProfileSummary Empty { get; } = new() { IsLearning = true, Tables = [] };
+
+    /// <summary>True while the profile is in its learning period; its classes then raise no anomaly.</summary>
+    public required bool IsLearning { get; init; }
+
+    /// <summary>The UTC day of the first record counted, or null when the profile is empty.</summary>
+    public DateOnly? FirstDay { get; init; }
+
+    /// <summary>The UTC day of the newest record counted; classes are as of this day.</summary>
+    public DateOnly? LastDay { get; init; }
+
+    public long RecordCount { get; init; }
+
+    public int ActiveDays { get; init; }
+
+    /// <summary>One entry per table, named as the detection library names it (<c>RemotePort</c>, <c>Peer</c>, <c>DnsResolver</c>, <c>DohServer</c>, <c>DotServer</c>, <c>Domain</c>).</summary>
+    public required IReadOnlyList<EndpointTableSummary> Tables { get; init; }
+
+    /// <summary>Decayed number of peer-days in the volume baseline.</summary>
+    public double PeerDays { get; init; }
+
+    /// <summary>Typical outbound bytes of one peer and day (10 to the mean of log10), or null without a baseline.</summary>
+    public double? TypicalPeerDayBytes { get; init; }
+
+    /// <summary>Largest outbound bytes of one peer and day, decayed, or null without a baseline.</summary>
+    public double? LargestPeerDayBytes { get; init; }
+
+    /// <summary>Peers whose connection times are kept for the beaconing rule.</summary>
+    public int TimedPeers { get; init; }
+
+    /// <summary>Returns a table by name, or null when the profile has none.</summary>
+    public EndpointTableSummary? Table(string name) => Tables.FirstOrDefault(table => table.Table == name);
+}
+
+/// <summary>One table of an endpoint profile with its heaviest values.</summary>
+public sealed record EndpointTableSummary(string Table, int ValueCount, IReadOnlyList<EndpointValueSummary> Values);
+
+/// <summary>
+/// One value of an endpoint table: its frequency class, its decayed days of use a month, the UTC day it
+/// was last used and, for a peer, the outbound bytes of that day.
+/// </summary>
+public sealed record EndpointValueSummary(string Value, ValueFrequency Frequency, double DaysPerMonth, DateOnly LastDay, double? LastDayBytes);

@@ -223,6 +223,30 @@ public sealed class EndpointProfile
     }
 
     /// <summary>
+    /// Returns up to <paramref name="count"/> values of a dimension that are not unseen, heaviest first,
+    /// with their days of use a month, their newest day and, for peers, the outbound bytes of that day.
+    /// </summary>
+    public IReadOnlyList<EndpointValueDetail> Details(EndpointDimension dimension, DateTimeOffset time, int count)
+    {
+        var day = BehaviorProfile.DayOf(time);
+        return [.. tables[(int)dimension]
+            .Select(pair => (pair.Key, Entry: pair.Value, Weight: Decayed(pair.Value, day)))
+            .Where(item => item.Weight >= Options.ForgetWeight)
+            .OrderByDescending(item => item.Weight)
+            .ThenBy(item => item.Key, StringComparer.Ordinal)
+            .Take(count)
+            .Select(item => new EndpointValueDetail(
+                item.Key,
+                ClassOf(item.Weight, day),
+                30.0 * item.Weight / Exposure(day),
+                DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(item.Entry.LastDay)),
+                dimension == EndpointDimension.Peer ? item.Entry.DayBytes : null))];
+    }
+
+    /// <summary>Day of the newest record counted, or null for an empty profile.</summary>
+    public DateOnly? LastDay => lastDay == NoDay ? null : DateOnly.FromDateTime(DateTime.UnixEpoch.AddDays(lastDay));
+
+    /// <summary>
     /// Adds a value to the expected set, as analyst feedback does: it gets at least the weight of an
     /// infrequent value at <paramref name="time"/>.
     /// </summary>

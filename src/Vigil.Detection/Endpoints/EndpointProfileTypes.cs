@@ -41,6 +41,9 @@ internal struct EndpointEntry
 /// <summary>A profiled value with its class, for evidence.</summary>
 public readonly record struct EndpointProfiledValue(string Value, FrequencyClass Class);
 
+/// <summary>A profiled value for the console: its class, decayed days of use a month, its newest day and, for a peer, the outbound bytes of that day.</summary>
+public readonly record struct EndpointValueDetail(string Value, FrequencyClass Class, double DaysPerMonth, DateOnly LastDay, double? LastDayBytes);
+
 /// <summary>What the profile learned of the outbound bytes per peer and day, for the volume rule.</summary>
 /// <param name="PeerDays">Decayed number of peer-days counted.</param>
 /// <param name="MeanLog10">Mean of log10 of the bytes of a peer-day.</param>

@@ -16,9 +16,10 @@ namespace Vigil.Detection.Profiles;
 /// An API event is a candidate once the principal has finished learning when its API has a tactic and
 /// either (a) the API is unseen or rare for the principal and at least one of network, user agent,
 /// country or bucket is unseen for it, or (b) the API is not frequent for the principal and two or
-/// more of those are unseen. A candidate is dropped when the account already does the same thing: the
-/// account calls the API from the same network at least infrequently, and every other context value
-/// that is unseen for the principal is frequent for the account.
+/// more of those are unseen. A candidate is dropped when the account already does the same thing.
+/// Then every context value other than the network that is unseen for the principal is frequent for
+/// the account. Also, either the account calls the API from the same network at least infrequently,
+/// or the network is frequent for the principal and the API frequent for the account.
 /// </remarks>
 public sealed class ProfileAnomalyDetector(ApiTactics tactics)
 {
@@ -220,7 +221,15 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
         }
 
         var pair = candidate.Observation.KeyOf(ProfileDimension.ApiNetwork);
-        return account.Classify(ProfileDimension.ApiNetwork, pair) is FrequencyClass.Frequent or FrequencyClass.Infrequent;
+        if (account.Classify(ProfileDimension.ApiNetwork, pair) is FrequencyClass.Frequent or FrequencyClass.Infrequent)
+        {
+            return true;
+        }
+
+        // The principal's own weekly network: the person is where they usually are, and picks up an
+        // API and a tool that colleagues use every week (a first console sign-in of a CLI user).
+        return candidate.PrincipalClasses[ProfileDimension.Network] == FrequencyClass.Frequent
+            && account.Classify(ProfileDimension.Api, candidate.Observation.Api) == FrequencyClass.Frequent;
     }
 
     /// <summary>

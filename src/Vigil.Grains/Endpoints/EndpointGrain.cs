@@ -289,6 +289,7 @@ public sealed class EndpointGrain(
             QueriesApplied = Persisted.QueriesApplied,
             LastEventTime = Persisted.LastEventTime,
             FlowWindows = Persisted.FlowWindows.Windows.Count,
+            Profile = EndpointProfileSummaryBuilder.Summarize(profile, Persisted.LastEventTime ?? EndpointProfileSummaryBuilder.AsOf(profile)),
         });
     }
 

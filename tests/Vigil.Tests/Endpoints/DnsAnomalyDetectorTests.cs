@@ -70,7 +70,7 @@ public sealed class DnsAnomalyDetectorTests
     public void GeneratedDomains_RaiseDga()
     {
         var domains = DgaGenerators.Generate("md5-letters", new DateOnly(2030, 1, 1), 40)
-            .Where(name => DgaClassifier.Default!.Score(DomainNames.RegistrableDomain(name)) >= 0.9)
+            .Where(name => DgaClassifier.Default!.Score(DomainNames.RegistrableDomain(name)) >= DnsAnomalyOptions.Default.DgaThreshold)
             .Take(3)
             .ToList();
         Assert.Equal(3, domains.Count);
@@ -86,7 +86,7 @@ public sealed class DnsAnomalyDetectorTests
     [Fact]
     public void OneGeneratedDomain_RaisesNoDga()
     {
-        var name = DgaGenerators.Generate("md5-letters", new DateOnly(2030, 1, 1), 40).First(item => DgaClassifier.Default!.Score(DomainNames.RegistrableDomain(item)) >= 0.9);
+        var name = DgaGenerators.Generate("md5-letters", new DateOnly(2030, 1, 1), 40).First(item => DgaClassifier.Default!.Score(DomainNames.RegistrableDomain(item)) >= DnsAnomalyOptions.Default.DgaThreshold);
 
         Assert.DoesNotContain(Run(At(Query(name), 0)), item => item.Type == "Trojan:EC2/DGADomainRequest.B");
     }
@@ -157,7 +157,7 @@ public sealed class DnsAnomalyDetectorTests
         // Abused TLD (0.25), generated (0.35 x p >= 0.31) and a label of 20 or more characters (0.10) reach 0.65.
         var name = DgaGenerators.Generate("md5-letters", new DateOnly(2030, 1, 1), 200)
             .Select(item => item[..item.IndexOf('.', StringComparison.Ordinal)] + ".xyz")
-            .First(item => item.Length >= 24 && DgaClassifier.Default!.Score(item) >= 0.9);
+            .First(item => item.Length >= 24 && DgaClassifier.Default!.Score(item) >= DnsAnomalyOptions.Default.DgaThreshold);
 
         var finding = Assert.Single(Run(At(Query(name), 0)), item => item.Type.EndsWith(".Reputation", StringComparison.Ordinal));
 

@@ -44,6 +44,43 @@ public sealed class EndpointProfileTests
     }
 
     [Fact]
+    public void Summary_ListsTablesWithDaysAndPeerBytes()
+    {
+        var profile = new EndpointProfile(ProfileOptions.Default);
+        for (var day = 0; day < 20; day++)
+        {
+            var time = Start.AddDays(day);
+            profile.Tick(time);
+            profile.Observe(EndpointDimension.RemotePort, "tcp/443", time);
+            profile.AddPeerBytes("198.51.100.7", 1_000_000 * (day + 1), time);
+        }
+
+        profile.Observe(EndpointDimension.RemotePort, "tcp/25", Start.AddDays(19));
+        profile.Observe(EndpointDimension.DnsResolver, "8.8.8.8", Start.AddDays(19));
+
+        var summary = EndpointProfileSummaryBuilder.Summarize(profile, Start.AddDays(19));
+
+        Assert.False(summary.IsLearning);
+        Assert.Equal(20, summary.ActiveDays);
+        Assert.Equal(new DateOnly(2024, 3, 20), summary.LastDay);
+        var ports = summary.Table("RemotePort")!;
+        Assert.Equal(2, ports.ValueCount);
+        Assert.Equal(("tcp/443", Contracts.Profiles.ValueFrequency.Frequent), (ports.Values[0].Value, ports.Values[0].Frequency));
+        Assert.InRange(ports.Values[0].DaysPerMonth, 29, 30.01);
+        Assert.Equal("tcp/25", ports.Values[1].Value);
+        Assert.Null(ports.Values[0].LastDayBytes);
+        var peer = Assert.Single(summary.Table("Peer")!.Values);
+        Assert.Equal(20_000_000, peer.LastDayBytes);
+        Assert.Equal("8.8.8.8", Assert.Single(summary.Table("DnsResolver")!.Values).Value);
+        Assert.Empty(summary.Table("DotServer")!.Values);
+
+        // Nineteen finished peer-days of 1 to 19 MB: the largest is 19 MB less a little decay.
+        Assert.InRange(summary.LargestPeerDayBytes!.Value, 18_500_000, 19_000_000);
+        Assert.InRange(summary.PeerDays, 15, 19);
+        Assert.Equal(0, EndpointProfileSummaryBuilder.Summarize(new EndpointProfile(ProfileOptions.Default), Start).RecordCount);
+    }
+
+    [Fact]
     public void FullTable_DropsLeastUsedValue()
     {
         var options = ProfileOptions.Default with { MaxEndpointPorts = 4 };

@@ -341,6 +341,23 @@ public sealed class ProfileAnomalyDetectorTests : IDisposable
     }
 
     [Fact]
+    public void OwnNetwork_ColleaguesApiAndToolIsQuiet()
+    {
+        // Colleagues call GetFederationToken with a browser every day, but never from the principal's office.
+        const string browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36";
+        scenario.LearnAccountDays(20, "GetFederationToken", AnomalyScenario.Elsewhere, browser);
+        scenario.LearnUsualDays(20);
+
+        var colleaguesHabit = scenario.Apply(scenario.Call("iam.amazonaws.com", "GetFederationToken", Day(21), userAgent: browser));
+        var newForAccount = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(21), userAgent: browser));
+        var fromElsewhere = scenario.Apply(scenario.Call("iam.amazonaws.com", "GetFederationToken", Day(22), userAgent: browser, source: AnomalyScenario.SanFrancisco));
+
+        Assert.Empty(colleaguesHabit);
+        Assert.Equal("Persistence:IAMUser/AnomalousBehavior", Assert.Single(newForAccount).Type);
+        Assert.Equal("InitialAccess:IAMUser/AnomalousBehavior", Assert.Single(fromElsewhere).Type);
+    }
+
+    [Fact]
     public void InstanceCredentials_OutsideNetworkUsedOnceRaisesAgain()
     {
         var role = InstanceRole();

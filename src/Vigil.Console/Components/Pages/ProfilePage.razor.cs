@@ -35,7 +35,27 @@ public partial class ProfilePage
         ("NetworkUserAgent", "Network and user agent pairs"),
     ];
 
+    // The DNS tables of an endpoint profile, as the detection library names them.
+    private static readonly (string Table, string Label)[] DnsTables =
+    [
+        ("DnsResolver", "DNS resolvers (port 53)"),
+        ("DohServer", "DNS-over-HTTPS servers"),
+        ("DotServer", "DNS-over-TLS servers (port 853)"),
+        ("Domain", "Domains queried"),
+    ];
+
+    /// <summary>Peers shown in the bytes chart; the table lists up to <see cref="EndpointProfileSummary.MaxValuesPerTable"/>.</summary>
+    internal const int MaxChartedPeers = 10;
+
+    /// <summary>Longest chart label; longer values are cut, the table shows them whole.</summary>
+    private const int MaxChartLabel = 40;
+
     private readonly BarChartOptions _hourOptions = new() { ShowLegend = false, ChartPalette = ["#2196f3"], YAxisTicks = 0 };
+    private readonly BarChartOptions _endpointOptions = new() { ShowLegend = false, ChartPalette = ["#2196f3"] };
+    private List<ChartSeries<double>> _portSeries = [];
+    private string[] _portLabels = [];
+    private List<ChartSeries<double>> _peerSeries = [];
+    private string[] _peerLabels = [];
     private PrincipalProfileView? _principal;
     private EndpointSummary? _endpoint;
     private IReadOnlyList<FindingSummary> _findings = [];
@@ -87,6 +107,7 @@ public partial class ProfilePage
             if (_isEndpoint)
             {
                 _endpoint = await Profiles.GetEndpointAsync(tenantId, Key!, CancellationToken.None);
+                BuildEndpointCharts(_endpoint.Profile);
             }
             else
             {
@@ -112,6 +133,62 @@ public partial class ProfilePage
             view.Principal.Profile.Dimensions.FirstOrDefault(dimension => dimension.Dimension == feature.Dimension),
             view.Account.Dimensions.FirstOrDefault(dimension => dimension.Dimension == feature.Dimension)));
 
+    /// <summary>Returns the rows of the endpoint's DNS table.</summary>
+    internal static IEnumerable<(string Label, ProfileDimensionSummary? Values)> DnsRows(EndpointProfileSummary profile) =>
+        DnsTables.Select(table => (table.Label, profile.Table(table.Table) is { } found
+            ? new ProfileDimensionSummary(found.Table, found.ValueCount, [.. found.Values.Select(value => new ProfileValueSummary(value.Value, value.Frequency))])
+            : null));
+
+    internal static string EndpointLearningText(EndpointProfileSummary profile) => profile switch
+    {
+        { RecordCount: 0 } => "Nothing learned yet",
+        { IsLearning: true } => "Learning: unusual values raise no anomaly yet",
+        _ => "Scoring: unusual values raise anomaly findings",
+    };
+
+    /// <summary>Says whether the endpoint sends mail: port 25 in its remote port table, with its class.</summary>
+    internal static string MailPortText(EndpointProfileSummary profile)
+    {
+        var port = profile.Table("RemotePort")?.Values.FirstOrDefault(value => value.Value == EndpointProfileSummary.MailPort);
+        return port is null
+            ? "not used: a first connection to port 25 raises Backdoor:EC2/Spambot"
+            : $"used ({port.Frequency.ToString().ToLowerInvariant()}, {port.DaysPerMonth.ToString("0.0", CultureInfo.InvariantCulture)} days a month, last {port.LastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)})";
+    }
+
+    internal static string VolumeText(EndpointProfileSummary profile) =>
+        profile is { TypicalPeerDayBytes: { } typical, LargestPeerDayBytes: { } largest }
+            ? $"typically {Shared.EndpointValueTable.ByteText(typical)}, at most {Shared.EndpointValueTable.ByteText(largest)}, over {profile.PeerDays.ToString("0.0", CultureInfo.InvariantCulture)} peer-days"
+            : "no finished peer-day yet";
+
+    private void BuildEndpointCharts(EndpointProfileSummary profile)
+    {
+        var ports = profile.Table("RemotePort")?.Values ?? [];
+        _portSeries = [new ChartSeries<double>([.. ports.Select(value => value.DaysPerMonth)]) { Name = "Days of use a month" }];
+        _portLabels = [.. ports.Select(value => ChartLabel(value.Value))];
+        var peers = (profile.Table("Peer")?.Values ?? []).Take(MaxChartedPeers).ToList();
+        _peerSeries = [new ChartSeries<double>([.. peers.Select(value => Math.Round((value.LastDayBytes ?? 0) / 1e6, 3))]) { Name = "MB sent on the newest day" }];
+        _peerLabels = [.. peers.Select(value => ChartLabel(value.Value))];
+    }
+
+    private static string ChartLabel(string value)
+    {
+        var text = Display.DisplayText.SingleLine(value);
+        return text.Length <= MaxChartLabel ? text : text[..MaxChartLabel] + "…";
+    }
+
+    /// <summary>Describes a chart of days of use for screen readers: the heaviest values.</summary>
+    private static string ChartText(string title, EndpointTableSummary table) =>
+        title + ": " + string.Join(", ", table.Values.Take(5).Select(value =>
+            $"{ChartLabel(value.Value)} {value.DaysPerMonth.ToString("0.0", CultureInfo.InvariantCulture)}"));
+
+    private static string PeerChartText(EndpointTableSummary table) =>
+        "Bytes sent to each peer on its newest day: " + string.Join(", ", table.Values.Take(5).Select(value =>
+            $"{ChartLabel(value.Value)} {Shared.EndpointValueTable.ByteText(value.LastDayBytes)}"));
+
+    private static string DayRange(DateOnly? first, DateOnly? last) => first is { } from && last is { } to
+        ? $"{from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} to {to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
+        : "none";
+
     internal static string LearningText(BehaviorProfileSummary profile) => profile switch
     {
         { EventCount: 0 } => "Nothing learned yet",
@@ -131,9 +208,7 @@ public partial class ProfilePage
         return "Activity per UTC hour; busiest hours " + string.Join(", ", busiest);
     }
 
-    private static string DayRange(BehaviorProfileSummary profile) => profile.FirstDay is { } first && profile.LastDay is { } last
-        ? $"{first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} to {last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}"
-        : "none";
+    private static string DayRange(BehaviorProfileSummary profile) => DayRange(profile.FirstDay, profile.LastDay);
 
     private static string SignInText(PrincipalSummary principal) => principal.LastSignInPlace is { } place
         ? $"{place} at {Time(principal.LastSignInTime)}"
