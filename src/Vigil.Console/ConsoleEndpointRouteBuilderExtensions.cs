@@ -10,8 +10,9 @@ namespace Vigil.Console;
 public static class ConsoleEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Adds the console's middleware in order: security headers, authentication, authorization and
-    /// antiforgery. Call it before any endpoint is mapped.
+    /// Adds the console's middleware in order: security headers, authentication, authorization,
+    /// antiforgery, and the antiforgery check of form posts that ASP.NET Core leaves out
+    /// (<see cref="CookieFormAntiforgery"/>). Call it before any endpoint is mapped.
     /// </summary>
     public static WebApplication UseVigilConsole(this WebApplication app)
     {
@@ -20,6 +21,7 @@ public static class ConsoleEndpointRouteBuilderExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseMiddleware<CookieFormAntiforgery>();
         return app;
     }
 
