@@ -133,6 +133,7 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["GET,POST /findings"] = Ask.Get(b => $"findings?tenant={SecurityTestHost.TenantB}"),
         ["GET,POST /findings/{Id}"] = Ask.Get(b => $"findings/{b.FindingB}"),
         ["GET,POST /sources"] = Ask.Get(_ => "sources"),
+        ["GET,POST /integrity"] = Ask.Get(_ => "integrity"),
         ["GET,POST /users"] = Ask.Get(_ => "users"),
         ["GET,POST /accounts"] = Ask.Get(_ => "accounts"),
         ["GET,POST /api-keys"] = Ask.Get(_ => "api-keys"),
