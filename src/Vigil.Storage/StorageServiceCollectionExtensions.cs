@@ -30,7 +30,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(new ConsoleUserStoreOptions());
 
         services.TryAddSingleton<PostgresFindingStore>();
-        services.TryAddSingleton<IFindingSink>(provider => provider.GetRequiredService<PostgresFindingStore>());
+        services.TryAddSingleton<IFindingSink>(provider => new MeteredFindingSink(provider.GetRequiredService<PostgresFindingStore>(), provider.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton<IFindingQueries>(provider => provider.GetRequiredService<PostgresFindingStore>());
 
         services.TryAddSingleton<PostgresObjectLedger>();
