@@ -10,7 +10,7 @@ namespace Vigil.Console.Security;
 /// Requires a valid antiforgery token on every form post that the session cookie authenticated:
 /// a request with a body of <c>application/x-www-form-urlencoded</c> or <c>multipart/form-data</c>,
 /// the bodies a cross-site HTML form can send. ASP.NET Core validates the token itself only for
-/// endpoints that bind form parameters; endpoints that read the form themselves, such as the list
+/// endpoints that bind form parameters, so endpoints that read the form themselves, such as the list
 /// upload, rely on this check. Requests authenticated by an API key or a bearer token are exempt,
 /// because a browser never adds those headers to a cross-site request, and so are endpoints mapped
 /// with <c>DisableAntiforgery()</c>. A client gets a token from <c>GET /api/v1/antiforgery/token</c>.
@@ -37,7 +37,7 @@ public sealed partial class CookieFormAntiforgery(RequestDelegate next, IAntifor
         catch (BadHttpRequestException exception)
         {
             // A token in a form field makes the form be read here with the server's default limits,
-            // which a large upload exceeds; the header carries the token without reading the body.
+            // which a large upload exceeds. The header carries the token without reading the body.
             await Results.Problem(statusCode: exception.StatusCode, title: "Request body not readable", detail: exception.Message + " Send the antiforgery token in the RequestVerificationToken header.")
                 .ExecuteAsync(context);
             return;

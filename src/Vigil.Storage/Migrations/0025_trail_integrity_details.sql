@@ -1,6 +1,6 @@
--- What the console's trail integrity page shows beside the counts of the last check of a source:
--- the key of the newest digest validated, which goes with trail_integrity_state.newest_digest_end,
--- and the breaks in the digest chain that the last check found. A table of its own, because this
+-- Details of the last digest check of each source for the console's trail integrity page, beside
+-- the counts in trail_integrity_state: the key of the newest digest validated, which goes with
+-- trail_integrity_state.newest_digest_end, and the breaks in the digest chain that the check found. A table of its own, because this
 -- migration runs before the one that creates trail_integrity_state on a new database.
 
 CREATE TABLE trail_integrity_details (
