@@ -26,13 +26,10 @@ public sealed partial class CookieFormAntiforgery(RequestDelegate next, IAntifor
             return;
         }
 
-        // ASP.NET Core's own antiforgery middleware already validated endpoints that ask for it.
         bool valid;
         try
         {
-            valid = context.Features.Get<IAntiforgeryValidationFeature>() is { } validated
-                ? validated.IsValid
-                : await antiforgery.IsRequestValidAsync(context);
+            valid = await antiforgery.IsRequestValidAsync(context);
         }
         catch (BadHttpRequestException exception)
         {
@@ -58,7 +55,11 @@ public sealed partial class CookieFormAntiforgery(RequestDelegate next, IAntifor
         await next(context);
     }
 
-    /// <summary>True for a form post, to an endpoint that does not disable antiforgery, authenticated by the session cookie.</summary>
+    /// <summary>
+    /// True for a form post authenticated by the session cookie, to an endpoint without antiforgery
+    /// metadata. Endpoints with it either disabled antiforgery or have ASP.NET Core check the token
+    /// (its middleware, then the form binding or the Razor component endpoint).
+    /// </summary>
     internal static bool RequiresToken(HttpContext context)
     {
         var request = context.Request;
@@ -67,18 +68,20 @@ public sealed partial class CookieFormAntiforgery(RequestDelegate next, IAntifor
             return false;
         }
 
-        if (!request.HasFormContentType)
-        {
-            return false;
-        }
-
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is { RequiresValidation: false })
+        // Checked before the content type, because reading the form feature of a request whose
+        // token ASP.NET Core found invalid throws.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IAntiforgeryMetadata>() is not null)
         {
             return false;
         }
 
         var authentication = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult;
-        return authentication is { Succeeded: true, Ticket.AuthenticationScheme: ConsoleAuthentication.CookieScheme };
+        if (authentication is not { Succeeded: true, Ticket.AuthenticationScheme: ConsoleAuthentication.CookieScheme })
+        {
+            return false;
+        }
+
+        return request.HasFormContentType;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a {Method} form post to {Path} with the session cookie but without a valid antiforgery token")]
