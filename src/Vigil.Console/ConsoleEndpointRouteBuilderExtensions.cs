@@ -14,8 +14,9 @@ public static class ConsoleEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Adds the console's middleware in order: security headers, the console's error page for empty
-    /// error responses outside the API, authentication, authorization and antiforgery. Call it before
-    /// any endpoint is mapped.
+    /// error responses outside the API, authentication, authorization, antiforgery, and the
+    /// antiforgery check of form posts that ASP.NET Core leaves out (<see cref="CookieFormAntiforgery"/>).
+    /// Call it before any endpoint is mapped.
     /// </summary>
     public static WebApplication UseVigilConsole(this WebApplication app)
     {
@@ -39,6 +40,7 @@ public static class ConsoleEndpointRouteBuilderExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseMiddleware<CookieFormAntiforgery>();
         return app;
     }
 

@@ -46,7 +46,9 @@ public sealed class PostgresTrailIntegrityStore : ITrailIntegrityStore
     public async Task SaveCheckAsync(TrailIntegrityCheck check, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(check);
+        // The details are written only when the state was, that is while the owner held the lease.
         await using var command = dataSource.CreateCommand("""
+            WITH updated AS (
             UPDATE trail_integrity_state SET
                 newest_digest_end = COALESCE(@newest_digest_end, newest_digest_end),
                 last_checked_at = @checked_at,
@@ -58,6 +60,13 @@ public sealed class PostgresTrailIntegrityStore : ITrailIntegrityStore
                 lease_owner = NULL,
                 lease_until = NULL
             WHERE tenant_id = @tenant_id AND source_id = @source_id AND lease_owner = @owner
+            RETURNING 1)
+            INSERT INTO trail_integrity_details AS d (tenant_id, source_id, newest_digest_key, chain_breaks)
+            SELECT @tenant_id, @source_id, @newest_digest_key, @chain_breaks
+            WHERE EXISTS (SELECT 1 FROM updated)
+            ON CONFLICT (tenant_id, source_id) DO UPDATE SET
+                newest_digest_key = COALESCE(excluded.newest_digest_key, d.newest_digest_key),
+                chain_breaks = excluded.chain_breaks
             """);
         command.Parameters.AddWithValue("tenant_id", check.TenantId);
         command.Parameters.AddWithValue("source_id", check.SourceId);
@@ -69,6 +78,8 @@ public sealed class PostgresTrailIntegrityStore : ITrailIntegrityStore
         command.Parameters.AddWithValue("digests_invalid", check.DigestsInvalid);
         command.Parameters.AddWithValue("log_files_valid", check.LogFilesValid);
         command.Parameters.AddWithValue("log_files_invalid", check.LogFilesInvalid);
+        command.Parameters.Add(new NpgsqlParameter<string?>("newest_digest_key", NpgsqlTypes.NpgsqlDbType.Text) { TypedValue = check.NewestDigestKey });
+        command.Parameters.AddWithValue("chain_breaks", check.ChainBreaks);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -125,7 +136,9 @@ public sealed class PostgresTrailIntegrityStore : ITrailIntegrityStore
 
     private const string StateColumns = """
         tenant_id, source_id, newest_digest_end, last_checked_at, last_error, digests_valid, digests_invalid, log_files_valid, log_files_invalid,
-        (SELECT count(*) FROM trail_integrity_problems p WHERE p.tenant_id = trail_integrity_state.tenant_id AND p.source_id = trail_integrity_state.source_id)
+        (SELECT count(*) FROM trail_integrity_problems p WHERE p.tenant_id = trail_integrity_state.tenant_id AND p.source_id = trail_integrity_state.source_id),
+        (SELECT d.newest_digest_key FROM trail_integrity_details d WHERE d.tenant_id = trail_integrity_state.tenant_id AND d.source_id = trail_integrity_state.source_id),
+        COALESCE((SELECT d.chain_breaks FROM trail_integrity_details d WHERE d.tenant_id = trail_integrity_state.tenant_id AND d.source_id = trail_integrity_state.source_id), 0)
         """;
 
     private static string HashOf(string problem) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(problem)));
@@ -148,6 +161,8 @@ public sealed class PostgresTrailIntegrityStore : ITrailIntegrityStore
                 LogFilesValid = reader.GetInt32(7),
                 LogFilesInvalid = reader.GetInt32(8),
                 ProblemsRaised = reader.GetInt64(9),
+                NewestDigestKey = reader.IsDBNull(10) ? null : reader.GetString(10),
+                ChainBreaks = reader.GetInt32(11),
             });
         }
 

@@ -32,7 +32,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(new SuppressionOptions());
         services.TryAddSingleton(provider => new PostgresFindingStore(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<SuppressionOptions>()));
-        services.TryAddSingleton<IFindingSink>(provider => provider.GetRequiredService<PostgresFindingStore>());
+        services.TryAddSingleton<IFindingSink>(provider => new MeteredFindingSink(provider.GetRequiredService<PostgresFindingStore>(), provider.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton<IFindingQueries>(provider => provider.GetRequiredService<PostgresFindingStore>());
         services.TryAddSingleton<IFindingTriage>(provider => provider.GetRequiredService<PostgresFindingStore>());
 

@@ -3,7 +3,7 @@ using Vigil.Deployment.Tests.Support;
 namespace Vigil.Deployment.Tests;
 
 /// <summary>
-/// Vigil's grain call, batch, finding write and list lookup instruments in the host's /metrics output.
+/// Vigil's grain call, batch, finding write, finding change and list lookup instruments in the host's /metrics output.
 /// Values are lower bounds: the host collects every meter named <c>Vigil</c> in the process, and the
 /// fixtures of other test classes record samples in the same process.
 /// </summary>
@@ -35,6 +35,18 @@ public sealed class VigilMetricsTests(ExportedMetrics exported) : IClassFixture<
         var line = Sample("vigil_findings_writes_total");
 
         Assert.Contains("type=\"UnauthorizedAccess:IAMUser/MaliciousIPCaller\"", line, StringComparison.Ordinal);
+        Assert.True(Value(line) >= 1, line);
+    }
+
+    [Theory]
+    [InlineData("vigil_findings_raised_total", "type=\"UnauthorizedAccess:IAMUser/MaliciousIPCaller\"")]
+    [InlineData("vigil_findings_updated_total", "type=\"UnauthorizedAccess:IAMUser/MaliciousIPCaller\"")]
+    [InlineData("vigil_findings_suppressed_total", "reason=\"type_disabled\"")]
+    public void Scrape_FindingChanges_CountedByType(string name, string label)
+    {
+        var line = Samples(name).FirstOrDefault(sample => sample.Contains(label, StringComparison.Ordinal));
+
+        Assert.True(line is not null, $"No {name} sample with {label} in the scrape.");
         Assert.True(Value(line) >= 1, line);
     }
 

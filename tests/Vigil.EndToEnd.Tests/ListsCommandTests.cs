@@ -1,4 +1,7 @@
+using System.Text.Json;
+using Vigil.Contracts.Storage;
 using Vigil.EndToEnd.Tests.Infrastructure;
+using Vigil.Storage;
 
 namespace Vigil.EndToEnd.Tests;
 
@@ -100,5 +103,86 @@ public sealed class ListsCommandTests(DemoEstateFixture estate)
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("invalid --purpose 'weather'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Changes_WrittenToAuditLog()
+    {
+        var path = Path.Combine(estate.WorkFolder, "audited.txt");
+        await File.WriteAllTextAsync(path, "198.51.100.23\n");
+        var environment = new Dictionary<string, string> { ["VIGIL_DATABASE"] = estate.ConnectionString };
+
+        var import = await CliProcess.RunAsync(environment, "lists", "import", path, "--tenant", "audit-cli", "--actor", "alice@example.com");
+        var deactivate = await CliProcess.RunAsync(environment, "lists", "deactivate", "audited", "--tenant", "audit-cli", "--actor", "alice@example.com");
+        var delete = await CliProcess.RunAsync(environment, "lists", "delete", "audited", "--tenant", "audit-cli");
+
+        Assert.True(import.ExitCode == 0, import.ToString());
+        Assert.True(deactivate.ExitCode == 0, deactivate.ToString());
+        Assert.True(delete.ExitCode == 0, delete.ToString());
+
+        // The Audit page reads the tenant's entries through the same IAuditLog query.
+        var entries = await new PostgresAuditLog(estate.DataSource).ListAsync("audit-cli", new AuditQuery { ObjectType = "list" }, CancellationToken.None);
+        Assert.Equal(["deleted", "deactivated", "created"], entries.Select(record => record.Entry.Action));
+        Assert.All(entries, record => Assert.Equal("audited", record.Entry.ObjectId));
+
+        var created = entries[2].Entry;
+        Assert.Equal("cli:alice@example.com", created.Actor);
+        Assert.Null(created.Before);
+        Assert.Equal("activating", Field(created.After, "status"));
+        Assert.Equal(1, int.Parse(Field(created.After, "version")!, System.Globalization.CultureInfo.InvariantCulture));
+
+        var deactivated = entries[1].Entry;
+        // The fixture's host may have loaded the list in between, which makes it active.
+        Assert.Contains(Field(deactivated.Before, "status"), new[] { "activating", "active" });
+        Assert.Equal("inactive", Field(deactivated.After, "status"));
+
+        var deleted = entries[0].Entry;
+        Assert.Equal("cli:" + Environment.UserName, deleted.Actor);
+        Assert.Equal("inactive", Field(deleted.Before, "status"));
+        Assert.Null(deleted.After);
+    }
+
+    [Fact]
+    public async Task PlatformChanges_WrittenToPlatformAuditLog()
+    {
+        var path = Path.Combine(estate.WorkFolder, "audited-scanners.txt");
+        await File.WriteAllTextAsync(path, "192.0.2.77\n");
+        var environment = new Dictionary<string, string> { ["VIGIL_DATABASE"] = estate.ConnectionString };
+
+        var add = await CliProcess.RunAsync(environment, "lists", "platform", "add", "audited-scanners", "--purpose", "scanner", "--source", path, "--actor", "ops-bot");
+        var fetch = await CliProcess.RunAsync(environment, "lists", "platform", "fetch", "audited-scanners", "--actor", "ops-bot");
+        var deactivate = await CliProcess.RunAsync(environment, "lists", "platform", "deactivate", "audited-scanners", "--actor", "ops-bot");
+
+        Assert.True(add.ExitCode == 0, add.ToString());
+        Assert.True(fetch.ExitCode == 0, fetch.ToString());
+        Assert.True(deactivate.ExitCode == 0, deactivate.ToString());
+        var entries = await new PostgresAuditLog(estate.DataSource).ListAsync(
+            AuditEntry.PlatformTenant, new AuditQuery { ObjectType = "platform-list", ObjectId = "audited-scanners" }, CancellationToken.None);
+        Assert.Equal(["deactivated", "fetched", "created"], entries.Select(record => record.Entry.Action));
+        Assert.All(entries, record => Assert.Equal("cli:ops-bot", record.Entry.Actor));
+        Assert.Equal("scanner", Field(entries[2].Entry.After, "purpose"));
+        Assert.Matches("^[0-9a-f]{64}$", Field(entries[1].Entry.After, "sha256"));
+    }
+
+    [Fact]
+    public async Task Import_ControlCharacterActor_Rejected()
+    {
+        var path = Path.Combine(estate.WorkFolder, "actor.txt");
+        await File.WriteAllTextAsync(path, "198.51.100.23\n");
+
+        var result = await CliProcess.RunAsync(
+            new Dictionary<string, string> { ["VIGIL_DATABASE"] = estate.ConnectionString },
+            "lists", "import", path, "--tenant", "audit-cli", "--actor", "eve\nforged line");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("invalid --actor", result.Error, StringComparison.Ordinal);
+    }
+
+    private static string? Field(string? document, string name)
+    {
+        Assert.NotNull(document);
+        using var json = JsonDocument.Parse(document);
+        var value = json.RootElement.GetProperty(name);
+        return value.ValueKind == JsonValueKind.Null ? null : value.ToString();
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -64,9 +65,7 @@ public sealed partial class ConsoleApiTestHost : IAsyncLifetime
         builder.Services.AddVigilConsole();
 
         app = builder.Build();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseAntiforgery();
+        app.UseVigilConsole();
         app.MapVigilConsole();
         await app.StartAsync();
 
@@ -90,8 +89,11 @@ public sealed partial class ConsoleApiTestHost : IAsyncLifetime
         await database.DisposeAsync();
     }
 
-    /// <summary>A client signed in as <paramref name="userName"/> through the sign-in form, keeping its cookie.</summary>
-    public async Task<HttpClient> SignInAsync(string userName)
+    /// <summary>
+    /// A client signed in as <paramref name="userName"/> through the sign-in form, keeping its cookie.
+    /// With <paramref name="antiforgeryHeader"/>, it sends the user's antiforgery token on every request, as form posts with the cookie need.
+    /// </summary>
+    public async Task<HttpClient> SignInAsync(string userName, bool antiforgeryHeader = true)
     {
         var client = Anonymous();
         var html = await client.GetStringAsync("login");
@@ -104,7 +106,20 @@ public sealed partial class ConsoleApiTestHost : IAsyncLifetime
         }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.DoesNotContain("error", response.Headers.Location?.OriginalString ?? "", StringComparison.Ordinal);
+        if (antiforgeryHeader)
+        {
+            var (header, value, _) = await AntiforgeryTokenAsync(client);
+            client.DefaultRequestHeaders.Add(header, value);
+        }
+
         return client;
+    }
+
+    /// <summary>Requests the signed-in client's antiforgery token: the header name, the token, and the form field name.</summary>
+    public static async Task<(string Header, string Token, string FormField)> AntiforgeryTokenAsync(HttpClient client)
+    {
+        var token = await client.GetFromJsonAsync<System.Text.Json.JsonElement>("api/v1/antiforgery/token");
+        return (token.GetProperty("headerName").GetString()!, token.GetProperty("requestToken").GetString()!, token.GetProperty("formFieldName").GetString()!);
     }
 
     /// <summary>A client without a session that does not follow redirects.</summary>

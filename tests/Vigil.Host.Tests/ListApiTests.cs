@@ -195,6 +195,62 @@ public sealed class ListApiTests(ConsoleApiTestHost host) : IClassFixture<Consol
         }
     }
 
+    [Fact]
+    public async Task Upload_WithoutAntiforgeryToken_Refused()
+    {
+        using var admin = await host.SignInAsync(ConsoleApiTestHost.AdminA, antiforgeryHeader: false);
+        var name = NewName();
+
+        using var response = await admin.PostAsync("api/v1/lists", Upload(name, "198.51.100.7\n"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Antiforgery token missing or invalid", (await JsonAsync(response)).GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"api/v1/lists/{name}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Upload_TokenInFormField_Accepted()
+    {
+        using var admin = await host.SignInAsync(ConsoleApiTestHost.AdminA, antiforgeryHeader: false);
+        var (_, token, field) = await ConsoleApiTestHost.AntiforgeryTokenAsync(admin);
+        var form = Upload(NewName(), "198.51.100.7\n");
+        form.Add(new StringContent(token), field);
+
+        using var response = await admin.PostAsync("api/v1/lists", form);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Upload_OtherUsersToken_Refused()
+    {
+        using var analyst = await host.SignInAsync(ConsoleApiTestHost.AnalystA);
+        using var admin = await host.SignInAsync(ConsoleApiTestHost.AdminA, antiforgeryHeader: false);
+        var (header, token, _) = await ConsoleApiTestHost.AntiforgeryTokenAsync(analyst);
+        admin.DefaultRequestHeaders.Add(header, token);
+
+        using var response = await admin.PostAsync("api/v1/lists", Upload(NewName(), "198.51.100.7\n"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Upload_WithApiKey_NeedsNoToken()
+    {
+        using var admin = await host.SignInAsync(ConsoleApiTestHost.AdminA);
+        using var created = await admin.PostAsJsonAsync("api/v1/api-keys", new { name = "list uploader " + NewName(), role = ConsoleRoles.TenantAdmin, lifetimeDays = 1 });
+        var secret = (await JsonAsync(created)).GetProperty("secret").GetString()!;
+        using var keyClient = host.Anonymous();
+        keyClient.DefaultRequestHeaders.Add("X-Api-Key", secret);
+        var name = NewName();
+
+        using var response = await keyClient.PostAsync("api/v1/lists", Upload(name, "198.51.100.7\n"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"api/v1/lists/{name}")).StatusCode);
+    }
+
     internal static MultipartFormDataContent Upload(string name, string content, string format = "txt", string kind = "threat")
     {
         var form = new MultipartFormDataContent

@@ -21,12 +21,16 @@ internal sealed class BenchHost : IAsyncDisposable
     private readonly ConcurrentQueue<string> output = new();
     private bool disposed;
 
-    private BenchHost(Process process)
+    private BenchHost(Process process, Uri baseAddress)
     {
         this.process = process;
+        BaseAddress = baseAddress;
     }
 
     public int ProcessId => process.Id;
+
+    /// <summary>The console and API address, with <c>/metrics</c> and the health endpoints.</summary>
+    public Uri BaseAddress { get; }
 
     public bool HasExited => process.HasExited;
 
@@ -60,14 +64,14 @@ internal sealed class BenchHost : IAsyncDisposable
         start.Environment["Vigil__Console__LocalAccounts"] = "true";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Starting dotnet {hostDll} failed.");
-        var host = new BenchHost(process);
+        var host = new BenchHost(process, new Uri($"http://127.0.0.1:{httpPort}/"));
         process.OutputDataReceived += (_, line) => host.Keep(line.Data);
         process.ErrorDataReceived += (_, line) => host.Keep(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
-            await host.WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{httpPort}/"), cancellationToken);
+            await host.WaitUntilReadyAsync(host.BaseAddress, cancellationToken);
         }
         catch
         {

@@ -12,8 +12,10 @@ internal sealed record SoakSettings(string WorkFolder, TimeSpan Duration, TimeSp
 /// <summary>
 /// Sustained ingest into the real host: every round interval, one more simulated day of demo logs
 /// (CloudTrail, VPC flow and Route 53 Resolver, each round with new event ids and event times) is
-/// moved into the host's watched folder. The host's resident set size (VmRSS) and the ledger are
-/// sampled every few seconds. After the run, the samples after the warm-up are checked for growth.
+/// moved into the host's watched folder. The host's resident set size (VmRSS), its GC heap after the
+/// last collection and the memory the GC has committed (from the host's <c>/metrics</c>), and the
+/// ledger are sampled every few seconds. After the run, the samples after the warm-up are checked
+/// for growth.
 /// </summary>
 internal static class SoakBenchmark
 {
@@ -44,6 +46,7 @@ internal static class SoakBenchmark
         Console.Error.WriteLine($"bench: soak: starting {settings.HostDll} on database {database.Name}");
         await using var host = await BenchHost.StartAsync(settings.HostDll, database.ConnectionString, inbox, BenchHost.NewClusterId(), cancellationToken);
 
+        using var metrics = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var samples = new List<SoakSample>();
         var delivered = 0;
         var round = 0;
@@ -63,18 +66,25 @@ internal static class SoakBenchmark
                 nextRound += settings.RoundInterval;
             }
 
-            var sample = new SoakSample(clock.Elapsed, ReadResidentBytes(host.ProcessId) ?? 0, delivered, await CountDoneAsync(dataSource, cancellationToken));
+            var resident = ReadResidentBytes(host.ProcessId) ?? 0;
+            var gc = await ReadGcMemoryAsync(metrics, cancellationToken);
+            var sample = new SoakSample(clock.Elapsed, resident, delivered, await CountDoneAsync(dataSource, cancellationToken))
+            {
+                GcHeapBytes = gc.HeapBytes,
+                GcCommittedBytes = gc.CommittedBytes,
+            };
             samples.Add(sample);
             if (samples.Count % 12 == 1)
             {
-                Console.Error.WriteLine($"bench: soak: {BenchFormat.Seconds(sample.Elapsed)} s, resident {BenchFormat.Bytes(sample.ResidentBytes)}, {sample.ObjectsDone}/{sample.ObjectsDelivered} objects done");
+                Console.Error.WriteLine($"bench: soak: {BenchFormat.Seconds(sample.Elapsed)} s, resident {BenchFormat.Bytes(sample.ResidentBytes)}, GC heap {BenchFormat.Bytes(sample.GcHeapBytes)}, {sample.ObjectsDone}/{sample.ObjectsDelivered} objects done");
             }
 
             await Task.Delay(SampleInterval, cancellationToken);
         }
 
-        var verdict = SoakVerdict.From(samples, WarmUpShare, GrowthTolerance);
-        Console.Write(Report(settings, samples, verdict, round, loadBefore, MachineDescription.ReadLoadAverage()));
+        var verdict = SoakVerdict.From(samples, WarmUpShare, GrowthTolerance, sample => sample.ResidentBytes);
+        var heapVerdict = SoakVerdict.From(samples, WarmUpShare, GrowthTolerance, sample => sample.GcHeapBytes);
+        Console.Write(Report(settings, samples, verdict, heapVerdict, round, loadBefore, MachineDescription.ReadLoadAverage()));
         return verdict.Grows ? 1 : 0;
     }
 
@@ -91,6 +101,47 @@ internal static class SoakBenchmark
         // A rename within one file system is atomic, so the host never sees a file half written.
         Directory.Move(folder, Path.Combine(inbox, name));
         return files;
+    }
+
+    /// <summary>
+    /// Reads the GC heap size after the last collection (all generations) and the memory the GC has
+    /// committed from the host's Prometheus scrape; zero for a value the scrape lacks or when it fails.
+    /// </summary>
+    private static async Task<(long HeapBytes, long CommittedBytes)> ReadGcMemoryAsync(HttpClient metrics, CancellationToken cancellationToken)
+    {
+        string scrape;
+        try
+        {
+            scrape = await metrics.GetStringAsync("metrics", cancellationToken);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return (0, 0);
+        }
+
+        double heap = 0;
+        double committed = 0;
+        foreach (var line in scrape.Split('\n'))
+        {
+            if (line.StartsWith("dotnet_gc_last_collection_heap_size_bytes{", StringComparison.Ordinal))
+            {
+                heap += SampleValue(line);
+            }
+            else if (line.StartsWith("dotnet_gc_last_collection_memory_committed_size_bytes", StringComparison.Ordinal) && !line.StartsWith('#'))
+            {
+                committed = SampleValue(line);
+            }
+        }
+
+        return ((long)heap, (long)committed);
+    }
+
+    /// <summary>Returns the value of a Prometheus sample line, <c>name{labels} value [timestamp]</c>.</summary>
+    private static double SampleValue(string line)
+    {
+        var closing = line.LastIndexOf('}');
+        var parts = (closing >= 0 ? line[(closing + 1)..] : line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..]).Trim().Split(' ');
+        return double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : 0;
     }
 
     private static async Task<long> CountDoneAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
@@ -114,7 +165,7 @@ internal static class SoakBenchmark
         }
     }
 
-    private static string Report(SoakSettings settings, List<SoakSample> samples, SoakVerdict verdict, int rounds, string? loadBefore, string? loadAfter)
+    private static string Report(SoakSettings settings, List<SoakSample> samples, SoakVerdict verdict, SoakVerdict heapVerdict, int rounds, string? loadBefore, string? loadAfter)
     {
         var last = samples[^1];
         var text = new StringBuilder();
@@ -126,20 +177,31 @@ internal static class SoakBenchmark
         text.AppendLine(CultureInfo.InvariantCulture, $"- Delivered {rounds} simulated days ({BenchFormat.Count(last.ObjectsDelivered)} objects, about {settings.EventsPerFile} CloudTrail events per file), one every {settings.RoundInterval.TotalSeconds:0} s; {BenchFormat.Count(last.ObjectsDone)} were done at the end");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Resident set size sampled every {SampleInterval.TotalSeconds:0} s ({samples.Count} samples); the first {WarmUpShare:P0} of the run is warm-up");
         text.AppendLine();
-        text.AppendLine("| minute | resident set size | objects delivered | objects done |");
-        text.AppendLine("|---:|---:|---:|---:|");
+        text.AppendLine("| minute | resident set size | GC heap after last collection | GC committed | resident outside GC committed | objects delivered | objects done |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var sample in samples.GroupBy(sample => (int)sample.Elapsed.TotalMinutes).Select(minute => minute.Last()))
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {(int)sample.Elapsed.TotalMinutes} | {BenchFormat.Bytes(sample.ResidentBytes)} | {BenchFormat.Count(sample.ObjectsDelivered)} | {BenchFormat.Count(sample.ObjectsDone)} |");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {(int)sample.Elapsed.TotalMinutes} | {BenchFormat.Bytes(sample.ResidentBytes)} | {BenchFormat.Bytes(sample.GcHeapBytes)} | {BenchFormat.Bytes(sample.GcCommittedBytes)} | " +
+                $"{BenchFormat.Bytes(Math.Max(0, sample.ResidentBytes - sample.GcCommittedBytes))} | {BenchFormat.Count(sample.ObjectsDelivered)} | {BenchFormat.Count(sample.ObjectsDone)} |");
         }
 
         text.AppendLine();
-        text.AppendLine(verdict.Describe());
+        text.AppendLine(verdict.Describe("resident set size"));
+        text.AppendLine();
+        text.AppendLine(heapVerdict.Describe("GC heap after the last collection"));
         return text.ToString();
     }
 }
 
-internal sealed record SoakSample(TimeSpan Elapsed, long ResidentBytes, long ObjectsDelivered, long ObjectsDone);
+internal sealed record SoakSample(TimeSpan Elapsed, long ResidentBytes, long ObjectsDelivered, long ObjectsDone)
+{
+    /// <summary>The GC heap after the last collection, all generations; 0 when the scrape lacked it.</summary>
+    public long GcHeapBytes { get; init; }
+
+    /// <summary>The memory the GC had committed at the last collection; 0 when the scrape lacked it.</summary>
+    public long GcCommittedBytes { get; init; }
+}
 
 /// <summary>
 /// Whether memory grows in the steady window (the samples after the warm-up): the median of its last
@@ -150,7 +212,7 @@ internal sealed record SoakVerdict(long FirstQuarterMedian, long LastQuarterMedi
     /// <summary>True when the last quarter's median exceeds the first quarter's by more than the tolerance and the slope is positive.</summary>
     public bool Grows => SlopeBytesPerHour > 0 && LastQuarterMedian > FirstQuarterMedian * (1 + Tolerance);
 
-    public static SoakVerdict From(IReadOnlyList<SoakSample> samples, double warmUpShare, double tolerance)
+    public static SoakVerdict From(IReadOnlyList<SoakSample> samples, double warmUpShare, double tolerance, Func<SoakSample, long> bytes)
     {
         var end = samples[^1].Elapsed;
         var window = samples.Where(sample => sample.Elapsed >= end * warmUpShare).ToList();
@@ -160,18 +222,19 @@ internal sealed record SoakVerdict(long FirstQuarterMedian, long LastQuarterMedi
         }
 
         var quarter = window.Count / 4;
-        var first = Median(window.Take(quarter).Select(sample => sample.ResidentBytes));
-        var last = Median(window.Skip(window.Count - quarter).Select(sample => sample.ResidentBytes));
-        return new SoakVerdict(first, last, Slope(window), window.Count, tolerance);
+        var first = Median(window.Take(quarter).Select(bytes));
+        var last = Median(window.Skip(window.Count - quarter).Select(bytes));
+        return new SoakVerdict(first, last, Slope(window, bytes), window.Count, tolerance);
     }
 
-    public string Describe()
+    /// <summary>Describes the verdict on <paramref name="quantity"/>, such as "resident set size".</summary>
+    public string Describe(string quantity)
     {
         var change = FirstQuarterMedian == 0 ? 0 : (LastQuarterMedian - FirstQuarterMedian) / (double)FirstQuarterMedian;
         var slope = SlopeBytesPerHour / (1 << 20);
         var verdict = Grows ? "GROWS" : "does not grow";
         return string.Create(CultureInfo.InvariantCulture,
-            $"Steady state {verdict}: median resident set size {BenchFormat.Bytes(FirstQuarterMedian)} in the first quarter of the steady window and " +
+            $"Steady state {verdict}: median {quantity} {BenchFormat.Bytes(FirstQuarterMedian)} in the first quarter of the steady window and " +
             $"{BenchFormat.Bytes(LastQuarterMedian)} in the last ({change:+0.0%;-0.0%}; growth means more than +{Tolerance:0%} with a rising trend); " +
             $"least-squares slope {slope:+0;-0} MiB per hour over {WindowSamples} samples.");
     }
@@ -182,10 +245,10 @@ internal sealed record SoakVerdict(long FirstQuarterMedian, long LastQuarterMedi
         return sorted[sorted.Count / 2];
     }
 
-    private static double Slope(List<SoakSample> window)
+    private static double Slope(List<SoakSample> window, Func<SoakSample, long> bytes)
     {
         var xs = window.Select(sample => sample.Elapsed.TotalHours).ToList();
-        var ys = window.Select(sample => (double)sample.ResidentBytes).ToList();
+        var ys = window.Select(sample => (double)bytes(sample)).ToList();
         var meanX = xs.Average();
         var meanY = ys.Average();
         var numerator = xs.Zip(ys, (x, y) => (x - meanX) * (y - meanY)).Sum();

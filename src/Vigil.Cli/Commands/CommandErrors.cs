@@ -3,7 +3,7 @@ using Vigil.Contracts.Text;
 
 namespace Vigil.Cli.Commands;
 
-/// <summary>Turns the failures a user can cause or fix (database unreachable, bad connection string, file system errors) into one-line errors.</summary>
+/// <summary>Turns the failures a user can cause or fix (database unreachable, bad connection string, file system errors, failed AWS calls) into one-line errors.</summary>
 internal static class CommandErrors
 {
     /// <summary>Runs a command body; an expected failure prints <c>error: …</c> to standard error and returns exit status 1.</summary>
@@ -28,6 +28,14 @@ internal static class CommandErrors
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return Fail(exception.Message);
+        }
+        catch (Vigil.Ingestion.Integrity.CloudTrailApiException exception)
+        {
+            return Fail($"{exception.Message}. Check the credentials, --region and --endpoint-url, or pass --public-keys.");
+        }
+        catch (HttpRequestException exception)
+        {
+            return Fail($"the HTTP request failed: {exception.Message}. Check --endpoint-url and the network.");
         }
         catch (Amazon.Runtime.AmazonServiceException exception)
         {

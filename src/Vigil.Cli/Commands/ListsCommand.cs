@@ -14,6 +14,8 @@ namespace Vigil.Cli.Commands;
 /// <summary>
 /// <c>vigil lists</c>: imports, activates, deactivates, deletes and shows tenant threat and trusted
 /// lists, and manages the platform lists (<c>vigil lists platform</c>) that apply to every tenant.
+/// Every change is written to the audit log like a console change, with <c>cli:</c> and the
+/// <c>--actor</c> value or the operating-system user as its author.
 /// </summary>
 internal static class ListsCommand
 {
@@ -40,13 +42,15 @@ internal static class ListsCommand
         };
         var kind = new Option<string>("--kind") { Description = "threat, or trusted for addresses and domains that must never match a threat list.", DefaultValueFactory = _ => "threat" };
         var inactive = new Option<bool>("--inactive") { Description = "Store the list without activating it; it is not used until 'vigil lists activate'." };
-        var import = new Command("import", "Store a new version of a tenant threat or trusted list; silos load it within 30 seconds.") { file, name, tenant, connection, format, kind, inactive };
+        var actor = CommonOptions.Actor();
+        var import = new Command("import", "Store a new version of a tenant threat or trusted list; silos load it within 30 seconds.") { file, name, tenant, connection, format, kind, inactive, actor };
         import.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
             var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
             var listFile = parse.GetValue(file)!;
-            if (connectionString is null || !CommonOptions.ValidateTenant(tenantId, Console.Error))
+            var actorName = CommonOptions.ResolveActor(parse.GetValue(actor), Console.Error);
+            if (connectionString is null || actorName is null || !CommonOptions.ValidateTenant(tenantId, Console.Error))
             {
                 return 2;
             }
@@ -75,9 +79,12 @@ internal static class ListsCommand
             var content = await File.ReadAllTextAsync(listFile.FullName, cancellationToken);
             var listName = parse.GetValue(name) ?? ReplayRunner.ListNameOf(listFile.Name);
             await using var provider = Services(connectionString);
-            var catalogue = provider.GetRequiredService<ListCatalogue>();
-            var request = new ListImportRequest(tenantId, listName, content, storedFormat, listKind, Actor()) { Activate = !parse.GetValue(inactive) };
-            var result = await catalogue.ImportAsync(request, cancellationToken);
+            var store = provider.GetRequiredService<IThreatListStore>();
+            var before = await store.FindAsync(tenantId, listName, cancellationToken);
+            var request = new ListImportRequest(tenantId, listName, content, storedFormat, listKind, actorName) { Activate = !parse.GetValue(inactive) };
+            var result = await provider.GetRequiredService<ListCatalogue>().ImportAsync(request, cancellationToken);
+            var after = await store.FindAsync(tenantId, listName, cancellationToken);
+            await provider.GetRequiredService<ListAuditWriter>().WriteTenantListAsync(tenantId, actorName, before is null ? "created" : "updated", listName, before, after, cancellationToken);
             foreach (var error in result.Parsed.Errors)
             {
                 Console.Error.WriteLine($"warning: {LogText.Escape(error.ToString())}");
@@ -103,26 +110,33 @@ internal static class ListsCommand
         var name = new Argument<string>("name") { Description = "Name of the list." };
         var tenant = CommonOptions.Tenant("Tenant the list belongs to");
         var connection = CommonOptions.Connection();
+        var actor = CommonOptions.Actor();
         var command = new Command(verb, active ? "Use a stored list for detection again; activating a trusted list raises a finding." : "Stop using a list for detection; it stays stored.")
         {
-            name, tenant, connection,
+            name, tenant, connection, actor,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
             var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
-            if (connectionString is null || !CommonOptions.ValidateTenant(tenantId, Console.Error))
+            var actorName = CommonOptions.ResolveActor(parse.GetValue(actor), Console.Error);
+            if (connectionString is null || actorName is null || !CommonOptions.ValidateTenant(tenantId, Console.Error))
             {
                 return 2;
             }
 
             await using var provider = Services(connectionString);
             var listName = parse.GetValue(name)!;
-            if (!await provider.GetRequiredService<ListCatalogue>().SetActiveAsync(tenantId, listName, active, Actor(), cancellationToken))
+            var store = provider.GetRequiredService<IThreatListStore>();
+            var before = await store.FindAsync(tenantId, listName, cancellationToken);
+            if (before is null || !await provider.GetRequiredService<ListCatalogue>().SetActiveAsync(tenantId, listName, active, actorName, cancellationToken))
             {
                 Console.Error.WriteLine($"error: tenant '{tenantId}' has no list named '{LogText.Escape(listName)}'.");
                 return 1;
             }
+
+            var after = await store.FindAsync(tenantId, listName, cancellationToken);
+            await provider.GetRequiredService<ListAuditWriter>().WriteTenantListAsync(tenantId, actorName, active ? "activated" : "deactivated", listName, before, after, cancellationToken);
 
             Console.WriteLine($"List '{listName}' of tenant '{tenantId}' is now {(active ? "activating" : "inactive")}.");
             return 0;
@@ -135,23 +149,29 @@ internal static class ListsCommand
         var name = new Argument<string>("name") { Description = "Name of the list." };
         var tenant = CommonOptions.Tenant("Tenant the list belongs to");
         var connection = CommonOptions.Connection();
-        var command = new Command("delete", "Delete a tenant list; its versions and audit trail are kept.") { name, tenant, connection };
+        var actor = CommonOptions.Actor();
+        var command = new Command("delete", "Delete a tenant list; its versions and audit trail are kept.") { name, tenant, connection, actor };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var tenantId = parse.GetValue(tenant)!;
             var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
-            if (connectionString is null || !CommonOptions.ValidateTenant(tenantId, Console.Error))
+            var actorName = CommonOptions.ResolveActor(parse.GetValue(actor), Console.Error);
+            if (connectionString is null || actorName is null || !CommonOptions.ValidateTenant(tenantId, Console.Error))
             {
                 return 2;
             }
 
             await using var provider = Services(connectionString);
             var listName = parse.GetValue(name)!;
-            if (!await provider.GetRequiredService<IThreatListStore>().DeleteAsync(tenantId, listName, Actor(), cancellationToken))
+            var store = provider.GetRequiredService<IThreatListStore>();
+            var before = await store.FindAsync(tenantId, listName, cancellationToken);
+            if (before is null || !await store.DeleteAsync(tenantId, listName, actorName, cancellationToken))
             {
                 Console.Error.WriteLine($"error: tenant '{tenantId}' has no list named '{LogText.Escape(listName)}'.");
                 return 1;
             }
+
+            await provider.GetRequiredService<ListAuditWriter>().WriteTenantListAsync(tenantId, actorName, "deleted", listName, before, null, cancellationToken);
 
             Console.WriteLine($"Deleted list '{listName}' of tenant '{tenantId}'.");
             return 0;
@@ -245,11 +265,9 @@ internal static class ListsCommand
             .AddVigilStorage(connectionString);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ListCatalogue>();
+        services.AddSingleton<ListAuditWriter>();
         return services.BuildServiceProvider();
     }
-
-    /// <summary>The audit actor of CLI changes: <c>cli:</c> and the operating-system user.</summary>
-    internal static string Actor() => "cli:" + Environment.UserName;
 
     private static string Count(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "-";
 }

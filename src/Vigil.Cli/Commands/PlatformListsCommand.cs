@@ -35,14 +35,16 @@ internal static class PlatformListsCommand
         var inactive = new Option<bool>("--inactive") { Description = "Define the list without activating it." };
         var fetchNow = new Option<bool>("--fetch") { Description = "Fetch the list once now, instead of leaving the first fetch to the host." };
         var connection = CommonOptions.Connection();
+        var actor = CommonOptions.Actor();
         var command = new Command("add", "Add a platform list or change its definition; the host fetches it when due.")
         {
-            name, purpose, source, format, refresh, inactive, fetchNow, connection,
+            name, purpose, source, format, refresh, inactive, fetchNow, connection, actor,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
             var connectionString = CommonOptions.ResolveConnection(parse.GetValue(connection), Console.Error);
-            if (connectionString is null)
+            var actorName = CommonOptions.ResolveActor(parse.GetValue(actor), Console.Error);
+            if (connectionString is null || actorName is null)
             {
                 return 2;
             }
@@ -90,9 +92,12 @@ internal static class PlatformListsCommand
             };
             await using var provider = ListsCommand.Services(connectionString);
             var store = provider.GetRequiredService<IPlatformListStore>();
-            await store.DefineAsync(definition, active: !parse.GetValue(inactive), ListsCommand.Actor(), cancellationToken);
+            var before = await FindAsync(store, definition.Name, cancellationToken);
+            await store.DefineAsync(definition, active: !parse.GetValue(inactive), actorName, cancellationToken);
+            var after = await FindAsync(store, definition.Name, cancellationToken);
+            await provider.GetRequiredService<ListAuditWriter>().WritePlatformListAsync(actorName, before is null ? "created" : "updated", definition.Name, before, after, cancellationToken);
             Console.WriteLine($"Defined platform list '{definition.Name}' (purpose {definition.Purpose}, format {definition.Format}, every {minutes} minutes from {definition.Source}).");
-            return parse.GetValue(fetchNow) ? await FetchAsync(store, definition, cancellationToken) : 0;
+            return parse.GetValue(fetchNow) && after is not null ? await FetchAsync(provider, after, actorName, cancellationToken) : 0;
         }));
         return command;
     }
@@ -101,28 +106,33 @@ internal static class PlatformListsCommand
     {
         var name = new Argument<string>("name") { Description = "Name of the platform list." };
         var connection = CommonOptions.Connection();
-        var command = new Command("fetch", "Fetch a platform list from its source now and store new content as a new version.") { name, connection };
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => ListsCommand.WithServicesAsync(parse, connection, async provider =>
+        var actor = CommonOptions.Actor();
+        var command = new Command("fetch", "Fetch a platform list from its source now and store new content as a new version.") { name, connection, actor };
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => WithActorAsync(parse, connection, actor, async (provider, actorName) =>
         {
-            var store = provider.GetRequiredService<IPlatformListStore>();
             var listName = parse.GetValue(name)!;
-            var list = (await store.LoadAllAsync(cancellationToken)).FirstOrDefault(list => list.Definition.Name == listName);
+            var list = await FindAsync(provider.GetRequiredService<IPlatformListStore>(), listName, cancellationToken);
             if (list is null)
             {
                 Console.Error.WriteLine($"error: there is no platform list named '{LogText.Escape(listName)}'.");
                 return 1;
             }
 
-            return await FetchAsync(store, list.Definition, cancellationToken);
+            return await FetchAsync(provider, list, actorName, cancellationToken);
         })));
         return command;
     }
 
-    private static async Task<int> FetchAsync(IPlatformListStore store, PlatformListDefinition definition, CancellationToken cancellationToken)
+    /// <summary>Fetches a list from its source, writes the audit entry whatever the outcome, and prints the outcome.</summary>
+    private static async Task<int> FetchAsync(ServiceProvider provider, StoredPlatformList before, string actor, CancellationToken cancellationToken)
     {
+        var store = provider.GetRequiredService<IPlatformListStore>();
+        var definition = before.Definition;
         using var http = new HttpClient();
         var refresher = new PlatformListRefresher(store, new ListSourceReader(http), TimeProvider.System);
-        var result = await refresher.FetchAsync(definition, ListsCommand.Actor(), cancellationToken);
+        var result = await refresher.FetchAsync(definition, actor, cancellationToken);
+        var after = await FindAsync(store, definition.Name, cancellationToken);
+        await provider.GetRequiredService<ListAuditWriter>().WritePlatformListAsync(actor, "fetched", definition.Name, before, after, cancellationToken);
         if (result.FailureReason is not null)
         {
             Console.Error.WriteLine($"error: fetching platform list '{LogText.Escape(definition.Name)}' failed: {LogText.Escape(result.FailureReason)}");
@@ -144,15 +154,21 @@ internal static class PlatformListsCommand
     {
         var name = new Argument<string>("name") { Description = "Name of the platform list." };
         var connection = CommonOptions.Connection();
-        var command = new Command(verb, active ? "Use a platform list again; it is fetched at once." : "Stop using and fetching a platform list.") { name, connection };
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => ListsCommand.WithServicesAsync(parse, connection, async provider =>
+        var actor = CommonOptions.Actor();
+        var command = new Command(verb, active ? "Use a platform list again; it is fetched at once." : "Stop using and fetching a platform list.") { name, connection, actor };
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => WithActorAsync(parse, connection, actor, async (provider, actorName) =>
         {
             var listName = parse.GetValue(name)!;
-            if (!await provider.GetRequiredService<IPlatformListStore>().SetActiveAsync(listName, active, ListsCommand.Actor(), cancellationToken))
+            var store = provider.GetRequiredService<IPlatformListStore>();
+            var before = await FindAsync(store, listName, cancellationToken);
+            if (before is null || !await store.SetActiveAsync(listName, active, actorName, cancellationToken))
             {
                 Console.Error.WriteLine($"error: there is no platform list named '{LogText.Escape(listName)}'.");
                 return 1;
             }
+
+            var after = await FindAsync(store, listName, cancellationToken);
+            await provider.GetRequiredService<ListAuditWriter>().WritePlatformListAsync(actorName, active ? "activated" : "deactivated", listName, before, after, cancellationToken);
 
             Console.WriteLine($"Platform list '{listName}' is now {(active ? "activating" : "inactive")}.");
             return 0;
@@ -164,15 +180,20 @@ internal static class PlatformListsCommand
     {
         var name = new Argument<string>("name") { Description = "Name of the platform list." };
         var connection = CommonOptions.Connection();
-        var command = new Command("delete", "Delete a platform list; its versions and audit trail are kept.") { name, connection };
-        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => ListsCommand.WithServicesAsync(parse, connection, async provider =>
+        var actor = CommonOptions.Actor();
+        var command = new Command("delete", "Delete a platform list; its versions and audit trail are kept.") { name, connection, actor };
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(() => WithActorAsync(parse, connection, actor, async (provider, actorName) =>
         {
             var listName = parse.GetValue(name)!;
-            if (!await provider.GetRequiredService<IPlatformListStore>().DeleteAsync(listName, ListsCommand.Actor(), cancellationToken))
+            var store = provider.GetRequiredService<IPlatformListStore>();
+            var before = await FindAsync(store, listName, cancellationToken);
+            if (before is null || !await store.DeleteAsync(listName, actorName, cancellationToken))
             {
                 Console.Error.WriteLine($"error: there is no platform list named '{LogText.Escape(listName)}'.");
                 return 1;
             }
+
+            await provider.GetRequiredService<ListAuditWriter>().WritePlatformListAsync(actorName, "deleted", listName, before, null, cancellationToken);
 
             Console.WriteLine($"Deleted platform list '{listName}'.");
             return 0;
@@ -206,4 +227,14 @@ internal static class PlatformListsCommand
         })));
         return command;
     }
+
+    /// <summary>Runs <paramref name="action"/> with the storage services and the resolved <c>--actor</c>; returns 2 when either is missing or invalid.</summary>
+    private static Task<int> WithActorAsync(ParseResult parse, Option<string?> connection, Option<string?> actor, Func<ServiceProvider, string, Task<int>> action)
+    {
+        var actorName = CommonOptions.ResolveActor(parse.GetValue(actor), Console.Error);
+        return actorName is null ? Task.FromResult(2) : ListsCommand.WithServicesAsync(parse, connection, provider => action(provider, actorName));
+    }
+
+    private static async Task<StoredPlatformList?> FindAsync(IPlatformListStore store, string name, CancellationToken cancellationToken) =>
+        (await store.LoadAllAsync(cancellationToken)).FirstOrDefault(list => list.Definition.Name == name);
 }

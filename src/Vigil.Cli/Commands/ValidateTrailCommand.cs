@@ -1,14 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Vigil.Ingestion.Integrity;
 
 namespace Vigil.Cli.Commands;
 
 /// <summary>
 /// <c>vigil validate-trail</c>: validates CloudTrail digest chains and log files in a folder laid out
-/// like the trail's bucket, as <c>aws cloudtrail validate-logs</c> does against S3 (no database, no AWS calls).
+/// like the trail's bucket, as <c>aws cloudtrail validate-logs</c> does against S3, without a database.
+/// The public keys come from a <c>list-public-keys</c> file, or else from CloudTrail's
+/// <c>ListPublicKeys</c> with the standard AWS credentials, which is the only AWS call it makes.
 /// </summary>
-internal static class ValidateTrailCommand
+internal static partial class ValidateTrailCommand
 {
     /// <summary>Largest public key file read, in bytes. Estimate: a year of monthly keys for 40 Regions is under 300 KiB.</summary>
     private const long MaxPublicKeyFileBytes = 16 * 1024 * 1024;
@@ -18,7 +21,17 @@ internal static class ValidateTrailCommand
     public static Command Create()
     {
         var path = new Argument<string>("path") { Description = "Folder that stands for the trail's S3 bucket root: AWSLogs/<account>/CloudTrail/... and AWSLogs/<account>/CloudTrail-Digest/... below it." };
-        var publicKeys = new Option<FileInfo>("--public-keys") { Description = "Output of 'aws cloudtrail list-public-keys' (JSON) covering the time range, for every Region validated.", Required = true };
+        var publicKeys = new Option<FileInfo?>("--public-keys")
+        {
+            Description = "Output of 'aws cloudtrail list-public-keys' (JSON) covering the time range, for every Region validated. " +
+                          "Without it, the keys are requested with CloudTrail's ListPublicKeys, signed with the AWS credentials configured as for the AWS CLI.",
+        };
+        var regions = new Option<string[]>("--region")
+        {
+            Description = "Region whose keys ListPublicKeys returns; repeat for several. Defaults to the Regions of the digest files in the time range.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var endpoint = new Option<string?>("--endpoint-url") { Description = "CloudTrail endpoint for ListPublicKeys, such as a local test server; defaults to CloudTrail's endpoint in each Region." };
         var bucket = new Option<string?>("--bucket") { Description = "Name of the S3 bucket the folder was copied from. Digests naming another bucket are reported as moved. Defaults to the bucket the newest digest names." };
         var start = new Option<string?>("--start-time") { Description = "Validate log files delivered at or after this UTC time (ISO-8601, for example 2026-01-08T05:21:42Z). Without it, every digest up to the end time is validated." };
         var end = new Option<string?>("--end-time") { Description = "Validate log files delivered at or before this UTC time (ISO-8601). Defaults to the current time." };
@@ -26,7 +39,7 @@ internal static class ValidateTrailCommand
 
         var command = new Command("validate-trail", "Validate CloudTrail digest files and the log files they list, as 'aws cloudtrail validate-logs' does, in a folder laid out like the bucket.")
         {
-            path, publicKeys, bucket, start, end, verbose,
+            path, publicKeys, regions, endpoint, bucket, start, end, verbose,
         };
 
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
@@ -50,14 +63,30 @@ internal static class ValidateTrailCommand
                 return 2;
             }
 
-            var keys = await LoadPublicKeysAsync(parse.GetValue(publicKeys)!, cancellationToken);
+            var options = TrailValidatorOptions.Default;
+            var store = new FolderTrailObjectStore(folder);
+            var keyFile = parse.GetValue(publicKeys);
+            var regionNames = parse.GetValue(regions) ?? [];
+            var endpointText = parse.GetValue(endpoint);
+            if (keyFile is not null && (regionNames.Length > 0 || endpointText is not null))
+            {
+                Console.Error.WriteLine("error: --region and --endpoint-url apply to keys requested with ListPublicKeys; leave them out with --public-keys.");
+                return 2;
+            }
+
+            if (!ValidateApiOptions(regionNames, endpointText, out var endpointUrl))
+            {
+                return 2;
+            }
+
+            var keys = keyFile is not null
+                ? await LoadPublicKeysAsync(keyFile, cancellationToken)
+                : await PublicKeysFromApi.LoadAsync(store, regionNames, endpointUrl, startTime, until, cancellationToken);
             if (keys is null)
             {
                 return 2;
             }
 
-            var options = TrailValidatorOptions.Default;
-            var store = new FolderTrailObjectStore(folder);
             var bucketName = parse.GetValue(bucket);
             var bucketSource = "from --bucket";
             if (string.IsNullOrEmpty(bucketName))
@@ -78,6 +107,28 @@ internal static class ValidateTrailCommand
         }));
 
         return command;
+    }
+
+    /// <summary>Returns true when every Region is a Region name and the endpoint an absolute http or https URL; otherwise writes why.</summary>
+    private static bool ValidateApiOptions(string[] regionNames, string? endpointText, out Uri? endpointUrl)
+    {
+        endpointUrl = null;
+        foreach (var region in regionNames)
+        {
+            if (!RegionName().IsMatch(region))
+            {
+                Console.Error.WriteLine($"error: invalid --region '{region}'; use a Region name such as us-east-1.");
+                return false;
+            }
+        }
+
+        if (endpointText is not null && (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpointUrl) || endpointUrl.Scheme is not ("http" or "https")))
+        {
+            Console.Error.WriteLine($"error: invalid --endpoint-url '{endpointText}'; use an absolute http or https URL.");
+            return false;
+        }
+
+        return true;
     }
 
     private static async Task<PublicKeyList?> LoadPublicKeysAsync(FileInfo file, CancellationToken cancellationToken)
@@ -186,4 +237,7 @@ internal static class ValidateTrailCommand
         public void OnGap(DateTimeOffset from, DateTimeOffset to) =>
             Console.WriteLine($"No log files were delivered by CloudTrail between {Display(from)} and {Display(to)}");
     }
+
+    [GeneratedRegex(@"^[a-z]{2}(?:-[a-z]+)+-\d+$", RegexOptions.CultureInvariant)]
+    private static partial Regex RegionName();
 }

@@ -32,6 +32,7 @@ internal static class ConsoleApi
         endpoints.MapListEndpoints();
         endpoints.MapPlatformListEndpoints();
         endpoints.MapDetectorSettingsEndpoints();
+        endpoints.MapAntiforgeryEndpoints();
         endpoints.MapLegacyRedirects();
     }
 

@@ -22,7 +22,9 @@ public sealed partial class ListService(
     TimeProvider clock,
     ILogger<ListService> logger)
 {
-    public const string AuditObjectType = "list";
+    public const string AuditObjectType = ListAuditWriter.TenantListObjectType;
+
+    private readonly ListAuditWriter auditWriter = new(audit, clock);
 
     /// <summary>Most invalid lines one call returns.</summary>
     public const int MaxInvalidLinesPage = 1_000;
@@ -108,7 +110,7 @@ public sealed partial class ListService(
 
         var after = await store.FindAsync(tenantId, name, cancellationToken);
         var view = after is null ? null : ListView.From(after);
-        await WriteAuditAsync(tenantId, actor, active ? "activated" : "deactivated", name, ListView.From(before).ToAuditJson(), view?.ToAuditJson(), cancellationToken);
+        await auditWriter.WriteTenantListAsync(tenantId, actor, active ? "activated" : "deactivated", name, before, after, cancellationToken);
         LogChanged(logger, LogText.Escape(name), tenantId, active ? "activated" : "deactivated", LogText.Escape(actor));
         return new ListChangeResult(new Dictionary<string, string[]>(), view);
     }
@@ -122,7 +124,7 @@ public sealed partial class ListService(
             return false;
         }
 
-        await WriteAuditAsync(tenantId, actor, "deleted", name, ListView.From(before).ToAuditJson(), null, cancellationToken);
+        await auditWriter.WriteTenantListAsync(tenantId, actor, "deleted", name, before, null, cancellationToken);
         LogChanged(logger, LogText.Escape(name), tenantId, "deleted", LogText.Escape(actor));
         return true;
     }
@@ -142,7 +144,7 @@ public sealed partial class ListService(
         var after = await store.FindAsync(tenantId, name, cancellationToken);
         var view = after is null ? null : ListView.From(after);
         var action = before is null ? "created" : "updated";
-        await WriteAuditAsync(tenantId, actor, action, name, before is null ? null : ListView.From(before).ToAuditJson(), view?.ToAuditJson(), cancellationToken);
+        await auditWriter.WriteTenantListAsync(tenantId, actor, action, name, before, after, cancellationToken);
         LogChanged(logger, LogText.Escape(name), tenantId, action, LogText.Escape(actor));
         return new ListChangeResult(new Dictionary<string, string[]>(), view)
         {
@@ -151,10 +153,7 @@ public sealed partial class ListService(
         };
     }
 
-    private Task WriteAuditAsync(string tenantId, string actor, string action, string name, string? before, string? after, CancellationToken cancellationToken) =>
-        audit.WriteAsync(new AuditEntry(tenantId, Bounded(actor), action, AuditObjectType, name, before, after, clock.GetUtcNow()), cancellationToken);
-
-    internal static string Bounded(string text) => text.Length > AuditEntry.MaxNameLength ? text[..AuditEntry.MaxNameLength] : text;
+    internal static string Bounded(string text) => ListAuditWriter.Bounded(text);
 
     /// <summary>Reads a stream as text, UTF-8 unless a byte-order mark names another encoding. Returns null when it is longer than <paramref name="maxBytes"/>.</summary>
     public static async Task<string?> ReadBoundedAsync(Stream stream, long maxBytes, CancellationToken cancellationToken)

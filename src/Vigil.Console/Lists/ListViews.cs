@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Vigil.Contracts.Storage;
 using Vigil.Ingestion.ThreatLists;
 
@@ -25,11 +24,6 @@ public sealed record ListView(
     public static ListView From(StoredThreatList list) => new(
         list.Name, list.Kind, list.Format, list.Status, list.StatusReason, list.Version, list.Sha256, list.EntryCount, list.RejectedCount,
         list.Source, list.RefreshInterval is { } refresh ? (int)refresh.TotalMinutes : null, list.FetchedAt, list.NextFetchAt, list.UpdatedAt, list.UpdatedBy);
-
-    /// <summary>The list as the audit log keeps it: the fields a reviewer compares, never the content.</summary>
-    public string ToAuditJson() => JsonSerializer.Serialize(
-        new { Name, Kind, Format, Status, Version, Sha256, EntryCount, RejectedCount, Source, RefreshMinutes },
-        ListJson.Options);
 }
 
 /// <summary>A platform list as the console and the API show it, without its content.</summary>
@@ -53,10 +47,6 @@ public sealed record PlatformListView(
     public static PlatformListView From(StoredPlatformList list) => new(
         list.Definition.Name, list.Definition.Purpose, list.Definition.Format, list.Definition.Source, (int)list.Definition.RefreshInterval.TotalMinutes,
         list.Status, list.StatusReason, list.Version, list.Sha256, list.EntryCount, list.RejectedCount, list.FetchedAt, list.NextFetchAt, list.UpdatedAt, list.UpdatedBy);
-
-    public string ToAuditJson() => JsonSerializer.Serialize(
-        new { Name, Purpose, Format, Source, RefreshMinutes, Status, Version, Sha256, EntryCount, RejectedCount },
-        ListJson.Options);
 }
 
 /// <summary>One entry that was not loaded: its line (0 for a problem with the whole file), the STIX object index, the text and why.</summary>
@@ -90,9 +80,4 @@ public sealed record ListChangeResult(IReadOnlyDictionary<string, string[]> Erro
     public static ListChangeResult Missing { get; } = new(new Dictionary<string, string[]>(), null, NotFound: true);
 
     public static ListChangeResult Invalid(string field, string message) => new(new Dictionary<string, string[]> { [field] = [message] }, null);
-}
-
-internal static class ListJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 }

@@ -19,7 +19,9 @@ public sealed partial class PlatformListService(
     TimeProvider clock,
     ILogger<PlatformListService> logger)
 {
-    public const string AuditObjectType = "platform-list";
+    public const string AuditObjectType = ListAuditWriter.PlatformListObjectType;
+
+    private readonly ListAuditWriter auditWriter = new(audit, clock);
 
     public async Task<IReadOnlyList<PlatformListView>> ListAsync(CancellationToken cancellationToken) =>
         [.. (await store.LoadAllAsync(cancellationToken)).Select(PlatformListView.From)];
@@ -98,9 +100,7 @@ public sealed partial class PlatformListService(
             return false;
         }
 
-        await audit.WriteAsync(
-            new AuditEntry(AuditEntry.PlatformTenant, ListService.Bounded(actor), "deleted", AuditObjectType, name, PlatformListView.From(before).ToAuditJson(), null, clock.GetUtcNow()),
-            cancellationToken);
+        await auditWriter.WritePlatformListAsync(actor, "deleted", name, before, null, cancellationToken);
         LogChanged(logger, LogText.Escape(name), "deleted", LogText.Escape(actor));
         return true;
     }
@@ -110,10 +110,7 @@ public sealed partial class PlatformListService(
     {
         var after = await FindAsync(name, cancellationToken);
         var view = after is null ? null : PlatformListView.From(after);
-        await audit.WriteAsync(
-            new AuditEntry(AuditEntry.PlatformTenant, ListService.Bounded(actor), action, AuditObjectType, name,
-                before is null ? null : PlatformListView.From(before).ToAuditJson(), view?.ToAuditJson(), clock.GetUtcNow()),
-            cancellationToken);
+        await auditWriter.WritePlatformListAsync(actor, action, name, before, after, cancellationToken);
         LogChanged(logger, LogText.Escape(name), action, LogText.Escape(actor));
         return new PlatformChangeResult(new Dictionary<string, string[]>(), view) { FetchFailure = fetchFailure };
     }

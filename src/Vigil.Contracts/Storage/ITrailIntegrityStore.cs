@@ -42,6 +42,9 @@ public sealed record TrailIntegrityState
     /// <summary>End time of the newest digest validated; the next check starts a few hours before it. Null before the first check.</summary>
     public DateTimeOffset? NewestDigestEnd { get; init; }
 
+    /// <summary>Object key of the digest that ends at <see cref="NewestDigestEnd"/>; null before the first check that found one.</summary>
+    public string? NewestDigestKey { get; init; }
+
     public DateTimeOffset? LastCheckedAt { get; init; }
 
     /// <summary>Why the last check failed, or null when it succeeded.</summary>
@@ -54,6 +57,9 @@ public sealed record TrailIntegrityState
     public int LogFilesValid { get; init; }
 
     public int LogFilesInvalid { get; init; }
+
+    /// <summary>Breaks in the digest chain that the last check found, whether or not a logging change explained them.</summary>
+    public int ChainBreaks { get; init; }
 
     /// <summary>Problems recorded as raised for this source since it was created.</summary>
     public long ProblemsRaised { get; init; }
@@ -73,6 +79,9 @@ public sealed record TrailIntegrityCheck
 
     public DateTimeOffset? NewestDigestEnd { get; init; }
 
+    /// <summary>Object key of the digest that ends at <see cref="NewestDigestEnd"/>.</summary>
+    public string? NewestDigestKey { get; init; }
+
     public required DateTimeOffset CheckedAt { get; init; }
 
     public string? Error { get; init; }
@@ -84,4 +93,6 @@ public sealed record TrailIntegrityCheck
     public int LogFilesValid { get; init; }
 
     public int LogFilesInvalid { get; init; }
+
+    public int ChainBreaks { get; init; }
 }

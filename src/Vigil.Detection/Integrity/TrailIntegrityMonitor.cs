@@ -41,6 +41,12 @@ public sealed class TrailIntegrityMonitor(ITrailObjectStore store, string? bucke
     /// </summary>
     public DateTimeOffset? NewestDigestEnd { get; set; }
 
+    /// <summary>Object key of the digest that ends at <see cref="NewestDigestEnd"/>, when a check of this instance found it.</summary>
+    public string? NewestDigestKey { get; private set; }
+
+    /// <summary>The breaks in the digest chain that the last check found, whether or not a logging change explained them.</summary>
+    public int LastChainBreaks { get; private set; }
+
     /// <summary>The counts of the last check, or null before the first.</summary>
     public TrailValidationSummary? LastSummary { get; private set; }
 
@@ -69,13 +75,15 @@ public sealed class TrailIntegrityMonitor(ITrailObjectStore store, string? bucke
         var collector = new Collector();
         var validator = new TrailValidator(store, bucketName, PublicKeys, options);
         LastSummary = await validator.ValidateAsync(NextStartTime, context.Clock.GetUtcNow(), collector, cancellationToken);
+        LastChainBreaks = collector.Gaps.Count;
 
         var candidates = new List<string>();
         foreach (var result in collector.Digests)
         {
-            if (result.Digest is { } digest && (NewestDigestEnd is null || digest.DigestEndTime > NewestDigestEnd))
+            if (result.Digest is { } digest && (NewestDigestEnd is null || digest.DigestEndTime >= NewestDigestEnd))
             {
                 NewestDigestEnd = digest.DigestEndTime;
+                NewestDigestKey = result.Key;
             }
 
             if (!result.IsValid)

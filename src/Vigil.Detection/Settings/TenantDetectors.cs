@@ -55,7 +55,10 @@ public sealed class TenantDetectors
     /// <summary>True when the tenant turned the finding type off.</summary>
     public bool IsDisabled(string findingType) => disabled.Contains(findingType);
 
-    /// <summary>Returns the findings whose types are not turned off; the same list when none is.</summary>
+    /// <summary>
+    /// Returns the findings whose types are not turned off; the same list when none is. Each finding
+    /// left out is counted on <c>vigil.findings.suppressed</c> with the reason <c>type_disabled</c>.
+    /// </summary>
     public IReadOnlyList<Finding> Filter(IReadOnlyList<Finding> findings)
     {
         if (disabled.Count == 0 || findings.Count == 0)
@@ -69,6 +72,10 @@ public sealed class TenantDetectors
             if (!disabled.Contains(finding.Type))
             {
                 kept.Add(finding);
+            }
+            else
+            {
+                FindingInstruments.RecordSuppressed(finding.Type, FindingInstruments.TypeDisabled);
             }
         }
 

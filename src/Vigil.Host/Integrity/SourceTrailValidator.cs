@@ -98,12 +98,14 @@ public sealed partial class SourceTrailValidator(
             SourceId = source.Id,
             Owner = owner,
             NewestDigestEnd = error is null ? monitor?.NewestDigestEnd : null,
+            NewestDigestKey = error is null ? monitor?.NewestDigestKey : null,
             CheckedAt = clock.GetUtcNow(),
             Error = error,
             DigestsValid = summary?.ValidDigests ?? 0,
             DigestsInvalid = summary?.InvalidDigests ?? 0,
             LogFilesValid = summary?.ValidLogFiles ?? 0,
             LogFilesInvalid = summary?.InvalidLogFiles ?? 0,
+            ChainBreaks = error is null ? monitor?.LastChainBreaks ?? 0 : 0,
         }, CancellationToken.None);
         return new SourceTrailCheckResult(true, raised, error, summary);
     }

@@ -36,16 +36,9 @@ public sealed class TrailPublicKeySource(IOptions<VigilHostOptions> options, Clo
 
         if (settings.PublicKeysFromApi && api is not null)
         {
-            var needed = digestKeys
-                .Select(DigestKey.TryParse)
-                .OfType<DigestKey>()
-                .Where(key => startTime is null || key.EndTime >= startTime)
-                .GroupBy(key => key.Region, StringComparer.Ordinal);
-            foreach (var region in needed)
+            foreach (var (region, from) in PublicKeyRequests.ForDigests(digestKeys, startTime))
             {
-                // A digest covers the hour before its end time, and it is signed at about its end time.
-                var from = region.Min(key => key.EndTime).AddHours(-1);
-                keys.AddRange(await ForRegionAsync(region.Key, from, cancellationToken));
+                keys.AddRange(await ForRegionAsync(region, from, cancellationToken));
             }
         }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Vigil.Contracts.Findings;
 using Vigil.Contracts.Storage;
 using Vigil.Detection.Intel;
 using Vigil.Grains.Diagnostics;
@@ -93,6 +94,9 @@ public sealed class ExportedMetrics : IAsyncLifetime
         };
         instruments.RecordObject(record, finished.AddMinutes(-5));
         instruments.RecordFindings("UnauthorizedAccess:IAMUser/MaliciousIPCaller", 1);
+        FindingInstruments.RecordRaised("UnauthorizedAccess:IAMUser/MaliciousIPCaller");
+        FindingInstruments.RecordUpdated("UnauthorizedAccess:IAMUser/MaliciousIPCaller");
+        FindingInstruments.RecordSuppressed("Recon:EC2/Portscan", FindingInstruments.TypeDisabled);
         instruments.RecordGrainCall(ObjectKind.CloudTrail, 250);
 
         // Real lookups in a small snapshot: one match and one miss of each kind, and one trusted address.

@@ -35,6 +35,25 @@ public sealed class FolderTrailValidationTests(PostgresFixture database) : IClas
     }
 
     [Fact]
+    public async Task ChainBreak_StoredWithNewestDigestKey()
+    {
+        folder.WriteChain(2);
+        folder.WriteDigest(folder.Digests[^1].End.AddHours(5), 1, starting: true);
+        folder.WritePrimaryKey();
+        var source = await TrailSources.SaveFolderSourceAsync(database, "tenant-breaks", folder.Root);
+        var validator = TrailSources.Validator(database, TrailSources.KeysFromFile(folder.PublicKeyPath, clock), sink, clock);
+
+        var result = await validator.CheckAsync(source, TimeSpan.FromMinutes(10), CancellationToken.None);
+
+        Assert.Null(result.Error);
+        var state = Assert.Single(await new PostgresTrailIntegrityStore(database.DataSource).ListAsync("tenant-breaks", CancellationToken.None), state => state.SourceId == source.Id);
+        Assert.Equal(1, state.ChainBreaks);
+        Assert.Equal(folder.Digests[^1].Key, state.NewestDigestKey);
+        Assert.Equal(folder.Digests[^1].End, state.NewestDigestEnd);
+        Assert.Equal(3, state.DigestsValid);
+    }
+
+    [Fact]
     public async Task MissingFolder_StoresError()
     {
         var source = await TrailSources.SaveFolderSourceAsync(database, "tenant-folder", Path.Combine(folder.Root, "gone"));

@@ -212,6 +212,13 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
         }, CancellationToken.None);
         await tenants.AddAccountAsync(new TenantAccount(TenantB, AccountB, "account " + TenantBMarker, now, AdminB), CancellationToken.None);
 
+        // A validation state of B's source, so the trail integrity page would show B's marker if it leaked.
+        var integrity = Get<ITrailIntegrityStore>();
+        await integrity.TryLeaseAsync(TenantB, SourceB, "seed", now, now.AddMinutes(5), CancellationToken.None);
+        await integrity.SaveCheckAsync(
+            new TrailIntegrityCheck { TenantId = TenantB, SourceId = SourceB, Owner = "seed", CheckedAt = now, Error = "digest " + TenantBMarker, NewestDigestKey = "digest-" + TenantBMarker, NewestDigestEnd = now },
+            CancellationToken.None);
+
         ApiKeyB = Guid.NewGuid();
         await Get<IApiKeyStore>().CreateAsync(
             new ApiKeyInfo(ApiKeyB, TenantB, "key " + TenantBMarker, ConsoleRoles.TenantAdmin, now, AdminB, null, null, null, null),

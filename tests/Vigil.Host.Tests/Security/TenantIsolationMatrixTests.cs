@@ -140,6 +140,7 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["POST /api/v1/tenants/"] = Ask.Post(_ => "api/v1/tenants", new { id = "matrix-tenant", displayName = "x" }).Denied(),
         ["PUT /api/v1/tenants/{tenantId}"] = Ask.Put(_ => $"api/v1/tenants/{SecurityTestHost.TenantB}", new { displayName = "taken over" }).Denied(),
         ["GET /api/v1/openapi.json"] = Ask.Exempt("the API description, generated from code; no tenant data"),
+        ["GET /api/v1/antiforgery/token"] = Ask.Exempt("issues the caller's own antiforgery token; no tenant data"),
 
         // Sign-in endpoints.
         ["POST /account/login"] = Ask.Exempt("sign-in form; returns a redirect and sets only the caller's own session"),
@@ -152,6 +153,7 @@ public sealed class TenantIsolationMatrixTests(SecurityTestHost host)
         ["GET,POST /findings"] = Ask.Get(b => $"findings?tenant={SecurityTestHost.TenantB}"),
         ["GET,POST /findings/{Id}"] = Ask.Get(b => $"findings/{b.FindingB}"),
         ["GET,POST /sources"] = Ask.Get(_ => "sources"),
+        ["GET,POST /integrity"] = Ask.Get(_ => "integrity"),
         ["GET,POST /users"] = Ask.Get(_ => "users"),
         ["GET,POST /accounts"] = Ask.Get(_ => "accounts"),
         ["GET,POST /api-keys"] = Ask.Get(_ => "api-keys"),

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Vigil.Contracts.Detection;
+using Vigil.Contracts.Findings;
 using Vigil.Contracts.Storage;
 using Vigil.Detection;
 using Vigil.Detection.Network;
@@ -42,6 +44,41 @@ public sealed class TenantDetectorsTests
         Assert.Empty(detectors.Filter(findings));
         Assert.True(detectors.IsDisabled(FlowThresholdDetection.PortscanType));
         Assert.False(detectors.IsDisabled(FlowThresholdDetection.PortSweepType));
+    }
+
+    [Fact]
+    public void DisabledType_CountedAsSuppressed()
+    {
+        // A type of this test's own, because other tests record into the same static counter.
+        var type = "Recon:EC2/SuppressionMetric" + Guid.NewGuid().ToString("N");
+        var detectors = TenantDetectors.Build(new DetectorSettings { DisabledFindingTypes = [type] }, 1, FlowThresholdOptions.Default, ProfileOptions.Default);
+        var finding = detectors.Network.InspectFlows(Ports(50), "endpoint", Empty, new FlowWindowState()).Single();
+        var suppressed = new List<(long Value, string? Reason)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, meterListener) =>
+        {
+            if (instrument.Meter.Name == FindingInstruments.MeterName && instrument.Name == "vigil.findings.suppressed")
+            {
+                meterListener.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var tagList = tags.ToArray();
+            if (tagList.Any(tag => tag.Key == "type" && Equals(tag.Value, type)))
+            {
+                lock (suppressed)
+                {
+                    suppressed.Add((value, tagList.FirstOrDefault(tag => tag.Key == "reason").Value as string));
+                }
+            }
+        });
+        listener.Start();
+
+        var kept = detectors.Filter([finding with { Type = type }, finding, finding with { Type = type }]);
+
+        Assert.Equal([finding], kept);
+        Assert.Equal([(1L, FindingInstruments.TypeDisabled), (1L, FindingInstruments.TypeDisabled)], suppressed);
     }
 
     [Fact]
