@@ -127,7 +127,7 @@ internal static class IngestCommand
             foreach (var auditTenant in new[] { AuditEntry.PlatformTenant, tenantId })
             {
                 await audit.WriteAsync(
-                    new AuditEntry(auditTenant, ListsCommand.Actor(), "tenant.create", "tenant", tenantId, null, document, tenant.CreatedAt),
+                    new AuditEntry(auditTenant, CommonOptions.ResolveActor(null, Console.Error)!, "tenant.create", "tenant", tenantId, null, document, tenant.CreatedAt),
                     cancellationToken);
             }
 
