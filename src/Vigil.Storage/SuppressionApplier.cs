@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Vigil.Contracts.Findings;
 using Vigil.Contracts.Findings.Criteria;
 
 namespace Vigil.Storage;
@@ -59,6 +60,7 @@ internal sealed class SuppressionApplier(SuppressionOptions options)
             sql = $"""
                 UPDATE findings f SET archived = true, suppressed_by = {parameters.Add(ruleId)}, updated_at = now()
                 WHERE {filter}{idFilter} AND f.suppressed_by IS NULL
+                RETURNING f.type
                 """;
         }
         catch (ArgumentException exception)
@@ -72,9 +74,25 @@ internal sealed class SuppressionApplier(SuppressionOptions options)
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = timeoutSeconds };
             parameters.CopyTo(command.Parameters);
-            var archived = await command.ExecuteNonQueryAsync(cancellationToken);
+            var types = new List<string>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    types.Add(reader.GetString(0));
+                }
+            }
+
             await transaction.ReleaseAsync("suppression_rule", cancellationToken);
-            return archived;
+
+            // NOTE: counted before the caller commits, so a transaction that later rolls back leaves
+            // its suppressions in the metric.
+            foreach (var type in types)
+            {
+                FindingInstruments.RecordSuppressed(type, FindingInstruments.SuppressionRule);
+            }
+
+            return types.Count;
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is NpgsqlException or TimeoutException)
         {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Vigil.Contracts.Findings;
+using Vigil.Contracts.Findings.Criteria;
+using Vigil.Contracts.Storage;
 using Vigil.Testing;
 
 namespace Vigil.Storage.Tests.Repositories;
@@ -62,6 +64,19 @@ public sealed class FindingMetricsTests(PostgresFixture database) : IClassFixtur
 
         await sink.WriteAsync(tenant, [Occurrence(id, type)], default);
 
+        Assert.Equal(2, recorder.Sum("vigil.findings.raised", type));
+    }
+
+    [Fact]
+    public async Task SuppressionRuleMatch_CountsSuppressed()
+    {
+        var rules = new PostgresSuppressionRuleStore(database.DataSource, TimeProvider.System);
+        var byType = FindingCriteria.Empty.With(new FindingCriterion("type", CriterionOperator.Equals, [type]));
+        await rules.CreateAsync(tenant, new SuppressionRuleInput("metrics", "expected activity", byType, true, null), "admin", default);
+
+        await sink.WriteAsync(tenant, [Occurrence(NewId(), type), Occurrence(NewId(), type)], default);
+
+        Assert.Equal(2, recorder.Sum("vigil.findings.suppressed", type));
         Assert.Equal(2, recorder.Sum("vigil.findings.raised", type));
     }
 
