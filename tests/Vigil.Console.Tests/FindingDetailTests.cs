@@ -25,6 +25,28 @@ public sealed class FindingDetailTests : ConsoleComponentTest
     }
 
     [Fact]
+    public void Detail_LinksToRaisingGrainsProfile()
+    {
+        var finding = TestFindings.Create(FindingId);
+        finding = finding with { Service = finding.Service with { AdditionalInfo = new Dictionary<string, string> { ["principalKey"] = "111122223333/alice" } } };
+        Queries.Add(TenantId, finding);
+
+        var page = RenderDetail(FindingId);
+
+        Assert.Equal("principals/profile?key=111122223333%2Falice", page.Find("a.vigil-open-profile").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void Detail_WithoutGrainKey_HasNoProfileLink()
+    {
+        Queries.Add(TenantId, TestFindings.Create(FindingId));
+
+        var page = RenderDetail(FindingId);
+
+        Assert.Empty(page.FindAll("a.vigil-open-profile"));
+    }
+
+    [Fact]
     public void Detail_ShowsPrincipal()
     {
         Queries.Add(TenantId, TestFindings.Create(FindingId, userName: "alice"));

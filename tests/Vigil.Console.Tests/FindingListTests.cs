@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using Vigil.Console.Components.Pages;
 
 namespace Vigil.Console.Tests;
@@ -23,6 +25,74 @@ public sealed class FindingListTests : ConsoleComponentTest
         var chip = page.WaitForElement("tbody .vigil-severity");
         Assert.Equal(expectedText, chip.TextContent.Trim());
         Assert.Contains(expectedColorClass, chip.ClassList);
+    }
+
+    [Fact]
+    public void OverviewSeverityLink_ListsOnlyThatBand()
+    {
+        Queries
+            .Add(TenantId, TestFindings.Create("low-1", 2.0))
+            .Add(TenantId, TestFindings.Create("medium-1", 5.0))
+            .Add(TenantId, TestFindings.Create("critical-1", 10.0));
+
+        var page = RenderAt("findings?severity=low");
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("tbody tr.mud-table-row")));
+        Assert.Contains("Low 2.0", page.Find("tbody .vigil-severity").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OverviewCriticalLink_IncludesTopScore()
+    {
+        Queries
+            .Add(TenantId, TestFindings.Create("high-1", 8.9))
+            .Add(TenantId, TestFindings.Create("critical-1", 10.0));
+
+        var page = RenderAt("findings?severity=critical");
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("tbody tr.mud-table-row")));
+        Assert.Contains("Critical 10.0", page.Find("tbody .vigil-severity").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OverviewDayLink_OtherDay_ListsNothing()
+    {
+        Queries.Add(TenantId, TestFindings.Create("f1", 2.0));
+
+        var page = RenderAt("findings?from=2025-03-06T00:00:00Z&to=2025-03-07T00:00:00Z");
+
+        page.WaitForAssertion(() => Assert.Contains("No active findings match", page.Markup, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("tbody tr.mud-table-row"));
+    }
+
+    [Fact]
+    public void OverviewDayAndTypeLink_ListsThatType()
+    {
+        Queries
+            .Add(TenantId, TestFindings.Create("f1", 2.0, type: "Policy:IAMUser/RootCredentialUsage"))
+            .Add(TenantId, TestFindings.Create("f2", 2.0, type: "Stealth:IAMUser/CloudTrailLoggingDisabled"));
+
+        var page = RenderAt("findings?from=2025-03-05T00:00:00Z&to=2025-03-06T00:00:00Z&type=" + Uri.EscapeDataString("Policy:IAMUser/RootCredentialUsage"));
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("tbody tr.mud-table-row")));
+        Assert.Contains("RootCredentialUsage", page.Find("tbody tr.mud-table-row").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OverviewLink_InvalidSeverity_SaysSo()
+    {
+        Queries.Add(TenantId, TestFindings.Create("f1", 2.0));
+
+        var page = RenderAt("findings?severity=severe");
+
+        page.WaitForAssertion(() => Assert.Contains("The link's severity could not be read", page.Markup, StringComparison.Ordinal));
+        Assert.Single(page.FindAll("tbody tr.mud-table-row"));
+    }
+
+    private IRenderedComponent<FindingList> RenderAt(string relativeUri)
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo(relativeUri);
+        return RenderPage<FindingList>();
     }
 
     [Fact]

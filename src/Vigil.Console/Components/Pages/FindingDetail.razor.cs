@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Logging;
 using Vigil.Contracts.Findings;
+using Vigil.Contracts.Profiles;
+using Vigil.Console.Display;
 using Vigil.Console.Findings;
 using Vigil.Contracts.Storage;
 
@@ -44,6 +46,14 @@ public partial class FindingDetail
     private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     private AccessKeyDetails? Principal => _finding?.Resource.AccessKeyDetails;
+
+    /// <summary>The profile page of the principal or endpoint grain that raised the finding, when the finding names it.</summary>
+    private string? ProfileHref =>
+        _finding?.Service.AdditionalInfo is { } info
+        && (info.GetValueOrDefault("principalKey") ?? info.GetValueOrDefault("endpointKey")) is { } key
+        && ProfileKeys.AccountOf(key) is not null
+            ? ProfileLink.For(key)
+            : null;
 
     private AwsApiCallAction? ApiCall => _finding?.Service.Action.AwsApiCallAction;
 

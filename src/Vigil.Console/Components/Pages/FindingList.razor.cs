@@ -57,6 +57,30 @@ public partial class FindingList
     [SupplyParameterFromQuery(Name = "criteria")]
     public string? CriteriaJson { get; set; }
 
+    /// <summary>The exact finding type, from a <see cref="FindingsLink"/> of the overview.</summary>
+    [SupplyParameterFromQuery(Name = "type")]
+    public string? LinkType { get; set; }
+
+    /// <summary>A severity band (low, medium, high or critical), from a <see cref="FindingsLink"/>.</summary>
+    [SupplyParameterFromQuery(Name = "severity")]
+    public string? LinkSeverity { get; set; }
+
+    /// <summary>The resource label as the list shows it, from a <see cref="FindingsLink"/>.</summary>
+    [SupplyParameterFromQuery(Name = "resource")]
+    public string? LinkResource { get; set; }
+
+    /// <summary>The 12-digit AWS account id, from a <see cref="FindingsLink"/>.</summary>
+    [SupplyParameterFromQuery(Name = "account")]
+    public string? LinkAccount { get; set; }
+
+    /// <summary>The earliest last occurrence (ISO 8601), from a <see cref="FindingsLink"/>.</summary>
+    [SupplyParameterFromQuery(Name = "from")]
+    public string? LinkFrom { get; set; }
+
+    /// <summary>The time before which the last occurrence lies (ISO 8601), from a <see cref="FindingsLink"/>.</summary>
+    [SupplyParameterFromQuery(Name = "to")]
+    public string? LinkTo { get; set; }
+
     [Inject]
     private IFindingQueries Findings { get; set; } = default!;
 
@@ -100,6 +124,15 @@ public partial class FindingList
             catch (JsonException)
             {
                 _notice = "The link's filter could not be read, so all findings are shown.";
+            }
+        }
+        else
+        {
+            var (linked, invalid) = FindingsLinkCriteria.FromQuery(LinkType, LinkSeverity, LinkResource, LinkAccount, LinkFrom, LinkTo);
+            _criteria = linked ?? _criteria;
+            if (invalid.Count > 0)
+            {
+                _notice = $"The link's {string.Join(" and ", invalid)} could not be read and {(invalid.Count == 1 ? "is" : "are")} left out of the filter.";
             }
         }
 
