@@ -98,7 +98,7 @@ public sealed class HostPipelineTests(DemoEstateFixture estate)
         var result = await CliProcess.RunAsync(environment, "ingest", estate.LogFolder, "--tenant", "second-tenant", "--create-tenant", "--cluster-id", estate.Host.ClusterId);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("Created tenant 'second-tenant'.", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Created tenant 'second-tenant'.", result.Error, StringComparison.Ordinal);
         var findings = await StoredFindingsAsync("second-tenant");
         Assert.Contains(findings, finding => finding.Type == LoggingDisabled);
         Assert.Contains(findings, finding => finding.Type == RootUsage);

@@ -131,7 +131,7 @@ internal static class IngestCommand
                     cancellationToken);
             }
 
-            Console.WriteLine($"Created tenant '{tenantId}'.");
+            Console.Error.WriteLine($"Created tenant '{tenantId}'.");
         }
 
         return true;
