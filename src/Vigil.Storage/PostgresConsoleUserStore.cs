@@ -113,6 +113,50 @@ public sealed partial class PostgresConsoleUserStore : IConsoleUserStore
         return await ReadInfosAsync(command, cancellationToken);
     }
 
+    public async Task RecordExternalSignInAsync(string tenantId, string userName, string role, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        ArgumentNullException.ThrowIfNull(userName);
+        RequireKnownRole(role);
+        await using var command = dataSource.CreateCommand("""
+            INSERT INTO external_users (tenant_id, user_name, role, first_sign_in_at, last_sign_in_at, sign_in_count)
+            VALUES (@tenant_id, @user_name, @role, @at, @at, 1)
+            ON CONFLICT (tenant_id, user_name) DO UPDATE
+            SET role = excluded.role,
+                last_sign_in_at = GREATEST(external_users.last_sign_in_at, excluded.last_sign_in_at),
+                sign_in_count = external_users.sign_in_count + 1
+            """);
+        command.Parameters.AddWithValue("tenant_id", tenantId);
+        command.Parameters.AddWithValue("user_name", userName);
+        command.Parameters.AddWithValue("role", role);
+        command.Parameters.AddWithValue("at", at);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ExternalUserInfo>> ListExternalAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        await using var command = dataSource.CreateCommand("""
+            SELECT user_name, tenant_id, role, first_sign_in_at, last_sign_in_at, sign_in_count
+            FROM external_users WHERE tenant_id = @tenant_id ORDER BY user_name
+            """);
+        command.Parameters.AddWithValue("tenant_id", tenantId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var users = new List<ExternalUserInfo>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            users.Add(new ExternalUserInfo(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetInt64(5)));
+        }
+
+        return users;
+    }
+
     public async Task<ConsoleUserInfo?> GetAsync(string tenantId, string userName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tenantId);

@@ -67,6 +67,12 @@ internal sealed class FakeConsoleUserStore : IConsoleUserStore
     public Task<ConsoleUserInfo?> UnlockAsync(string tenantId, string userName, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The user administration is tested against PostgreSQL.");
 
+    public Task RecordExternalSignInAsync(string tenantId, string userName, string role, DateTimeOffset at, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The user administration is tested against PostgreSQL.");
+
+    public Task<IReadOnlyList<ExternalUserInfo>> ListExternalAsync(string tenantId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("The user administration is tested against PostgreSQL.");
+
     private static ConsoleUserInfo Info(string userName, string tenantId, string role) =>
         new(userName, tenantId, role, false, 0, null, DateTimeOffset.UnixEpoch, null);
 }

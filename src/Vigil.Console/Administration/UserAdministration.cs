@@ -18,6 +18,10 @@ public sealed class UserAdministration(IConsoleUserStore users, AuditWriter audi
     public Task<IReadOnlyList<ConsoleUserInfo>> ListAsync(ClaimsPrincipal actor, CancellationToken cancellationToken) =>
         users.ListAsync(Tenant(actor), cancellationToken);
 
+    /// <summary>Returns the users of the actor's tenant who signed in through OpenID Connect.</summary>
+    public Task<IReadOnlyList<ExternalUserInfo>> ListExternalAsync(ClaimsPrincipal actor, CancellationToken cancellationToken) =>
+        users.ListExternalAsync(Tenant(actor), cancellationToken);
+
     public Task<ConsoleUserInfo?> GetAsync(ClaimsPrincipal actor, string userName, CancellationToken cancellationToken) =>
         users.GetAsync(Tenant(actor), userName, cancellationToken);
 

@@ -136,6 +136,15 @@ public static partial class ConsoleAuthentication
 
             context.Principal = principal;
             LogSignedIn(Logger(context.HttpContext), Display.DisplayText.SingleLine(principal.ActorName()), principal.FindTenantId()!, principal.FindConsoleRole()!);
+
+            // Recorded so that tenant admins see the identity provider's users on the Users page.
+            var services = context.HttpContext.RequestServices;
+            await services.GetRequiredService<IConsoleUserStore>().RecordExternalSignInAsync(
+                principal.FindTenantId()!,
+                principal.Identity!.Name!,
+                principal.FindConsoleRole()!,
+                services.GetRequiredService<TimeProvider>().GetUtcNow(),
+                context.HttpContext.RequestAborted);
         };
         options.Events.OnRemoteFailure = context =>
         {

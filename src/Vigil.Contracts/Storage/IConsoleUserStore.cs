@@ -28,6 +28,15 @@ public interface IConsoleUserStore
 
     /// <summary>Clears the lock-out and the failure count of the tenant's user. Returns the user after the change, or null.</summary>
     Task<ConsoleUserInfo?> UnlockAsync(string tenantId, string userName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a sign-in through OpenID Connect: adds the user to the tenant's external users, or
+    /// updates the role and the time of the latest sign-in.
+    /// </summary>
+    Task RecordExternalSignInAsync(string tenantId, string userName, string role, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>The tenant's users who signed in through OpenID Connect, ordered by name.</summary>
+    Task<IReadOnlyList<ExternalUserInfo>> ListExternalAsync(string tenantId, CancellationToken cancellationToken);
 }
 
 public static class ConsoleRoles
@@ -63,6 +72,9 @@ public sealed record ConsoleUserInfo(
     DateTimeOffset? LastSignInAt);
 
 public sealed record ConsoleUser(string UserName, string TenantId, string Role);
+
+/// <summary>A user of the identity provider as the console last saw them sign in.</summary>
+public sealed record ExternalUserInfo(string UserName, string TenantId, string Role, DateTimeOffset FirstSignInAt, DateTimeOffset LastSignInAt, long SignInCount);
 
 public enum SignInStatus
 {

@@ -28,6 +28,12 @@ public sealed class OidcSignInTests(SecurityTestHost host)
         Assert.Equal(HttpStatusCode.OK, tenant.StatusCode);
         Assert.Equal(SecurityTestHost.TenantA, (await tenant.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
         Assert.Equal(HttpStatusCode.OK, users.StatusCode);
+        var usersPage = await client.GetStringAsync("users");
+        Assert.Contains("vigil-external-user", usersPage, StringComparison.Ordinal);
+        Assert.Contains("alice@example.net", usersPage, StringComparison.Ordinal);
+        var listed = await host.Get<IConsoleUserStore>().ListExternalAsync(SecurityTestHost.TenantA, CancellationToken.None);
+        Assert.Equal(ConsoleRoles.TenantAdmin, Assert.Single(listed, user => user.UserName == "alice@example.net").Role);
+        Assert.DoesNotContain(await host.Get<IConsoleUserStore>().ListExternalAsync(SecurityTestHost.TenantB, CancellationToken.None), user => user.UserName == "alice@example.net");
     }
 
     [Fact]

@@ -22,6 +22,24 @@ public sealed class ConsoleUserStoreTests(PostgresFixture database) : IClassFixt
     }
 
     [Fact]
+    public async Task ExternalSignIns_ListedPerTenantWithLatestRole()
+    {
+        var tenant = "tenant-" + Guid.NewGuid().ToString("N");
+        var first = new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
+
+        await store.RecordExternalSignInAsync(tenant, "alice@example.net", ConsoleRoles.Analyst, first, default);
+        await store.RecordExternalSignInAsync(tenant, "alice@example.net", ConsoleRoles.TenantAdmin, first.AddDays(2), default);
+        await store.RecordExternalSignInAsync(tenant + "-other", "bob@example.net", ConsoleRoles.Analyst, first, default);
+
+        var alice = Assert.Single(await store.ListExternalAsync(tenant, default));
+        Assert.Equal("alice@example.net", alice.UserName);
+        Assert.Equal(ConsoleRoles.TenantAdmin, alice.Role);
+        Assert.Equal(first, alice.FirstSignInAt);
+        Assert.Equal(first.AddDays(2), alice.LastSignInAt);
+        Assert.Equal(2, alice.SignInCount);
+    }
+
+    [Fact]
     public async Task Create_UnknownRole_Throws()
     {
         await Assert.ThrowsAsync<ArgumentException>(

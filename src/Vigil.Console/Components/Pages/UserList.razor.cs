@@ -13,6 +13,7 @@ public partial class UserList
     private static readonly Dictionary<string, object> TableAttributes = new() { ["aria-label"] = "Users" };
 
     private IReadOnlyList<ConsoleUserInfo>? _users;
+    private IReadOnlyList<ExternalUserInfo>? _externalUsers;
     private ClaimsPrincipal _actor = new();
     private string? _newUserName;
     private string _newRole = ConsoleRoles.Analyst;
@@ -44,7 +45,11 @@ public partial class UserList
         await LoadAsync();
     }
 
-    private async Task LoadAsync() => _users = await Users.ListAsync(_actor, CancellationToken.None);
+    private async Task LoadAsync()
+    {
+        _users = await Users.ListAsync(_actor, CancellationToken.None);
+        _externalUsers = await Users.ListExternalAsync(_actor, CancellationToken.None);
+    }
 
     private bool IsSelf(ConsoleUserInfo user) => string.Equals(user.UserName, _actor.Identity?.Name, StringComparison.OrdinalIgnoreCase);
 
