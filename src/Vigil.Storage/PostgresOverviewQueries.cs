@@ -40,9 +40,6 @@ public sealed class PostgresOverviewQueries : IOverviewQueries, IIngestStatistic
 
     private const string PrivateIp = "(document #>> '{resource,instanceDetails,networkInterfaces,0,privateIpAddress}')";
 
-    private const string SummaryColumns =
-        "id, type, severity, resource_type, resource_label, account_id, region, count, event_first_seen, event_last_seen, title, archived";
-
     private readonly NpgsqlDataSource dataSource;
 
     public PostgresOverviewQueries(NpgsqlDataSource dataSource)
@@ -179,9 +176,9 @@ public sealed class PostgresOverviewQueries : IOverviewQueries, IIngestStatistic
         ArgumentNullException.ThrowIfNull(resourceKey);
 
         await using var command = dataSource.CreateCommand($"""
-            SELECT {SummaryColumns} FROM findings
-            WHERE tenant_id = @tenant_id AND resource_key = @resource_key
-            ORDER BY event_last_seen DESC, id DESC
+            SELECT {PostgresFindingStore.SummaryColumns} FROM findings f
+            WHERE f.tenant_id = @tenant_id AND f.resource_key = @resource_key
+            ORDER BY f.event_last_seen DESC, f.id DESC
             LIMIT @limit
             """);
         command.Parameters.AddWithValue("tenant_id", tenantId);
@@ -192,21 +189,7 @@ public sealed class PostgresOverviewQueries : IOverviewQueries, IIngestStatistic
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            findings.Add(new FindingSummary
-            {
-                Id = reader.GetString(0),
-                Type = reader.GetString(1),
-                Severity = reader.GetDouble(2),
-                ResourceType = reader.GetString(3),
-                Resource = reader.GetString(4),
-                AccountId = reader.GetString(5),
-                Region = reader.GetString(6),
-                Count = reader.GetInt64(7),
-                EventFirstSeen = reader.GetFieldValue<DateTimeOffset>(8),
-                EventLastSeen = reader.GetFieldValue<DateTimeOffset>(9),
-                Title = reader.GetString(10),
-                Archived = reader.GetBoolean(11),
-            });
+            findings.Add(PostgresFindingStore.ReadSummary(reader));
         }
 
         return findings;
