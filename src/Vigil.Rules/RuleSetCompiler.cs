@@ -105,7 +105,7 @@ public static partial class RuleSetCompiler
     {
         var errorsBefore = diagnostics.Count(diagnostic => diagnostic.Severity == RuleDiagnosticSeverity.Error);
 
-        // After an invalid log source, CloudTrail stands in for the detection's checks: it warns of no field name.
+        // After an invalid log source, the detection is checked as a CloudTrail rule, because that log source warns of no field name.
         var logSource = TryCompile(source, diagnostics, () =>
         {
             var logSourceNode = YamlNodes.Child(document, "logsource") as YamlMappingNode

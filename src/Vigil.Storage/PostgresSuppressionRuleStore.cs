@@ -213,7 +213,7 @@ public sealed class PostgresSuppressionRuleStore(NpgsqlDataSource dataSource, Ti
         return [.. ids];
     }
 
-    // Findings a rule no longer holds may match another active rule, which then archives them.
+    // Findings a rule no longer suppresses may match another active rule, which then archives them.
     private static async Task<int> ReapplyOtherRulesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenantId, string[] findingIds, CancellationToken cancellationToken)
     {
         if (findingIds.Length == 0)

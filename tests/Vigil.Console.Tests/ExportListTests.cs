@@ -40,7 +40,7 @@ public sealed class ExportListTests : ConsoleComponentTest
         page.Find(".vigil-field-url input").Change("ftp://example.com");
         page.Find(".vigil-add-destination").Click();
 
-        // Each message stands under its own field, marked as an error, as in the other forms.
+        // Each message is shown under its own field, marked as an error, as in the other forms.
         Assert.Contains("Enter a name of 1 to", page.Find(".vigil-field-name .mud-input-helper-text").TextContent, StringComparison.Ordinal);
         Assert.Contains("Enter an absolute http or https URL", page.Find(".vigil-field-url .mud-input-helper-text").TextContent, StringComparison.Ordinal);
         Assert.Empty(page.FindAll(".vigil-field-error"));

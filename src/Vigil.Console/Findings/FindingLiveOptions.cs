@@ -1,6 +1,6 @@
 namespace Vigil.Console.Findings;
 
-/// <summary>How often an open findings page asks the store for findings written since it loaded.</summary>
+/// <summary>How often an open findings page queries the store for findings written since it loaded.</summary>
 public sealed record FindingLiveOptions
 {
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
