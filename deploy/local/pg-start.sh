@@ -214,9 +214,9 @@ log "starting PostgreSQL from $bin_dir on 127.0.0.1:$port (log: $log_file)"
 log_offset="$(stat -c %s "$log_file")"
 # The server must not inherit the lock's file descriptor (9>&-), or it would keep the lock while it runs.
 # Test runs start several silos and hosts at once, each with its own connection pools, so the
-# cluster allows 300 connections instead of PostgreSQL's default of 100.
+# cluster allows 500 connections instead of PostgreSQL's default of 100 (300 ran out once in a full run).
 as_server_user "$bin_dir/pg_ctl" -D "$data_dir" -l "$log_file" -W \
-  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$socket_dir -c password_encryption=scram-sha-256 -c max_connections=300" \
+  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$socket_dir -c password_encryption=scram-sha-256 -c max_connections=500" \
   start >/dev/null 9>&- || fail "pg_ctl failed to start the server; see $log_file"
 
 # Bounded poll: pg_isready every 0.25 s until the server accepts connections or the timeout passes.
