@@ -27,6 +27,9 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
     public const string DosUdpOnTcpPortsType = "Backdoor:EC2/DenialOfService.UdpOnTcpPorts";
     public const string DosUnusualProtocolType = "Backdoor:EC2/DenialOfService.UnusualProtocol";
 
+    /// <summary>Largest average packet size, in bytes, of a TCP flow record that counts towards DenialOfService.Tcp.</summary>
+    public const int MaxTcpFloodPacketBytes = 200;
+
     private readonly FrozenSet<int> tcpPorts = options.UsualTcpPorts.ToFrozenSet();
     private readonly FrozenSet<int> usualProtocols = options.UsualProtocols.ToFrozenSet();
 
@@ -131,6 +134,13 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
             _ => (null, null),
         };
         if (type is null)
+        {
+            return;
+        }
+
+        // TCP flood tools send bare SYN, ACK or RST packets of 40 to 60 bytes; a bulk upload over a few
+        // connections also sends millions of packets, but they carry data and average hundreds of bytes.
+        if (type == DosTcpType && record.Bytes is { } bytes && bytes > packets * MaxTcpFloodPacketBytes)
         {
             return;
         }

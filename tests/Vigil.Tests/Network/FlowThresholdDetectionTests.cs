@@ -161,6 +161,15 @@ public sealed class FlowThresholdDetectionTests
     }
 
     [Fact]
+    public void BulkTcpUpload_IsNotDenialOfService()
+    {
+        // Ten connections of 100,000 packets averaging 1,400 bytes: 1.4 GB uploaded to one host in ten minutes.
+        var flows = Enumerable.Range(1, 10).Select(flow => Flow(Local, 40000 + flow, Remote, 443, packets: 100_000) with { Bytes = 140_000_000 });
+
+        Assert.Empty(Run(flows));
+    }
+
+    [Fact]
     public void InboundFlood_RaisesNothing()
     {
         var flows = Enumerable.Range(1, 20).Select(flow => Flow(Remote, 443, Local, 40000 + flow, packets: 100_000));
