@@ -21,10 +21,11 @@ internal static class SimulateCommand
         var userNames = new Option<string?>("--user-names") { Description = "Comma-separated names for the first staff members of a scenario, who work as operators (administrators)." };
         var account = new Option<string>("--account") { Description = "AWS account id of a scenario.", DefaultValueFactory = _ => new ScenarioOptions().AccountId };
         var noAttacks = new Option<bool>("--no-attacks") { Description = "Write a scenario's routine activity only, as a learning period for other logs." };
+        var insider = new Option<bool>("--insider") { Description = "Also plant insider bulk reads (usual calls at ten times the usual volume), for vigil evaluate --activity-model." };
 
         var command = new Command("simulate", "Write demo CloudTrail, VPC flow and Route 53 Resolver logs in the S3 key layout, with a few planted incidents, or a scenario with ground truth for vigil evaluate.")
         {
-            output, seed, days, start, perSlot, scenario, weeks, users, userNames, account, noAttacks,
+            output, seed, days, start, perSlot, scenario, weeks, users, userNames, account, noAttacks, insider,
         };
         command.SetAction(parse =>
         {
@@ -43,7 +44,7 @@ internal static class SimulateCommand
 
             if (parse.GetValue(scenario) is { } scenarioName)
             {
-                return WriteScenario(parse, scenarioName, folder, startTime, seed, weeks, users, userNames, account, noAttacks,
+                return WriteScenario(parse, scenarioName, folder, startTime, seed, weeks, users, userNames, account, noAttacks, insider,
                     parse.GetResult(start) is { Implicit: false });
             }
 
@@ -70,7 +71,7 @@ internal static class SimulateCommand
 
     private static int WriteScenario(
         ParseResult parse, string name, DirectoryInfo folder, DateTimeOffset startTime, Option<int> seed, Option<int> weeks, Option<int> users,
-        Option<string?> userNames, Option<string> account, Option<bool> noAttacks, bool startGiven)
+        Option<string?> userNames, Option<string> account, Option<bool> noAttacks, Option<bool> insider, bool startGiven)
     {
         if (name != EstateScenario.Name)
         {
@@ -100,6 +101,7 @@ internal static class SimulateCommand
             UserNames = names,
             AccountId = accountId,
             PlantAttacks = !parse.GetValue(noAttacks),
+            PlantInsider = parse.GetValue(insider),
         };
         if (startGiven)
         {

@@ -43,7 +43,19 @@ internal sealed partial class EstateScenario
             ("dga", PlantDga),
             ("dns-tunnel", PlantDnsTunnel),
             ("beaconing", PlantBeaconing),
+            ("console-login-far", PlantConsoleLoginFar),
+            ("traffic-exfiltration", PlantTrafficExfiltration),
+            ("unusual-dns-resolver", PlantUnusualResolver),
+            ("doh", PlantDoh),
+            ("dot", PlantDot),
+            ("unusual-port", PlantUnusualPort),
+            ("spambot", PlantSpambot),
         };
+        if (options.PlantInsider)
+        {
+            kinds = [.. kinds, ("insider-bulk-read", PlantInsiderBulkRead)];
+        }
+
         for (var round = 0; firstDay + (round * 7) + 4 < Days; round++)
         {
             foreach (var (_, plant) in kinds)

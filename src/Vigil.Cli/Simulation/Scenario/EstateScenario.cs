@@ -386,6 +386,9 @@ internal sealed record ScenarioOptions
 
     public bool PlantAttacks { get; init; } = true;
 
+    /// <summary>Also plant the insider bulk reads, which no shipped detector is meant to find (the activity model comparison).</summary>
+    public bool PlantInsider { get; init; }
+
     /// <summary>Chance per workday that a person starts a trip of one to three days, working from hotel or conference networks.</summary>
     public double TravelPerWorkday { get; init; } = 0.01;
 

@@ -89,6 +89,7 @@ internal static class ScenarioNetworks
     public static readonly ScenarioNetwork Mirrors = new("mirrors", 64653, "Example Mirrors", "130.200.0.0", 16, "DE", "Frankfurt", 50.11, 8.68);
     public static readonly ScenarioNetwork Registries = new("registries", 64654, "Example Package Registries", "104.16.0.0", 16, "US", "San Jose", 37.34, -121.89);
     public static readonly ScenarioNetwork GitHosting = new("git", 64655, "Example Git Hosting", "140.82.0.0", 16, "US", "Seattle", 47.61, -122.33);
+    public static readonly ScenarioNetwork MailServers = new("mail", 64657, "Example Mail Providers", "74.125.0.0", 16, "US", "Mountain View", 37.39, -122.08);
     public static readonly ScenarioNetwork TimeServers = new("ntp", 64656, "Example NTP Pool", "162.159.0.0", 16, "US", "Chicago", 41.88, -87.63);
 
     /// <summary>Internet scanners that knock on the bastion's ports and are rejected.</summary>
@@ -97,7 +98,7 @@ internal static class ScenarioNetworks
     public static IEnumerable<ScenarioNetwork> All =>
     [
         LondonOffice, BerlinOffice, .. UkHomes, .. DeHomes, UkMobile, DeMobile, .. Travel, CiCloud, .. Attackers, AwsEc2, AwsServices,
-        Payments, Monitoring, ContentDelivery, Mirrors, Registries, GitHosting, TimeServers, Scanners,
+        Payments, Monitoring, ContentDelivery, Mirrors, Registries, GitHosting, MailServers, TimeServers, Scanners,
     ];
 
     /// <summary>Writes the ASN file in the DB-IP "IP to ASN Lite" layout.</summary>
