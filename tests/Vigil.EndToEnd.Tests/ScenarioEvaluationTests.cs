@@ -16,7 +16,7 @@ public sealed class ScenarioEvaluationTests : IDisposable
 
         var outcome = await new ScenarioEvaluation().RunAsync(folder, [], null, CancellationToken.None);
 
-        Assert.Equal(8, truth.Attacks.Count);
+        Assert.Equal(15, truth.Attacks.Count);
         Assert.Equal(truth.Attacks.Count, GroundTruth.Read(Path.Combine(folder, GroundTruth.FileName)).Attacks.Count);
         Assert.True(truth.PrincipalDaysAfterLearning > 0);
         Assert.True(truth.EndpointDaysAfterLearning > 0);
@@ -26,6 +26,22 @@ public sealed class ScenarioEvaluationTests : IDisposable
         }
 
         Assert.All(outcome.Result.Types.Where(type => type.Planted > 0), type => Assert.Equal(1.0, type.Recall));
+    }
+
+    [Fact]
+    public async Task ActivityModel_ComparesWithRulesOnInsiderReads()
+    {
+        var truth = new EstateScenario(new ScenarioOptions { Seed = 5, Weeks = 3, Users = 10, PlantInsider = true }).Write(folder);
+
+        var comparison = await ActivityModelExperiment.RunAsync(folder, truth, CancellationToken.None);
+
+        var insider = Assert.Single(truth.Attacks, attack => attack.Kind == "insider-bulk-read");
+        Assert.Equal([EstateScenario.ActivityUnusualType], insider.ExpectedTypes);
+        Assert.Equal(1, comparison.TrainingRuns);
+        Assert.Equal(ActivityModelExperiment.Ranks.Length * ActivityModelExperiment.Thresholds.Length, comparison.Models.Count);
+        Assert.All(comparison.Models, model => Assert.Equal(1, model.AttacksPlanted));
+        Assert.Equal(1, comparison.CountRule.AttacksFound);
+        Assert.True(comparison.HoursScored > 0);
     }
 
     [Fact]

@@ -14,11 +14,12 @@ internal static class EvaluateCommand
         var learningDays = new Option<double?>("--learning-days") { Description = "Days of event time before profiles raise anomaly findings; default: the scenario's." };
         var then = new Option<string[]>("--then") { Description = "A folder or file of logs replayed after the scenario into the same grains; its findings are listed. Repeat for several.", AllowMultipleArgumentsPerToken = false };
         var occurrencesFile = new Option<string?>("--occurrences") { Description = "File to write every finding occurrence of the scenario to, as JSON Lines (one per finding and chunk)." };
+        var activityModel = new Option<bool>("--activity-model") { Description = "Also measure a RandomizedPca model over per-principal hourly activity against the rules alone and a count rule (plant the insider attacks with vigil simulate --insider)." };
         var listed = new Option<int>("--list") { Description = "Missed attacks and false findings listed at most.", DefaultValueFactory = _ => 40 };
 
         var command = new Command("evaluate", "Replay a simulated scenario in process (no database) and print recall and precision per finding type and false findings per 1,000 principal-days.")
         {
-            folder, learningDays, then, listed, occurrencesFile,
+            folder, learningDays, then, listed, occurrencesFile, activityModel,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -60,6 +61,11 @@ internal static class EvaluateCommand
             }
 
             EvaluationReport.Write(Console.Out, outcome.Result, parse.GetValue(listed));
+            if (parse.GetValue(activityModel))
+            {
+                var comparison = await ActivityModelExperiment.RunAsync(path, outcome.Result.Truth, cancellationToken);
+                ActivityModelReport.Write(Console.Out, outcome.Result, outcome.Occurrences, comparison, parse.GetValue(listed));
+            }
             foreach (var (extraPath, occurrences) in outcome.Extra)
             {
                 Console.WriteLine();
