@@ -79,6 +79,43 @@ public sealed class ScenarioEvaluationTests : IDisposable
         Assert.False(ScenarioScore.Matches(Occurrence("Recon:EC2/Portscan", "eni-0a1", attack.WindowEnd.AddHours(3)), attack));
     }
 
+    [Fact]
+    public void Score_FindingMatchedOnItsDayIsNotAlsoFalse()
+    {
+        var attack = new PlantedAttack
+        {
+            Id = "port-scan-1",
+            Kind = "port-scan",
+            Description = "scan",
+            ExpectedTypes = ["Recon:EC2/Portscan"],
+            Resources = ["eni-0a1"],
+            WindowStart = new DateTimeOffset(2026, 10, 20, 6, 0, 0, TimeSpan.Zero),
+            WindowEnd = new DateTimeOffset(2026, 10, 20, 6, 4, 0, TimeSpan.Zero),
+        };
+        var truth = new GroundTruth
+        {
+            Scenario = "estate",
+            Seed = 1,
+            AccountId = "210987654321",
+            Start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero),
+            End = new DateTimeOffset(2026, 10, 30, 0, 0, 0, TimeSpan.Zero),
+            LearningDays = 14,
+            PrincipalDaysAfterLearning = 100,
+            EndpointDaysAfterLearning = 100,
+            Attacks = [attack],
+        };
+        var inWindow = Occurrence("Recon:EC2/Portscan", "eni-0a1", attack.WindowStart.AddMinutes(1));
+        var sameFindingLater = Occurrence("Recon:EC2/Portscan", "eni-0a1", attack.WindowEnd.AddHours(6));
+        var otherDay = Occurrence("Recon:EC2/Portscan", "eni-0a1", attack.WindowEnd.AddDays(1));
+
+        var result = ScenarioScore.Score(truth, [inWindow, sameFindingLater, otherDay]);
+
+        var row = Assert.Single(result.Types);
+        Assert.Equal(1, row.TrueFindings);
+        Assert.Equal(1, row.FalseFindings);
+        Assert.Equal(otherDay.Service.EventFirstSeen, Assert.Single(result.FalseFindings).Service.EventFirstSeen);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(folder))

@@ -11,7 +11,7 @@ namespace Vigil.Cli.Evaluation;
 /// network interface), and its event times overlap the attack's window widened by
 /// <see cref="LeadTolerance"/> before and <see cref="LagTolerance"/> after.</item>
 /// <item>A finding as an analyst sees it is one finding id on one UTC day: occurrences of one id on one
-/// day count once. Matched occurrences make true findings, the others false ones; false findings are
+/// day count once. A finding with a matched occurrence is true, the others are false; false findings are
 /// counted only from the end of the learning period.</item>
 /// <item>Recall of a type is the share of attacks expecting it that have a matching occurrence of it.</item>
 /// </list>
@@ -50,6 +50,12 @@ internal static class ScenarioScore
             {
                 falseGroups.TryAdd(key, occurrence);
             }
+        }
+
+        // A finding that matched an attack on that day is a true finding, also for its occurrences outside the attack's window.
+        foreach (var key in trueGroups)
+        {
+            falseGroups.Remove(key);
         }
 
         var typeOfId = occurrences.GroupBy(item => item.Id).ToDictionary(group => group.Key, group => group.First().Type, StringComparer.Ordinal);
