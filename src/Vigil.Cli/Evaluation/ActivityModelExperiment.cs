@@ -16,20 +16,22 @@ namespace Vigil.Cli.Evaluation;
 /// </summary>
 /// <remarks>
 /// The scenario's CloudTrail events are summed per principal and UTC hour into <see cref="FeatureCount"/>
-/// features: events, S3 reads, S3 writes, management reads and writes, distinct APIs, errors and
-/// source addresses (each as log(1 + n)), the hour of day (sine and cosine), the principal's share of
-/// learned active hours at that hour of day, and the hour's events against the principal's busiest
-/// learned hour (log ratio). The model is retrained each week of event time on every hour before that
-/// week, as a background job per tenant would, and flags an hour whose score exceeds the highest score
-/// of its training hours. The count rule flags an hour with at least <see cref="CountRuleMinimumEvents"/>
-/// events and more than <see cref="CountRuleFactor"/> times the principal's busiest learned hour.
-/// Flagged hours become one finding per principal and UTC day, scored like the rules' findings.
+/// features. Eight are counts, each as log(1 + n): events, S3 reads, S3 writes, management reads and
+/// writes, distinct APIs, errors and source addresses. The others are the hour of day (sine and
+/// cosine), the principal's share of learned active hours at that hour of day, and the log ratio of
+/// the hour's events to the principal's busiest learned hour. One model per tenant is retrained each
+/// week of event time on every hour before that week, as a background job would, for each of
+/// <see cref="Ranks"/>, and flags an hour whose score exceeds each quantile of
+/// <see cref="Thresholds"/> of its training scores. The count rule flags an hour with at least
+/// <see cref="CountRuleMinimumEvents"/> events and more than <see cref="CountRuleFactor"/> times the
+/// principal's busiest learned hour. Flagged hours become one finding per principal and UTC day.
 /// </remarks>
 internal static class ActivityModelExperiment
 {
     public const int FeatureCount = 12;
     public const double CountRuleFactor = 3;
     public const int CountRuleMinimumEvents = 30;
+    /// <summary>The rank whose false findings and insider scores the report lists.</summary>
     public const int Rank = 4;
 
     /// <summary>Ranks of the PCA tried; each with each of <see cref="Thresholds"/>.</summary>

@@ -3,8 +3,8 @@ namespace Vigil.Cli.Simulation.Scenario;
 /// <summary>
 /// Planted attacks that only profiles can see: a sign-in from too far away, a large upload, DNS that
 /// bypasses the VPC resolver, a new server port and spam. The DoH and DoT servers are the public
-/// resolvers' published addresses, which the DoH rule knows; like every address of the scenario they
-/// are only written to the log files.
+/// resolvers' published addresses, which the DoH rule recognises. Like every address of the scenario,
+/// they are only written to the log files.
 /// </summary>
 internal sealed partial class EstateScenario
 {
@@ -142,10 +142,10 @@ internal sealed partial class EstateScenario
     }
 }
 
-/// <summary>The insider attack that only a model of activity volume and hours could see, planted with <c>--insider</c>.</summary>
+/// <summary>The insider attack that the frequency rules cannot see, planted with <c>--insider</c> for the activity model comparison.</summary>
 internal sealed partial class EstateScenario
 {
-    /// <summary>The type an activity model would raise for a principal-hour far from the tenant's usual hours; Vigil ships no detector for it.</summary>
+    /// <summary>The type an activity model would raise for an unusual principal-hour. Vigil ships no detector for it.</summary>
     public const string ActivityUnusualType = "Exfiltration:IAMUser/ActivityUnusual.Model";
 
     /// <summary>
