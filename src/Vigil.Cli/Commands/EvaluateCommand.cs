@@ -66,6 +66,7 @@ internal static class EvaluateCommand
                 var comparison = await ActivityModelExperiment.RunAsync(path, outcome.Result.Truth, cancellationToken);
                 ActivityModelReport.Write(Console.Out, outcome.Result, outcome.Occurrences, comparison, parse.GetValue(listed));
             }
+
             foreach (var (extraPath, occurrences) in outcome.Extra)
             {
                 Console.WriteLine();
