@@ -171,14 +171,15 @@ public sealed class ConsolePagesBrowserTests(DemoEstateFixture estate) : IAsyncL
         {
             var box = await row.Locator(part).First.BoundingBoxAsync();
             Assert.True(box is not null, $"{part} of the row is not rendered");
-            Assert.True(box.Width > 0 && box.Height > 0, $"{part} has no size: {box.Width} x {box.Height}");
+            Assert.True(box.Width > 0, $"{part} has no width");
+            Assert.True(box.Height > 0, $"{part} has no height");
             Assert.True(box.X >= 0, $"{part} starts left of the viewport, at x = {box.X}");
             Assert.True(box.X + box.Width <= NarrowWidth, $"{part} ends at x = {box.X + box.Width}, past the viewport width of {NarrowWidth}");
         }
 
         await Assertions.Expect(row.Locator(".vigil-severity")).ToContainTextAsync("Low");
         await Assertions.Expect(row.Locator(".vigil-finding-resource")).ToContainTextAsync("AccessKey");
-        // The list as a phone shows it: the screen that holds the row, not the whole long page.
+        // The list as a phone shows it: the screen with the row on it, not the whole long page.
         await row.ScrollIntoViewIfNeededAsync();
         await SaveAsync(page, "findings-narrow", fullPage: false);
     }

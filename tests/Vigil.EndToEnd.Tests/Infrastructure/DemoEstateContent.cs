@@ -8,11 +8,11 @@ namespace Vigil.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// What a tenant admin of the demo estate sets up beside its logs, so every console page has
-/// something to show: a rule file in dry run, a registered account, a folder source with a signed
-/// CloudTrail digest chain, a second user, an API key, a webhook export destination, a suppression
-/// rule and a second tenant. Each is made through the CLI or the console's REST API. None of them
-/// raises or archives a finding of tenant <c>default</c>, so the tests that compare its findings
-/// with an offline replay of the demo logs still hold.
+/// something to show. These are a rule file in dry run, a registered account, a folder source with
+/// a signed CloudTrail digest chain, a second user, an API key, a webhook export destination, a
+/// suppression rule and a second tenant. Each is made through the CLI or the console's REST API.
+/// None of them raises or archives a finding of tenant <c>default</c>, so the tests that compare
+/// its findings with an offline replay of the demo logs still pass.
 /// </summary>
 internal static class DemoEstateContent
 {

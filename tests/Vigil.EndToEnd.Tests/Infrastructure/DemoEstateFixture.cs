@@ -7,7 +7,7 @@ namespace Vigil.EndToEnd.Tests.Infrastructure;
 /// <summary>
 /// One day of simulated CloudTrail logs plus a file of hostile field values, a fresh database with
 /// the demo threat list imported through the CLI, and a running host that has read every object.
-/// The host also holds what <see cref="DemoEstateContent"/> sets up, such as a folder source whose
+/// The host also stores what <see cref="DemoEstateContent"/> sets up, such as a folder source whose
 /// signed digest chain it has validated. Shared by the tests of the <see cref="DemoEstateCollection"/>.
 /// </summary>
 public sealed class DemoEstateFixture : IAsyncLifetime
