@@ -16,6 +16,8 @@ public sealed partial class FindingTriageJourneyTests(DemoEstateFixture estate) 
     // An account no other file of the demo estate uses, so this journey's finding is its own.
     private const string Account = "444455556666";
 
+    private const string RuleReason = "Authorised penetration test from the test account.";
+
     private static readonly LocatorAssertionsToBeVisibleOptions Arrival = new() { Timeout = 120_000 };
 
     private IPlaywright? playwright;
@@ -72,7 +74,7 @@ public sealed partial class FindingTriageJourneyTests(DemoEstateFixture estate) 
         await page.Locator(".vigil-suppress-like-this").ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("suppression-rules?fromFinding=", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator(".vigil-rule-editor")).ToBeVisibleAsync();
-        await page.Locator(".vigil-rule-reason").FillAsync("Authorised penetration test from the test account.");
+        await page.Locator(".vigil-rule-reason").FillAsync(RuleReason);
         await page.Locator(".vigil-rule-reason").PressAsync("Tab");
         Assert.True(await page.Locator(".vigil-save-rule").IsDisabledAsync());
         await page.Locator(".vigil-preview-rule").ClickAsync();
@@ -86,8 +88,10 @@ public sealed partial class FindingTriageJourneyTests(DemoEstateFixture estate) 
         await Assertions.Expect(page.Locator(".vigil-archived-value")).ToHaveTextAsync("Yes");
 
         // Undo: disabling the rule brings the finding back.
+        // The shared estate has a suppression rule of its own, so act on this journey's row only.
+        var journeyRule = page.Locator(".vigil-rule-row", new PageLocatorOptions { HasText = RuleReason });
         await GotoInteractiveAsync(page, "suppression-rules");
-        await page.Locator(".vigil-disable-rule").ClickAsync();
+        await journeyRule.Locator(".vigil-disable-rule").ClickAsync();
         await Assertions.Expect(page.Locator(".vigil-rule-notice")).ToContainTextAsync("disabled: 1 finding unarchived");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), "suppression-rules-page.png"), FullPage = true });
         await page.GotoAsync(findingUrl);
@@ -95,7 +99,7 @@ public sealed partial class FindingTriageJourneyTests(DemoEstateFixture estate) 
 
         // Leave the shared estate as it was.
         await GotoInteractiveAsync(page, "suppression-rules");
-        await page.Locator(".vigil-delete-rule").ClickAsync();
+        await journeyRule.Locator(".vigil-delete-rule").ClickAsync();
         await Assertions.Expect(page.Locator(".vigil-rule-notice")).ToContainTextAsync("deleted");
     }
 

@@ -11,7 +11,15 @@ public sealed class AccountRegistry(ITenantStore tenants, ISourceStore sources, 
 {
     public const string ObjectType = "account";
 
-    /// <summary>The tenant's registered accounts with the sources that list each, and the source accounts not registered.</summary>
+    /// <summary>Text after the name of a source that lists no account, in <see cref="AccountRow.SourceNames"/>.</summary>
+    public const string AnyAccountSuffix = " (any account)";
+
+    /// <summary>
+    /// The tenant's registered accounts with the sources that deliver each, and the source accounts not
+    /// registered. A source delivers the accounts it lists. A folder or S3 source that lists none,
+    /// such as the watched folder, accepts the records of every account, so it delivers every
+    /// registered account and is named with <see cref="AnyAccountSuffix"/>.
+    /// </summary>
     public async Task<AccountOverview> ListAsync(ClaimsPrincipal actor, CancellationToken cancellationToken)
     {
         var tenantId = Tenant(actor);
@@ -23,8 +31,15 @@ public sealed class AccountRegistry(ITenantStore tenants, ISourceStore sources, 
             .GroupBy(pair => pair.account, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => (IReadOnlyList<string>)group.Select(pair => pair.Name).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
 
+        // A Firehose source that lists no account accepts none, so only the source readers' kinds count here.
+        var anyAccountSources = tenantSources
+            .Where(source => source.AccountIds.Count == 0 && source.Kind is SourceKind.Folder or SourceKind.S3Listing or SourceKind.S3Notifications)
+            .Select(source => source.Name + AnyAccountSuffix)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
         var rows = registered
-            .Select(account => new AccountRow(account, sourcesByAccount.GetValueOrDefault(account.AccountId) ?? []))
+            .Select(account => new AccountRow(account, [.. sourcesByAccount.GetValueOrDefault(account.AccountId) ?? [], .. anyAccountSources]))
             .ToList();
         var registeredIds = registered.Select(account => account.AccountId).ToHashSet(StringComparer.Ordinal);
         var unregistered = sourcesByAccount
@@ -79,7 +94,7 @@ public sealed class AccountRegistry(ITenantStore tenants, ISourceStore sources, 
 
 public sealed record AccountOverview(IReadOnlyList<AccountRow> Registered, IReadOnlyList<UnregisteredAccount> Unregistered);
 
-/// <summary>A registered account and the names of the tenant's sources that list it.</summary>
+/// <summary>A registered account and the names of the tenant's sources that deliver it: those that list it, then those that accept any account.</summary>
 public sealed record AccountRow(TenantAccount Account, IReadOnlyList<string> SourceNames);
 
 /// <summary>An account that the tenant's sources list but the tenant has not registered.</summary>

@@ -9,7 +9,7 @@ namespace Vigil.Detection.Profiles;
 /// </summary>
 /// <remarks>
 /// The class of a value compares its weight with the weight a value used every day since the profile
-/// started would have, and scales that to days a month. The bound per dimension is hard: adding a value
+/// started would have, over at least the learning period, and scales that to days a month. The bound per dimension is hard: adding a value
 /// to a full dimension first drops the value of least current weight (the oldest on a tie). Not
 /// thread-safe; a grain owns one.
 /// </remarks>
@@ -101,7 +101,7 @@ public sealed class BehaviorProfile
         }
 
         lastDay = Math.Max(lastDay, day);
-        var weight = (float)(Options.InfrequentDaysPerMonth * Exposure(day) / 30.0 * 1.5);
+        var weight = (float)(Options.InfrequentDaysPerMonth * ClassExposure(day) / 30.0 * 1.5);
         foreach (var dimension in ProfileObservation.Dimensions)
         {
             if (observation.KeyOf(dimension) is not { Length: > 0 } key)
@@ -364,12 +364,22 @@ public sealed class BehaviorProfile
     private double Decay(int days) => Math.Pow(2, -days / Options.HalfLife.TotalDays);
 
     /// <summary>Returns the weight of a value used on every day from the profile's first day to <paramref name="day"/>.</summary>
-    private double Exposure(int day)
+    private double Exposure(int day) => ExposureOfDays(day - firstDay + 1);
+
+    /// <summary>Returns the weight, on the last of them, of a value used on each of <paramref name="days"/> consecutive days.</summary>
+    private double ExposureOfDays(int days)
     {
-        var days = Math.Max(1, day - firstDay + 1);
         var perDay = Decay(1);
-        return (1 - Math.Pow(perDay, days)) / (1 - perDay);
+        return (1 - Math.Pow(perDay, Math.Max(1, days))) / (1 - perDay);
     }
+
+    /// <summary>
+    /// Returns the exposure that a value's weight is compared with: the profile's own, but at least
+    /// that of the learning period. A younger profile has not had the days to show how often a value
+    /// recurs, and against its own one or two days a single day of use would count as daily.
+    /// </summary>
+    private double ClassExposure(int day) =>
+        Math.Max(Exposure(day), ExposureOfDays((int)Math.Ceiling(Options.LearningPeriod.TotalDays)));
 
     private FrequencyClass ClassOf(double weight, int day)
     {
@@ -378,7 +388,7 @@ public sealed class BehaviorProfile
             return FrequencyClass.Unseen;
         }
 
-        var daysPerMonth = 30.0 * weight / Exposure(day);
+        var daysPerMonth = 30.0 * weight / ClassExposure(day);
         return daysPerMonth >= Options.FrequentDaysPerMonth ? FrequencyClass.Frequent
             : daysPerMonth >= Options.InfrequentDaysPerMonth ? FrequencyClass.Infrequent
             : FrequencyClass.Rare;

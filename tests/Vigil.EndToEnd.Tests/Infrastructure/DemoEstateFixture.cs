@@ -1,4 +1,5 @@
 using Npgsql;
+using Vigil.Tests.Integrity;
 using Vigil.Testing;
 
 namespace Vigil.EndToEnd.Tests.Infrastructure;
@@ -6,13 +7,16 @@ namespace Vigil.EndToEnd.Tests.Infrastructure;
 /// <summary>
 /// One day of simulated CloudTrail logs plus a file of hostile field values, a fresh database with
 /// the demo threat list imported through the CLI, and a running host that has read every object.
-/// Shared by the tests of the <see cref="DemoEstateCollection"/>.
+/// The host also stores what <see cref="DemoEstateContent"/> sets up, such as a folder source whose
+/// signed digest chain it has validated. Shared by the tests of the <see cref="DemoEstateCollection"/>.
 /// </summary>
 public sealed class DemoEstateFixture : IAsyncLifetime
 {
     public const string AdminPassword = "e2e-admin-password-1";
 
     private readonly PostgresFixture database = new();
+    private readonly TrailFolder trail = new();
+    private readonly WebhookReceiver webhook = new();
     private HostProcess? host;
 
     public string WorkFolder { get; } = Path.Combine(Path.GetTempPath(), "vigil-e2e-" + Guid.NewGuid().ToString("N"));
@@ -37,8 +41,20 @@ public sealed class DemoEstateFixture : IAsyncLifetime
         var import = await CliProcess.RunAsync(null, "lists", "import", "--tenant", "default", "--name", "demo-threat-list", "--connection", ConnectionString, ThreatListPath);
         Assert.True(import.ExitCode == 0, import.ToString());
 
-        host = await HostProcess.StartAsync(ConnectionString, LogFolder, AdminPassword);
+        await DemoEstateContent.ImportDryRunRuleAsync(WorkFolder, ConnectionString);
+        trail.WriteChain(3);
+        trail.WritePrimaryKey();
+
+        host = await HostProcess.StartAsync(ConnectionString, LogFolder, AdminPassword, environment: new Dictionary<string, string>
+        {
+            ["Vigil__Integrity__PublicKeysFile"] = trail.PublicKeyPath,
+            ["Vigil__Integrity__CheckSeconds"] = "10",
+        });
         await WaitForLedgerAsync("default", Directory.EnumerateFiles(LogFolder, "*", SearchOption.AllDirectories).Count());
+
+        using var admin = await ConsoleSession.SignInAsync(host.BaseAddress, "admin", AdminPassword);
+        var trailSource = await DemoEstateContent.CreateAsync(admin, trail.Root, webhook.Url);
+        await DemoEstateContent.WaitForIntegrityCheckAsync(this, trailSource, trail.Digests.Count);
     }
 
     public async Task DisposeAsync()
@@ -49,6 +65,8 @@ public sealed class DemoEstateFixture : IAsyncLifetime
         }
 
         await database.DisposeAsync();
+        webhook.Dispose();
+        trail.Dispose();
         if (Directory.Exists(WorkFolder))
         {
             Directory.Delete(WorkFolder, recursive: true);

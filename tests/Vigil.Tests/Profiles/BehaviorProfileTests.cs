@@ -32,6 +32,46 @@ public sealed class BehaviorProfileTests
     }
 
     [Fact]
+    public void Classes_YoungProfile_OneDayNotFrequent()
+    {
+        var profile = new BehaviorProfile(ProfileOptions.Default);
+        profile.Observe(Observation("ec2:DescribeInstances"), Start);
+        profile.Observe(Observation("ec2:DescribeInstances"), Start.AddDays(1));
+        profile.Observe(Observation("iam:ListUsers"), Start.AddDays(1));
+        var at = Start.AddDays(1);
+
+        Assert.Equal(FrequencyClass.Frequent, profile.Classify(ProfileDimension.Api, "ec2:DescribeInstances", at));
+        Assert.Equal(FrequencyClass.Infrequent, profile.Classify(ProfileDimension.Api, "iam:ListUsers", at));
+
+        // The console's profile page shows the classes that Top returns.
+        var top = profile.Top(ProfileDimension.Api, at, 10);
+        Assert.Equal(FrequencyClass.Frequent, Assert.Single(top, value => value.Value == "ec2:DescribeInstances").Class);
+        Assert.Equal(FrequencyClass.Infrequent, Assert.Single(top, value => value.Value == "iam:ListUsers").Class);
+    }
+
+    [Fact]
+    public void Classes_OneDayProfile_NoneFrequent()
+    {
+        var profile = new BehaviorProfile(ProfileOptions.Default);
+        profile.Observe(Observation("ec2:DescribeInstances"), Start);
+        profile.Observe(Observation("iam:ListUsers", "AS64501"), Start.AddHours(3));
+
+        var top = profile.Top(ProfileDimension.Api, Start, 10).Concat(profile.Top(ProfileDimension.Network, Start, 10)).ToList();
+
+        Assert.Equal(4, top.Count);
+        Assert.All(top, value => Assert.Equal(FrequencyClass.Infrequent, value.Class));
+    }
+
+    [Fact]
+    public void Classes_NoLearningPeriod_OwnDaysOnly()
+    {
+        var profile = new BehaviorProfile(ProfileOptions.Default with { LearningPeriod = TimeSpan.Zero });
+        profile.Observe(Observation("iam:ListUsers"), Start);
+
+        Assert.Equal(FrequencyClass.Frequent, profile.Classify(ProfileDimension.Api, "iam:ListUsers", Start));
+    }
+
+    [Fact]
     public void Events_CountedOncePerDay()
     {
         var profile = new BehaviorProfile(ProfileOptions.Default);
