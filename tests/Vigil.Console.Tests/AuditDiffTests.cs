@@ -1,4 +1,5 @@
 using Vigil.Console.Administration;
+using Vigil.Contracts.Storage;
 
 namespace Vigil.Console.Tests;
 
@@ -31,5 +32,15 @@ public sealed class AuditDiffTests
         const string document = """{"name":"trusted","entries":3,"note":null}""";
 
         Assert.Empty(AuditDiff.Compute(document, document));
+    }
+
+    [Fact]
+    public void AuditJson_NamesEnumerationValues()
+    {
+        var json = AuditWriter.ToJson(new { kind = ExportDestinationKind.Syslog, format = ExportDocumentFormat.Ocsf });
+
+        Assert.Equal("""{"kind":"Syslog","format":"Ocsf"}""", json);
+        var change = Assert.Single(AuditDiff.Compute(null, json), change => change.Field == "kind");
+        Assert.Equal("Syslog", change.After);
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Vigil.Contracts.Storage;
 
 namespace Vigil.Console.Administration;
@@ -7,7 +8,8 @@ namespace Vigil.Console.Administration;
 /// <summary>Writes an admin's change into the <see cref="IAuditLog"/> with the object before and after as JSON.</summary>
 public sealed class AuditWriter(IAuditLog auditLog, TimeProvider timeProvider)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    /// <summary>Web defaults, with enumerations written by name so that the audit log reads "Webhook" and not 0.</summary>
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     /// <summary>
     /// Adds one entry for <paramref name="tenantId"/> (or <see cref="AuditEntry.PlatformTenant"/>).
@@ -26,5 +28,6 @@ public sealed class AuditWriter(IAuditLog auditLog, TimeProvider timeProvider)
         return auditLog.WriteAsync(entry, cancellationToken);
     }
 
-    private static string? ToJson(object? value) => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), JsonOptions);
+    /// <summary>The audit log's JSON form of an object before or after a change.</summary>
+    public static string? ToJson(object? value) => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), JsonOptions);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Vigil.Console.Administration;
 using Vigil.Contracts.Storage;
 
 namespace Vigil.Console.Export;
@@ -21,7 +22,6 @@ public sealed class ExportDestinationService(IExportDestinationStore store, IAud
 
     public const string SettingsAuditObjectType = "export-settings";
 
-    private static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web);
 
     public Task<IReadOnlyList<ExportDestinationOverview>> ListAsync(string tenantId, CancellationToken cancellationToken) =>
         store.ListAsync(tenantId, cancellationToken);
@@ -106,7 +106,7 @@ public sealed class ExportDestinationService(IExportDestinationStore store, IAud
         return new ExportSaveResult(destination, new Dictionary<string, string[]>(), secret);
     }
 
-    private static string Document(ExportDestination destination) => JsonSerializer.Serialize(destination, AuditJson);
+    private static string Document(ExportDestination destination) => AuditWriter.ToJson(destination)!;
 
     private static string Frequency(PublishingFrequency frequency) => JsonSerializer.Serialize(new { minutes = (int)frequency });
 

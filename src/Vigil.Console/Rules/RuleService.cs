@@ -1,6 +1,6 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using Vigil.Console.Administration;
 using Vigil.Contracts.Storage;
 using Vigil.Rules;
 
@@ -30,7 +30,6 @@ public sealed partial class RuleService(IRuleStore store, IAuditLog audit, IRule
     /// <summary>Most stored log objects one back-test reads.</summary>
     public const int MaxBackTestObjects = 200;
 
-    private static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web);
 
     public Task<IReadOnlyList<StoredRule>> ListAsync(string tenantId, CancellationToken cancellationToken) => store.ListAsync(tenantId, cancellationToken);
 
@@ -252,7 +251,7 @@ public sealed partial class RuleService(IRuleStore store, IAuditLog audit, IRule
         }
 
         var yaml = rule.Yaml.Length <= AuditEntry.MaxDocumentLength / 2 ? rule.Yaml : null;
-        return JsonSerializer.Serialize(new { rule.Name, rule.Sha256, rule.Enabled, rule.DryRun, HasTestEvents = rule.TestEvents is not null, HasTestEventsNoMatch = rule.TestEventsNoMatch is not null, Yaml = yaml }, AuditJson);
+        return AuditWriter.ToJson(new { rule.Name, rule.Sha256, rule.Enabled, rule.DryRun, HasTestEvents = rule.TestEvents is not null, HasTestEventsNoMatch = rule.TestEventsNoMatch is not null, Yaml = yaml })!;
     }
 
     [GeneratedRegex("^[A-Za-z0-9._/-]+$")]

@@ -93,21 +93,7 @@ public sealed partial class RuleRefreshService(IRuleStore store, IRuleDryRunCoun
         foreach (var tenantId in tenants)
         {
             var now = clock.GetUtcNow();
-            var shipped = ShippedRules.All.Select(file =>
-            {
-                var (matching, nonMatching) = ShippedRules.TestEventsOf(file.Name);
-                return new StoredRule
-                {
-                    TenantId = tenantId,
-                    Name = file.Name,
-                    Yaml = file.Yaml,
-                    Sha256 = StoredRule.HashOf(file.Yaml),
-                    TestEvents = matching,
-                    TestEventsNoMatch = nonMatching,
-                    UpdatedAt = now,
-                    UpdatedBy = "vigil",
-                };
-            }).ToList();
+            var shipped = ShippedRulesFor(tenantId, now);
             var stored = await store.SeedAsync(tenantId, shipped, now, cancellationToken);
             seededTenants.Add(tenantId);
             if (stored > 0)
@@ -116,6 +102,24 @@ public sealed partial class RuleRefreshService(IRuleStore store, IRuleDryRunCoun
             }
         }
     }
+
+    /// <summary>The rule files shipped with Vigil, with their test events, as a new tenant receives them.</summary>
+    internal static IReadOnlyList<StoredRule> ShippedRulesFor(string tenantId, DateTimeOffset now) =>
+        ShippedRules.All.Select(file =>
+        {
+            var (matching, nonMatching) = ShippedRules.TestEventsOf(file.Name);
+            return new StoredRule
+            {
+                TenantId = tenantId,
+                Name = file.Name,
+                Yaml = file.Yaml,
+                Sha256 = StoredRule.HashOf(file.Yaml),
+                TestEvents = matching,
+                TestEventsNoMatch = nonMatching,
+                UpdatedAt = now,
+                UpdatedBy = "vigil",
+            };
+        }).ToList();
 
     private void ReportRegexTimeouts()
     {

@@ -15,6 +15,7 @@ using Vigil.Contracts.Findings;
 using Vigil.Contracts.Findings.Criteria;
 using Vigil.Contracts.Storage;
 using Vigil.Host.Configuration;
+using Vigil.Host.Services;
 using Vigil.Testing;
 
 namespace Vigil.Host.Tests.Security;
@@ -211,6 +212,13 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
             UpdatedBy = AdminB,
         }, CancellationToken.None);
         await tenants.AddAccountAsync(new TenantAccount(TenantB, AccountB, "account " + TenantBMarker, now, AdminB), CancellationToken.None);
+
+        // The host gives a tenant with a source the shipped rule files on its next rule refresh. Seed
+        // them now, so that a refresh during a test does not change B's rules between two snapshots.
+        foreach (var tenant in new[] { TenantA, TenantB })
+        {
+            await Get<IRuleStore>().SeedAsync(tenant, RuleRefreshService.ShippedRulesFor(tenant, now), now, CancellationToken.None);
+        }
 
         // A validation state of B's source, so the trail integrity page would show B's marker if it leaked.
         var integrity = Get<ITrailIntegrityStore>();
