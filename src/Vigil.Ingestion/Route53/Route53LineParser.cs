@@ -139,23 +139,16 @@ internal static class Route53LineParser
     private static bool ReadText(ref Cursor cursor, int maxLength, Utf8StringCache? cache, out string? value)
     {
         value = null;
-        if (cursor.TryReadNull())
-        {
-            return true;
-        }
-
-        if (!cursor.TryReadString(out var text))
+        if (!ReadRawText(ref cursor, maxLength, out var text, out var found))
         {
             return false;
         }
 
-        // The text is ASCII, so its first maxLength bytes are its first maxLength characters.
-        if (text.Length > maxLength)
+        if (found)
         {
-            text = text[..maxLength];
+            value = cache is null ? Encoding.ASCII.GetString(text) : cache.Get(text);
         }
 
-        value = cache is null ? Encoding.ASCII.GetString(text) : cache.Get(text);
         return true;
     }
 
@@ -348,7 +341,7 @@ internal static class Route53LineParser
             }
         }
 
-        answer = new DnsAnswer(rdata, type, answerClass);
+        answer = Route53ObjectCache.ForCurrentThread.GetAnswer(rdata, type, answerClass);
         return true;
     }
 
@@ -365,7 +358,9 @@ internal static class Route53LineParser
             return false;
         }
 
-        string? instance = null, endpoint = null, networkInterface = null;
+        string? endpoint = null, networkInterface = null;
+        ReadOnlySpan<byte> instance = default;
+        var hasInstance = false;
         if (!cursor.TryClose((byte)'}'))
         {
             while (true)
@@ -377,7 +372,7 @@ internal static class Route53LineParser
 
                 var ok = Route53FieldNames.Identify(name) switch
                 {
-                    Route53Field.Instance => ReadText(ref cursor, maxLength, null, out instance),
+                    Route53Field.Instance => ReadRawText(ref cursor, maxLength, out instance, out hasInstance),
                     Route53Field.ResolverEndpoint => ReadText(ref cursor, maxLength, cache, out endpoint),
                     Route53Field.ResolverNetworkInterface => ReadText(ref cursor, maxLength, cache, out networkInterface),
                     _ => cursor.SkipValue(depth: 2),
@@ -400,7 +395,35 @@ internal static class Route53LineParser
             }
         }
 
-        sourceIds = new DnsQuerySourceIds { Instance = instance, ResolverEndpoint = endpoint, ResolverNetworkInterface = networkInterface };
+        // The srcids of an instance, the usual case, is shared by the records of that instance.
+        sourceIds = hasInstance && endpoint is null && networkInterface is null
+            ? Route53ObjectCache.ForCurrentThread.GetInstanceSourceIds(instance)
+            : new DnsQuerySourceIds { Instance = hasInstance ? Encoding.ASCII.GetString(instance) : null, ResolverEndpoint = endpoint, ResolverNetworkInterface = networkInterface };
+        return true;
+    }
+
+    /// <summary>Reads a string as <see cref="ReadText"/> does, without making a string: <paramref name="found"/> is false for a JSON null.</summary>
+    private static bool ReadRawText(scoped ref Cursor cursor, int maxLength, out ReadOnlySpan<byte> text, out bool found)
+    {
+        text = default;
+        found = false;
+        if (cursor.TryReadNull())
+        {
+            return true;
+        }
+
+        if (!cursor.TryReadString(out text))
+        {
+            return false;
+        }
+
+        // The text is ASCII, so its first maxLength bytes are its first maxLength characters.
+        found = true;
+        if (text.Length > maxLength)
+        {
+            text = text[..maxLength];
+        }
+
         return true;
     }
 

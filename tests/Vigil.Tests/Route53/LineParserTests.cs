@@ -27,6 +27,8 @@ public sealed class LineParserTests
         """{"query_timestamp":"2024-05-01T10:00:01Z","query_name":"a.example.","unknown":{"nested":[[],[{}],"text",0.0]},"Type":"A","answers":[{"Rdata":"192.0.2.1","ttl":300}]}""",
         """{"query_timestamp":"2024-05-01T10:00:01Z","query_name":"a.example.","firewall_rule_group_id":"rslvr-frg-1","firewall_rule_action":"BLOCK","firewall_domain_list_id":"rslvr-fdl-1","srcaddr":"2001:db8::7"}""",
         """{"query_timestamp":"2024-05-01T10:00:01Z","query_name":"a.example.","srcport":"00053","srcaddr":"not an address"}""",
+        """{"query_timestamp":"2024-05-01T10:00:01Z","query_name":"a.example.","srcids":{"instance":"i-2","instance":null}}""",
+        """{"query_timestamp":"2024-05-01T10:00:01Z","query_name":"a.example.","srcids":{"instance":null,"instance":"i-3","x":1}}""",
         "{\"query_timestamp\":\"2024-05-01T10:00:01Z\",\"query_name\":\"a.example.\",\t\"rcode\":\"NOERROR\"}\t ",
     ];
 
@@ -147,6 +149,32 @@ public sealed class LineParserTests
         {
             AssertSameRecord(expected[i], read.Records[i]);
         }
+    }
+
+    [Fact]
+    public void FastParser_RepeatedInstance_SharesSourceIds()
+    {
+        var first = Route53LineParser.TryParse(Encoding.UTF8.GetBytes(Usual), Route53Read.IngestTime, Route53QueryLogReaderOptions.Default);
+        var second = Route53LineParser.TryParse(Encoding.UTF8.GetBytes(Usual.Replace("41003", "41004")), Route53Read.IngestTime, Route53QueryLogReaderOptions.Default);
+
+        Assert.NotNull(first);
+        Assert.NotNull(second);
+        Assert.Same(first.SourceIds, second.SourceIds);
+        Assert.Same(first.Answers[0], second.Answers[0]);
+        Assert.Equal("i-0c0000000000003e9", second.SourceIds?.Instance);
+    }
+
+    [Fact]
+    public void FastParser_EndpointSourceIds_KeepsEveryId()
+    {
+        var line = """{"query_timestamp":"2024-05-01T10:00:01Z","query_name":"a.example.","srcids":{"instance":"i-1","resolver_endpoint":"rslvr-in-1"}}""";
+
+        var record = Route53LineParser.TryParse(Encoding.UTF8.GetBytes(line), Route53Read.IngestTime, Route53QueryLogReaderOptions.Default);
+
+        Assert.NotNull(record?.SourceIds);
+        Assert.Equal("i-1", record.SourceIds.Instance);
+        Assert.Equal("rslvr-in-1", record.SourceIds.ResolverEndpoint);
+        Assert.Null(record.SourceIds.ResolverNetworkInterface);
     }
 
     private static void AssertSameRecord(DnsQueryRecord expected, DnsQueryRecord actual)
