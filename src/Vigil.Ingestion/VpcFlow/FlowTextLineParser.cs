@@ -190,8 +190,14 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
             return;
         }
 
-        builder.Clear();
         var cache = Utf8StringCache.ForCurrentThread;
+        if (current.IsDefaultOrder && FlowRecordBuilder.TryBuildDefaultFormat(bytes, tokenRanges.AsSpan(0, count), ingestTime, cache) is { } record)
+        {
+            Accept(record);
+            return;
+        }
+
+        builder.Clear();
         var fields = current.FieldArray;
         for (var i = 0; i < count; i++)
         {
@@ -354,11 +360,13 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
         return null;
     }
 
-    private void Accept()
+    private void Accept() => Accept(builder.Build(ingestTime));
+
+    private void Accept(FlowRecord record)
     {
         recordIndex++;
         RecordsRead++;
-        Pending.Add(builder.Build(ingestTime));
+        Pending.Add(record);
     }
 
     private void Reject(long line, long byteOffset, string? field, string reason)

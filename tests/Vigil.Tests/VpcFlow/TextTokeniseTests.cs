@@ -86,4 +86,48 @@ public sealed class TextTokeniseTests
         Assert.Equal("10.0.1.5", record.SourceAddress);
         Assert.Equal(2, record.Version);
     }
+
+    [Theory]
+    [InlineData("2 123456789012 eni-1 10.0.1.5 198.51.100.7 49152 443 6 10 8400 1700000000 1700000060 ACCEPT OK")]
+    [InlineData("2 123456789012 eni-1 - - - - - - - 1700000000 1700000060 - NODATA")]
+    [InlineData("2 123456789012 eni-1 2001:db8::5 198.51.100.7 49152 443 6 10 8400 1700000000 1700000060 ACCEPT OK")]
+    [InlineData("2 123456789012 eni-1 10.0.1.5 198.051.100.7 49152 443 6 10 8400 1700000000 1700000060 REJECT OK")]
+    [InlineData("2 123456789012 eni-1 10.0.1.5 198.51.100.7 49152 443 6 10 9223372036854775807 1700000000 1700000060 ACCEPT OK")]
+    [InlineData("2 OK eni-1 10.0.1.5 198.51.100.7 0 0 0 0 0 0 0 custom SKIPDATA")]
+    public async Task Reader_DefaultFormatLines_SameAsCustomOrder(string line)
+    {
+        // The same values under a header in another order take the field-by-field path, so both
+        // paths must give equal records.
+        var names = Header.Split(' ');
+        var values = line.Split(' ');
+        var order = Enumerable.Range(0, names.Length).Reverse().ToArray();
+        var reordered = $"{string.Join(' ', order.Select(i => names[i]))}\n{string.Join(' ', order.Select(i => values[i]))}\n";
+
+        var inOrder = await FlowTextRead.TextAsync($"{Header}\n{line}\n");
+        var withoutHeader = await FlowTextRead.TextAsync($"{line}\n");
+        var fieldByField = await FlowTextRead.TextAsync(reordered);
+
+        Assert.Empty(fieldByField.Rejections);
+        var expected = Assert.Single(fieldByField.Records);
+        Assert.Equal(expected, Assert.Single(inOrder.Records));
+        Assert.Equal(expected, Assert.Single(withoutHeader.Records));
+    }
+
+    [Theory]
+    [InlineData("2 123456789012 eni-1 10.0.1.5 198.51.100.7 65536 443 6 10 8400 1700000000 1700000060 ACCEPT OK", "srcport")]
+    [InlineData("2 123456789012 eni-1 10.0.1.5 198.51.100.7 49152 443 256 10 8400 1700000000 1700000060 ACCEPT OK", "protocol")]
+    [InlineData("2 123456789012 eni-1 10.0.1.300 198.51.100.7 49152 443 6 10 8400 1700000000 1700000060 ACCEPT OK", "srcaddr")]
+    [InlineData("2 123456789012 eni-1 10.0.1.5 198.51.100.7 49152 443 6 10 9223372036854775808 1700000000 1700000060 ACCEPT OK", "bytes")]
+    [InlineData("2 123456789012 eni-1 10.0.1.5 198.51.100.7 49152 443 6 10 8400 253402300800 1700000060 ACCEPT OK", "start")]
+    [InlineData("2147483648 123456789012 eni-1 10.0.1.5 198.51.100.7 49152 443 6 10 8400 1700000000 1700000060 ACCEPT OK", "version")]
+    [InlineData("2 123456789012 eni-1 10.0.1.5 198.51.100.7 49152 +443 6 10 8400 1700000000 1700000060 ACCEPT OK", "dstport")]
+    public async Task Reader_DefaultFormatInvalidValue_RejectedByField(string line, string field)
+    {
+        var read = await FlowTextRead.TextAsync($"{Header}\n{line}\n");
+
+        Assert.Empty(read.Records);
+        var rejection = Assert.Single(read.Rejections);
+        Assert.Equal(field, rejection.Field);
+        Assert.Equal(2, rejection.Line);
+    }
 }
