@@ -341,7 +341,7 @@ internal static class Route53LineParser
             }
         }
 
-        answer = Route53ObjectCache.ForCurrentThread.GetAnswer(rdata, type, answerClass);
+        answer = new DnsAnswer(rdata, type, answerClass);
         return true;
     }
 
@@ -358,9 +358,7 @@ internal static class Route53LineParser
             return false;
         }
 
-        string? endpoint = null, networkInterface = null;
-        ReadOnlySpan<byte> instance = default;
-        var hasInstance = false;
+        string? instance = null, endpoint = null, networkInterface = null;
         if (!cursor.TryClose((byte)'}'))
         {
             while (true)
@@ -372,7 +370,7 @@ internal static class Route53LineParser
 
                 var ok = Route53FieldNames.Identify(name) switch
                 {
-                    Route53Field.Instance => ReadRawText(ref cursor, maxLength, out instance, out hasInstance),
+                    Route53Field.Instance => ReadText(ref cursor, maxLength, null, out instance),
                     Route53Field.ResolverEndpoint => ReadText(ref cursor, maxLength, cache, out endpoint),
                     Route53Field.ResolverNetworkInterface => ReadText(ref cursor, maxLength, cache, out networkInterface),
                     _ => cursor.SkipValue(depth: 2),
@@ -395,14 +393,11 @@ internal static class Route53LineParser
             }
         }
 
-        // The srcids of an instance, the usual case, is shared by the records of that instance.
-        sourceIds = hasInstance && endpoint is null && networkInterface is null
-            ? Route53ObjectCache.ForCurrentThread.GetInstanceSourceIds(instance)
-            : new DnsQuerySourceIds { Instance = hasInstance ? Encoding.ASCII.GetString(instance) : null, ResolverEndpoint = endpoint, ResolverNetworkInterface = networkInterface };
+        sourceIds = new DnsQuerySourceIds { Instance = instance, ResolverEndpoint = endpoint, ResolverNetworkInterface = networkInterface };
         return true;
     }
 
-    /// <summary>Reads a string as <see cref="ReadText"/> does, without making a string: <paramref name="found"/> is false for a JSON null.</summary>
+    /// <summary>Reads a string or null, cut to <paramref name="maxLength"/>, without making a string: <paramref name="found"/> is false for a JSON null.</summary>
     private static bool ReadRawText(scoped ref Cursor cursor, int maxLength, out ReadOnlySpan<byte> text, out bool found)
     {
         text = default;

@@ -152,19 +152,6 @@ public sealed class LineParserTests
     }
 
     [Fact]
-    public void FastParser_RepeatedInstance_SharesSourceIds()
-    {
-        var first = Route53LineParser.TryParse(Encoding.UTF8.GetBytes(Usual), Route53Read.IngestTime, Route53QueryLogReaderOptions.Default);
-        var second = Route53LineParser.TryParse(Encoding.UTF8.GetBytes(Usual.Replace("41003", "41004")), Route53Read.IngestTime, Route53QueryLogReaderOptions.Default);
-
-        Assert.NotNull(first);
-        Assert.NotNull(second);
-        Assert.Same(first.SourceIds, second.SourceIds);
-        Assert.Same(first.Answers[0], second.Answers[0]);
-        Assert.Equal("i-0c0000000000003e9", second.SourceIds?.Instance);
-    }
-
-    [Fact]
     public void FastParser_EndpointSourceIds_KeepsEveryId()
     {
         var line = """{"query_timestamp":"2024-05-01T10:00:01Z","query_name":"a.example.","srcids":{"instance":"i-1","resolver_endpoint":"rslvr-in-1"}}""";
