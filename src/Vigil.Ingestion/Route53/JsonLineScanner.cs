@@ -161,6 +161,13 @@ internal sealed class JsonLineScanner(string objectName, DateTimeOffset ingestTi
                 return;
             }
 
+            if (Route53LineParser.TryParse(text, ingestTime, options) is { } record)
+            {
+                Accept(record, records);
+                AdvanceTo(next);
+                return;
+            }
+
             pending = true;
             recordStart = bufferStart + first;
             recordLine = lineNumber;
@@ -206,10 +213,15 @@ internal sealed class JsonLineScanner(string objectName, DateTimeOffset ingestTi
             return false;
         }
 
+        Accept(record, records);
+        return true;
+    }
+
+    private void Accept(DnsQueryRecord record, List<DnsQueryRecord> records)
+    {
         recordIndex++;
         recordsRead++;
         records.Add(record);
-        return true;
     }
 
     /// <summary>Tokenises the pending record up to <paramref name="contentEnd"/>; reads it when its object closes on this line.</summary>

@@ -2,19 +2,24 @@ namespace Vigil.Ingestion.Route53;
 
 /// <summary>
 /// Query names already read, with their normalised form, so a name that repeats from record to record
-/// costs one lookup instead of a decode, a normalisation and a length check. A direct-mapped table
-/// like <see cref="Utf8StringCache"/>: a new name replaces the one in its slot, so it keeps at most
-/// <see cref="Slots"/> names of at most <see cref="Utf8StringCache.MaxCachedBytes"/> bytes.
+/// costs one lookup instead of a decode, a normalisation and a length check. A two-way set-associative
+/// table: a name can sit in either slot of its pair, and a new name replaces the one of the pair that was
+/// not found or added last, so it keeps at most <see cref="Slots"/> names of at most
+/// <see cref="Utf8StringCache.MaxCachedBytes"/> bytes. With one slot per name, two names in the same
+/// slot kept replacing each other, which cost a decode and a new entry per record.
 /// </summary>
 /// <remarks>Not thread-safe; <see cref="ForCurrentThread"/> gives each thread its own.</remarks>
 internal sealed class QueryNameCache
 {
-    public const int Slots = 4096;
+    public const int Slots = 8192;
 
     [ThreadStatic]
     private static QueryNameCache? current;
 
     private readonly Entry?[] entries = new Entry?[Slots];
+
+    // One bit per pair: set when the second slot of the pair was used last.
+    private readonly bool[] secondUsedLast = new bool[Slots / 2];
 
     /// <summary>The cache of the calling thread, for synchronous code between awaits.</summary>
     public static QueryNameCache ForCurrentThread => current ??= new QueryNameCache();
@@ -22,8 +27,18 @@ internal sealed class QueryNameCache
     /// <summary>Finds the name whose UTF-8 text, as written in the log, is <paramref name="utf8"/>.</summary>
     public Entry? Find(ReadOnlySpan<byte> utf8)
     {
-        var entry = entries[SlotOf(utf8)];
-        return entry is not null && utf8.SequenceEqual(entry.Key) ? entry : null;
+        var pair = PairOf(utf8);
+        for (var way = 0; way < 2; way++)
+        {
+            var entry = entries[(pair * 2) + way];
+            if (entry is not null && utf8.SequenceEqual(entry.Key))
+            {
+                secondUsedLast[pair] = way == 1;
+                return entry;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Stores a name as written (<paramref name="utf8"/> and <paramref name="name"/>) with its normalised form.</summary>
@@ -31,11 +46,14 @@ internal sealed class QueryNameCache
     {
         if (utf8.Length <= Utf8StringCache.MaxCachedBytes)
         {
-            entries[SlotOf(utf8)] = new Entry(utf8.ToArray(), name, normalized, valid);
+            var pair = PairOf(utf8);
+            var way = secondUsedLast[pair] ? 0 : 1;
+            entries[(pair * 2) + way] = new Entry(utf8.ToArray(), name, normalized, valid);
+            secondUsedLast[pair] = way == 1;
         }
     }
 
-    private static int SlotOf(ReadOnlySpan<byte> utf8) => (int)(Utf8StringCache.Hash(utf8) & (Slots - 1));
+    private static int PairOf(ReadOnlySpan<byte> utf8) => (int)(Utf8StringCache.Hash(utf8) & ((Slots / 2) - 1));
 
     /// <summary>One name as written, its normalised form and whether it has valid lengths.</summary>
     public sealed record Entry(byte[] Key, string Name, string Normalized, bool Valid);

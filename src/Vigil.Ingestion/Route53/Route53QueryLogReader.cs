@@ -45,6 +45,7 @@ public sealed class Route53QueryLogReader(Route53QueryLogReaderOptions options)
         var buffer = ArrayPool<byte>.Shared.Rent(capacity);
         var length = 0;
         var final = false;
+        var records = new List<DnsQueryRecord>();
         try
         {
             while (!final)
@@ -61,11 +62,13 @@ public sealed class Route53QueryLogReader(Route53QueryLogReaderOptions options)
                     length += read;
                 }
 
-                var records = new List<DnsQueryRecord>();
                 var consumed = scanner.Scan(buffer.AsSpan(0, length), final, length == maxCapacity, records);
                 if (records.Count > 0)
                 {
                     await onRecords(records);
+
+                    // The callback may keep the list. The next one starts with room for as many records, so it rarely grows.
+                    records = new List<DnsQueryRecord>(records.Count);
                 }
 
                 buffer.AsSpan(consumed, length - consumed).CopyTo(buffer);

@@ -51,7 +51,8 @@ internal static class Route53RecordParser
         return Build(ref fields, ingestTime, options, out error);
     }
 
-    private static DnsQueryRecord? Build(ref RecordFields fields, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, out RecordError? error)
+    /// <summary>Builds the record from the fields of its top level, or returns null and the reason it was rejected.</summary>
+    internal static DnsQueryRecord? Build(ref RecordFields fields, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, out RecordError? error)
     {
         DateTimeOffset queryTimestamp;
         if (fields.HasQueryTimestamp)
@@ -203,17 +204,26 @@ internal static class Route53RecordParser
 
         if (fields.QueryName is not null && plain)
         {
-            var name = reader.ValueSpan;
-            if (name.Length > 1 && name.Length <= Utf8StringCache.MaxCachedBytes && Ascii.IsValid(name) && !name.ContainsAnyInRange((byte)'A', (byte)'Z'))
-            {
-                var trimmed = name[^1] == (byte)'.' ? name[..^1] : name;
-                fields.NormalizedQueryName = cache.Get(trimmed);
-                fields.QueryNameValid = DnsQueryName.HasValidLength(fields.NormalizedQueryName);
-                names.Add(name, fields.QueryName, fields.NormalizedQueryName, fields.QueryNameValid);
-            }
+            NormalizePlainName(reader.ValueSpan, ref fields, cache, names);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Sets the normalised form of a new query name written without escapes, whose string is already in
+    /// <paramref name="fields"/>, when the name is plain ASCII without capitals, and adds the name to
+    /// <paramref name="names"/>. Any other name keeps a null normalised form for <see cref="Build"/>.
+    /// </summary>
+    internal static void NormalizePlainName(ReadOnlySpan<byte> name, ref RecordFields fields, Utf8StringCache cache, QueryNameCache names)
+    {
+        if (name.Length > 1 && name.Length <= Utf8StringCache.MaxCachedBytes && Ascii.IsValid(name) && !name.ContainsAnyInRange((byte)'A', (byte)'Z'))
+        {
+            var trimmed = name[^1] == (byte)'.' ? name[..^1] : name;
+            fields.NormalizedQueryName = cache.Get(trimmed);
+            fields.QueryNameValid = DnsQueryName.HasValidLength(fields.NormalizedQueryName);
+            names.Add(name, fields.QueryName!, fields.NormalizedQueryName, fields.QueryNameValid);
+        }
     }
 
     /// <summary>Reads a string field; a JSON null gives null, and any other type rejects the record.</summary>
@@ -465,7 +475,7 @@ internal static class Route53RecordParser
     };
 
     /// <summary>Fields collected while walking a record's top level, on the stack so a record costs no extra object.</summary>
-    private struct RecordFields
+    internal struct RecordFields
     {
         public string? Version;
         public string? AccountId;

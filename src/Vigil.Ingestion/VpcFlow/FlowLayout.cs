@@ -10,13 +10,18 @@ internal sealed class FlowLayout
     {
         Names = names;
         FieldArray = [.. names.Select(FlowFields.Find)];
+        IsDefaultOrder = FieldArray.SequenceEqual(FlowFields.DefaultFormat);
     }
 
     private FlowLayout(IReadOnlyList<FlowField> fields)
     {
         Names = [.. fields.Select(field => field.Name)];
         FieldArray = [.. fields];
+        IsDefaultOrder = true;
     }
+
+    /// <summary>True when the fields are exactly the 14 version 2 fields in their documented order, as in the default format and its header line.</summary>
+    public bool IsDefaultOrder { get; }
 
     /// <summary>The AWS default format: the 14 version 2 fields in their documented order.</summary>
     public static FlowLayout Default { get; } = new(FlowFields.DefaultFormat);
