@@ -14,10 +14,11 @@ namespace Vigil.Grains.Principals;
 /// key added before it is still inside the window.
 /// </summary>
 /// <remarks>
-/// Each key costs about 40 bytes in memory and 16 bytes in the persisted state (8 without a
-/// window), against about 120 bytes for the text of a CloudTrail event id and more for a chunk key. Two different keys share a
-/// hash with a probability of 2^-64 per pair, so a full set of 20,000 keys drops a new key by
-/// mistake with a probability of about 10^-15.
+/// Each key costs 36 bytes in memory (a hash set entry and a queue entry, before the free room of
+/// their arrays) and 16 bytes in the persisted state (8 without a window). The text of a CloudTrail
+/// event id costs about 120 bytes, and a chunk key more. Two different keys share a hash with a
+/// probability of 2^-64 per pair, so a full set of 20,000 keys drops a new key by mistake with a
+/// probability of about 10^-15.
 /// </remarks>
 internal sealed class RecentKeySet
 {
