@@ -46,6 +46,12 @@ public sealed class ReplaySilo : IAsyncDisposable
     /// <summary>Grain factory of the silo, for calls a test or command makes besides ingestion.</summary>
     public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>The silo's grain state storage, so a test can place a stored state before a grain activates or read what a grain wrote.</summary>
+    public IGrainStorage GrainStorage => host.Services.GetRequiredKeyedService<IGrainStorage>(VigilGrainStorage.Name);
+
+    /// <summary>The serializer that grain storage providers such as the host's ADO.NET storage use for grain state by default.</summary>
+    public IGrainStorageSerializer GrainStorageSerializer => host.Services.GetRequiredService<IGrainStorageSerializer>();
+
     /// <summary>Meter factory of the silo; its meters are the silo's own, which tests tell apart from other silos' by <see cref="System.Diagnostics.Metrics.Meter.Scope"/>.</summary>
     public System.Diagnostics.Metrics.IMeterFactory MeterFactory => host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
 

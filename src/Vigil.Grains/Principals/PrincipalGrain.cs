@@ -30,13 +30,21 @@ public sealed class PrincipalGrain(
     DetectorSettingsRegistry settings,
     ILogger<PrincipalGrain> logger) : WriteBehindGrain<PrincipalState>(state, logger), IPrincipalGrain
 {
-    /// <summary>Event ids remembered for duplicate detection; CloudTrail redelivers within hours, not weeks.</summary>
+    /// <summary>Maximum number of event ids remembered for duplicate detection, however many fall in <see cref="EventIdWindow"/>.</summary>
     internal const int MaxRememberedEventIds = 20_000;
 
+    /// <summary>
+    /// How far behind the principal's newest event time an event id stays remembered. A redelivered
+    /// file, a repeated queue message or a retried chunk repeats events of the last hours, so one day
+    /// covers them with a margin. Older ids would only cost memory.
+    /// </summary>
+    public static readonly TimeSpan EventIdWindow = TimeSpan.FromHours(24);
+
+    /// <summary>Maximum number of chunk keys remembered. They leave by count only, because a chunk is sent again after a wall-clock delay that event times do not bound.</summary>
     internal const int MaxRememberedChunks = 2_000;
 
-    private BoundedRecentSet eventIds = null!;
-    private BoundedRecentSet chunks = null!;
+    private RecentKeySet eventIds = null!;
+    private RecentKeySet chunks = null!;
     private PrincipalProfile profile = null!;
 
     // Open correlation windows of the tenant's rules for this principal; kept in memory only.
@@ -220,14 +228,14 @@ public sealed class PrincipalGrain(
     {
         foreach (var record in applied)
         {
-            eventIds.Add(record.EventId);
+            eventIds.Add(record.EventId, record.EventTime);
             if (Persisted.LastEventTime is null || record.EventTime > Persisted.LastEventTime)
             {
                 Persisted.LastEventTime = record.EventTime;
             }
         }
 
-        chunks.Add(chunkKey);
+        chunks.Add(chunkKey, Persisted.LastEventTime ?? DateTimeOffset.UnixEpoch);
         Persisted.EventsApplied += applied.Count;
         Persisted.DuplicatesDropped += duplicates;
         MarkDirty();
@@ -238,16 +246,19 @@ public sealed class PrincipalGrain(
 
     protected override void OnStateLoaded()
     {
-        eventIds = new BoundedRecentSet(Persisted.RecentEventIds, MaxRememberedEventIds);
-        chunks = new BoundedRecentSet(Persisted.AppliedChunks, MaxRememberedChunks);
+        var legacyTime = Persisted.LastEventTime;
+        eventIds = RecentKeyStore.Load(Persisted.RecentEventIdHashes, Persisted.RecentEventIds, legacyTime, MaxRememberedEventIds, EventIdWindow, logger, this.GetPrimaryKeyString());
+        chunks = RecentKeyStore.Load(Persisted.AppliedChunkHashes, Persisted.AppliedChunks, legacyTime, MaxRememberedChunks, Timeout.InfiniteTimeSpan, logger, this.GetPrimaryKeyString());
         var (tenantId, _) = SplitKey(this.GetPrimaryKeyString());
         profile = PrincipalProfileStore.Load(Persisted.Profile, settings.For(tenantId).Profiles, logger, this.GetPrimaryKeyString());
     }
 
     protected override void PrepareWrite()
     {
-        Persisted.RecentEventIds = eventIds.ToList();
-        Persisted.AppliedChunks = chunks.ToList();
+        Persisted.RecentEventIdHashes = eventIds.Serialize();
+        Persisted.RecentEventIds = [];
+        Persisted.AppliedChunkHashes = chunks.Serialize();
+        Persisted.AppliedChunks = [];
         Persisted.Profile = profile.Serialize();
     }
 }

@@ -8,11 +8,17 @@ namespace Vigil.Grains.Principals;
 [Alias("Vigil.PrincipalState")]
 public sealed class PrincipalState
 {
-    /// <summary>Most recent CloudTrail event ids, oldest first, used to drop duplicate deliveries.</summary>
+    /// <summary>
+    /// Recent CloudTrail event ids as text, oldest first, in the format written before
+    /// <see cref="RecentEventIdHashes"/>. Only read, to load older states, and written empty.
+    /// </summary>
     [Id(0)]
     public List<string> RecentEventIds { get; set; } = [];
 
-    /// <summary>Most recent chunk keys (<c>object#chunk</c>) already applied, oldest first.</summary>
+    /// <summary>
+    /// Recent chunk keys (<c>object#chunk</c>) already applied, as text, oldest first, in the format
+    /// written before <see cref="AppliedChunkHashes"/>. Only read, to load older states, and written empty.
+    /// </summary>
     [Id(1)]
     public List<string> AppliedChunks { get; set; } = [];
 
@@ -29,4 +35,12 @@ public sealed class PrincipalState
     /// <summary>The principal's behaviour profile in the compact binary form of <c>PrincipalProfile.Serialize</c>.</summary>
     [Id(5)]
     public byte[]? Profile { get; set; }
+
+    /// <summary>Recent CloudTrail event ids as hashes with event times, in the form of <c>RecentKeySet.Serialize</c>; null in states written before it.</summary>
+    [Id(6)]
+    public byte[]? RecentEventIdHashes { get; set; }
+
+    /// <summary>Recent chunk keys already applied, as hashes, in the form of <c>RecentKeySet.Serialize</c>; null in states written before it.</summary>
+    [Id(7)]
+    public byte[]? AppliedChunkHashes { get; set; }
 }
