@@ -10,9 +10,9 @@ namespace Vigil.Grains;
 /// <c>[GenerateSerializer]</c> field ids, so the binary form keeps working as fields are added.
 /// </summary>
 /// <remarks>
-/// The JSON serialiser (Newtonsoft.Json with type names) cost about 7% of the host's CPU time while
-/// it ingested the benchmark corpus, because every changed grain writes its state every
-/// <see cref="WriteBehindOptions.WritePeriod"/>. A silo of an older build cannot read state written
+/// The JSON serialiser (Newtonsoft.Json with type names) took about 7% of the host's CPU samples
+/// (perf) while it ingested the corpus of <c>vigil bench run --host</c>, because every changed grain
+/// writes its state every <see cref="WriteBehindOptions.WritePeriod"/>. A silo of an older build cannot read state written
 /// in this form, so every silo of a cluster must run this build or a later one.
 /// </remarks>
 public sealed class VigilGrainStateSerializer(Serializer serializer, IGrainStorageSerializer earlierFormat) : IGrainStorageSerializer

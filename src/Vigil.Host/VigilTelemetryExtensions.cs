@@ -39,9 +39,9 @@ public static class VigilTelemetryExtensions
             });
         if (otlp)
         {
-            // Traces only exist for an exporter. Without one, a tracer provider would still create and
-            // tag an activity for every grain call and every PostgreSQL command: 8.6% of the host's CPU
-            // time while it ingested the benchmark corpus (docs/benchmarks.md, "Host profile").
+            // Traces are recorded only for an exporter. Without one, a tracer provider still created and
+            // tagged an activity for every grain call and PostgreSQL command, which took 8.6% of the
+            // host's CPU samples (perf) while it ingested the corpus of `vigil bench run --host`.
             telemetry.WithTracing(tracing => tracing
                 .AddSource(VigilInstruments.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", NpgsqlTelemetryName)
                 .AddAspNetCoreInstrumentation()
