@@ -5,23 +5,29 @@ using Orleans.Storage;
 namespace Vigil.Grains;
 
 /// <summary>
-/// Writes grain state in Orleans' binary format behind a four-byte marker, and reads both that and
-/// the JSON that Orleans' default grain storage serialiser wrote before. The grain states carry
-/// <c>[GenerateSerializer]</c> field ids, so the binary form keeps working as fields are added.
+/// Writes grain state in Orleans' binary format behind a four-byte marker, or with
+/// <paramref name="writeEarlierFormat"/> in the JSON of Orleans' default grain storage serialiser,
+/// and reads both forms. The grain states carry <c>[GenerateSerializer]</c> field ids, so the binary
+/// form keeps working as fields are added.
 /// </summary>
 /// <remarks>
 /// The JSON serialiser (Newtonsoft.Json with type names) took about 7% of the host's CPU samples
 /// (perf) while it ingested the corpus of <c>vigil bench run --host</c>, because every changed grain
-/// writes its state every <see cref="WriteBehindOptions.WritePeriod"/>. A silo of an older build cannot read state written
-/// in this form, so every silo of a cluster must run this build or a later one.
+/// writes its state every <see cref="WriteBehindOptions.WritePeriod"/>. Silos of earlier versions
+/// cannot read the binary form, so a roll from such a version writes JSON until every silo runs this one.
 /// </remarks>
-public sealed class VigilGrainStateSerializer(Serializer serializer, IGrainStorageSerializer earlierFormat) : IGrainStorageSerializer
+public sealed class VigilGrainStateSerializer(Serializer serializer, IGrainStorageSerializer earlierFormat, bool writeEarlierFormat = false) : IGrainStorageSerializer
 {
     /// <summary>"VGS" and a format version; JSON text never starts with it.</summary>
     private static ReadOnlySpan<byte> Marker => "VGS1"u8;
 
     public BinaryData Serialize<T>(T? input)
     {
+        if (writeEarlierFormat)
+        {
+            return earlierFormat.Serialize(input);
+        }
+
         var buffer = new ArrayBufferWriter<byte>(512);
         buffer.Write(Marker);
         serializer.Serialize(input, buffer);

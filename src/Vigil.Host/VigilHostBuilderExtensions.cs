@@ -103,10 +103,11 @@ public static class VigilHostBuilderExtensions
             {
                 storage.Invariant = VigilCluster.AdoNetInvariant;
                 storage.ConnectionString = connectionString;
-                // Binary state instead of Orleans' default JSON, which still reads the state written before.
+                // Binary state instead of Orleans' default JSON unless set otherwise; both forms are read.
                 storage.GrainStorageSerializer = new VigilGrainStateSerializer(
                     services.GetRequiredService<Orleans.Serialization.Serializer>(),
-                    services.GetService<Orleans.Storage.IGrainStorageSerializer>() ?? new Orleans.Storage.JsonGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.OrleansJsonSerializer>()));
+                    services.GetService<Orleans.Storage.IGrainStorageSerializer>() ?? new Orleans.Storage.JsonGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.OrleansJsonSerializer>()),
+                    writeEarlierFormat: options.Grains.StateFormat == GrainStateFormat.Json);
             }));
             silo.UseAdoNetReminderService(adoNet =>
             {

@@ -43,6 +43,22 @@ public sealed class GrainStateSerializerTests
         AssertSame(state, serializer.Deserialize<PrincipalState>(earlier));
     }
 
+    [Fact]
+    public void JsonWriteSetting_WritesJson_AndReadsBinary()
+    {
+        using var services = new ServiceCollection().AddVigilSerialization().BuildServiceProvider();
+        var json = JsonSerializer();
+        var binaryWriter = new VigilGrainStateSerializer(services.GetRequiredService<Serializer>(), json);
+        var jsonWriter = new VigilGrainStateSerializer(services.GetRequiredService<Serializer>(), json, writeEarlierFormat: true);
+        var state = SampleState();
+
+        var written = jsonWriter.Serialize(state);
+        Assert.Equal((byte)'{', written.ToArray()[0]);
+        AssertSame(state, json.Deserialize<PrincipalState>(written)!);
+
+        AssertSame(state, jsonWriter.Deserialize<PrincipalState>(binaryWriter.Serialize(state)));
+    }
+
     private static JsonGrainStorageSerializer JsonSerializer() =>
         new(new OrleansJsonSerializer(Options.Create(new OrleansJsonSerializerOptions())));
 
