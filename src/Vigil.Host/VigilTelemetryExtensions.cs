@@ -40,8 +40,9 @@ public static class VigilTelemetryExtensions
         if (otlp)
         {
             // Traces are recorded only for an exporter. Without one, a tracer provider still created and
-            // tagged an activity for every grain call and PostgreSQL command, which took 8.6% of the
-            // host's CPU samples (perf) while it ingested the corpus of `vigil bench run --host`.
+            // tagged an activity for every grain call and PostgreSQL command. With the metrics, that
+            // took 5.9% of the host's CPU samples (perf) while it ingested the corpus of
+            // `vigil bench run --host` (docs/benchmarks.md, "Host profile").
             telemetry.WithTracing(tracing => tracing
                 .AddSource(VigilInstruments.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", NpgsqlTelemetryName)
                 .AddAspNetCoreInstrumentation()
