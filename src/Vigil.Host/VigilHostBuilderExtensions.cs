@@ -99,11 +99,16 @@ public static class VigilHostBuilderExtensions
                 adoNet.Invariant = VigilCluster.AdoNetInvariant;
                 adoNet.ConnectionString = connectionString;
             });
-            silo.AddAdoNetGrainStorage(VigilGrainStorage.Name, adoNet =>
+            silo.AddAdoNetGrainStorage(VigilGrainStorage.Name, (OptionsBuilder<AdoNetGrainStorageOptions> adoNet) => adoNet.Configure<IServiceProvider>((storage, services) =>
             {
-                adoNet.Invariant = VigilCluster.AdoNetInvariant;
-                adoNet.ConnectionString = connectionString;
-            });
+                storage.Invariant = VigilCluster.AdoNetInvariant;
+                storage.ConnectionString = connectionString;
+                // Binary state instead of Orleans' default JSON unless set otherwise; both forms are read.
+                storage.GrainStorageSerializer = new VigilGrainStateSerializer(
+                    services.GetRequiredService<Orleans.Serialization.Serializer>(),
+                    services.GetService<Orleans.Storage.IGrainStorageSerializer>() ?? new Orleans.Storage.JsonGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.OrleansJsonSerializer>()),
+                    writeEarlierFormat: options.Grains.StateFormat == GrainStateFormat.Json);
+            }));
             silo.UseAdoNetReminderService(adoNet =>
             {
                 adoNet.Invariant = VigilCluster.AdoNetInvariant;

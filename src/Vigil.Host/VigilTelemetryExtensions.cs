@@ -13,7 +13,7 @@ public static class VigilTelemetryExtensions
     /// <summary>
     /// Configures OpenTelemetry from the standard <c>OTEL_*</c> variables: metrics are always
     /// available for Prometheus at <c>/metrics</c>; metrics, traces and logs also go to an OTLP
-    /// collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Traces are recorded only then.
     /// </summary>
     /// <summary>
     /// Name of the meter and the activity source of Npgsql, which report every PostgreSQL command's
@@ -36,18 +36,17 @@ public static class VigilTelemetryExtensions
                 {
                     metrics.AddOtlpExporter();
                 }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(VigilInstruments.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", NpgsqlTelemetryName)
-                    .AddAspNetCoreInstrumentation();
-                if (otlp)
-                {
-                    tracing.AddOtlpExporter();
-                }
             });
         if (otlp)
         {
+            // Traces are recorded only for an exporter. Without one, a tracer provider still created and
+            // tagged an activity for every grain call and PostgreSQL command. With the metrics, that
+            // took 5.9% of the host's CPU samples (perf) while it ingested the corpus of
+            // `vigil bench run --host` (docs/benchmarks.md, "Host profile").
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(VigilInstruments.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application", NpgsqlTelemetryName)
+                .AddAspNetCoreInstrumentation()
+                .AddOtlpExporter());
             telemetry.WithLogging(logging => logging.AddOtlpExporter());
         }
 

@@ -143,6 +143,21 @@ public sealed class MembershipSettingsTests
         Assert.Contains(result.Failures!, failure => failure.StartsWith(expected, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Validate_UndefinedStateFormat_Rejected()
+    {
+        var options = Valid();
+        options.Grains.StateFormat = (GrainStateFormat)7;
+
+        var result = new VigilHostOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, failure => failure.StartsWith("Vigil:Grains:StateFormat is 7", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void StateFormat_DefaultsToBinary() => Assert.Equal(GrainStateFormat.Binary, Valid().Grains.StateFormat);
+
     private static VigilHostOptions Valid() => new()
     {
         Database = new DatabaseSettings { ConnectionString = "Host=127.0.0.1;Database=vigil;Username=vigil;Password=x" },

@@ -61,6 +61,22 @@ public sealed class GrainSettings
     /// at most this much of what they remember about applied events.
     /// </summary>
     public int StateWriteSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Form in which grain state is written (default <see cref="GrainStateFormat.Binary"/>). State is
+    /// read in either form, whichever this is set to.
+    /// </summary>
+    public GrainStateFormat StateFormat { get; set; } = GrainStateFormat.Binary;
+}
+
+/// <summary>Form in which grains write their state to the database.</summary>
+public enum GrainStateFormat
+{
+    /// <summary>Orleans' binary serializer behind a marker; silos of versions before it cannot read it.</summary>
+    Binary,
+
+    /// <summary>Orleans' default JSON (Newtonsoft.Json), which every version reads; for a roll from an earlier version.</summary>
+    Json,
 }
 
 /// <summary>Files that enrich source addresses (section <c>Vigil:Enrichment</c>); each is optional.</summary>

@@ -62,6 +62,11 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
             failures.Add($"Vigil:Grains:StateWriteSeconds is {options.Grains.StateWriteSeconds}; use 1 to 86400.");
         }
 
+        if (!Enum.IsDefined(options.Grains.StateFormat))
+        {
+            failures.Add($"Vigil:Grains:StateFormat is {options.Grains.StateFormat}; use Binary or Json.");
+        }
+
         CheckMembership(failures, options.Cluster.Membership);
 
         if (!string.IsNullOrEmpty(options.Ingest.WatchFolder) && !Directory.Exists(options.Ingest.WatchFolder))
