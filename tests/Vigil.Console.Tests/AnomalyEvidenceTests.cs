@@ -26,6 +26,19 @@ public sealed class AnomalyEvidenceTests : ConsoleComponentTest
     }
 
     [Fact]
+    public void Detail_ShowsHourlyVolumeRow()
+    {
+        var finding = TestFindings.Create(FindingId, type: "Exfiltration:IAMUser/ActivityVolumeUnusual");
+        Queries.Add(TenantId, finding with { Service = finding.Service with { Detection = new FindingDetection { Anomaly = VolumeAnomaly() } } });
+
+        var page = RenderPage<FindingDetail>(parameters => parameters.Add(detail => detail.Id, FindingId));
+
+        var row = Assert.Single(page.FindAll(".vigil-anomaly tbody tr"));
+        var cells = row.QuerySelectorAll("th, td").Select(cell => cell.TextContent.Trim()).ToList();
+        Assert.Equal(["Events in the hour", "412", "above the busiest learned hour", "not known", "38", "none"], cells);
+    }
+
+    [Fact]
     public void Detail_NoTableWithoutAnomaly()
     {
         Queries.Add(TenantId, TestFindings.Create(FindingId));
@@ -65,6 +78,31 @@ public sealed class AnomalyEvidenceTests : ConsoleComponentTest
                 },
             },
         },
+    };
+
+    private static AnomalyDetection VolumeAnomaly() => new()
+    {
+        Profiles = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<AnomalyObject>>>
+        {
+            ["PRINCIPAL"] = new Dictionary<string, IReadOnlyList<AnomalyObject>>
+            {
+                ["EVENTS_PER_HOUR"] = [Count("BUSIEST_HOUR", 38)],
+            },
+        },
+        Unusual = new AnomalyUnusual
+        {
+            Behavior = new Dictionary<string, IReadOnlyDictionary<string, AnomalyObject>>
+            {
+                ["PRINCIPAL"] = new Dictionary<string, AnomalyObject> { ["EVENTS_PER_HOUR"] = Count("UNUSUAL", 412) },
+            },
+        },
+    };
+
+    private static AnomalyObject Count(string subtype, long events) => new()
+    {
+        ProfileType = "VOLUME",
+        ProfileSubtype = subtype,
+        Observations = new AnomalyObservations { Number = [events] },
     };
 
     private static AnomalyObject Object(string subtype, params string[] values) => new()

@@ -12,11 +12,21 @@ namespace Vigil.Detection.Profiles;
 /// Builds an anomaly finding from a candidate: an AWS_API_CALL finding whose remote address carries
 /// its organisation and place, and whose <c>service.detection.anomaly</c> puts the principal's and the
 /// account's baseline beside what was unusual. Profile keys: PRINCIPAL and ACCOUNT; feature keys: API,
-/// ASN (the network key), COUNTRY, USER_AGENT, USER_TYPE, BUCKET, INSTANCE_SOURCE and HOUR_OF_DAY.
+/// ASN (the network key), COUNTRY, USER_AGENT, USER_TYPE, BUCKET, INSTANCE_SOURCE, HOUR_OF_DAY and, in
+/// volume findings, EVENTS_PER_HOUR with the profile type VOLUME.
 /// </summary>
 internal static class AnomalyFindingFactory
 {
     private const string Frequency = "FREQUENCY";
+
+    /// <summary>Vigil's profile type for event counts; GuardDuty publishes only FREQUENCY.</summary>
+    private const string VolumeProfile = "VOLUME";
+
+    /// <summary>Subtype of the principal's busiest learned hour in the EVENTS_PER_HOUR profile.</summary>
+    internal const string BusiestHour = "BUSIEST_HOUR";
+
+    /// <summary>Feature key of a volume finding: the principal's events in one UTC hour.</summary>
+    internal const string EventsPerHour = "EVENTS_PER_HOUR";
 
     /// <summary>An hour counts as usual when its activity is at least this share of the busiest hour's.</summary>
     private const double UsualHourShare = 0.1;
@@ -42,6 +52,14 @@ internal static class AnomalyFindingFactory
             info["travel.hours"] = Math.Round((record.EventTime - previous.Time).TotalHours, 2).ToString(CultureInfo.InvariantCulture);
             info["travel.previousSourceIp"] = previous.SourceIp;
             info["travel.previousCountry"] = previous.CountryCode;
+        }
+
+        if (candidate.Kind == AnomalyKind.Volume)
+        {
+            info["volume.hourStart"] = (candidate.HourStart ?? record.EventTime).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+            info["volume.eventsInHour"] = (candidate.HourEvents ?? 0).ToString(CultureInfo.InvariantCulture);
+            info["volume.busiestLearnedHour"] = Math.Round(candidate.BusiestHourEvents ?? 0, 1).ToString(CultureInfo.InvariantCulture);
+            info["volume.factor"] = HourlyActivity.Factor.ToString(CultureInfo.InvariantCulture);
         }
 
         var finding = ApiCallFindingFactory.Create(record, principalKey, context, template, affectedResources: S3Events.AffectedBucket(bucket), additionalInfo: info);
@@ -86,6 +104,11 @@ internal static class AnomalyFindingFactory
                 candidate.Severity,
                 $"Credentials of an EC2 instance were used from another AWS account to call {api}.",
                 $"Temporary credentials of an EC2 instance profile called {api} through a VPC endpoint of account {candidate.Observation.InstanceEndpointAccount}, which is not the account of the role and was not seen before."),
+            AnomalyKind.Volume => new FindingTemplate(
+                candidate.FindingType,
+                candidate.Severity,
+                "A principal made many more calls in an hour than in its busiest learned hour.",
+                $"The principal made {candidate.HourEvents} calls in the hour from {(candidate.HourStart ?? record.EventTime).UtcDateTime:yyyy-MM-dd HH:00} UTC, more than {HourlyActivity.Factor} times its busiest learned hour ({Math.Round(candidate.BusiestHourEvents ?? 0, 1)} calls). The call that crossed the threshold was {api} from {source}."),
             AnomalyKind.S3 => new FindingTemplate(
                 candidate.FindingType,
                 candidate.Severity,
@@ -150,6 +173,12 @@ internal static class AnomalyFindingFactory
             accountUnusual[FeatureName(dimension)] = Single(account.Classify(dimension, value), value);
         }
 
+        if (candidate.Kind == AnomalyKind.Volume)
+        {
+            principalProfiles[EventsPerHour] = [Volume(BusiestHour, Math.Round(candidate.BusiestHourEvents ?? 0))];
+            principalUnusual[EventsPerHour] = Volume("UNUSUAL", candidate.HourEvents ?? 0);
+        }
+
         var hour = candidate.Record.EventTime.UtcDateTime.Hour;
         if (hours.Count > 0 && !hours.Contains(hour))
         {
@@ -181,6 +210,13 @@ internal static class AnomalyFindingFactory
                 ProfileSubtype = SubtypeOf(group.Key),
                 Observations = new AnomalyObservations { Text = [.. group.Select(value => value.Value)] },
             })];
+
+    private static AnomalyObject Volume(string subtype, double events) => new()
+    {
+        ProfileType = VolumeProfile,
+        ProfileSubtype = subtype,
+        Observations = new AnomalyObservations { Number = [(long)events] },
+    };
 
     private static AnomalyObject Single(FrequencyClass frequency, string value) => new()
     {

@@ -11,6 +11,16 @@ public static class AnomalyTypes
 
     public const string InstanceCredentialInsideAws = "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS";
 
+    /// <summary>
+    /// A Vigil type, not one of GuardDuty's: an hour of event time in which a principal made at least
+    /// <see cref="HourlyActivity.MinimumEvents"/> calls and more than <see cref="HourlyActivity.Factor"/>
+    /// times its busiest learned hour. Named for bulk reads, the usual cause, although every call counts.
+    /// </summary>
+    public const string ActivityVolumeUnusual = "Exfiltration:IAMUser/ActivityVolumeUnusual";
+
+    /// <summary>Medium, below the High of the other exfiltration anomalies: the calls come from the principal's usual context, so a busy day of real work looks the same.</summary>
+    public const double ActivityVolumeUnusualSeverity = 5.0;
+
     /// <summary>Returns the IAMUser/AnomalousBehavior type and severity of a tactic.</summary>
     public static (string Type, double Severity) ForTactic(AttackTactic tactic) => tactic switch
     {
@@ -53,6 +63,7 @@ public static class AnomalyTypes
         ConsoleLoginSuccessB,
         InstanceCredentialOutsideAws,
         InstanceCredentialInsideAws,
+        ActivityVolumeUnusual,
     ];
 
     internal static FindingTemplate Template(string type, double severity, string title, string description) => new(type, severity, title, description);

@@ -3,14 +3,17 @@ namespace Vigil.Detection.Profiles;
 /// <summary>
 /// Everything a principal grain keeps for anomaly detection: the behaviour profile, the last console
 /// sign-in with a known place, and the unusual values of its recent anomaly findings (so analyst
-/// feedback can teach them). Serialised as one compact byte array.
+/// feedback can teach them), and the events per hour. Serialised as one compact byte array.
 /// </summary>
 public sealed class PrincipalProfile
 {
     /// <summary>Most anomaly findings whose unusual values are remembered for feedback; the oldest is dropped first.</summary>
     public const int MaxRememberedAnomalies = 32;
 
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
+
+    /// <summary>The format before <see cref="Activity"/> was kept; it is read as a profile with no hourly counts yet.</summary>
+    private const byte FormatVersionWithoutActivity = 1;
 
     private readonly List<(string FindingId, ProfileObservation Unusual)> anomalies = [];
 
@@ -19,6 +22,9 @@ public sealed class PrincipalProfile
     private PrincipalProfile(BehaviorProfile behavior) => Behavior = behavior;
 
     public BehaviorProfile Behavior { get; private set; }
+
+    /// <summary>Events of the current event-time hour and the busiest learned hour.</summary>
+    public HourlyActivity Activity { get; private set; } = new();
 
     /// <summary>The latest successful console sign-in whose place had coordinates.</summary>
     public SignInRecord? LastSignIn { get; set; }
@@ -99,6 +105,8 @@ public sealed class PrincipalProfile
                     writer.Write(unusual.KeyOf(dimension) ?? string.Empty);
                 }
             }
+
+            Activity.WriteTo(writer);
         }
     }
 
@@ -115,9 +123,9 @@ public sealed class PrincipalProfile
         {
             using var reader = new BinaryReader(source, System.Text.Encoding.UTF8, leaveOpen: true);
             var version = reader.ReadByte();
-            if (version != FormatVersion)
+            if (version is not (FormatVersion or FormatVersionWithoutActivity))
             {
-                throw new InvalidDataException($"Principal profile format version {version} is not supported; expected {FormatVersion}.");
+                throw new InvalidDataException($"Principal profile format version {version} is not supported; expected {FormatVersionWithoutActivity} or {FormatVersion}.");
             }
 
             var profile = new PrincipalProfile(BehaviorProfile.ReadFrom(reader, options));
@@ -135,7 +143,12 @@ public sealed class PrincipalProfile
             }
 
             var count = reader.Read7BitEncodedInt();
-            for (var i = 0; i < count && i < MaxRememberedAnomalies; i++)
+            if (count < 0 || count > MaxRememberedAnomalies)
+            {
+                throw new InvalidDataException($"Principal profile claims {count} remembered anomalies; at most {MaxRememberedAnomalies} are kept.");
+            }
+
+            for (var i = 0; i < count; i++)
             {
                 var findingId = reader.ReadString();
                 var values = new string?[ProfileObservation.Dimensions.Count];
@@ -156,6 +169,11 @@ public sealed class PrincipalProfile
                     values[(int)ProfileDimension.Bucket],
                     values[(int)ProfileDimension.InstanceSource],
                     values[(int)ProfileDimension.InstanceEndpointAccount])));
+            }
+
+            if (version == FormatVersion)
+            {
+                profile.Activity = HourlyActivity.ReadFrom(reader);
             }
 
             return profile;

@@ -64,6 +64,12 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
                 AddCandidates(record, observation, enrichment, profile, enricher, candidates);
             }
 
+            if (profile.Activity.Count(record.EventTime, profile.Behavior.Options) && !trusted
+                && !profile.Behavior.IsLearning(record.EventTime) && profile.Activity.TryReportUnusual(profile.Behavior.Options))
+            {
+                candidates.Add(VolumeCandidate(record, observation, enrichment, profile));
+            }
+
             profile.Behavior.Observe(observation, record.EventTime);
             if (profile.LastEventTime is null || record.EventTime > profile.LastEventTime)
             {
@@ -285,6 +291,24 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
         return new AnomalyCandidate(kind, type, severity, record, observation, unusual, enrichment, classes, baseline, behavior.HourWeights(time));
     }
 
+    /// <summary>
+    /// Returns the candidate of an hour with unusually many events. Nothing in it is remembered as
+    /// unusual, so an analyst's "not useful" teaches no value: the hour already counts towards the
+    /// busiest learned hour once it is over.
+    /// </summary>
+    private static AnomalyCandidate VolumeCandidate(CloudTrailEvent record, ProfileObservation observation, IpEnrichment enrichment, PrincipalProfile profile)
+    {
+        var activity = profile.Activity;
+        var hourStart = activity.CurrentHourStart ?? record.EventTime;
+        return Candidate(AnomalyKind.Volume, AnomalyTypes.ActivityVolumeUnusual, AnomalyTypes.ActivityVolumeUnusualSeverity, record, observation, enrichment, profile) with
+        {
+            Unusual = default,
+            HourStart = hourStart,
+            HourEvents = activity.CurrentCount,
+            BusiestHourEvents = activity.BusiestHour(hourStart, profile.Behavior.Options),
+        };
+    }
+
     private static void RememberSignIn(CloudTrailEvent record, in IpEnrichment enrichment, PrincipalProfile profile)
     {
         if (!IsConsoleLoginSuccess(record) || enrichment.Place is not { HasCoordinates: true } place)
@@ -325,6 +349,7 @@ public enum AnomalyKind
     ConsoleLogin,
     InstanceOutsideAws,
     InstanceInsideAws,
+    Volume,
 }
 
 /// <summary>
@@ -348,6 +373,15 @@ public sealed record AnomalyCandidate(
 
     /// <summary>The distance from <see cref="PreviousSignIn"/>, in km.</summary>
     public double? TravelKm { get; init; }
+
+    /// <summary>Start of the unusual hour of a volume candidate.</summary>
+    public DateTimeOffset? HourStart { get; init; }
+
+    /// <summary>Events of the principal in the unusual hour when the candidate was made.</summary>
+    public int? HourEvents { get; init; }
+
+    /// <summary>The principal's busiest learned hour, decayed to the unusual hour's day, in events.</summary>
+    public double? BusiestHourEvents { get; init; }
 }
 
 /// <summary>The result of <see cref="ProfileAnomalyDetector.Prepare"/>: candidates, the chunk's distinct observations for the account profile, and the questions for it.</summary>

@@ -24,6 +24,7 @@ public sealed partial class FindingTypeCatalogueTests
         Assert.False(FindingTypeCatalogue.IsDisableable(TrustedListChangeFinding.FindingType));
         Assert.False(FindingTypeCatalogue.IsDisableable(DetectorSettingsChangeFinding.FindingType));
         Assert.True(FindingTypeCatalogue.IsDisableable(AnomalyTypes.ConsoleLoginSuccessB));
+        Assert.True(FindingTypeCatalogue.IsDisableable(AnomalyTypes.ActivityVolumeUnusual));
         Assert.Equal(FindingTypeCatalogue.Disableable.Count, FindingTypeCatalogue.Disableable.Distinct().Count());
     }
 

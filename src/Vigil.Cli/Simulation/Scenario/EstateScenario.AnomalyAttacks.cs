@@ -1,3 +1,5 @@
+using Vigil.Detection.Profiles;
+
 namespace Vigil.Cli.Simulation.Scenario;
 
 /// <summary>
@@ -142,11 +144,15 @@ internal sealed partial class EstateScenario
     }
 }
 
-/// <summary>The insider attack that the frequency rules cannot see, planted with <c>--insider</c> for the activity model comparison.</summary>
+/// <summary>The insider attack that the frequency rules cannot see and the hourly volume rule finds, planted with <c>--insider</c>.</summary>
 internal sealed partial class EstateScenario
 {
-    /// <summary>The type an activity model would raise for an unusual principal-hour. Vigil ships no detector for it.</summary>
-    public const string ActivityUnusualType = "Exfiltration:IAMUser/ActivityUnusual.Model";
+    /// <summary>
+    /// The type the principal profile raises for an hour with many more calls than the principal's
+    /// busiest learned hour. Expected for the insider attack and acceptable for the bursts of 25 to
+    /// 150 calls made with stolen keys, which also exceed the victim's busiest hour.
+    /// </summary>
+    public const string ActivityUnusualType = AnomalyTypes.ActivityVolumeUnusual;
 
     /// <summary>
     /// A person copies their own bucket: from their usual network, with their usual tool, the usual

@@ -119,7 +119,7 @@ internal sealed partial class EstateScenario
         Plan(time, _ => calls.ForEach(Emit));
         AddTruth("instance-credential-theft", round,
             $"The instance credentials of {instance.Id} (role app-server) are used from {attacker}, a hosting network outside AWS: discovery calls, a secret read and 25 object downloads.",
-            [InstanceOutsideAws], [DiscoveryIam, CredentialAccessIam, ExfiltrationS3, DiscoveryS3],
+            [InstanceOutsideAws], [DiscoveryIam, CredentialAccessIam, ExfiltrationS3, DiscoveryS3, ActivityUnusualType],
             ["app-server", instance.Id, identity.AccessKeyId], time, end);
     }
 
@@ -141,7 +141,7 @@ internal sealed partial class EstateScenario
         Plan(time, _ => calls.ForEach(Emit));
         AddTruth("discovery-burst", round,
             $"The access key of {victim.Identity.Name} ({victim.Persona.Name}) is used from {attacker} to enumerate IAM, EC2, S3, secrets and more: 45 calls in a few minutes.",
-            [DiscoveryIam], [CredentialAccessIam],
+            [DiscoveryIam], [CredentialAccessIam, ActivityUnusualType],
             [victim.Identity.Name, victim.Identity.AccessKeyId], time, end);
     }
 
@@ -170,7 +170,7 @@ internal sealed partial class EstateScenario
         Plan(time, _ => calls.ForEach(Emit));
         AddTruth("s3-exfiltration", round,
             $"The access key of {victim.Identity.Name} is used from {attacker} to list and download 150 objects of {bucket}, a bucket that person does not use.",
-            [ExfiltrationS3], [DiscoveryS3, DiscoveryIam],
+            [ExfiltrationS3], [DiscoveryS3, DiscoveryIam, ActivityUnusualType],
             [victim.Identity.Name, victim.Identity.AccessKeyId], time, end);
     }
 

@@ -57,7 +57,7 @@ public partial class AnomalyEvidence
         }
 
         var usual = classes
-            .Where(item => item.ProfileSubtype is "FREQUENT" or "INFREQUENT")
+            .Where(item => item.ProfileSubtype is "FREQUENT" or "INFREQUENT" or "BUSIEST_HOUR")
             .SelectMany(item => item.Observations.Text ?? [.. (item.Observations.Number ?? []).Select(number => number.ToString(System.Globalization.CultureInfo.InvariantCulture))])
             .ToList();
         if (usual.Count == 0)
@@ -75,6 +75,7 @@ public partial class AnomalyEvidence
         "RARE" => "rare",
         "INFREQUENT" => "infrequent",
         "FREQUENT" => "frequent",
+        "UNUSUAL" => "above the busiest learned hour",
         _ => subtype.ToLowerInvariant(),
     };
 
@@ -88,6 +89,7 @@ public partial class AnomalyEvidence
         "BUCKET" => "Bucket",
         "INSTANCE_SOURCE" => "Instance credential source",
         "HOUR_OF_DAY" => "Hour of day (UTC)",
+        "EVENTS_PER_HOUR" => "Events in the hour",
         _ => feature,
     };
 
