@@ -80,7 +80,7 @@ public sealed class ScenarioEvaluationTests : IDisposable
     }
 
     [Fact]
-    public void Score_FindingMatchedOnItsDayIsNotAlsoFalse()
+    public void Score_MatchedFinding_NotCountedFalse()
     {
         var attack = new PlantedAttack
         {

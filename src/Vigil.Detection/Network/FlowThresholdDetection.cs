@@ -138,8 +138,8 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
             return;
         }
 
-        // TCP flood tools send bare SYN, ACK or RST packets of 40 to 60 bytes; a bulk upload over a few
-        // connections also sends millions of packets, but they carry data and average hundreds of bytes.
+        // TCP flood tools send bare SYN, ACK or RST packets of 40 to 60 bytes. A bulk upload also sends
+        // millions of packets, but they carry data and average hundreds of bytes, so it is skipped here.
         if (type == DosTcpType && record.Bytes is { } bytes && bytes > packets * MaxTcpFloodPacketBytes)
         {
             return;

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Vigil.Contracts.Text;
 
 namespace Vigil.Grains.Principals;
 
@@ -176,7 +178,7 @@ internal sealed class RecentKeySet
 /// <summary>Loads a principal's remembered keys, starting an empty set when the stored form cannot be read.</summary>
 internal static partial class RecentKeyStore
 {
-    public static RecentKeySet Load(byte[]? packed, IReadOnlyList<string> legacyKeys, DateTimeOffset? legacyEventTime, int capacity, TimeSpan window, Microsoft.Extensions.Logging.ILogger logger, string grainKey)
+    public static RecentKeySet Load(byte[]? packed, IReadOnlyList<string> legacyKeys, DateTimeOffset? legacyEventTime, int capacity, TimeSpan window, ILogger logger, string grainKey)
     {
         try
         {
@@ -185,11 +187,11 @@ internal static partial class RecentKeyStore
         catch (InvalidDataException exception)
         {
             // Only duplicate detection is lost: an event delivered again may count twice.
-            KeysLoadFailed(logger, exception, Vigil.Contracts.Text.LogText.Escape(grainKey));
+            KeysLoadFailed(logger, exception, LogText.Escape(grainKey));
             return new RecentKeySet(capacity, window);
         }
     }
 
-    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "The remembered event ids or chunk keys of principal grain {GrainKey} cannot be read; redelivered events may count again")]
-    private static partial void KeysLoadFailed(Microsoft.Extensions.Logging.ILogger logger, Exception exception, string grainKey);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the remembered event ids or chunk keys of principal grain {GrainKey} failed, so the set starts empty and a redelivered event may count twice")]
+    private static partial void KeysLoadFailed(ILogger logger, Exception exception, string grainKey);
 }
