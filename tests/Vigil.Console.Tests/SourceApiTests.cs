@@ -132,6 +132,34 @@ public sealed class SourceApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommandLineSource_NotCreatedOrChangedThroughApi()
+    {
+        await SignInAsync(FakeConsoleUserStore.AdminUserName);
+        var cli = new SourceDefinition
+        {
+            Id = CommandLineSource.IdFor(ConsoleComponentTest.TenantId),
+            TenantId = ConsoleComponentTest.TenantId,
+            Name = CommandLineSource.Name,
+            Kind = SourceKind.CommandLine,
+            Folder = "/var/log/imports",
+            UpdatedAt = DateTimeOffset.UnixEpoch,
+            UpdatedBy = "cli:ops",
+        };
+        await _server.Sources.SaveAsync(cli, CancellationToken.None);
+
+        var created = await _client.PostAsJsonAsync("/api/v1/sources", new { name = "mine", kind = "CommandLine", accountIds = new[] { "111122223333" } });
+        var updated = await _client.PutAsJsonAsync($"/api/v1/sources/{cli.Id}", new { name = "renamed", kind = "Folder", folder = "/tmp", accountIds = new[] { "111122223333" } });
+        var deleted = await _client.DeleteAsync($"/api/v1/sources/{cli.Id}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        Assert.Contains("created by the first run of vigil ingest", (await ReadJsonAsync(created)).GetProperty("errors").GetProperty("kind")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, updated.StatusCode);
+        Assert.Contains("cannot be edited", (await ReadJsonAsync(updated)).GetProperty("errors").GetProperty("kind")[0].GetString(), StringComparison.Ordinal);
+        Assert.True(deleted.IsSuccessStatusCode, deleted.StatusCode.ToString());
+        Assert.Null(await _server.Sources.GetAsync(ConsoleComponentTest.TenantId, cli.Id, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Status_ReturnsCounters()
     {
         await SignInAsync(FakeConsoleUserStore.AdminUserName);

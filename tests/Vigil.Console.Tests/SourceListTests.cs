@@ -59,6 +59,20 @@ public sealed class SourceListTests : ConsoleComponentTest
     }
 
     [Fact]
+    public async Task CommandLineSource_DeletableNotEditable()
+    {
+        SignInAsAdmin();
+        await AddSourceAsync(CommandLineSource.Name, SourceKind.CommandLine);
+        await AddSourceAsync("vpc flows", SourceKind.Firehose, "111122223333");
+
+        var page = RenderSources();
+
+        Assert.Equal(["Command line (vigil ingest)", "Firehose"], page.FindAll(".vigil-source-kind").Select(cell => cell.TextContent));
+        Assert.Equal(["Edit vpc flows"], page.FindAll(".vigil-edit-source").Select(button => button.GetAttribute("aria-label")));
+        Assert.Equal(2, page.FindAll(".vigil-delete-source").Count);
+    }
+
+    [Fact]
     public async Task Refresh_ShowsNewCounters()
     {
         var source = await AddSourceAsync("vpc flows", SourceKind.Firehose, "111122223333");

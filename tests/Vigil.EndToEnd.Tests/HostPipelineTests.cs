@@ -104,6 +104,21 @@ public sealed class HostPipelineTests(DemoEstateFixture estate)
         Assert.Contains(findings, finding => finding.Type == RootUsage);
         // The second tenant has no threat list, so no list-based finding is raised for it.
         Assert.DoesNotContain(findings, finding => finding.Type == CustomThreatList);
+
+        // The run is counted on the tenant's command-line source, which the Sources page shows.
+        var sources = new PostgresSourceStore(estate.DataSource);
+        var source = Assert.Single(await sources.ListAsync("second-tenant", CancellationToken.None));
+        Assert.Equal((CommandLineSource.IdFor("second-tenant"), CommandLineSource.Name, SourceKind.CommandLine), (source.Id, source.Name, source.Kind));
+        Assert.Equal(Path.GetFullPath(estate.LogFolder), source.Folder);
+        var status = Assert.Single(await sources.ListStatusAsync("second-tenant", CancellationToken.None));
+        Assert.Contains($"Read {status.RecordsRead} records from {status.ObjectsRead} objects (0 skipped", result.Output, StringComparison.Ordinal);
+        Assert.True(status.ObjectsRead > 0);
+
+        // A second run reads nothing new, so the counters stay as they were.
+        var again = await CliProcess.RunAsync(environment, "ingest", estate.LogFolder, "--tenant", "second-tenant", "--cluster-id", estate.Host.ClusterId);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains($"Read 0 records from 0 objects ({status.ObjectsRead} skipped", again.Output, StringComparison.Ordinal);
+        Assert.Equal(status.ObjectsRead, Assert.Single(await sources.ListStatusAsync("second-tenant", CancellationToken.None)).ObjectsRead);
     }
 
     [Fact]

@@ -74,6 +74,10 @@ internal static class IngestCommand
             }
 
             var ingestor = host.Services.GetRequiredService<LogObjectIngestor>();
+            var location = S3Input.IsS3(logPath) ? logPath : Path.GetFullPath(logPath);
+            var recorder = await CommandLineSourceRecorder.OpenAsync(
+                host.Services.GetRequiredService<ISourceStore>(), tenantId, location, CommonOptions.ResolveActor(null, Console.Error)!, Console.Error, cancellationToken);
+            Func<ObjectIngestResult, Task> onRead = recorder is null ? _ => Task.CompletedTask : recorder.RecordAsync;
             FolderIngestSummary summary;
             if (S3Input.IsS3(logPath))
             {
@@ -86,12 +90,12 @@ internal static class IngestCommand
 
                 using (s3)
                 {
-                    summary = await IngestS3Async(ingestor, tenantId, s3, cancellationToken);
+                    summary = await IngestS3Async(ingestor, tenantId, s3, onRead, cancellationToken);
                 }
             }
             else
             {
-                summary = await ingestor.IngestFolderAsync(tenantId, logPath, new ProgressReporter(), cancellationToken);
+                summary = await ingestor.IngestFolderAsync(tenantId, logPath, new ProgressReporter(), onRead, cancellationToken);
             }
 
             await host.StopAsync(CancellationToken.None);
@@ -138,7 +142,7 @@ internal static class IngestCommand
     }
 
     /// <summary>Reads every object below the prefix that the ledger decides is due, as a folder pass does.</summary>
-    private static async Task<FolderIngestSummary> IngestS3Async(LogObjectIngestor ingestor, string tenantId, S3Input s3, CancellationToken cancellationToken)
+    private static async Task<FolderIngestSummary> IngestS3Async(LogObjectIngestor ingestor, string tenantId, S3Input s3, Func<ObjectIngestResult, Task> onRead, CancellationToken cancellationToken)
     {
         var summary = new FolderIngestSummary();
         var progress = new ProgressReporter();
@@ -153,6 +157,7 @@ internal static class IngestCommand
 
             summary.Add(result.Record);
             progress.Report(result.Record);
+            await onRead(result);
         }
 
         return summary;

@@ -31,9 +31,9 @@ public sealed class AccountRegistry(ITenantStore tenants, ISourceStore sources, 
             .GroupBy(pair => pair.account, StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => (IReadOnlyList<string>)group.Select(pair => pair.Name).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
 
-        // A Firehose source that lists no account accepts none, so only the source readers' kinds count here.
+        // A Firehose source that lists no account accepts none, so only the source readers' kinds and vigil ingest count here.
         var anyAccountSources = tenantSources
-            .Where(source => source.AccountIds.Count == 0 && source.Kind is SourceKind.Folder or SourceKind.S3Listing or SourceKind.S3Notifications)
+            .Where(source => source.AccountIds.Count == 0 && source.Kind is SourceKind.Folder or SourceKind.S3Listing or SourceKind.S3Notifications or SourceKind.CommandLine)
             .Select(source => source.Name + AnyAccountSuffix)
             .Order(StringComparer.Ordinal)
             .ToList();

@@ -55,6 +55,14 @@ public sealed class SourceService(ISourceStore store, TimeProvider clock)
             return null;
         }
 
+        if (existing.Kind == SourceKind.CommandLine)
+        {
+            return SourceSaveResult.Invalid(new Dictionary<string, string[]>
+            {
+                ["kind"] = ["This source counts the runs of vigil ingest and cannot be edited; delete it to reset its counters."],
+            });
+        }
+
         var errors = SourceValidator.Validate(input);
         if (errors.Count > 0)
         {

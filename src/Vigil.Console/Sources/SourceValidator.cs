@@ -102,6 +102,11 @@ public static partial class SourceValidator
         {
             Add(errors, "kind", $"'{Shorten(kind)}' is not a source kind; use Folder, S3Listing, S3Notifications or Firehose.");
         }
+        else if (parsed == SourceKind.CommandLine)
+        {
+            Add(errors, "kind", "CommandLine sources are created by the first run of vigil ingest for the tenant; use Folder, S3Listing, S3Notifications or Firehose.");
+            return null;
+        }
 
         return parsed;
     }

@@ -45,6 +45,26 @@ public enum SourceKind
 
     /// <summary>Records pushed to the HTTP ingest endpoint in the Amazon Data Firehose delivery format.</summary>
     Firehose,
+
+    /// <summary>
+    /// The runs of <c>vigil ingest</c> for the tenant, one source per tenant (<see cref="CommandLineSource"/>).
+    /// The first run creates it; the host never reads it, and it cannot be created or edited elsewhere.
+    /// </summary>
+    CommandLine,
+}
+
+/// <summary>The source that counts what <c>vigil ingest</c> read for a tenant.</summary>
+public static class CommandLineSource
+{
+    public const string Name = "vigil ingest";
+
+    /// <summary>The source's id, the same for every run of the tenant, so the counters add up across runs.</summary>
+    public static Guid IdFor(string tenantId)
+    {
+        ArgumentNullException.ThrowIfNull(tenantId);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("Vigil:CommandLine:Ingest\n" + tenantId));
+        return new Guid(hash.AsSpan(0, 16));
+    }
 }
 
 /// <summary>One log source of a tenant.</summary>
@@ -67,7 +87,7 @@ public sealed record SourceDefinition
     /// </summary>
     public IReadOnlyList<string> AccountIds { get; init; } = [];
 
-    /// <summary>Folder sources: the folder to scan.</summary>
+    /// <summary>Folder sources: the folder to scan. Command-line sources: the path or S3 URL the last run read.</summary>
     public string? Folder { get; init; }
 
     /// <summary>S3 sources: bucket name.</summary>

@@ -56,22 +56,36 @@ public sealed partial class LogObjectIngestor(
         IngestObjectsAsync(tenantId, LogFileDiscovery.Enumerate(root).TakeWhile(_ => !stopTaking.IsCancellationRequested), progress, cancellationToken);
 
     /// <summary>
+    /// Reads the folder as <see cref="IngestFolderAsync(string, string, IProgress{ObjectRecord}?, CancellationToken, CancellationToken)"/>
+    /// does, and awaits <paramref name="onRead"/> for each object read, one object at a time.
+    /// </summary>
+    public Task<FolderIngestSummary> IngestFolderAsync(string tenantId, string root, IProgress<ObjectRecord>? progress, Func<ObjectIngestResult, Task> onRead, CancellationToken cancellationToken) =>
+        IngestObjectsAsync(tenantId, LogFileDiscovery.Enumerate(root), progress, cancellationToken, onRead);
+
+    /// <summary>
     /// Reads each of <paramref name="logObjects"/> that the ledger decides to read, up to
     /// <see cref="IngestOptions.MaxParallelObjects"/> at a time. <paramref name="progress"/> gets one
-    /// report per object read, from one object at a time, in the order the objects finish.
+    /// report per object read, from one object at a time, in the order the objects finish, and
+    /// <paramref name="onRead"/>, when given, is awaited for each of them, one at a time.
     /// </summary>
     /// <remarks>
     /// NOTE: objects finish in no fixed order. When two occurrences of one finding have the same
     /// latest event time, the one applied last gives the finding's details, so those can vary between runs.
     /// </remarks>
-    public async Task<FolderIngestSummary> IngestObjectsAsync(string tenantId, IEnumerable<LogObject> logObjects, IProgress<ObjectRecord>? progress, CancellationToken cancellationToken)
+    public async Task<FolderIngestSummary> IngestObjectsAsync(
+        string tenantId,
+        IEnumerable<LogObject> logObjects,
+        IProgress<ObjectRecord>? progress,
+        CancellationToken cancellationToken,
+        Func<ObjectIngestResult, Task>? onRead = null)
     {
         var summary = new FolderIngestSummary();
         var summaryLock = new Lock();
+        using var onReadGate = new SemaphoreSlim(1, 1);
         await IngestManyAsync(
             IngestTarget.AnyAccount(tenantId),
             logObjects.Select(ObjectToRead.FromFile),
-            (decision, result) =>
+            async (decision, result) =>
             {
                 lock (summaryLock)
                 {
@@ -90,7 +104,18 @@ public sealed partial class LogObjectIngestor(
                     }
                 }
 
-                return Task.CompletedTask;
+                if (result is not null && onRead is not null)
+                {
+                    await onReadGate.WaitAsync(CancellationToken.None);
+                    try
+                    {
+                        await onRead(result);
+                    }
+                    finally
+                    {
+                        onReadGate.Release();
+                    }
+                }
             },
             CancellationToken.None,
             cancellationToken);

@@ -171,7 +171,7 @@ public sealed partial class SourceRunnerService(
     private async Task ReconcileAsync(IReadOnlyList<SourceDefinition> sources, SourceReaderServices services, CancellationToken stoppingToken)
     {
         var wanted = sources
-            .Where(source => source.Kind != SourceKind.Firehose)
+            .Where(source => source.Kind is not (SourceKind.Firehose or SourceKind.CommandLine))
             .ToDictionary(source => (source.TenantId, source.Id));
 
         foreach (var (key, current) in running.ToList())

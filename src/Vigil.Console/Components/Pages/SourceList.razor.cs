@@ -38,6 +38,7 @@ public partial class SourceList
         SourceKind.S3Listing => "S3 listing",
         SourceKind.S3Notifications => "S3 notifications (SQS)",
         SourceKind.Firehose => "Firehose",
+        SourceKind.CommandLine => "Command line (vigil ingest)",
         _ => kind.ToString(),
     };
 
