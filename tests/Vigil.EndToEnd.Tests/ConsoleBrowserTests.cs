@@ -205,11 +205,7 @@ public sealed class ConsoleBrowserTests(DemoEstateFixture estate) : IAsyncLifeti
     private async Task<IPage> SignInAsync()
     {
         var page = await NewPageAsync();
-        await page.GotoAsync(new Uri(estate.Host.BaseAddress, "login").ToString());
-        await page.Locator("input[name='userName']").FillAsync("admin");
-        await page.Locator("input[name='password']").FillAsync(DemoEstateFixture.AdminPassword);
-        await page.Locator("button[type='submit']").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/findings", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await ConsoleSession.SignInAsync(page, estate.Host.BaseAddress, "admin", DemoEstateFixture.AdminPassword);
         return page;
     }
 }

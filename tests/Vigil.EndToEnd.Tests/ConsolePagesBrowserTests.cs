@@ -259,14 +259,7 @@ public sealed class ConsolePagesBrowserTests(DemoEstateFixture estate) : IAsyncL
         return await context.NewPageAsync();
     }
 
-    private async Task SignInAsync(IPage page)
-    {
-        await page.GotoAsync(Url("login"));
-        await page.Locator("input[name='userName']").FillAsync("admin");
-        await page.Locator("input[name='password']").FillAsync(DemoEstateFixture.AdminPassword);
-        await page.Locator("button[type='submit']").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/findings", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
-    }
+    private Task SignInAsync(IPage page) => ConsoleSession.SignInAsync(page, estate.Host.BaseAddress, "admin", DemoEstateFixture.AdminPassword);
 
     /// <summary>Saves a screenshot of the whole page, or of the viewport, when <c>VIGIL_SCREENSHOTS</c> is set; the test asserts the page either way.</summary>
     private static async Task SaveAsync(IPage page, string name, bool fullPage = true)

@@ -152,11 +152,7 @@ public sealed partial class FindingTriageJourneyTests(DemoEstateFixture estate) 
     {
         var context = await browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 900 } });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(estate.Host.BaseAddress, "login").ToString());
-        await page.Locator("input[name='userName']").FillAsync("admin");
-        await page.Locator("input[name='password']").FillAsync(DemoEstateFixture.AdminPassword);
-        await page.Locator("button[type='submit']").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/findings", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await ConsoleSession.SignInAsync(page, estate.Host.BaseAddress, "admin", DemoEstateFixture.AdminPassword);
         return page;
     }
 }

@@ -109,14 +109,7 @@ public sealed class FirehoseConsoleTests : IAsyncLifetime
         await Assertions.Expect(page.GetByText("Policy:IAMUser/RootCredentialUsage")).ToBeVisibleAsync();
     }
 
-    private async Task SignInAsync(IPage page)
-    {
-        await page.GotoAsync(new Uri(host!.BaseAddress, "login").ToString());
-        await page.Locator("input[name='userName']").FillAsync("admin");
-        await page.Locator("input[name='password']").FillAsync(AdminPassword);
-        await page.Locator("button[type='submit']").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/findings", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
-    }
+    private Task SignInAsync(IPage page) => ConsoleSession.SignInAsync(page, host!.BaseAddress, "admin", AdminPassword);
 
     /// <summary>Posts one gzip-compressed request with a CloudWatch Logs payload of a root user call and a flow log line.</summary>
     private async Task<(HttpStatusCode Status, string Body)> PostDeliveryAsync(string accessKey, string requestId)
