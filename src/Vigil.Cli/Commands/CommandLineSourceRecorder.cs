@@ -57,23 +57,8 @@ internal sealed class CommandLineSourceRecorder
     public Task RecordAsync(ObjectIngestResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var record = result.Record;
 
         // Counted even when the run is being cancelled: the object was read and its findings stored.
-        return store.RecordProgressAsync(
-            new SourceProgress
-            {
-                TenantId = tenantId,
-                SourceId = sourceId,
-                ObjectsRead = 1,
-                ObjectsFailed = record.Error is null ? 0 : 1,
-                RecordsRead = record.RecordsRead,
-                RecordsRejected = record.RecordsRejected,
-                RecordsFromUnregisteredAccounts = result.RecordsFromUnregisteredAccounts,
-                NewestEventTime = result.NewestEventTime,
-                Error = record.Error,
-                At = record.FinishedAt,
-            },
-            CancellationToken.None);
+        return store.RecordProgressAsync(result.ToProgress(tenantId, sourceId), CancellationToken.None);
     }
 }

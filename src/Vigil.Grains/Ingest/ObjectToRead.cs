@@ -34,4 +34,20 @@ public sealed record IngestTarget(string TenantId, IReadOnlySet<string>? Account
 }
 
 /// <summary>The ledger record of one read, with the newest event time and the records of unregistered accounts.</summary>
-public sealed record ObjectIngestResult(ObjectRecord Record, DateTimeOffset? NewestEventTime, long RecordsFromUnregisteredAccounts);
+public sealed record ObjectIngestResult(ObjectRecord Record, DateTimeOffset? NewestEventTime, long RecordsFromUnregisteredAccounts)
+{
+    /// <summary>What this read adds to the counters of the tenant's source <paramref name="sourceId"/>.</summary>
+    public SourceProgress ToProgress(string tenantId, Guid sourceId) => new()
+    {
+        TenantId = tenantId,
+        SourceId = sourceId,
+        ObjectsRead = 1,
+        ObjectsFailed = Record.Error is null ? 0 : 1,
+        RecordsRead = Record.RecordsRead,
+        RecordsRejected = Record.RecordsRejected,
+        RecordsFromUnregisteredAccounts = RecordsFromUnregisteredAccounts,
+        NewestEventTime = NewestEventTime,
+        Error = Record.Error,
+        At = Record.FinishedAt,
+    };
+}

@@ -123,19 +123,7 @@ public abstract partial class SourceReader
             LogObjectFailed(Logger, LogText.Escape(Source.Name), LogText.Escape(record.ObjectKey), LogText.Escape(record.Error));
         }
 
-        await RecordProgressAsync(new SourceProgress
-        {
-            TenantId = Source.TenantId,
-            SourceId = Source.Id,
-            ObjectsRead = 1,
-            ObjectsFailed = record.Error is null ? 0 : 1,
-            RecordsRead = record.RecordsRead,
-            RecordsRejected = record.RecordsRejected,
-            RecordsFromUnregisteredAccounts = result.RecordsFromUnregisteredAccounts,
-            NewestEventTime = result.NewestEventTime,
-            Error = record.Error,
-            At = record.FinishedAt,
-        });
+        await RecordProgressAsync(result.ToProgress(Source.TenantId, Source.Id));
     }
 
     /// <summary>Records a problem of the source itself (a listing or a receive that failed, a malformed message).</summary>
