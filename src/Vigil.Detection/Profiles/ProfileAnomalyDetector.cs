@@ -36,7 +36,7 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
         [ProfileDimension.Network, ProfileDimension.UserAgent, ProfileDimension.Country, ProfileDimension.Bucket];
 
     private static readonly ProfileDimension[] EvidenceDimensions =
-        [ProfileDimension.Api, ProfileDimension.Network, ProfileDimension.Country, ProfileDimension.UserAgent, ProfileDimension.UserType, ProfileDimension.Bucket, ProfileDimension.InstanceSource];
+        [ProfileDimension.Api, ProfileDimension.Network, ProfileDimension.Country, ProfileDimension.UserAgent, ProfileDimension.UserType, ProfileDimension.Bucket, ProfileDimension.InstanceSource, ProfileDimension.InstanceEndpointAccount];
 
     public static ProfileAnomalyDetector Default { get; } = new(ApiTactics.Default);
 
@@ -109,8 +109,9 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
                 continue;
             }
 
-            if (candidate.Kind == AnomalyKind.InstanceOutsideAws && !account.IsLearning
-                && account.Classify(ProfileDimension.InstanceSource, candidate.Observation.InstanceSource) == FrequencyClass.Frequent)
+            // An outside network or an AWS address that the account's instance credentials use on most
+            // days is an expected source: an on-premises egress, or a NAT gateway that several roles share.
+            if (candidate.Kind is AnomalyKind.InstanceOutsideAws or AnomalyKind.InstanceInsideAws && IsUsualInstanceSourceForAccount(candidate, account))
             {
                 continue;
             }
@@ -148,9 +149,15 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
 
         if (observation.InstanceSource is not null && enricher.HasAwsRanges)
         {
+            // Another account's VPC endpoint raises unless the role uses it most weeks, so an actor who
+            // returns through the same endpoint weeks later is raised again, as outside networks are.
             var endpointAccount = observation.InstanceEndpointAccount;
             if (endpointAccount is not null && endpointAccount != record.AccountId
-                && behavior.ClassifyAtDayStart(ProfileDimension.InstanceEndpointAccount, endpointAccount, time) == FrequencyClass.Unseen)
+                && behavior.ClassifyAtDayStart(ProfileDimension.InstanceEndpointAccount, endpointAccount, time) != FrequencyClass.Frequent)
+            {
+                candidates.Add(Candidate(AnomalyKind.InstanceInsideAws, AnomalyTypes.InstanceCredentialInsideAws, 8.0, record, observation, enrichment, profile));
+            }
+            else if (endpointAccount is null && IsNewAwsAddressSource(behavior, observation.InstanceSource, time))
             {
                 candidates.Add(Candidate(AnomalyKind.InstanceInsideAws, AnomalyTypes.InstanceCredentialInsideAws, 8.0, record, observation, enrichment, profile));
             }
@@ -181,6 +188,54 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
         }
 
         candidates.Add(Candidate(kind, chosen.Type, chosen.Severity, record, observation, enrichment, profile));
+    }
+
+    /// <summary>
+    /// True when the account's instance credentials use the candidate's source on most days: an outside
+    /// network such as an on-premises egress, an AWS address such as a NAT gateway that several roles
+    /// share, or the VPC endpoint account of a shared-services account.
+    /// </summary>
+    private static bool IsUsualInstanceSourceForAccount(AnomalyCandidate candidate, IAccountProfileView account)
+    {
+        if (account.IsLearning)
+        {
+            return false;
+        }
+
+        return candidate.Observation.InstanceEndpointAccount is { } endpointAccount && candidate.Kind == AnomalyKind.InstanceInsideAws
+            ? account.Classify(ProfileDimension.InstanceEndpointAccount, endpointAccount) == FrequencyClass.Frequent
+            : account.Classify(ProfileDimension.InstanceSource, candidate.Observation.InstanceSource) == FrequencyClass.Frequent;
+    }
+
+    /// <summary>
+    /// True when instance credentials call from a public AWS address that the role never used before
+    /// today, while the role has learned AWS addresses of its own: another AWS account's instance
+    /// rather than the estate's NAT gateway or instance. A role that has only called from networks
+    /// outside AWS or through VPC endpoints has no learned address to compare with.
+    /// </summary>
+    /// <remarks>
+    /// NOTE: CloudTrail does not name the account that owns an address, so an instance of the estate
+    /// that calls AWS from a new public address of its own (one started in a public subnet, or one
+    /// stopped and started again) looks the same and raises on the first day it uses that address.
+    /// Calls through a NAT gateway, whose address stays, do not. An address used on an earlier day is
+    /// known, so an actor who returns from the same address is not raised again.
+    /// </remarks>
+    private static bool IsNewAwsAddressSource(BehaviorProfile behavior, string source, DateTimeOffset time)
+    {
+        if (!ProfileFeatures.IsAwsAddressSource(source) || behavior.ClassifyAtDayStart(ProfileDimension.InstanceSource, source, time) != FrequencyClass.Unseen)
+        {
+            return false;
+        }
+
+        foreach (var known in behavior.Top(ProfileDimension.InstanceSource, time, behavior.Options.MaxEntries(ProfileDimension.InstanceSource)))
+        {
+            if (known.Value != source && ProfileFeatures.IsAwsAddressSource(known.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsAnomalous(BehaviorProfile behavior, in ProfileObservation observation, DateTimeOffset time, AnomalyKind kind)
