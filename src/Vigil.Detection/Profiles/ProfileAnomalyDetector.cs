@@ -14,12 +14,12 @@ namespace Vigil.Detection.Profiles;
 /// </summary>
 /// <remarks>
 /// An API event is a candidate once the principal has finished learning when its API has a tactic and
-/// either (a) the API is unseen or rare for the principal and at least one of network, user agent,
-/// country or bucket is unseen for it, or (b) the API is not frequent for the principal and two or
+/// either (a) the API is unseen for the principal and at least one of place (network or country),
+/// user agent or bucket is unseen for it, or (b) the API is not frequent for the principal and two or
 /// more of those are unseen. A candidate is dropped when the account already does the same thing.
 /// Then every context value other than the network that is unseen for the principal is frequent for
 /// the account. Also, either the account calls the API from the same network at least infrequently,
-/// or the network is frequent for the principal and the API frequent for the account.
+/// or the principal used the network on an earlier day and the API is frequent for the account.
 /// </remarks>
 public sealed class ProfileAnomalyDetector(ApiTactics tactics)
 {
@@ -191,9 +191,9 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
     }
 
     /// <summary>
-    /// True when the account's instance credentials use the candidate's source on most days: an outside
-    /// network such as an on-premises egress, an AWS address such as a NAT gateway that several roles
-    /// share, or the VPC endpoint account of a shared-services account.
+    /// True when the account's instance credentials use the candidate's source on most days. Such a
+    /// source is an on-premises egress, a NAT gateway that several roles share, or the VPC endpoint
+    /// account of a shared-services account.
     /// </summary>
     private static bool IsUsualInstanceSourceForAccount(AnomalyCandidate candidate, IAccountProfileView account)
     {
@@ -214,9 +214,9 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
     /// outside AWS or through VPC endpoints has no learned address to compare with.
     /// </summary>
     /// <remarks>
-    /// NOTE: CloudTrail does not name the account that owns an address, so an instance of the estate
-    /// that calls AWS from a new public address of its own (one started in a public subnet, or one
-    /// stopped and started again) looks the same and raises on the first day it uses that address.
+    /// NOTE: CloudTrail does not name the account that owns an address. So an instance of the estate
+    /// that calls AWS from a new public address of its own looks the same, and raises on the first day
+    /// it uses that address (a new instance in a public subnet, or one stopped and started again).
     /// Calls through a NAT gateway, whose address stays, do not. An address used on an earlier day is
     /// known, so an actor who returns from the same address is not raised again.
     /// </remarks>
@@ -238,26 +238,30 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
         return false;
     }
 
+    /// <summary>
+    /// True when an event differs from the principal's profile in enough of the factors GuardDuty's
+    /// anomaly model weighs: the API, the place (network and its country), the user agent and, for S3
+    /// data events, the bucket. The network and the country count as one factor, because a new network
+    /// abroad always brings a new country too, and a trip would otherwise look like two new factors.
+    /// </summary>
     private static bool IsAnomalous(BehaviorProfile behavior, in ProfileObservation observation, DateTimeOffset time, AnomalyKind kind)
     {
         var api = behavior.ClassifyAtDayStart(ProfileDimension.Api, observation.Api, time);
-        var unseenContext = 0;
-        var unseenBucket = false;
-        foreach (var dimension in ContextDimensions)
-        {
-            if (observation.KeyOf(dimension) is { } key && behavior.ClassifyAtDayStart(dimension, key, time) == FrequencyClass.Unseen)
-            {
-                unseenContext++;
-                unseenBucket |= dimension == ProfileDimension.Bucket;
-            }
-        }
+        var newBucket = IsUnseen(behavior, observation, ProfileDimension.Bucket, time);
+        var newPlace = IsUnseen(behavior, observation, ProfileDimension.Network, time) || IsUnseen(behavior, observation, ProfileDimension.Country, time);
+        var newFactors = (newPlace ? 1 : 0) + (IsUnseen(behavior, observation, ProfileDimension.UserAgent, time) ? 1 : 0) + (newBucket ? 1 : 0);
 
-        // A principal that reads its own buckets every day makes GetObject frequent, so for S3 data
-        // events a bucket it never used, together with a new network, tool or country, is enough.
-        return (api is FrequencyClass.Unseen or FrequencyClass.Rare && unseenContext >= 1)
-            || (api != FrequencyClass.Frequent && unseenContext >= 2)
-            || (kind == AnomalyKind.S3 && unseenBucket && unseenContext >= 2);
+        // An API never used is unusual with one other new factor. An API used before, however seldom,
+        // needs two: its own user on a trip, with their usual tool, is a new place only. A principal
+        // that reads its own buckets every day makes GetObject frequent, so for S3 data events a
+        // bucket it never used, together with a new place or tool, is enough.
+        return (api == FrequencyClass.Unseen && newFactors >= 1)
+            || (api != FrequencyClass.Frequent && newFactors >= 2)
+            || (kind == AnomalyKind.S3 && newBucket && newFactors >= 2);
     }
+
+    private static bool IsUnseen(BehaviorProfile behavior, in ProfileObservation observation, ProfileDimension dimension, DateTimeOffset time) =>
+        observation.KeyOf(dimension) is { } key && behavior.ClassifyAtDayStart(dimension, key, time) == FrequencyClass.Unseen;
 
     private static bool IsUsualForAccount(AnomalyCandidate candidate, IAccountProfileView account)
     {
@@ -287,9 +291,11 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
             return true;
         }
 
-        // The principal's own weekly network: the person is where they usually are, and picks up an
-        // API and a tool that colleagues use every week (a first console sign-in of a CLI user).
-        return candidate.PrincipalClasses[ProfileDimension.Network] == FrequencyClass.Frequent
+        // A network the principal worked from on an earlier day is not new evidence, however seldom it
+        // was used. The person is somewhere they have been before (home, or the second day of a trip)
+        // and picks up an API and a tool that colleagues use every week, such as a CLI user's first
+        // console sign-in. A network first used today still needs the account to call the API from it.
+        return candidate.PrincipalClasses[ProfileDimension.Network] != FrequencyClass.Unseen
             && account.Classify(ProfileDimension.Api, candidate.Observation.Api) == FrequencyClass.Frequent;
     }
 

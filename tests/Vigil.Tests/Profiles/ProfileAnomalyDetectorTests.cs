@@ -434,11 +434,58 @@ public sealed class ProfileAnomalyDetectorTests : IDisposable
 
         var colleaguesHabit = scenario.Apply(scenario.Call("iam.amazonaws.com", "GetFederationToken", Day(21), userAgent: browser));
         var newForAccount = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(21), userAgent: browser));
-        var fromElsewhere = scenario.Apply(scenario.Call("iam.amazonaws.com", "GetFederationToken", Day(22), userAgent: browser, source: AnomalyScenario.SanFrancisco));
+        var fromElsewhere = scenario.Apply(scenario.Call("iam.amazonaws.com", "GetFederationToken", Day(21, 12), userAgent: browser, source: AnomalyScenario.SanFrancisco));
 
         Assert.Empty(colleaguesHabit);
         Assert.Equal("Persistence:IAMUser/AnomalousBehavior", Assert.Single(newForAccount).Type);
         Assert.Equal("InitialAccess:IAMUser/AnomalousBehavior", Assert.Single(fromElsewhere).Type);
+    }
+
+    [Fact]
+    public void SecondTripDay_ColleaguesApiAndToolIsQuiet()
+    {
+        // The first day of a trip makes San Francisco a network of the principal. On the second day
+        // the principal signs in with a browser for the first time, as colleagues do every day.
+        const string browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36";
+        using var firstDay = new AnomalyScenario();
+        foreach (var trip in new[] { scenario, firstDay })
+        {
+            trip.LearnAccountDays(20, "GetFederationToken", AnomalyScenario.Elsewhere, browser);
+            trip.LearnUsualDays(20);
+            Assert.Empty(trip.Apply(trip.Call("ec2.amazonaws.com", "DescribeInstances", Day(20, 9), source: AnomalyScenario.SanFrancisco)));
+        }
+
+        var secondDay = scenario.Apply(scenario.Call("iam.amazonaws.com", "GetFederationToken", Day(21), userAgent: browser, source: AnomalyScenario.SanFrancisco));
+        var sameDay = firstDay.Apply(firstDay.Call("iam.amazonaws.com", "GetFederationToken", Day(20, 11), userAgent: browser, source: AnomalyScenario.SanFrancisco));
+
+        Assert.Empty(secondDay);
+        var finding = Assert.Single(sameDay);
+        Assert.Equal("InitialAccess:IAMUser/AnomalousBehavior", finding.Type);
+        Assert.Equal("UNSEEN", finding.Service.Detection!.Anomaly!.Unusual.Behavior["PRINCIPAL"]["ASN"].ProfileSubtype);
+    }
+
+    [Fact]
+    public void Trip_KnownApiAndToolFromNewPlaceIsQuiet()
+    {
+        // GetSecretValue was called on one day six weeks earlier, so it is rare, not unseen.
+        scenario.LearnUsualDays(20);
+        Assert.Empty(scenario.Apply(scenario.Call("secretsmanager.amazonaws.com", "GetSecretValue", Day(20, 12))));
+        for (var day = 21; day < 60; day++)
+        {
+            Assert.Empty(scenario.Apply(
+                scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(day, 9)),
+                scenario.Call("s3.amazonaws.com", "ListBuckets", Day(day, 11))));
+        }
+
+        Assert.Equal(FrequencyClass.Rare, scenario.Principal.Behavior.ClassifyAtDayStart(ProfileDimension.Api, "secretsmanager:GetSecretValue", Day(60)));
+
+        var ownTool = scenario.Apply(scenario.Call("secretsmanager.amazonaws.com", "GetSecretValue", Day(60), source: AnomalyScenario.SanFrancisco));
+        var newTool = scenario.Apply(scenario.Call("secretsmanager.amazonaws.com", "GetSecretValue", Day(60, 11), userAgent: "Boto3/1.34.0", source: AnomalyScenario.SanFrancisco));
+        var newApi = scenario.Apply(scenario.Call("secretsmanager.amazonaws.com", "BatchGetSecretValue", Day(60, 12), source: AnomalyScenario.SanFrancisco));
+
+        Assert.Empty(ownTool);
+        Assert.Equal("CredentialAccess:IAMUser/AnomalousBehavior", Assert.Single(newTool).Type);
+        Assert.Equal("CredentialAccess:IAMUser/AnomalousBehavior", Assert.Single(newApi).Type);
     }
 
     [Fact]
