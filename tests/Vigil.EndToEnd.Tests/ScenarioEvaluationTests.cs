@@ -16,7 +16,7 @@ public sealed class ScenarioEvaluationTests : IDisposable
 
         var outcome = await new ScenarioEvaluation().RunAsync(folder, [], null, CancellationToken.None);
 
-        Assert.Equal(15, truth.Attacks.Count);
+        Assert.Equal(16, truth.Attacks.Count);
         Assert.Equal(truth.Attacks.Count, GroundTruth.Read(Path.Combine(folder, GroundTruth.FileName)).Attacks.Count);
         Assert.True(truth.PrincipalDaysAfterLearning > 0);
         Assert.True(truth.EndpointDaysAfterLearning > 0);

@@ -64,6 +64,7 @@ internal static class AnomalyFindingFactory
 
         var finding = ApiCallFindingFactory.Create(record, principalKey, context, template, affectedResources: S3Events.AffectedBucket(bucket), additionalInfo: info);
         var call = finding.Service.Action.AwsApiCallAction!;
+        // Without a VPC endpoint the owner of the AWS address is unknown, so the account id stays empty.
         var remoteAccount = candidate.Kind == AnomalyKind.InstanceInsideAws
             ? new RemoteAccountDetails { AccountId = candidate.Observation.InstanceEndpointAccount, Affiliated = false }
             : null;
@@ -99,6 +100,11 @@ internal static class AnomalyFindingFactory
                 candidate.Severity,
                 $"Credentials of an EC2 instance were used from outside AWS to call {api}.",
                 $"Temporary credentials of an EC2 instance profile called {api} from {source} in network {network}, which is not an AWS address and is not an expected remote source of this role."),
+            AnomalyKind.InstanceInsideAws when candidate.Observation.InstanceEndpointAccount is null => new FindingTemplate(
+                candidate.FindingType,
+                candidate.Severity,
+                $"Credentials of an EC2 instance were used from another address inside AWS to call {api}.",
+                $"Temporary credentials of an EC2 instance profile called {api} from {source}, an AWS address that this role never used and that the account's instance credentials do not use regularly."),
             AnomalyKind.InstanceInsideAws => new FindingTemplate(
                 candidate.FindingType,
                 candidate.Severity,

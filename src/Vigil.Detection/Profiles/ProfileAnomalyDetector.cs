@@ -14,12 +14,12 @@ namespace Vigil.Detection.Profiles;
 /// </summary>
 /// <remarks>
 /// An API event is a candidate once the principal has finished learning when its API has a tactic and
-/// either (a) the API is unseen or rare for the principal and at least one of network, user agent,
-/// country or bucket is unseen for it, or (b) the API is not frequent for the principal and two or
+/// either (a) the API is unseen for the principal and at least one of place (network or country),
+/// user agent or bucket is unseen for it, or (b) the API is not frequent for the principal and two or
 /// more of those are unseen. A candidate is dropped when the account already does the same thing.
 /// Then every context value other than the network that is unseen for the principal is frequent for
 /// the account. Also, either the account calls the API from the same network at least infrequently,
-/// or the network is frequent for the principal and the API frequent for the account.
+/// or the principal used the network on an earlier day and the API is frequent for the account.
 /// </remarks>
 public sealed class ProfileAnomalyDetector(ApiTactics tactics)
 {
@@ -36,7 +36,7 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
         [ProfileDimension.Network, ProfileDimension.UserAgent, ProfileDimension.Country, ProfileDimension.Bucket];
 
     private static readonly ProfileDimension[] EvidenceDimensions =
-        [ProfileDimension.Api, ProfileDimension.Network, ProfileDimension.Country, ProfileDimension.UserAgent, ProfileDimension.UserType, ProfileDimension.Bucket, ProfileDimension.InstanceSource];
+        [ProfileDimension.Api, ProfileDimension.Network, ProfileDimension.Country, ProfileDimension.UserAgent, ProfileDimension.UserType, ProfileDimension.Bucket, ProfileDimension.InstanceSource, ProfileDimension.InstanceEndpointAccount];
 
     public static ProfileAnomalyDetector Default { get; } = new(ApiTactics.Default);
 
@@ -109,8 +109,9 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
                 continue;
             }
 
-            if (candidate.Kind == AnomalyKind.InstanceOutsideAws && !account.IsLearning
-                && account.Classify(ProfileDimension.InstanceSource, candidate.Observation.InstanceSource) == FrequencyClass.Frequent)
+            // An outside network or an AWS address that the account's instance credentials use on most
+            // days is an expected source: an on-premises egress, or a NAT gateway that several roles share.
+            if (candidate.Kind is AnomalyKind.InstanceOutsideAws or AnomalyKind.InstanceInsideAws && IsUsualInstanceSourceForAccount(candidate, account))
             {
                 continue;
             }
@@ -148,9 +149,15 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
 
         if (observation.InstanceSource is not null && enricher.HasAwsRanges)
         {
+            // Another account's VPC endpoint raises unless the role uses it most weeks, so an actor who
+            // returns through the same endpoint weeks later is raised again, as outside networks are.
             var endpointAccount = observation.InstanceEndpointAccount;
             if (endpointAccount is not null && endpointAccount != record.AccountId
-                && behavior.ClassifyAtDayStart(ProfileDimension.InstanceEndpointAccount, endpointAccount, time) == FrequencyClass.Unseen)
+                && behavior.ClassifyAtDayStart(ProfileDimension.InstanceEndpointAccount, endpointAccount, time) != FrequencyClass.Frequent)
+            {
+                candidates.Add(Candidate(AnomalyKind.InstanceInsideAws, AnomalyTypes.InstanceCredentialInsideAws, 8.0, record, observation, enrichment, profile));
+            }
+            else if (endpointAccount is null && IsNewAwsAddressSource(behavior, observation.InstanceSource, time))
             {
                 candidates.Add(Candidate(AnomalyKind.InstanceInsideAws, AnomalyTypes.InstanceCredentialInsideAws, 8.0, record, observation, enrichment, profile));
             }
@@ -183,26 +190,78 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
         candidates.Add(Candidate(kind, chosen.Type, chosen.Severity, record, observation, enrichment, profile));
     }
 
-    private static bool IsAnomalous(BehaviorProfile behavior, in ProfileObservation observation, DateTimeOffset time, AnomalyKind kind)
+    /// <summary>
+    /// True when the account's instance credentials use the candidate's source on most days. Such a
+    /// source is an on-premises egress, a NAT gateway that several roles share, or the VPC endpoint
+    /// account of a shared-services account.
+    /// </summary>
+    private static bool IsUsualInstanceSourceForAccount(AnomalyCandidate candidate, IAccountProfileView account)
     {
-        var api = behavior.ClassifyAtDayStart(ProfileDimension.Api, observation.Api, time);
-        var unseenContext = 0;
-        var unseenBucket = false;
-        foreach (var dimension in ContextDimensions)
+        if (account.IsLearning)
         {
-            if (observation.KeyOf(dimension) is { } key && behavior.ClassifyAtDayStart(dimension, key, time) == FrequencyClass.Unseen)
+            return false;
+        }
+
+        return candidate.Observation.InstanceEndpointAccount is { } endpointAccount && candidate.Kind == AnomalyKind.InstanceInsideAws
+            ? account.Classify(ProfileDimension.InstanceEndpointAccount, endpointAccount) == FrequencyClass.Frequent
+            : account.Classify(ProfileDimension.InstanceSource, candidate.Observation.InstanceSource) == FrequencyClass.Frequent;
+    }
+
+    /// <summary>
+    /// True when instance credentials call from a public AWS address that the role never used before
+    /// today, while the role has learned AWS addresses of its own: another AWS account's instance
+    /// rather than the estate's NAT gateway or instance. A role that has only called from networks
+    /// outside AWS or through VPC endpoints has no learned address to compare with.
+    /// </summary>
+    /// <remarks>
+    /// NOTE: CloudTrail does not name the account that owns an address. So an instance of the estate
+    /// that calls AWS from a new public address of its own looks the same, and raises on the first day
+    /// it uses that address (a new instance in a public subnet, or one stopped and started again).
+    /// Calls through a NAT gateway, whose address stays, do not. An address used on an earlier day is
+    /// known, so an actor who returns from the same address is not raised again.
+    /// </remarks>
+    private static bool IsNewAwsAddressSource(BehaviorProfile behavior, string source, DateTimeOffset time)
+    {
+        if (!ProfileFeatures.IsAwsAddressSource(source) || behavior.ClassifyAtDayStart(ProfileDimension.InstanceSource, source, time) != FrequencyClass.Unseen)
+        {
+            return false;
+        }
+
+        foreach (var known in behavior.Top(ProfileDimension.InstanceSource, time, behavior.Options.MaxEntries(ProfileDimension.InstanceSource)))
+        {
+            if (known.Value != source && ProfileFeatures.IsAwsAddressSource(known.Value))
             {
-                unseenContext++;
-                unseenBucket |= dimension == ProfileDimension.Bucket;
+                return true;
             }
         }
 
-        // A principal that reads its own buckets every day makes GetObject frequent, so for S3 data
-        // events a bucket it never used, together with a new network, tool or country, is enough.
-        return (api is FrequencyClass.Unseen or FrequencyClass.Rare && unseenContext >= 1)
-            || (api != FrequencyClass.Frequent && unseenContext >= 2)
-            || (kind == AnomalyKind.S3 && unseenBucket && unseenContext >= 2);
+        return false;
     }
+
+    /// <summary>
+    /// True when an event differs from the principal's profile in enough of the factors GuardDuty's
+    /// anomaly model weighs: the API, the place (network and its country), the user agent and, for S3
+    /// data events, the bucket. The network and the country count as one factor, because a new network
+    /// abroad always brings a new country too, and a trip would otherwise look like two new factors.
+    /// </summary>
+    private static bool IsAnomalous(BehaviorProfile behavior, in ProfileObservation observation, DateTimeOffset time, AnomalyKind kind)
+    {
+        var api = behavior.ClassifyAtDayStart(ProfileDimension.Api, observation.Api, time);
+        var newBucket = IsUnseen(behavior, observation, ProfileDimension.Bucket, time);
+        var newPlace = IsUnseen(behavior, observation, ProfileDimension.Network, time) || IsUnseen(behavior, observation, ProfileDimension.Country, time);
+        var newFactors = (newPlace ? 1 : 0) + (IsUnseen(behavior, observation, ProfileDimension.UserAgent, time) ? 1 : 0) + (newBucket ? 1 : 0);
+
+        // An API never used is unusual with one other new factor. An API used before, however seldom,
+        // needs two: its own user on a trip, with their usual tool, is a new place only. A principal
+        // that reads its own buckets every day makes GetObject frequent, so for S3 data events a
+        // bucket it never used, together with a new place or tool, is enough.
+        return (api == FrequencyClass.Unseen && newFactors >= 1)
+            || (api != FrequencyClass.Frequent && newFactors >= 2)
+            || (kind == AnomalyKind.S3 && newBucket && newFactors >= 2);
+    }
+
+    private static bool IsUnseen(BehaviorProfile behavior, in ProfileObservation observation, ProfileDimension dimension, DateTimeOffset time) =>
+        observation.KeyOf(dimension) is { } key && behavior.ClassifyAtDayStart(dimension, key, time) == FrequencyClass.Unseen;
 
     private static bool IsUsualForAccount(AnomalyCandidate candidate, IAccountProfileView account)
     {
@@ -232,9 +291,11 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
             return true;
         }
 
-        // The principal's own weekly network: the person is where they usually are, and picks up an
-        // API and a tool that colleagues use every week (a first console sign-in of a CLI user).
-        return candidate.PrincipalClasses[ProfileDimension.Network] == FrequencyClass.Frequent
+        // A network the principal worked from on an earlier day is not new evidence, however seldom it
+        // was used. The person is somewhere they have been before (home, or the second day of a trip)
+        // and picks up an API and a tool that colleagues use every week, such as a CLI user's first
+        // console sign-in. A network first used today still needs the account to call the API from it.
+        return candidate.PrincipalClasses[ProfileDimension.Network] != FrequencyClass.Unseen
             && account.Classify(ProfileDimension.Api, candidate.Observation.Api) == FrequencyClass.Frequent;
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using Vigil.Contracts.Events;
 using Vigil.Detection.Detectors;
@@ -28,9 +29,26 @@ public static class ProfileFeatures
             UserAgentFamily(record.UserAgent),
             BoundOrNull(record.UserIdentity?.Type),
             BoundOrNull(bucket),
-            instanceCredentials ? network : null,
+            instanceCredentials ? InstanceSourceKey(record.SourceIpAddress, enrichment, network) : null,
             BoundOrNull(endpointAccount));
     }
+
+    /// <summary>Prefix of an <see cref="ProfileDimension.InstanceSource"/> value that is one public AWS address.</summary>
+    public const string AwsAddressPrefix = "aws:";
+
+    /// <summary>
+    /// Returns the source key of a call made with instance credentials. For a public address inside
+    /// AWS this is <c>aws:</c> and the address, because the AWS network is shared by every AWS
+    /// customer: only the address separates the estate's own NAT gateway or instance from
+    /// another account's instance. Any other source keeps its network key.
+    /// </summary>
+    public static string InstanceSourceKey(string? sourceIpAddress, in IpEnrichment enrichment, string network) =>
+        enrichment is { Scope: IpAddressScope.Public or IpAddressScope.Documentation, Aws: not null } && IPAddress.TryParse(sourceIpAddress, out var address)
+            ? AwsAddressPrefix + (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)
+            : network;
+
+    /// <summary>True for an instance source key that is one public AWS address (see <see cref="InstanceSourceKey"/>).</summary>
+    public static bool IsAwsAddressSource(string? key) => key is not null && key.StartsWith(AwsAddressPrefix, StringComparison.Ordinal);
 
     /// <summary>Returns the API as <c>service:EventName</c>, the service being the event source without <c>.amazonaws.com</c>.</summary>
     public static string? ApiOf(CloudTrailEvent record)

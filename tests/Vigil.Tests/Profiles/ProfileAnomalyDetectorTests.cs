@@ -248,11 +248,80 @@ public sealed class ProfileAnomalyDetectorTests : IDisposable
         scenario.LearnUsualDays(20, role, AnomalyScenario.Ec2Address);
 
         var stolen = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: AnomalyScenario.Elsewhere));
-        var home = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: "192.0.2.99"));
+        var home = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: AnomalyScenario.Ec2Address));
 
         Assert.Equal(AnomalyTypes.InstanceCredentialOutsideAws, Assert.Single(stolen).Type);
         Assert.Equal(8.0, stolen[0].Severity);
         Assert.Empty(home);
+    }
+
+    [Fact]
+    public void InstanceCredentials_FromOtherAwsAddress()
+    {
+        var role = InstanceRole();
+        scenario.LearnUsualDays(20, role, AnomalyScenario.Ec2Address);
+
+        var ownAddress = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: AnomalyScenario.Ec2Address));
+        var otherAddress = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21, 11), identity: role, source: "192.0.2.99"));
+
+        Assert.Empty(ownAddress);
+        var finding = Assert.Single(otherAddress);
+        Assert.Equal(AnomalyTypes.InstanceCredentialInsideAws, finding.Type);
+        Assert.Equal(8.0, finding.Severity);
+        Assert.Equal("192.0.2.99", finding.Service.Action.AwsApiCallAction?.RemoteIpDetails?.IpAddressV4);
+        Assert.Null(finding.Service.Action.AwsApiCallAction?.RemoteAccountDetails?.AccountId);
+        Assert.Equal(["aws:192.0.2.99"], finding.Service.Detection?.Anomaly?.Unusual.Behavior["PRINCIPAL"]["INSTANCE_SOURCE"].Observations.Text);
+    }
+
+    [Fact]
+    public void InstanceCredentials_AwsAddressOfEarlierDayIsKnown()
+    {
+        var role = InstanceRole();
+        scenario.LearnUsualDays(20, role, AnomalyScenario.Ec2Address);
+        scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(20, 9), identity: role, source: "192.0.2.99"));
+
+        var nextDay = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: "192.0.2.99"));
+
+        Assert.Empty(nextDay);
+    }
+
+    [Fact]
+    public void InstanceCredentials_AccountsSharedAwsAddressIsQuiet()
+    {
+        // Another instance role of the account calls from 192.0.2.99 every day, as roles behind one NAT gateway do.
+        var other = InstanceRole() with
+        {
+            PrincipalId = "AROAEXAMPLEROLE00002:i-0fed1234abc567890",
+            Arn = "arn:aws:sts::111122223333:assumed-role/batch/i-0fed1234abc567890",
+            SessionIssuerArn = "arn:aws:iam::111122223333:role/batch",
+            SessionIssuerUserName = "batch",
+        };
+        for (var day = 0; day < 20; day++)
+        {
+            var call = scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(day), identity: other, source: "192.0.2.99");
+            scenario.Account.Observe(ProfileFeatures.Of(call, scenario.Enricher.Enrich(call.SourceIpAddress)), call.EventTime);
+        }
+
+        var role = InstanceRole();
+        scenario.LearnUsualDays(20, role, AnomalyScenario.Ec2Address);
+
+        var sharedAddress = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: "192.0.2.99"));
+        var newAddress = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: "192.0.2.200"));
+
+        Assert.Empty(sharedAddress);
+        Assert.Equal(AnomalyTypes.InstanceCredentialInsideAws, Assert.Single(newAddress).Type);
+    }
+
+    [Fact]
+    public void InstanceCredentials_NoLearnedAwsAddressIsQuiet()
+    {
+        // A role that only called from an outside network (an on-premises egress) has no AWS address to compare with.
+        var role = InstanceRole();
+        scenario.LearnUsualDays(20, role, AnomalyScenario.Office);
+
+        var findings = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: "192.0.2.99"));
+
+        Assert.Empty(findings);
     }
 
     [Fact]
@@ -284,6 +353,21 @@ public sealed class ProfileAnomalyDetectorTests : IDisposable
         var finding = Assert.Single(findings);
         Assert.Equal(AnomalyTypes.InstanceCredentialInsideAws, finding.Type);
         Assert.Equal("444455556666", finding.Service.Action.AwsApiCallAction?.RemoteAccountDetails?.AccountId);
+    }
+
+    [Fact]
+    public void InstanceCredentials_OtherAccountsEndpointRaisesAgain()
+    {
+        const string endpoint = """{"vpcEndpointId": "vpce-0abc", "vpcEndpointAccountId": "444455556666"}""";
+        var role = InstanceRole();
+        scenario.LearnUsualDays(20, role, AnomalyScenario.Ec2Address);
+
+        var first = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(21), identity: role, source: "10.20.0.15", rawJson: endpoint));
+        var twoWeeksLater = scenario.Apply(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(35), identity: role, source: "10.20.0.15", rawJson: endpoint));
+
+        Assert.Equal(AnomalyTypes.InstanceCredentialInsideAws, Assert.Single(first).Type);
+        Assert.Equal(AnomalyTypes.InstanceCredentialInsideAws, Assert.Single(twoWeeksLater).Type);
+        Assert.NotEqual(FrequencyClass.Unseen, scenario.Principal.Behavior.ClassifyAtDayStart(ProfileDimension.InstanceEndpointAccount, "444455556666", Day(35)));
     }
 
     [Fact]
@@ -350,11 +434,58 @@ public sealed class ProfileAnomalyDetectorTests : IDisposable
 
         var colleaguesHabit = scenario.Apply(scenario.Call("iam.amazonaws.com", "GetFederationToken", Day(21), userAgent: browser));
         var newForAccount = scenario.Apply(scenario.Call("iam.amazonaws.com", "CreateAccessKey", Day(21), userAgent: browser));
-        var fromElsewhere = scenario.Apply(scenario.Call("iam.amazonaws.com", "GetFederationToken", Day(22), userAgent: browser, source: AnomalyScenario.SanFrancisco));
+        var fromElsewhere = scenario.Apply(scenario.Call("iam.amazonaws.com", "GetFederationToken", Day(21, 12), userAgent: browser, source: AnomalyScenario.SanFrancisco));
 
         Assert.Empty(colleaguesHabit);
         Assert.Equal("Persistence:IAMUser/AnomalousBehavior", Assert.Single(newForAccount).Type);
         Assert.Equal("InitialAccess:IAMUser/AnomalousBehavior", Assert.Single(fromElsewhere).Type);
+    }
+
+    [Fact]
+    public void SecondTripDay_ColleaguesApiAndToolIsQuiet()
+    {
+        // The first day of a trip makes San Francisco a network of the principal. On the second day
+        // the principal signs in with a browser for the first time, as colleagues do every day.
+        const string browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36";
+        using var firstDay = new AnomalyScenario();
+        foreach (var trip in new[] { scenario, firstDay })
+        {
+            trip.LearnAccountDays(20, "GetFederationToken", AnomalyScenario.Elsewhere, browser);
+            trip.LearnUsualDays(20);
+            Assert.Empty(trip.Apply(trip.Call("ec2.amazonaws.com", "DescribeInstances", Day(20, 9), source: AnomalyScenario.SanFrancisco)));
+        }
+
+        var secondDay = scenario.Apply(scenario.Call("iam.amazonaws.com", "GetFederationToken", Day(21), userAgent: browser, source: AnomalyScenario.SanFrancisco));
+        var sameDay = firstDay.Apply(firstDay.Call("iam.amazonaws.com", "GetFederationToken", Day(20, 11), userAgent: browser, source: AnomalyScenario.SanFrancisco));
+
+        Assert.Empty(secondDay);
+        var finding = Assert.Single(sameDay);
+        Assert.Equal("InitialAccess:IAMUser/AnomalousBehavior", finding.Type);
+        Assert.Equal("UNSEEN", finding.Service.Detection!.Anomaly!.Unusual.Behavior["PRINCIPAL"]["ASN"].ProfileSubtype);
+    }
+
+    [Fact]
+    public void Trip_KnownApiAndToolFromNewPlaceIsQuiet()
+    {
+        // GetSecretValue was called on one day six weeks earlier, so it is rare, not unseen.
+        scenario.LearnUsualDays(20);
+        Assert.Empty(scenario.Apply(scenario.Call("secretsmanager.amazonaws.com", "GetSecretValue", Day(20, 12))));
+        for (var day = 21; day < 60; day++)
+        {
+            Assert.Empty(scenario.Apply(
+                scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(day, 9)),
+                scenario.Call("s3.amazonaws.com", "ListBuckets", Day(day, 11))));
+        }
+
+        Assert.Equal(FrequencyClass.Rare, scenario.Principal.Behavior.ClassifyAtDayStart(ProfileDimension.Api, "secretsmanager:GetSecretValue", Day(60)));
+
+        var ownTool = scenario.Apply(scenario.Call("secretsmanager.amazonaws.com", "GetSecretValue", Day(60), source: AnomalyScenario.SanFrancisco));
+        var newTool = scenario.Apply(scenario.Call("secretsmanager.amazonaws.com", "GetSecretValue", Day(60, 11), userAgent: "Boto3/1.34.0", source: AnomalyScenario.SanFrancisco));
+        var newApi = scenario.Apply(scenario.Call("secretsmanager.amazonaws.com", "BatchGetSecretValue", Day(60, 12), source: AnomalyScenario.SanFrancisco));
+
+        Assert.Empty(ownTool);
+        Assert.Equal("CredentialAccess:IAMUser/AnomalousBehavior", Assert.Single(newTool).Type);
+        Assert.Equal("CredentialAccess:IAMUser/AnomalousBehavior", Assert.Single(newApi).Type);
     }
 
     [Fact]
@@ -379,6 +510,24 @@ public sealed class ProfileAnomalyDetectorTests : IDisposable
         Assert.Equal("console.ec2.amazonaws.com", ProfileFeatures.UserAgentFamily("console.ec2.amazonaws.com"));
         Assert.Equal("(none)", ProfileFeatures.UserAgentFamily(null));
         Assert.Equal("scriptalert", ProfileFeatures.UserAgentFamily("<script>alert(x)</script>"));
+    }
+
+    [Fact]
+    public void Features_InstanceSourceIsAddressInsideAws()
+    {
+        var ec2 = scenario.Enricher.Enrich(AnomalyScenario.Ec2Address);
+        var outside = scenario.Enricher.Enrich(AnomalyScenario.Elsewhere);
+        var role = InstanceRole();
+
+        var inside = ProfileFeatures.Of(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(1), identity: role, source: AnomalyScenario.Ec2Address), ec2);
+        var fromOutside = ProfileFeatures.Of(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(1), identity: role, source: AnomalyScenario.Elsewhere), outside);
+        var user = ProfileFeatures.Of(scenario.Call("ec2.amazonaws.com", "DescribeInstances", Day(1), source: AnomalyScenario.Ec2Address), ec2);
+
+        Assert.Equal("aws:192.0.2.40", inside.InstanceSource);
+        Assert.Equal(ec2.NetworkKey, inside.Network);
+        Assert.Equal("AS64666", fromOutside.InstanceSource);
+        Assert.Null(user.InstanceSource);
+        Assert.Equal("aws:192.0.2.40", ProfileFeatures.InstanceSourceKey("::ffff:192.0.2.40", ec2, ec2.NetworkKey));
     }
 
     [Fact]

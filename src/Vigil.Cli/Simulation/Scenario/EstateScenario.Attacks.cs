@@ -7,6 +7,10 @@ namespace Vigil.Cli.Simulation.Scenario;
 internal sealed partial class EstateScenario
 {
     private const string InstanceOutsideAws = "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.OutsideAWS";
+    private const string InstanceInsideAws = "UnauthorizedAccess:IAMUser/InstanceCredentialExfiltration.InsideAWS";
+
+    /// <summary>The AWS account of the attacker who uses stolen instance credentials from inside AWS.</summary>
+    private const string AttackerAccountId = "739275104386";
     private const string DiscoveryIam = "Discovery:IAMUser/AnomalousBehavior";
     private const string CredentialAccessIam = "CredentialAccess:IAMUser/AnomalousBehavior";
     private const string ExfiltrationS3 = "Exfiltration:S3/AnomalousBehavior";
@@ -36,6 +40,7 @@ internal sealed partial class EstateScenario
         var kinds = new (string Kind, Action<int, DateTimeOffset> Plant)[]
         {
             ("instance-credential-theft", PlantCredentialTheft),
+            ("instance-credential-theft-inside-aws", PlantCredentialTheftInsideAws),
             ("discovery-burst", PlantDiscoveryBurst),
             ("s3-exfiltration", PlantS3Exfiltration),
             ("port-scan", PlantPortScan),
@@ -120,6 +125,50 @@ internal sealed partial class EstateScenario
         AddTruth("instance-credential-theft", round,
             $"The instance credentials of {instance.Id} (role app-server) are used from {attacker}, a hosting network outside AWS: discovery calls, a secret read and 25 object downloads.",
             [InstanceOutsideAws], [DiscoveryIam, CredentialAccessIam, ExfiltrationS3, DiscoveryS3, ActivityUnusualType],
+            ["app-server", instance.Id, identity.AccessKeyId], time, end);
+    }
+
+    /// <summary>
+    /// An application server's instance credentials are used from an instance in the attacker's own
+    /// AWS account. Even rounds call from its public EC2 address. Odd rounds call through an interface
+    /// VPC endpoint of the attacker's VPC, and CloudTrail records its private address and endpoint account.
+    /// </summary>
+    private void PlantCredentialTheftInsideAws(int round, DateTimeOffset time)
+    {
+        var instance = instances.Where(item => item.Kind == InstanceKind.App).ElementAt((round + 2) % 4);
+        var identity = CloudTrailIdentity.Role(AccountId, "app-server", instance.Id);
+        var throughEndpoint = round % 2 == 1;
+
+        // Offsets from 100,000 on keep clear of the estate's own NAT addresses, which sit near offset 1,000.
+        var address = throughEndpoint
+            ? $"172.31.{random.Next(0, 256).ToString(CultureInfo.InvariantCulture)}.{random.Next(4, 255).ToString(CultureInfo.InvariantCulture)}"
+            : ScenarioNetworks.AwsEc2.Address(100_000 + random.Next(500_000));
+        var endpoint = throughEndpoint ? "vpce-0" + ScenarioLogWriter.Stable($"{AttackerAccountId}/{round}", 16).ToLowerInvariant() : null;
+        var endpointAccount = throughEndpoint ? AttackerAccountId : null;
+        var agent = EstateHabits.Agents["cli"];
+        var end = time;
+        var calls = new List<ScenarioEvent>();
+        foreach (var (api, error) in new[]
+        {
+            ("sts:GetCallerIdentity", (string?)null), ("s3:ListBuckets", null), ("iam:ListAttachedRolePolicies", "AccessDenied"),
+            ("secretsmanager:ListSecrets", null), ("secretsmanager:GetSecretValue", null),
+        })
+        {
+            end = end.AddSeconds(random.Next(5, 40));
+            calls.Add(ApiEvent(end, identity, api, address, agent, error) with { VpcEndpointId = endpoint, VpcEndpointAccountId = endpointAccount });
+        }
+
+        for (var item = 0; item < 20; item++)
+        {
+            end = end.AddSeconds(random.Next(2, 10));
+            calls.Add(new ScenarioEvent(end, identity, "s3.amazonaws.com", "GetObject", address, agent, "example-app-uploads", $"u/{random.Next(1_000_000)}.jpg", null, endpoint, endpointAccount));
+        }
+
+        Plan(time, _ => calls.ForEach(Emit));
+        var source = throughEndpoint ? $"{address} through the VPC endpoint {endpoint} of account {AttackerAccountId}" : $"{address}, an EC2 address of another AWS account";
+        AddTruth("instance-credential-theft-inside-aws", round,
+            $"The instance credentials of {instance.Id} (role app-server) are used from {source}: discovery calls, a secret read and 20 object downloads.",
+            [InstanceInsideAws], [DiscoveryIam, CredentialAccessIam, ExfiltrationS3, DiscoveryS3, ActivityUnusualType],
             ["app-server", instance.Id, identity.AccessKeyId], time, end);
     }
 

@@ -20,10 +20,14 @@ internal sealed record CloudTrailIdentity(string AccountId, string Type, string 
     public string AccessKeyId => (Type == "IAMUser" ? "AKIA" : "ASIA") + ScenarioLogWriter.Stable(Name + Session, 16);
 }
 
-/// <summary>One CloudTrail event of a scenario. <paramref name="Bucket"/> makes it an S3 data event.</summary>
+/// <summary>
+/// One CloudTrail event of a scenario. <paramref name="Bucket"/> makes it an S3 data event, and
+/// <paramref name="VpcEndpointId"/> a call through that interface VPC endpoint, owned by
+/// <paramref name="VpcEndpointAccountId"/>.
+/// </summary>
 internal sealed record ScenarioEvent(
     DateTimeOffset Time, CloudTrailIdentity Identity, string Source, string Name, string Address, string UserAgent,
-    string? Bucket = null, string? Key = null, string? ErrorCode = null)
+    string? Bucket = null, string? Key = null, string? ErrorCode = null, string? VpcEndpointId = null, string? VpcEndpointAccountId = null)
 {
     public bool ReadOnly => Name.StartsWith("Get", StringComparison.Ordinal) || Name.StartsWith("List", StringComparison.Ordinal)
         || Name.StartsWith("Describe", StringComparison.Ordinal) || Name.StartsWith("Lookup", StringComparison.Ordinal) || Name == "HeadObject";
@@ -275,6 +279,12 @@ internal sealed class ScenarioLogWriter(string logRoot, string accountId, string
         }
 
         writer.WriteString("eventType", record.Name == "ConsoleLogin" ? "AwsConsoleSignIn" : "AwsApiCall");
+        if (record.VpcEndpointId is not null)
+        {
+            writer.WriteString("vpcEndpointId", record.VpcEndpointId);
+            writer.WriteString("vpcEndpointAccountId", record.VpcEndpointAccountId);
+        }
+
         writer.WriteBoolean("managementEvent", record.Bucket is null);
         writer.WriteString("recipientAccountId", identity.AccountId);
         writer.WriteString("eventCategory", record.Bucket is null ? "Management" : "Data");

@@ -29,7 +29,7 @@ public partial class ProfilePage
         ("UserAgent", "User agent"),
         ("UserType", "Identity type"),
         ("Bucket", "S3 bucket"),
-        ("InstanceSource", "Network of instance credentials"),
+        ("InstanceSource", "Source of instance credentials (network, or address inside AWS)"),
         ("InstanceEndpointAccount", "VPC endpoint account of instance credentials"),
         ("ApiNetwork", "API and network pairs"),
         ("NetworkUserAgent", "Network and user agent pairs"),
