@@ -78,6 +78,38 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchRun_ReadersOnlyRounds_ReportsMedians()
+    {
+        var corpus = Path.Combine(folder, "corpus");
+        var generate = await GenerateAsync(corpus, seed: 5);
+        Assert.True(generate.ExitCode == 0, generate.ToString());
+
+        var run = await CliProcess.RunAsync(null, "bench", "run", "--corpus", corpus, "--readers-only", "--rounds", "3");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("6,000", RecordsIn(run, "floor, CloudTrail: gzip + Utf8JsonReader, 3 rounds added up"));
+        Assert.Equal("6,000", RecordsIn(run, "Vigil readers only, CloudTrail, 3 rounds added up"));
+        Assert.Equal("18,000", RecordsIn(run, "Vigil readers only, VPC flow Parquet, 3 rounds added up"));
+        Assert.True(RatioOf(run, "Vigil reader / floor, Route 53, median of 3 rounds") > 0, run.ToString());
+        Assert.True(RatioOf(run, "Vigil reader / floor, VPC flow, per CPU second, median of 3 rounds") > 0, run.ToString());
+        Assert.Contains("- Vigil reader / floor, VPC flow Parquet, median of 3 rounds: ", run.Output, StringComparison.Ordinal);
+        var perRound = run.Output.Split('\n').Single(line => line.StartsWith("- Vigil reader / floor, Route 53, per round: ", StringComparison.Ordinal));
+        Assert.Equal(3, perRound.Split(" (per CPU second")[0].Split(':')[1].Split(',').Length);
+        Assert.DoesNotContain("FAILED", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenchRun_RoundsWithoutReadersOnly_Rejected()
+    {
+        Directory.CreateDirectory(folder);
+
+        var run = await CliProcess.RunAsync(null, "bench", "run", "--corpus", folder, "--rounds", "3");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("--rounds applies only to --readers-only", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BenchRun_ReadersOnlyWithHost_Rejected()
     {
         Directory.CreateDirectory(folder);

@@ -41,7 +41,10 @@ internal sealed class BenchReport
         }
     }
 
-    /// <summary>Adds the ratio of records per CPU second, which depends less on the machine's load than <see cref="AddRatio"/>.</summary>
+    /// <summary>Adds a ratio computed by the caller, such as a median over rounds.</summary>
+    public void AddRatio(string name, double value) => ratios.Add((name, value));
+
+    /// <summary>Adds the ratio of records per CPU second, which depends less on the machine's load than <see cref="AddRatio(string, PhaseMeasurement, PhaseMeasurement)"/>.</summary>
     public void AddCpuRatio(string name, PhaseMeasurement measured, PhaseMeasurement baseline)
     {
         if (measured.RecordsPerCpuSecond is { } value && baseline.RecordsPerCpuSecond is { } reference && reference > 0)

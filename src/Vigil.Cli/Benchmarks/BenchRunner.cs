@@ -9,6 +9,9 @@ internal sealed record BenchRunSettings(string CorpusFolder, bool Jq, bool Host,
     /// <summary>Measure the floors and readers only, without the replay (and without jq and the host).</summary>
     public bool ReadersOnly { get; init; }
 
+    /// <summary>Rounds of each floor and reader with <see cref="ReadersOnly"/>. The report gives the median of their ratios.</summary>
+    public int Rounds { get; init; } = 1;
+
     /// <summary>Host processes started as silos of one cluster for the host phase.</summary>
     public int Silos { get; init; } = 1;
 }
@@ -69,6 +72,10 @@ internal static class BenchRunner
 
         Console.Error.WriteLine($"bench: {corpus.CloudTrailObjects.Count} CloudTrail files ({BenchFormat.Bytes(SizeOf(corpus.CloudTrailObjects))}) and {corpus.FlowObjects.Count} flow log files ({BenchFormat.Bytes(SizeOf(corpus.FlowObjects))}) in {corpus.LogsFolder}");
         await WarmPageCacheAsync(corpus, cancellationToken);
+        if (settings.ReadersOnly)
+        {
+            return await RunReadersOnlyAsync(settings, corpus, machine, loadBefore, cancellationToken);
+        }
 
         var floorCloudTrail = await MeasureAsync(FloorCloudTrail, () => FloorBenchmark.RunCloudTrailAsync(corpus.CloudTrailObjects, cancellationToken));
         var floorFlow = await MeasureAsync(FloorFlow, () => FloorBenchmark.RunFlowAsync(corpus.FlowObjects, cancellationToken));
@@ -102,19 +109,6 @@ internal static class BenchRunner
             report.Add(FloorParquet, $"{cores} files at a time", floor);
             report.Add(ReaderParquet, $"{cores} files at a time", reader);
             readerPairs.Add(new("VPC flow Parquet", floor, reader, corpus.Manifest?.ParquetFlowRecords));
-        }
-
-        if (settings.ReadersOnly)
-        {
-            AddReaderRatios(report, readerPairs);
-            foreach (var pair in readerPairs)
-            {
-                failed |= !Check(report, pair.Kind, pair.Floor.Records, pair.ManifestRecords, [("readers", pair.Reader)]);
-            }
-
-            var readersTitle = $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: readers only, {string.Join(", ", readerPairs.Select(pair => $"{BenchFormat.Count(pair.Floor.Records)} {pair.Kind}"))} records";
-            Console.Out.Write(report.ToMarkdown(readersTitle, settings.CommandLine, corpus.Manifest?.Command, machine, loadBefore, MachineDescription.ReadLoadAverage()));
-            return failed ? 1 : 0;
         }
 
         JqResult? jq = null;
@@ -163,6 +157,61 @@ internal static class BenchRunner
         return failed ? 1 : 0;
     }
 
+    /// <summary>
+    /// Measures each kind's floor and reader in <see cref="BenchRunSettings.Rounds"/> rounds (see
+    /// <see cref="ReaderRounds"/>) and reports the median of the rounds' ratios.
+    /// </summary>
+    private static async Task<int> RunReadersOnlyAsync(
+        BenchRunSettings settings, BenchCorpus corpus, MachineDescription machine, string? loadBefore, CancellationToken cancellationToken)
+    {
+        var kinds = new List<ReaderKind>
+        {
+            new("CloudTrail", FloorCloudTrail, ReaderCloudTrail,
+                () => FloorBenchmark.RunCloudTrailAsync(corpus.CloudTrailObjects, cancellationToken),
+                () => ReaderBenchmark.RunCloudTrailAsync(corpus.CloudTrailObjects, cancellationToken),
+                corpus.Manifest?.CloudTrailRecords),
+            new("VPC flow", FloorFlow, ReaderFlow,
+                () => FloorBenchmark.RunFlowAsync(corpus.FlowObjects, cancellationToken),
+                () => ReaderBenchmark.RunFlowAsync(corpus.FlowObjects, cancellationToken),
+                corpus.Manifest?.FlowRecords),
+        };
+        if (corpus.Route53Objects.Count > 0)
+        {
+            kinds.Add(new("Route 53", FloorRoute53, ReaderRoute53,
+                () => FloorBenchmark.RunRoute53Async(corpus.Route53Objects, cancellationToken),
+                () => ReaderBenchmark.RunRoute53Async(corpus.Route53Objects, cancellationToken),
+                corpus.Manifest?.Route53Records));
+        }
+
+        if (corpus.ParquetFlowObjects.Count > 0)
+        {
+            kinds.Add(new("VPC flow Parquet", FloorParquet, ReaderParquet,
+                () => FloorBenchmark.RunParquetAsync(corpus.ParquetFlowObjects, cancellationToken),
+                () => ReaderBenchmark.RunParquetAsync(corpus.ParquetFlowObjects, cancellationToken),
+                corpus.Manifest?.ParquetFlowRecords));
+        }
+
+        var results = await ReaderRounds.RunAsync(kinds, settings.Rounds, MeasureAsync);
+        var report = new BenchReport();
+        var cores = Environment.ProcessorCount;
+        var failed = false;
+        var roundsText = settings.Rounds > 1 ? $", {settings.Rounds} rounds added up" : "";
+        foreach (var result in results)
+        {
+            report.Add(result.Kind.FloorName + roundsText, $"{cores} files at a time", ReaderRounds.Sum(result.Floors));
+            report.Add(result.Kind.ReaderName + roundsText, $"{cores} files at a time", ReaderRounds.Sum(result.Readers));
+            for (var round = 0; round < result.Floors.Count; round++)
+            {
+                failed |= !Check(report, result.Kind.Kind, result.Floors[round].Records, result.Kind.ManifestRecords, [("readers", result.Readers[round])]);
+            }
+        }
+
+        AddReaderRatios(report, results, settings.Rounds);
+        var title = $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: readers only, {string.Join(", ", results.Select(result => $"{BenchFormat.Count(result.Floors[0].Records)} {result.Kind.Kind}"))} records";
+        Console.Out.Write(report.ToMarkdown(title, settings.CommandLine, corpus.Manifest?.Command, machine, loadBefore, MachineDescription.ReadLoadAverage()));
+        return failed ? 1 : 0;
+    }
+
     private static async Task<PhaseMeasurement> MeasureAsync(string name, Func<Task<PhaseMeasurement>> phase)
     {
         Console.Error.WriteLine($"bench: {name}");
@@ -171,22 +220,35 @@ internal static class BenchRunner
         return result;
     }
 
-    /// <summary>The ratios and targets of the readers alone: each reader against the floor of the same files.</summary>
-    private static void AddReaderRatios(BenchReport report, IReadOnlyList<ReaderPair> pairs)
+    /// <summary>
+    /// The ratios and targets of the readers alone: each reader against the floor of the same files,
+    /// as the median over the rounds, with every round's ratio in a note when there is more than one.
+    /// </summary>
+    private static void AddReaderRatios(BenchReport report, IReadOnlyList<ReaderKindRounds> results, int rounds)
     {
-        foreach (var pair in pairs)
+        var median = rounds > 1 ? $", median of {rounds} rounds" : "";
+        foreach (var result in results)
         {
-            report.AddRatio($"Vigil reader / floor, {pair.Kind}", pair.Reader, pair.Floor);
+            report.AddRatio($"Vigil reader / floor, {result.Kind.Kind}{median}", ReaderRounds.Median(result.Ratios));
         }
 
-        foreach (var pair in pairs)
+        foreach (var result in results.Where(result => result.CpuRatios.Count > 0))
         {
-            report.AddCpuRatio($"Vigil reader / floor, {pair.Kind}, per CPU second", pair.Reader, pair.Floor);
+            report.AddRatio($"Vigil reader / floor, {result.Kind.Kind}, per CPU second{median}", ReaderRounds.Median(result.CpuRatios));
         }
 
-        foreach (var pair in pairs)
+        foreach (var result in results)
         {
-            report.AddTarget($"Vigil reader / floor, {pair.Kind}", pair.Reader.RecordsPerSecond / pair.Floor.RecordsPerSecond, ReaderTarget, atMost: false, BenchFormat.Ratio);
+            report.AddTarget($"Vigil reader / floor, {result.Kind.Kind}{median}", ReaderRounds.Median(result.Ratios), ReaderTarget, atMost: false, BenchFormat.Ratio);
+        }
+
+        if (rounds > 1)
+        {
+            foreach (var result in results)
+            {
+                report.AddNote($"Vigil reader / floor, {result.Kind.Kind}, per round: {string.Join(", ", result.Ratios.Select(BenchFormat.Ratio))}" +
+                    $" (per CPU second: {string.Join(", ", result.CpuRatios.Select(BenchFormat.Ratio))}). The floor ran first in odd rounds and the reader first in even rounds.");
+            }
         }
     }
 

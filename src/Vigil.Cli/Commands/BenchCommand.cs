@@ -97,6 +97,11 @@ internal static class BenchCommand
         var hostDll = new Option<FileInfo?>("--host-dll") { Description = "Host build output to start with --host; defaults to src/Vigil.Host/bin/<configuration of this vigil>/net10.0/Vigil.Host.dll." };
         var hostTimeout = new Option<int>("--host-timeout") { Description = "Minutes to wait for the host to list every object in the ledger before the run fails.", DefaultValueFactory = _ => 30 };
         var readersOnly = new Option<bool>("--readers-only") { Description = "Measure only the floors and Vigil's readers, without the replay; cannot be combined with --jq or --host." };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "With --readers-only: rounds of each floor and reader (1 to 20), alternating which of the two runs first; the ratios are the median of the rounds.",
+            DefaultValueFactory = _ => 1,
+        };
         var silos = new Option<int>("--silos")
         {
             Description = "Host processes started with --host, as silos of one cluster on one database that share the watched folder (1 to 8). CPU time and memory are summed over them.",
@@ -108,7 +113,7 @@ internal static class BenchCommand
             "Measure records per second on a corpus: the decompress-and-tokenise floor, Vigil's readers, jq (--jq), an in-process replay and the real host (--host). " +
             "Prints a Markdown section for docs/benchmarks.md to standard output and progress to standard error.")
         {
-            corpus, jq, host, hostDll, hostTimeout, readersOnly, silos,
+            corpus, jq, host, hostDll, hostTimeout, readersOnly, rounds, silos,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -132,6 +137,19 @@ internal static class BenchCommand
                 return 2;
             }
 
+            var roundCount = parse.GetValue(rounds);
+            if (roundCount is < 1 or > 20)
+            {
+                Console.Error.WriteLine($"error: invalid --rounds {roundCount}; give a number from 1 to 20.");
+                return 2;
+            }
+
+            if (roundCount > 1 && !parse.GetValue(readersOnly))
+            {
+                Console.Error.WriteLine("error: --rounds applies only to --readers-only; add --readers-only or leave out --rounds.");
+                return 2;
+            }
+
             var siloCount = parse.GetValue(silos);
             if (siloCount is < 1 or > 8)
             {
@@ -143,6 +161,7 @@ internal static class BenchCommand
                 folder.FullName, parse.GetValue(jq), parse.GetValue(host), parse.GetValue(hostDll)?.FullName, TimeSpan.FromMinutes(timeout), CommandLine())
             {
                 ReadersOnly = parse.GetValue(readersOnly),
+                Rounds = roundCount,
                 Silos = siloCount,
             };
             return await BenchRunner.RunAsync(settings, cancellationToken);

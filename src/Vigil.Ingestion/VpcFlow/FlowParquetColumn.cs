@@ -103,6 +103,23 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
     /// </summary>
     public abstract string? Apply(FlowRecordBuilder builder, Utf8StringCache cache, int row);
 
+    /// <summary>
+    /// True when <see cref="FillDefaultFormat"/> can read the column: it maps a version 2 field and has
+    /// the usual type for it, text for a text or address field and integers for a numeric field.
+    /// </summary>
+    public virtual bool CanFillDefaultFormat => false;
+
+    /// <summary>
+    /// Stores the value of every row in <paramref name="rows"/>, or marks the row for the field-by-field
+    /// path when the value is not in the usual form. Text values come from <paramref name="cache"/>.
+    /// </summary>
+    public virtual void FillDefaultFormat(DefaultFormatRows rows, Utf8StringCache cache) =>
+        throw new InvalidOperationException($"The column '{DataField.Name}' cannot be read column by column; check {nameof(CanFillDefaultFormat)} first.");
+
+    /// <summary>Returns true when <paramref name="field"/> is one of the 14 fields of the version 2 format.</summary>
+    private protected static bool IsDefaultFormat(FlowField? field) =>
+        field is not null && (FlowFields.DefaultFormatSlots & (1UL << field.Slot)) != 0;
+
     /// <summary>Returns the column's pooled array, if it has one; the column is not used after this.</summary>
     public virtual void Release()
     {
@@ -146,6 +163,63 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
             return builder.SetChars(Field, value.Span, cache);
         }
 
+        public override bool CanFillDefaultFormat =>
+            IsDefaultFormat(Field) && Field!.Kind is FlowFieldKind.Text or FlowFieldKind.Address;
+
+        /// <summary>
+        /// Reads text and IPv4 addresses in their one canonical spelling, as <see cref="FlowRecordBuilder.SetChars"/>
+        /// does. A row that repeats the text of the row before gets the same string without a cache lookup.
+        /// Any other address (IPv6, leading zeros, invalid) marks the row.
+        /// </summary>
+        public override void FillDefaultFormat(DefaultFormatRows rows, Utf8StringCache cache)
+        {
+            var field = Field!;
+            var bit = 1UL << field.Slot;
+            var isAddress = field.Kind == FlowFieldKind.Address;
+            var texts = rows.TextsOf(field);
+            var filled = rows.Filled;
+            var marked = rows.NeedsFieldByField;
+            string? previous = null;
+            var previousText = ReadOnlySpan<char>.Empty;
+            for (var row = 0; row < rows.Rows; row++)
+            {
+                if (marked[row] || values[row] is not { } value)
+                {
+                    continue;
+                }
+
+                var text = value.Span;
+                if (text is "-")
+                {
+                    continue;
+                }
+
+                string stored;
+                if (previous is not null && text.SequenceEqual(previousText))
+                {
+                    stored = previous;
+                }
+                else if (!isAddress)
+                {
+                    stored = FlowRecordBuilder.KnownText(text) ?? cache.Get(text);
+                }
+                else if (FlowRecordBuilder.TryParseCanonicalIpv4(text, out var address))
+                {
+                    stored = cache.GetIpv4(address, text);
+                }
+                else
+                {
+                    marked[row] = true;
+                    continue;
+                }
+
+                texts[row] = stored;
+                filled[row] |= bit;
+                previous = stored;
+                previousText = text;
+            }
+        }
+
         // Cleared, so the pool does not keep the row group's text alive.
         public override void Release() => ArrayPool<ReadOnlyMemory<char>?>.Shared.Return(values, clearArray: true);
     }
@@ -178,6 +252,40 @@ internal abstract class FlowParquetColumn(DataField dataField, FlowField? field)
             // The text of the value is made only when it is kept as text or named in a rejection.
             return ToInt64(value) is long number ? builder.SetInteger(Field, number) : builder.SetText(Field, value.ToString(null, CultureInfo.InvariantCulture));
         }
+
+        public override bool CanFillDefaultFormat =>
+            IsDefaultFormat(Field) && Field!.Kind is not (FlowFieldKind.Text or FlowFieldKind.Address) && IsInteger;
+
+        /// <summary>Stores integers from 0 to the field's maximum, as <see cref="FlowRecordBuilder.SetInteger"/> does, and marks the rows of any other value.</summary>
+        public override void FillDefaultFormat(DefaultFormatRows rows, Utf8StringCache cache)
+        {
+            var field = Field!;
+            var bit = 1UL << field.Slot;
+            var maximum = field.Maximum;
+            var numbers = rows.NumbersOf(field);
+            var filled = rows.Filled;
+            var marked = rows.NeedsFieldByField;
+            for (var row = 0; row < rows.Rows; row++)
+            {
+                if (values[row] is not T value)
+                {
+                    continue;
+                }
+
+                if (ToInt64(value) is not long number || number < 0 || number > maximum)
+                {
+                    marked[row] = true;
+                    continue;
+                }
+
+                numbers[row] = number;
+                filled[row] |= bit;
+            }
+        }
+
+        private static bool IsInteger =>
+            typeof(T) == typeof(int) || typeof(T) == typeof(long) || typeof(T) == typeof(short) || typeof(T) == typeof(sbyte)
+            || typeof(T) == typeof(byte) || typeof(T) == typeof(ushort) || typeof(T) == typeof(uint) || typeof(T) == typeof(ulong);
 
         /// <summary>
         /// Returns an integer value as a long, or null for a value to handle as text: a floating-point or

@@ -227,7 +227,7 @@ internal sealed class FlowRecordBuilder
     };
 
     /// <summary>The same constants as <see cref="KnownText(ReadOnlySpan{byte})"/>, for UTF-16 text.</summary>
-    private static string? KnownText(ReadOnlySpan<char> value) => value.Length switch
+    internal static string? KnownText(ReadOnlySpan<char> value) => value.Length switch
     {
         2 when value.SequenceEqual(FlowLogStatus.Ok) => FlowLogStatus.Ok,
         6 when value.SequenceEqual(FlowAction.Accept) => FlowAction.Accept,
