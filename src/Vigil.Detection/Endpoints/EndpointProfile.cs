@@ -573,7 +573,11 @@ public sealed partial class EndpointProfile
         foreach (var (key, entry) in table)
         {
             var weight = Decayed(entry, day);
-            if (weight < weakestWeight || (weight == weakestWeight && entry.LastDay < weakestDay))
+
+            // The key breaks the last tie, so the choice does not depend on the dictionary's order,
+            // which a rolled-back call does not restore for values added after it.
+            if (weight < weakestWeight
+                || (weight == weakestWeight && (entry.LastDay < weakestDay || (entry.LastDay == weakestDay && string.CompareOrdinal(key, weakest) < 0))))
             {
                 weakest = key;
                 weakestWeight = weight;
@@ -600,7 +604,8 @@ public sealed partial class EndpointProfile
         foreach (var (peer, samples) in timings)
         {
             var newest = samples.Count == 0 ? long.MinValue : samples[^1].Seconds;
-            if (samples.Count < fewest || (samples.Count == fewest && newest < oldest))
+            if (samples.Count < fewest
+                || (samples.Count == fewest && (newest < oldest || (newest == oldest && string.CompareOrdinal(peer, weakest) < 0))))
             {
                 weakest = peer;
                 fewest = samples.Count;
