@@ -23,6 +23,7 @@ using Vigil.Host.Security;
 using Vigil.Host.Services;
 using Vigil.Host.Sources;
 using Vigil.Storage;
+using Vigil.Storage.Orleans;
 
 namespace Vigil.Host;
 
@@ -99,7 +100,8 @@ public static class VigilHostBuilderExtensions
                 adoNet.Invariant = VigilCluster.AdoNetInvariant;
                 adoNet.ConnectionString = connectionString;
             });
-            silo.AddAdoNetGrainStorage(VigilGrainStorage.Name, (OptionsBuilder<AdoNetGrainStorageOptions> adoNet) => adoNet.Configure<IServiceProvider>((storage, services) =>
+            // Orleans' ADO.NET storage reads and clears; writes of many grains share one statement.
+            silo.AddVigilBatchedGrainStorage(VigilGrainStorage.Name, adoNet => adoNet.Configure<IServiceProvider>((storage, services) =>
             {
                 storage.Invariant = VigilCluster.AdoNetInvariant;
                 storage.ConnectionString = connectionString;
@@ -108,7 +110,7 @@ public static class VigilHostBuilderExtensions
                     services.GetRequiredService<Orleans.Serialization.Serializer>(),
                     services.GetService<Orleans.Storage.IGrainStorageSerializer>() ?? new Orleans.Storage.JsonGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.OrleansJsonSerializer>()),
                     writeEarlierFormat: options.Grains.StateFormat == GrainStateFormat.Json);
-            }));
+            }), services => services.GetRequiredService<NpgsqlDataSource>());
             silo.UseAdoNetReminderService(adoNet =>
             {
                 adoNet.Invariant = VigilCluster.AdoNetInvariant;

@@ -137,6 +137,32 @@ public sealed class GrainChunkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EndpointCall_FailedWriteKeepsProfile()
+    {
+        FailingSink? failing = null;
+        await using var faulty = await ReplaySilo.StartAsync(null, IpEnricher.None, ProfileOptions.Default, null, inner => failing = new FailingSink(inner, failOnWrite: 1), CancellationToken.None);
+        var grain = faulty.Grains.GetGrain<IEndpointGrain>($"{Tenant}/{Account}/eni:eni-0a1b2c3d");
+        for (var day = 0; day < 20; day++)
+        {
+            await grain.ApplyFlowsAsync(new FlowChunks(Tenant, [DayChunk($"https-{day}", day, "198.51.100.20", 443, 6)]));
+        }
+
+        var before = System.Text.Json.JsonSerializer.Serialize(await grain.GetSummaryAsync(Tenant));
+
+        // One more day of HTTPS, then DNS to a resolver the endpoint has not used, whose finding fails to store.
+        var call = new FlowChunks(Tenant, [DayChunk("https-20", 20, "198.51.100.20", 443, 6), DayChunk("resolver", 20, "203.0.113.53", 53, 17)]);
+        await Assert.ThrowsAsync<IOException>(() => grain.ApplyFlowsAsync(call));
+        var afterFailure = System.Text.Json.JsonSerializer.Serialize(await grain.GetSummaryAsync(Tenant));
+        var results = await grain.ApplyFlowsAsync(call);
+
+        Assert.Equal(before, afterFailure);
+        Assert.Equal(2, failing!.Writes);
+        Assert.Equal(0, results[0].FindingsRaised);
+        Assert.True(results[1].FindingsRaised > 0, "the retried call raises the resolver finding again");
+        Assert.NotEmpty(faulty.Findings.Snapshot(Tenant));
+    }
+
+    [Fact]
     public async Task PrincipalCall_DisabledTypeStoresNothing()
     {
         silo!.DetectorSettings.Apply(new StoredDetectorSettings(
@@ -196,6 +222,28 @@ public sealed class GrainChunkTests : IAsyncLifetime
             Bytes = 1000,
             Start = Start.AddMinutes(index),
             End = Start.AddMinutes(index + 1),
+            Action = "ACCEPT",
+            LogStatus = "OK",
+        })]);
+
+    /// <summary>Three outbound flows of one day from the endpoint to <paramref name="remote"/>.</summary>
+    private static RecordChunk<FlowRecord> DayChunk(string objectKey, int day, string remote, int port, int protocol) => new(
+        RecordChunk.KeyFor(objectKey, "flow", 0),
+        [.. Enumerable.Range(0, 3).Select(index => new FlowRecord
+        {
+            IngestTime = Start,
+            Version = 2,
+            AccountId = Account,
+            InterfaceId = "eni-0a1b2c3d",
+            SourceAddress = "10.0.0.5",
+            DestinationAddress = remote,
+            SourcePort = 40000 + index,
+            DestinationPort = port,
+            Protocol = protocol,
+            Packets = 10,
+            Bytes = 1000,
+            Start = Start.AddDays(day).AddMinutes(index),
+            End = Start.AddDays(day).AddMinutes(index + 1),
             Action = "ACCEPT",
             LogStatus = "OK",
         })]);

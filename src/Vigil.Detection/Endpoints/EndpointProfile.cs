@@ -14,7 +14,7 @@ namespace Vigil.Detection.Endpoints;
 /// Every table has a hard bound. Adding a value to a full table first drops the value of least
 /// current weight, the oldest on a tie. Not thread-safe; a grain owns one.
 /// </remarks>
-public sealed class EndpointProfile
+public sealed partial class EndpointProfile
 {
     private const byte FormatVersion = 1;
     private const int NoDay = int.MinValue;
@@ -22,7 +22,7 @@ public sealed class EndpointProfile
     private static readonly EndpointDimension[] AllDimensions = Enum.GetValues<EndpointDimension>();
 
     private readonly Dictionary<string, EndpointEntry>[] tables;
-    private readonly Dictionary<string, List<ConnectionSample>> timings = new(StringComparer.Ordinal);
+    private Dictionary<string, List<ConnectionSample>> timings = new(StringComparer.Ordinal);
 
     private int firstDay = NoDay;
     private int lastDay = NoDay;
@@ -138,7 +138,9 @@ public sealed class EndpointProfile
     public bool TryMarkVolumeRaised(string peer, DateTimeOffset time)
     {
         var day = BehaviorProfile.DayOf(time);
-        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(tables[(int)EndpointDimension.Peer], Bound(peer));
+        peer = Bound(peer);
+        Remember((int)EndpointDimension.Peer, peer);
+        ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(tables[(int)EndpointDimension.Peer], peer);
         if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.VolumeRaisedDay == day)
         {
             return false;
@@ -182,6 +184,7 @@ public sealed class EndpointProfile
                 DropWeakestTiming();
             }
 
+            RememberTimings(peer);
             samples = new List<ConnectionSample>(4);
             timings[peer] = samples;
         }
@@ -191,6 +194,7 @@ public sealed class EndpointProfile
             return samples;
         }
 
+        RememberTimings(peer);
         var index = samples.Count;
         while (index > 0 && samples[index - 1].Seconds > sample.Seconds)
         {
@@ -207,7 +211,15 @@ public sealed class EndpointProfile
     }
 
     /// <summary>Stops keeping connection times of a peer, after a beaconing finding or when it became usual.</summary>
-    public void ForgetConnections(string peer) => timings.Remove(Bound(peer));
+    public void ForgetConnections(string peer)
+    {
+        peer = Bound(peer);
+        if (timings.ContainsKey(peer))
+        {
+            RememberTimingsRemoval(peer);
+            timings.Remove(peer);
+        }
+    }
 
     /// <summary>Returns up to <paramref name="count"/> values of a dimension that are not unseen, heaviest first.</summary>
     public IReadOnlyList<EndpointProfiledValue> Top(EndpointDimension dimension, DateTimeOffset time, int count)
@@ -263,10 +275,10 @@ public sealed class EndpointProfile
     public void Prune(DateTimeOffset time)
     {
         var day = BehaviorProfile.DayOf(time);
-        foreach (var table in tables)
+        for (var dimension = 0; dimension < tables.Length; dimension++)
         {
             List<string>? forgotten = null;
-            foreach (var (key, entry) in table)
+            foreach (var (key, entry) in tables[dimension])
             {
                 if (Decayed(entry, day) < Options.ForgetWeight)
                 {
@@ -274,7 +286,11 @@ public sealed class EndpointProfile
                 }
             }
 
-            forgotten?.ForEach(key => table.Remove(key));
+            foreach (var key in forgotten ?? [])
+            {
+                RememberRemoval(dimension, key);
+                tables[dimension].Remove(key);
+            }
         }
 
         List<string>? stale = null;
@@ -286,7 +302,11 @@ public sealed class EndpointProfile
             }
         }
 
-        stale?.ForEach(peer => timings.Remove(peer));
+        foreach (var peer in stale ?? [])
+        {
+            RememberTimingsRemoval(peer);
+            timings.Remove(peer);
+        }
     }
 
     /// <summary>Writes the profile in a versioned binary form: values as UTF-8, weights as 32-bit floats, days relative to the last day.</summary>
@@ -440,10 +460,9 @@ public sealed class EndpointProfile
         // The options bound the profile again, so a lower bound applies on load.
         foreach (var dimension in AllDimensions)
         {
-            var table = profile.tables[(int)dimension];
-            while (table.Count > profile.MaxEntries(dimension))
+            while (profile.tables[(int)dimension].Count > profile.MaxEntries(dimension))
             {
-                profile.DropLeastUseful(table, profile.lastDay);
+                profile.DropLeastUseful(dimension, profile.lastDay);
             }
         }
 
@@ -476,10 +495,11 @@ public sealed class EndpointProfile
         {
             while (table.Count >= MaxEntries(dimension))
             {
-                DropLeastUseful(table, day);
+                DropLeastUseful(dimension, day);
             }
         }
 
+        Remember((int)dimension, key);
         ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(table, key, out var exists);
         if (!exists)
         {
@@ -509,6 +529,7 @@ public sealed class EndpointProfile
             ref var entry = ref CollectionsMarshal.GetValueRefOrNullRef(peers, key);
             if (entry.LastDay < today && entry.DayBytes > 0)
             {
+                Remember((int)EndpointDimension.Peer, key);
                 FoldPeerDay(entry.LastDay, entry.DayBytes);
                 entry.DayBytes = 0;
             }
@@ -543,15 +564,20 @@ public sealed class EndpointProfile
         volumeMax = Math.Max(volumeMax, bytes);
     }
 
-    private void DropLeastUseful(Dictionary<string, EndpointEntry> table, int day)
+    private void DropLeastUseful(EndpointDimension dimension, int day)
     {
+        var table = tables[(int)dimension];
         string? weakest = null;
         var weakestWeight = double.MaxValue;
         var weakestDay = int.MaxValue;
         foreach (var (key, entry) in table)
         {
             var weight = Decayed(entry, day);
-            if (weight < weakestWeight || (weight == weakestWeight && entry.LastDay < weakestDay))
+
+            // The key breaks the last tie, so the choice does not depend on the dictionary's order,
+            // which a rolled-back call does not restore for values added after it.
+            if (weight < weakestWeight
+                || (weight == weakestWeight && (entry.LastDay < weakestDay || (entry.LastDay == weakestDay && string.CompareOrdinal(key, weakest) < 0))))
             {
                 weakest = key;
                 weakestWeight = weight;
@@ -562,6 +588,7 @@ public sealed class EndpointProfile
         if (weakest is not null)
         {
             // A dropped peer's bytes of its last day still belong in the volume baseline.
+            RememberRemoval((int)dimension, weakest);
             if (table.Remove(weakest, out var removed) && removed.DayBytes > 0)
             {
                 FoldPeerDay(removed.LastDay, removed.DayBytes);
@@ -577,7 +604,8 @@ public sealed class EndpointProfile
         foreach (var (peer, samples) in timings)
         {
             var newest = samples.Count == 0 ? long.MinValue : samples[^1].Seconds;
-            if (samples.Count < fewest || (samples.Count == fewest && newest < oldest))
+            if (samples.Count < fewest
+                || (samples.Count == fewest && (newest < oldest || (newest == oldest && string.CompareOrdinal(peer, weakest) < 0))))
             {
                 weakest = peer;
                 fewest = samples.Count;
@@ -587,6 +615,7 @@ public sealed class EndpointProfile
 
         if (weakest is not null)
         {
+            RememberTimingsRemoval(weakest);
             timings.Remove(weakest);
         }
     }

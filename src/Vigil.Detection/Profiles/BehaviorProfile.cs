@@ -13,7 +13,7 @@ namespace Vigil.Detection.Profiles;
 /// to a full dimension first drops the value of least current weight (the oldest on a tie). Not
 /// thread-safe; a grain owns one.
 /// </remarks>
-public sealed class BehaviorProfile
+public sealed partial class BehaviorProfile
 {
     private const byte FormatVersion = 1;
     private const int NoDay = int.MinValue;
@@ -120,6 +120,7 @@ public sealed class BehaviorProfile
                 MakeRoom(dimension, table, day);
             }
 
+            Remember((int)dimension, key);
             table[key] = new ProfileEntry(Math.Max(weight, 1f), day);
         }
     }
@@ -179,10 +180,10 @@ public sealed class BehaviorProfile
     public void Prune(DateTimeOffset time)
     {
         var day = DayOf(time);
-        foreach (var table in dimensions)
+        for (var dimension = 0; dimension < dimensions.Length; dimension++)
         {
             List<string>? forgotten = null;
-            foreach (var (key, entry) in table)
+            foreach (var (key, entry) in dimensions[dimension])
             {
                 if (Decayed(entry, day) < Options.ForgetWeight)
                 {
@@ -190,7 +191,11 @@ public sealed class BehaviorProfile
                 }
             }
 
-            forgotten?.ForEach(key => table.Remove(key));
+            foreach (var key in forgotten ?? [])
+            {
+                RememberRemoval(dimension, key);
+                dimensions[dimension].Remove(key);
+            }
         }
     }
 
@@ -274,7 +279,7 @@ public sealed class BehaviorProfile
             var table = profile.dimensions[(int)dimension];
             while (table.Count > options.MaxEntries(dimension))
             {
-                profile.DropLeastUseful(table, profile.lastDay);
+                profile.DropLeastUseful(dimension, table, profile.lastDay);
             }
         }
 
@@ -294,6 +299,7 @@ public sealed class BehaviorProfile
             MakeRoom(dimension, table, day);
         }
 
+        Remember((int)dimension, key);
         ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(table, key, out var exists);
         if (!exists)
         {
@@ -311,11 +317,11 @@ public sealed class BehaviorProfile
     {
         while (table.Count >= Options.MaxEntries(dimension))
         {
-            DropLeastUseful(table, day);
+            DropLeastUseful(dimension, table, day);
         }
     }
 
-    private void DropLeastUseful(Dictionary<string, ProfileEntry> table, int day)
+    private void DropLeastUseful(ProfileDimension dimension, Dictionary<string, ProfileEntry> table, int day)
     {
         string? weakest = null;
         var weakestWeight = double.MaxValue;
@@ -323,7 +329,11 @@ public sealed class BehaviorProfile
         foreach (var (key, entry) in table)
         {
             var weight = Decayed(entry, day);
-            if (weight < weakestWeight || (weight == weakestWeight && entry.LastDay < weakestDay))
+
+            // The key breaks the last tie, so the choice does not depend on the dictionary's order,
+            // which a rolled-back call does not restore for values added after it.
+            if (weight < weakestWeight
+                || (weight == weakestWeight && (entry.LastDay < weakestDay || (entry.LastDay == weakestDay && string.CompareOrdinal(key, weakest) < 0))))
             {
                 weakest = key;
                 weakestWeight = weight;
@@ -333,6 +343,7 @@ public sealed class BehaviorProfile
 
         if (weakest is not null)
         {
+            RememberRemoval((int)dimension, weakest);
             table.Remove(weakest);
         }
     }

@@ -91,6 +91,14 @@ public sealed class HourlyActivity
         return true;
     }
 
+    /// <summary>Returns the counts as they are now, for <see cref="Restore"/>.</summary>
+    internal (long CurrentHour, int CurrentCount, bool Reported, float Busiest, int BusiestDay) Capture() =>
+        (currentHour, currentCount, reported, busiest, busiestDay);
+
+    /// <summary>Puts back the counts that <see cref="Capture"/> returned.</summary>
+    internal void Restore((long CurrentHour, int CurrentCount, bool Reported, float Busiest, int BusiestDay) state) =>
+        (currentHour, currentCount, reported, busiest, busiestDay) = state;
+
     /// <summary>Writes the state: hour numbers as 64-bit integers, the maximum as a 32-bit float.</summary>
     public void WriteTo(BinaryWriter writer)
     {

@@ -17,6 +17,8 @@ public sealed class PrincipalProfile
 
     private readonly List<(string FindingId, ProfileObservation Unusual)> anomalies = [];
 
+    private PrincipalProfileChanges? changes;
+
     public PrincipalProfile(ProfileOptions options) => Behavior = new BehaviorProfile(options);
 
     private PrincipalProfile(BehaviorProfile behavior) => Behavior = behavior;
@@ -62,6 +64,44 @@ public sealed class PrincipalProfile
         Behavior.Teach(anomalies[index].Unusual, LastEventTime ?? DateTimeOffset.UnixEpoch);
         anomalies.RemoveAt(index);
         return true;
+    }
+
+    /// <summary>
+    /// Starts recording changes, so that <see cref="RollBackChanges"/> can put back the behaviour
+    /// profile, the hourly counts, the last sign-in, the last event time and the remembered anomalies
+    /// as they are now. A recording still open is committed first.
+    /// </summary>
+    public void BeginChanges()
+    {
+        Behavior.BeginChanges();
+        changes = new PrincipalProfileChanges(Behavior, Activity, Activity.Capture(), LastSignIn, LastEventTime, [.. anomalies]);
+    }
+
+    /// <summary>Keeps the changes since <see cref="BeginChanges"/> and stops recording.</summary>
+    public void CommitChanges()
+    {
+        Behavior.CommitChanges();
+        changes = null;
+    }
+
+    /// <summary>Puts the profile back as it was at <see cref="BeginChanges"/>.</summary>
+    /// <exception cref="InvalidOperationException">No recording was started.</exception>
+    public void RollBackChanges()
+    {
+        if (changes is null)
+        {
+            throw new InvalidOperationException("The principal profile is not recording changes; call BeginChanges first.");
+        }
+
+        Behavior = changes.Behavior;
+        Behavior.RollBackChanges();
+        Activity = changes.Activity;
+        Activity.Restore(changes.ActivityCounts);
+        LastSignIn = changes.LastSignIn;
+        LastEventTime = changes.LastEventTime;
+        anomalies.Clear();
+        anomalies.AddRange(changes.Anomalies);
+        changes = null;
     }
 
     public byte[] Serialize()
@@ -186,6 +226,15 @@ public sealed class PrincipalProfile
 
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 }
+
+/// <summary>What a principal profile was at <see cref="PrincipalProfile.BeginChanges"/>; the behaviour profile keeps its own log.</summary>
+internal sealed record PrincipalProfileChanges(
+    BehaviorProfile Behavior,
+    HourlyActivity Activity,
+    (long CurrentHour, int CurrentCount, bool Reported, float Busiest, int BusiestDay) ActivityCounts,
+    SignInRecord? LastSignIn,
+    DateTimeOffset? LastEventTime,
+    List<(string FindingId, ProfileObservation Unusual)> Anomalies);
 
 /// <summary>A successful console sign-in with the coordinates of its source address.</summary>
 public sealed record SignInRecord(DateTimeOffset Time, double Latitude, double Longitude, string CountryCode, string? City, string SourceIp);

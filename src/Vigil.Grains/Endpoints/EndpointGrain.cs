@@ -100,9 +100,8 @@ public sealed class EndpointGrain(
 
         // The profile learns while it scores, so it runs once per chunk, in order, and its state from
         // before the call comes back when a chunk's findings fail to store: the retried call must find
-        // the same anomalies again.
-        using var profileBefore = ProfileSnapshots.Rent();
-        profile.Serialize(profileBefore);
+        // the same anomalies again. The profile records what the call changes to undo it.
+        profile.BeginChanges();
         var raised = new List<Finding>();
         try
         {
@@ -125,11 +124,11 @@ public sealed class EndpointGrain(
         }
         catch
         {
-            profileBefore.Position = 0;
-            profile = EndpointProfile.Deserialize(profileBefore, profileOptions);
+            profile.RollBackChanges();
             throw;
         }
 
+        profile.CommitChanges();
         RememberAnomalies(raised);
         Persisted.FlowWindows = windows;
         Persisted.FlowsApplied += records;
@@ -150,8 +149,7 @@ public sealed class EndpointGrain(
         var raised = new List<Finding>();
         long queries = 0;
         var newest = Persisted.LastEventTime;
-        using var profileBefore = ProfileSnapshots.Rent();
-        profile.Serialize(profileBefore);
+        profile.BeginChanges();
         try
         {
             for (var index = 0; index < batch.Chunks.Count; index++)
@@ -186,11 +184,11 @@ public sealed class EndpointGrain(
             // NOTE: the DNS window is emptied rather than restored, so the retried call raises what it
             // finds on its own, but names counted from earlier calls of the window are lost.
             dnsWindows.Reset();
-            profileBefore.Position = 0;
-            profile = EndpointProfile.Deserialize(profileBefore, profileOptions);
+            profile.RollBackChanges();
             throw;
         }
 
+        profile.CommitChanges();
         RememberAnomalies(raised);
         Persisted.QueriesApplied += queries;
         Remember(applied, newest);

@@ -95,10 +95,11 @@ public sealed class PrincipalGrain(
         UseProfileOptions(detectors.Profiles);
         var ruleSet = rules.For(tenantId);
 
-        // The profile learns while it scores, so keep its state from before the call: a call whose
-        // findings fail to store is retried in full and must find the same anomalies again.
-        using var profileBefore = ProfileSnapshots.Rent();
-        profile.Serialize(profileBefore);
+        // The profile learns while it scores, so it records what the call changes: a call whose
+        // findings fail to store is retried in full and must find the same anomalies again. Faded
+        // values are dropped first, as the copy of the whole profile that this replaced did.
+        profile.Behavior.Prune(profile.LastEventTime ?? DateTimeOffset.UnixEpoch);
+        profile.BeginChanges();
         try
         {
             var anomalies = await PrincipalProfiling.ScoreAsync(AccountProfileOf(tenantId, principalKey), principalKey, profile, [.. applied.Select(chunk => chunk.Fresh)], enricher, context);
@@ -139,10 +140,11 @@ public sealed class PrincipalGrain(
         }
         catch
         {
-            profileBefore.Position = 0;
-            profile = PrincipalProfile.Deserialize(profileBefore, detectors.Profiles);
+            profile.RollBackChanges();
             throw;
         }
+
+        profile.CommitChanges();
 
         foreach (var chunk in applied)
         {

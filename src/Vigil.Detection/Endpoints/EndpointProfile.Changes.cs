@@ -1,0 +1,191 @@
+namespace Vigil.Detection.Endpoints;
+
+/// <summary>
+/// The profile's undo log. A grain call whose findings fail to store puts the profile back with it,
+/// at a cost that grows with what the call changed rather than with the size of the profile.
+/// </summary>
+public sealed partial class EndpointProfile
+{
+    private ChangeLog? changes;
+
+    /// <summary>True between <see cref="BeginChanges"/> and <see cref="CommitChanges"/> or <see cref="RollBackChanges"/>.</summary>
+    public bool IsRecordingChanges => changes is not null;
+
+    /// <summary>
+    /// Starts recording changes: from now on the first change of each value, of each peer's
+    /// connection times and of the counters keeps what was there before, so that
+    /// <see cref="RollBackChanges"/> can restore it. A recording still open is committed first, so a grain call
+    /// keeps what the previous call changed even when that call ended without committing.
+    /// </summary>
+    public void BeginChanges()
+    {
+        changes = new ChangeLog(tables.Length, new Counters(firstDay, lastDay, lastActiveDay, RecordCount, ActiveDays, volumeDay, volumeWeight, volumeSum, volumeSumSquares, volumeMax));
+    }
+
+    /// <summary>Keeps the changes since <see cref="BeginChanges"/> and stops recording.</summary>
+    public void CommitChanges() => changes = null;
+
+    /// <summary>
+    /// Puts the profile back as it was at <see cref="BeginChanges"/>: the same values with the same
+    /// weights and days, in the same order, so <see cref="Serialize()"/> returns the same bytes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No recording was started.</exception>
+    public void RollBackChanges()
+    {
+        if (changes is null)
+        {
+            throw new InvalidOperationException("The endpoint profile is not recording changes; call BeginChanges first.");
+        }
+
+        for (var dimension = 0; dimension < tables.Length; dimension++)
+        {
+            if (changes.TableCopies[dimension] is { } copy)
+            {
+                tables[dimension] = copy;
+            }
+
+            if (changes.Entries[dimension] is { } originals)
+            {
+                Restore(tables[dimension], originals);
+            }
+        }
+
+        if (changes.TimingsCopy is { } timingsCopy)
+        {
+            timings = timingsCopy;
+        }
+
+        Restore(timings, changes.Timings);
+
+        var counters = changes.Counters;
+        firstDay = counters.FirstDay;
+        lastDay = counters.LastDay;
+        lastActiveDay = counters.LastActiveDay;
+        RecordCount = counters.RecordCount;
+        ActiveDays = counters.ActiveDays;
+        volumeDay = counters.VolumeDay;
+        volumeWeight = counters.VolumeWeight;
+        volumeSum = counters.VolumeSum;
+        volumeSumSquares = counters.VolumeSumSquares;
+        volumeMax = counters.VolumeMax;
+        changes = null;
+    }
+
+    /// <summary>Keeps the value of <paramref name="key"/> as it was before its first change in this recording.</summary>
+    private void Remember(int dimension, string key)
+    {
+        if (changes is null)
+        {
+            return;
+        }
+
+        var originals = changes.EntriesOf(dimension);
+        if (!originals.ContainsKey(key))
+        {
+            originals[key] = tables[dimension].TryGetValue(key, out var entry) ? entry : null;
+        }
+    }
+
+    /// <summary>
+    /// Keeps the value of <paramref name="key"/> and, at the first removal of this recording, a copy
+    /// of the table as it was, because a value removed and added back would take another place in
+    /// the dictionary's order.
+    /// </summary>
+    private void RememberRemoval(int dimension, string key)
+    {
+        Remember(dimension, key);
+        if (changes is not null && changes.TableCopies[dimension] is null)
+        {
+            var copy = new Dictionary<string, EndpointEntry>(tables[dimension], StringComparer.Ordinal);
+            Restore(copy, changes.EntriesOf(dimension));
+            changes.TableCopies[dimension] = copy;
+        }
+    }
+
+    /// <summary>Keeps a copy of a peer's connection times, or its absence, before their first change in this recording.</summary>
+    private void RememberTimings(string peer)
+    {
+        if (changes is null || changes.Timings.ContainsKey(peer))
+        {
+            return;
+        }
+
+        changes.Timings[peer] = timings.TryGetValue(peer, out var samples) ? [.. samples] : null;
+    }
+
+    /// <summary>As <see cref="RememberRemoval"/>, for the table of connection times.</summary>
+    private void RememberTimingsRemoval(string peer)
+    {
+        RememberTimings(peer);
+        if (changes is not null && changes.TimingsCopy is null)
+        {
+            var copy = new Dictionary<string, List<ConnectionSample>>(timings, StringComparer.Ordinal);
+            Restore(copy, changes.Timings);
+            changes.TimingsCopy = copy;
+        }
+    }
+
+    private static void Restore(Dictionary<string, EndpointEntry> table, Dictionary<string, EndpointEntry?> originals)
+    {
+        foreach (var (key, original) in originals)
+        {
+            if (original is { } entry)
+            {
+                table[key] = entry;
+            }
+            else
+            {
+                table.Remove(key);
+            }
+        }
+    }
+
+    private static void Restore(Dictionary<string, List<ConnectionSample>> table, Dictionary<string, List<ConnectionSample>?> originals)
+    {
+        foreach (var (peer, original) in originals)
+        {
+            if (original is not null)
+            {
+                // A copy, so the same list is never both in the table and in a later recording.
+                table[peer] = [.. original];
+            }
+            else
+            {
+                table.Remove(peer);
+            }
+        }
+    }
+
+    private readonly record struct Counters(
+        int FirstDay,
+        int LastDay,
+        int LastActiveDay,
+        long RecordCount,
+        int ActiveDays,
+        int VolumeDay,
+        double VolumeWeight,
+        double VolumeSum,
+        double VolumeSumSquares,
+        double VolumeMax);
+
+    /// <summary>What one recording changed. A new one per recording, so a profile keeps nothing between grain calls.</summary>
+    private sealed class ChangeLog(int dimensions, Counters counters)
+    {
+        public Counters Counters { get; } = counters;
+
+        /// <summary>Per dimension, each changed value as it was before the recording, or null when it was absent.</summary>
+        public Dictionary<string, EndpointEntry?>?[] Entries { get; } = new Dictionary<string, EndpointEntry?>?[dimensions];
+
+        /// <summary>Per dimension, the table as it was, once the recording removed a value from it.</summary>
+        public Dictionary<string, EndpointEntry>?[] TableCopies { get; } = new Dictionary<string, EndpointEntry>?[dimensions];
+
+        /// <summary>Each peer whose connection times changed, with a copy of them before the recording, or null when it had none.</summary>
+        public Dictionary<string, List<ConnectionSample>?> Timings { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The table of connection times as it was, once the recording removed a peer from it.</summary>
+        public Dictionary<string, List<ConnectionSample>>? TimingsCopy { get; set; }
+
+        public Dictionary<string, EndpointEntry?> EntriesOf(int dimension) =>
+            Entries[dimension] ??= new Dictionary<string, EndpointEntry?>(StringComparer.Ordinal);
+    }
+}
