@@ -1,5 +1,6 @@
 using Npgsql;
 using Vigil.Faults.Tests.Infrastructure;
+using Vigil.Storage;
 using Vigil.Testing;
 
 namespace Vigil.Faults.Tests;
@@ -47,7 +48,8 @@ public sealed class StartupFailureTests
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            // Not asserted here, so that a failed drop cannot hide the test's own failure.
+            await DatabaseDrop.DropAsync(server, name, CancellationToken.None);
         }
     }
 

@@ -89,7 +89,8 @@ public sealed class DatabaseMigratorTests(PostgresFixture database) : IClassFixt
         }
         finally
         {
-            await ExecuteOnServerAsync(serverConnectionString, $"DROP DATABASE IF EXISTS {databaseName} WITH (FORCE)");
+            // Not asserted here, so that a failed drop cannot hide the test's own failure.
+            await DatabaseDrop.DropAsync(serverConnectionString, databaseName, CancellationToken.None);
         }
     }
 

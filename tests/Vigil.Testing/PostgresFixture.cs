@@ -59,10 +59,10 @@ public sealed class PostgresFixture : IAsyncLifetime
 
         if (serverConnectionString is not null)
         {
-            await using var server = new NpgsqlConnection(serverConnectionString);
-            await server.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {DatabaseName} WITH (FORCE)", server);
-            await drop.ExecuteNonQueryAsync();
+            if (await DatabaseDrop.DropAsync(serverConnectionString, DatabaseName, CancellationToken.None) is { } failure)
+            {
+                throw new InvalidOperationException($"The test database {DatabaseName} could not be dropped: {failure.MessageText}", failure);
+            }
         }
     }
 

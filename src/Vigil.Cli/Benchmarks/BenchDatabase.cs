@@ -61,12 +61,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
         return database;
     }
 
-    /// <summary>
-    /// Drops the database, ending any session that still uses it. PostgreSQL rejects the forced drop
-    /// while an autovacuum worker runs in the database, because the caller is not a member of the
-    /// worker's role. A plain drop ends autovacuum itself and waits a few seconds for other sessions,
-    /// so that is tried next, for up to a minute. A database that still cannot be dropped is left with a warning.
-    /// </summary>
+    /// <summary>Drops the database (<see cref="DatabaseDrop"/>); one that cannot be dropped is left with a warning.</summary>
     public async ValueTask DisposeAsync()
     {
         await using (var pooled = new NpgsqlConnection(ConnectionString))
@@ -74,34 +69,11 @@ internal sealed class BenchDatabase : IAsyncDisposable
             NpgsqlConnection.ClearPool(pooled);
         }
 
-        await using var server = new NpgsqlConnection(serverConnectionString);
-        await server.OpenAsync(CancellationToken.None);
-        var force = " WITH (FORCE)";
-        for (var attempt = 1; ; attempt++)
+        if (await DatabaseDrop.DropAsync(serverConnectionString, Name, CancellationToken.None) is { } failure)
         {
-            try
-            {
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name}{force}", server);
-                await drop.ExecuteNonQueryAsync(CancellationToken.None);
-                return;
-            }
-            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse)
-            {
-                if (attempt == DropAttempts)
-                {
-                    Console.Error.WriteLine($"warning: dropping the benchmark database {Name} failed: {exception.MessageText}; drop it by hand.");
-                    return;
-                }
-
-                force = "";
-                await Task.Delay(DropRetryDelay, CancellationToken.None);
-            }
+            Console.Error.WriteLine($"warning: dropping the benchmark database {Name} failed: {failure.MessageText}; drop it by hand.");
         }
     }
-
-    private const int DropAttempts = 12;
-
-    private static readonly TimeSpan DropRetryDelay = TimeSpan.FromSeconds(5);
 
     private async Task PrepareAsync(string tenantId, string? threatListPath, CancellationToken cancellationToken)
     {
