@@ -131,8 +131,8 @@ internal sealed class BenchCorpus
         var manifestPath = Path.Combine(folder, ManifestFileName);
         var manifest = File.Exists(manifestPath) ? JsonSerializer.Deserialize<CorpusManifest>(File.ReadAllText(manifestPath), ManifestJson) : null;
         var readerLogs = Path.Combine(folder, ReaderLogsFolderName);
-        IReadOnlyList<LogObject> readerObjects = Directory.Exists(readerLogs) ? LogFileDiscovery.Enumerate(readerLogs) : [];
-        return new BenchCorpus(folder, LogFileDiscovery.Enumerate(logs), readerObjects, manifest);
+        IReadOnlyList<LogObject> readerObjects = Directory.Exists(readerLogs) ? [.. LogFileDiscovery.Enumerate(readerLogs)] : [];
+        return new BenchCorpus(folder, [.. LogFileDiscovery.Enumerate(logs)], readerObjects, manifest);
     }
 }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Npgsql;
 using Vigil.Cli.Simulation;
+using Vigil.Detection.Profiles;
 
 namespace Vigil.Cli.Benchmarks;
 
@@ -21,6 +22,13 @@ internal static class SoakBenchmark
 {
     /// <summary>Share of the run, from its start, left out of the growth check while caches and pools fill.</summary>
     public const double WarmUpShare = 0.3;
+
+    /// <summary>
+    /// Minimum number of rounds left out of the growth check. Each round is one simulated day, and behaviour
+    /// profiles raise anomaly findings only after their learning period of event time (14 days by
+    /// default), so the mix of work changes with round 14.
+    /// </summary>
+    public static readonly int WarmUpRounds = (int)Math.Ceiling(ProfileOptions.Default.LearningPeriod.TotalDays) + 1;
 
     /// <summary>Growth of the last quarter's median over the first quarter's median, within the steady window, that counts as growth.</summary>
     public const double GrowthTolerance = 0.10;
@@ -82,10 +90,19 @@ internal static class SoakBenchmark
             await Task.Delay(SampleInterval, cancellationToken);
         }
 
-        var verdict = SoakVerdict.From(samples, WarmUpShare, GrowthTolerance, sample => sample.ResidentBytes);
-        var heapVerdict = SoakVerdict.From(samples, WarmUpShare, GrowthTolerance, sample => sample.GcHeapBytes);
-        Console.Write(Report(settings, samples, verdict, heapVerdict, round, loadBefore, MachineDescription.ReadLoadAverage()));
+        var warmUp = WarmUp(settings.Duration, settings.RoundInterval);
+        var verdict = SoakVerdict.From(samples, warmUp, GrowthTolerance, sample => sample.ResidentBytes);
+        var heapVerdict = SoakVerdict.From(samples, warmUp, GrowthTolerance, sample => sample.GcHeapBytes);
+        Console.Write(Report(settings, samples, verdict, heapVerdict, warmUp, round, loadBefore, MachineDescription.ReadLoadAverage()));
         return verdict.Grows ? 1 : 0;
+    }
+
+    /// <summary>Returns the time from the start left out of the growth check: the larger of <see cref="WarmUpShare"/> of the run and <see cref="WarmUpRounds"/> rounds.</summary>
+    public static TimeSpan WarmUp(TimeSpan duration, TimeSpan roundInterval)
+    {
+        var share = duration * WarmUpShare;
+        var rounds = roundInterval * WarmUpRounds;
+        return share > rounds ? share : rounds;
     }
 
     /// <summary>Writes one simulated day into the staging folder and moves it into the inbox at once; returns the number of files.</summary>
@@ -165,7 +182,7 @@ internal static class SoakBenchmark
         }
     }
 
-    private static string Report(SoakSettings settings, List<SoakSample> samples, SoakVerdict verdict, SoakVerdict heapVerdict, int rounds, string? loadBefore, string? loadAfter)
+    private static string Report(SoakSettings settings, List<SoakSample> samples, SoakVerdict verdict, SoakVerdict heapVerdict, TimeSpan warmUp, int rounds, string? loadBefore, string? loadAfter)
     {
         var last = samples[^1];
         var text = new StringBuilder();
@@ -175,7 +192,10 @@ internal static class SoakBenchmark
         text.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {MachineDescription.Read().Describe()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Load average (1, 5, 15 min): {loadBefore ?? "unknown"} before, {loadAfter ?? "unknown"} after");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Delivered {rounds} simulated days ({BenchFormat.Count(last.ObjectsDelivered)} objects, about {settings.EventsPerFile} CloudTrail events per file), one every {settings.RoundInterval.TotalSeconds:0} s; {BenchFormat.Count(last.ObjectsDone)} were done at the end");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- Resident set size sampled every {SampleInterval.TotalSeconds:0} s ({samples.Count} samples); the first {WarmUpShare:P0} of the run is warm-up");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- Resident set size sampled every {SampleInterval.TotalSeconds:0} s ({samples.Count} samples)");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"- Warm-up, left out of the growth check: the first {BenchFormat.Seconds(warmUp)} s, the larger of {WarmUpShare:P0} of the run and the first {WarmUpRounds} rounds " +
+            $"(behaviour profiles learn for {ProfileOptions.Default.LearningPeriod.TotalDays:0} simulated days before they raise anomaly findings, so the mix of work changes until then)");
         text.AppendLine();
         text.AppendLine("| minute | resident set size | GC heap after last collection | GC committed | resident outside GC committed | objects delivered | objects done |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
@@ -212,13 +232,12 @@ internal sealed record SoakVerdict(long FirstQuarterMedian, long LastQuarterMedi
     /// <summary>True when the last quarter's median exceeds the first quarter's by more than the tolerance and the slope is positive.</summary>
     public bool Grows => SlopeBytesPerHour > 0 && LastQuarterMedian > FirstQuarterMedian * (1 + Tolerance);
 
-    public static SoakVerdict From(IReadOnlyList<SoakSample> samples, double warmUpShare, double tolerance, Func<SoakSample, long> bytes)
+    public static SoakVerdict From(IReadOnlyList<SoakSample> samples, TimeSpan warmUp, double tolerance, Func<SoakSample, long> bytes)
     {
-        var end = samples[^1].Elapsed;
-        var window = samples.Where(sample => sample.Elapsed >= end * warmUpShare).ToList();
+        var window = samples.Where(sample => sample.Elapsed >= warmUp).ToList();
         if (window.Count < 8)
         {
-            throw new InvalidOperationException($"Only {window.Count} samples after the warm-up; run the soak for longer.");
+            throw new InvalidOperationException($"Only {window.Count} samples after the warm-up of {warmUp.TotalSeconds:0} s; run the soak for longer.");
         }
 
         var quarter = window.Count / 4;

@@ -172,7 +172,7 @@ internal static class BenchCommand
     private static Command CreateSoak()
     {
         var work = new Option<DirectoryInfo>("--work") { Description = "New or empty folder for the delivered logs (created if missing); it grows by about 4 MB per round at the defaults.", Required = true };
-        var minutes = new Option<int>("--minutes") { Description = "Minutes of sustained ingest; use 10 or more for a result worth recording.", DefaultValueFactory = _ => 10 };
+        var minutes = new Option<int>("--minutes") { Description = "Minutes of sustained ingest. The growth check leaves out at least the first 15 rounds (7.5 minutes at the default round interval), so use 25 or more for a result worth recording.", DefaultValueFactory = _ => 10 };
         var roundSeconds = new Option<int>("--round-seconds") { Description = "Seconds between deliveries of one more simulated day of logs (337 files at the defaults).", DefaultValueFactory = _ => 30 };
         var eventsPerFile = new Option<int>("--events-per-file") { Description = "Average CloudTrail events per five-minute file of each simulated day.", DefaultValueFactory = _ => 40 };
         var seed = new Option<int>("--seed") { Description = "Random seed of the first round; round N uses seed + N.", DefaultValueFactory = _ => 7 };
