@@ -1,3 +1,5 @@
+using Vigil.Detection.Profiles;
+
 namespace Vigil.Detection.Endpoints;
 
 /// <summary>
@@ -37,18 +39,7 @@ public sealed partial class EndpointProfile
             throw new InvalidOperationException("The endpoint profile is not recording changes; call BeginChanges first.");
         }
 
-        for (var dimension = 0; dimension < tables.Length; dimension++)
-        {
-            if (changes.TableCopies[dimension] is { } copy)
-            {
-                tables[dimension] = copy;
-            }
-
-            if (changes.Entries[dimension] is { } originals)
-            {
-                Restore(tables[dimension], originals);
-            }
-        }
+        changes.Tables.RollBack(tables);
 
         if (changes.TimingsCopy is { } timingsCopy)
         {
@@ -72,35 +63,10 @@ public sealed partial class EndpointProfile
     }
 
     /// <summary>Keeps the value of <paramref name="key"/> as it was before its first change in this recording.</summary>
-    private void Remember(int dimension, string key)
-    {
-        if (changes is null)
-        {
-            return;
-        }
+    private void Remember(int dimension, string key) => changes?.Tables.Remember(tables, dimension, key);
 
-        var originals = changes.EntriesOf(dimension);
-        if (!originals.ContainsKey(key))
-        {
-            originals[key] = tables[dimension].TryGetValue(key, out var entry) ? entry : null;
-        }
-    }
-
-    /// <summary>
-    /// Keeps the value of <paramref name="key"/> and, at the first removal of this recording, a copy
-    /// of the table as it was, because a value removed and added back would take another place in
-    /// the dictionary's order.
-    /// </summary>
-    private void RememberRemoval(int dimension, string key)
-    {
-        Remember(dimension, key);
-        if (changes is not null && changes.TableCopies[dimension] is null)
-        {
-            var copy = new Dictionary<string, EndpointEntry>(tables[dimension], StringComparer.Ordinal);
-            Restore(copy, changes.EntriesOf(dimension));
-            changes.TableCopies[dimension] = copy;
-        }
-    }
+    /// <summary>Keeps the value of <paramref name="key"/> and, at the first removal of this recording, a copy of its table.</summary>
+    private void RememberRemoval(int dimension, string key) => changes?.Tables.RememberRemoval(tables, dimension, key);
 
     /// <summary>Keeps a copy of a peer's connection times, or its absence, before their first change in this recording.</summary>
     private void RememberTimings(string peer)
@@ -122,21 +88,6 @@ public sealed partial class EndpointProfile
             var copy = new Dictionary<string, List<ConnectionSample>>(timings, StringComparer.Ordinal);
             Restore(copy, changes.Timings);
             changes.TimingsCopy = copy;
-        }
-    }
-
-    private static void Restore(Dictionary<string, EndpointEntry> table, Dictionary<string, EndpointEntry?> originals)
-    {
-        foreach (var (key, original) in originals)
-        {
-            if (original is { } entry)
-            {
-                table[key] = entry;
-            }
-            else
-            {
-                table.Remove(key);
-            }
         }
     }
 
@@ -173,19 +124,12 @@ public sealed partial class EndpointProfile
     {
         public Counters Counters { get; } = counters;
 
-        /// <summary>Per dimension, each changed value as it was before the recording, or null when it was absent.</summary>
-        public Dictionary<string, EndpointEntry?>?[] Entries { get; } = new Dictionary<string, EndpointEntry?>?[dimensions];
-
-        /// <summary>Per dimension, the table as it was, once the recording removed a value from it.</summary>
-        public Dictionary<string, EndpointEntry>?[] TableCopies { get; } = new Dictionary<string, EndpointEntry>?[dimensions];
+        public TableChangeLog<EndpointEntry> Tables { get; } = new(dimensions);
 
         /// <summary>Each peer whose connection times changed, with a copy of them before the recording, or null when it had none.</summary>
         public Dictionary<string, List<ConnectionSample>?> Timings { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The table of connection times as it was, once the recording removed a peer from it.</summary>
         public Dictionary<string, List<ConnectionSample>>? TimingsCopy { get; set; }
-
-        public Dictionary<string, EndpointEntry?> EntriesOf(int dimension) =>
-            Entries[dimension] ??= new Dictionary<string, EndpointEntry?>(StringComparer.Ordinal);
     }
 }

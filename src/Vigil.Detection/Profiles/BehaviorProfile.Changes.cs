@@ -30,18 +30,7 @@ public sealed partial class BehaviorProfile
             throw new InvalidOperationException("The behaviour profile is not recording changes; call BeginChanges first.");
         }
 
-        for (var dimension = 0; dimension < dimensions.Length; dimension++)
-        {
-            if (changes.TableCopies[dimension] is { } copy)
-            {
-                dimensions[dimension] = copy;
-            }
-
-            if (changes.Entries[dimension] is { } originals)
-            {
-                Restore(dimensions[dimension], originals);
-            }
-        }
+        changes.Tables.RollBack(dimensions);
 
         var counters = changes.Counters;
         firstDay = counters.FirstDay;
@@ -56,50 +45,10 @@ public sealed partial class BehaviorProfile
     }
 
     /// <summary>Keeps the value of <paramref name="key"/> as it was before its first change in this recording.</summary>
-    private void Remember(int dimension, string key)
-    {
-        if (changes is null)
-        {
-            return;
-        }
+    private void Remember(int dimension, string key) => changes?.Tables.Remember(dimensions, dimension, key);
 
-        var originals = changes.EntriesOf(dimension);
-        if (!originals.ContainsKey(key))
-        {
-            originals[key] = dimensions[dimension].TryGetValue(key, out var entry) ? entry : null;
-        }
-    }
-
-    /// <summary>
-    /// Keeps the value of <paramref name="key"/> and, at the first removal of this recording, a copy
-    /// of the table as it was, because a value removed and added back would take another place in
-    /// the dictionary's order.
-    /// </summary>
-    private void RememberRemoval(int dimension, string key)
-    {
-        Remember(dimension, key);
-        if (changes is not null && changes.TableCopies[dimension] is null)
-        {
-            var copy = new Dictionary<string, ProfileEntry>(dimensions[dimension], StringComparer.Ordinal);
-            Restore(copy, changes.EntriesOf(dimension));
-            changes.TableCopies[dimension] = copy;
-        }
-    }
-
-    private static void Restore(Dictionary<string, ProfileEntry> table, Dictionary<string, ProfileEntry?> originals)
-    {
-        foreach (var (key, original) in originals)
-        {
-            if (original is { } entry)
-            {
-                table[key] = entry;
-            }
-            else
-            {
-                table.Remove(key);
-            }
-        }
-    }
+    /// <summary>Keeps the value of <paramref name="key"/> and, at the first removal of this recording, a copy of its table.</summary>
+    private void RememberRemoval(int dimension, string key) => changes?.Tables.RememberRemoval(dimensions, dimension, key);
 
     private readonly record struct Counters(int FirstDay, int LastDay, int LastActiveDay, long EventCount, int ActiveDays, int HoursDay, int HoursCountedToday);
 
@@ -111,13 +60,6 @@ public sealed partial class BehaviorProfile
         /// <summary>The hour weights before the recording.</summary>
         public float[] Hours { get; } = hours;
 
-        /// <summary>Per dimension, each changed value as it was before the recording, or null when it was absent.</summary>
-        public Dictionary<string, ProfileEntry?>?[] Entries { get; } = new Dictionary<string, ProfileEntry?>?[dimensionCount];
-
-        /// <summary>Per dimension, the table as it was, once the recording removed a value from it.</summary>
-        public Dictionary<string, ProfileEntry>?[] TableCopies { get; } = new Dictionary<string, ProfileEntry>?[dimensionCount];
-
-        public Dictionary<string, ProfileEntry?> EntriesOf(int dimension) =>
-            Entries[dimension] ??= new Dictionary<string, ProfileEntry?>(StringComparer.Ordinal);
+        public TableChangeLog<ProfileEntry> Tables { get; } = new(dimensionCount);
     }
 }
