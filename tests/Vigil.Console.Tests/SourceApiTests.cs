@@ -132,7 +132,7 @@ public sealed class SourceApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CommandLineSource_NotCreatedOrChangedThroughApi()
+    public async Task CommandLineSource_ApiRejectsChanges()
     {
         await SignInAsync(FakeConsoleUserStore.AdminUserName);
         var cli = new SourceDefinition

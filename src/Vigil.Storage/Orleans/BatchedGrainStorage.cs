@@ -89,7 +89,7 @@ public sealed partial class BatchedGrainStorage : IGrainStorage, ILifecycleParti
 
     /// <param name="name">The provider name, as the grains' <c>[PersistentState]</c> give it.</param>
     /// <param name="inner">Orleans' ADO.NET storage of the same table, for reads, clears and the writes this class does not batch.</param>
-    /// <param name="dataSource">Connections to the database that holds <c>orleans_storage</c>.</param>
+    /// <param name="dataSource">Connections to the database that contains <c>orleans_storage</c>.</param>
     /// <param name="serializer">The serializer the inner storage uses, so both read what the other wrote.</param>
     /// <param name="hashPicker">The hash picker the inner storage uses, so both compute the same hashes.</param>
     /// <param name="serviceId">The service id the inner storage uses.</param>

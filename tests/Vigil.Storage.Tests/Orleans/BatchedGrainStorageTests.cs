@@ -117,7 +117,7 @@ public sealed class BatchedGrainStorageTests(PostgresFixture database) : IClassF
     }
 
     [Fact]
-    public async Task SameStateTwiceWithOneETag_OneWinsOneConflicts()
+    public async Task SameETagTwice_OneConflicts()
     {
         await using var silo = await StorageSilo.StartAsync(database, serviceId);
         var grainId = GrainIdOf("string", 3000);
@@ -140,7 +140,7 @@ public sealed class BatchedGrainStorageTests(PostgresFixture database) : IClassF
     }
 
     [Fact]
-    public async Task TwoSilosRaceOnTheSameStates_EachStateHasOneWinner()
+    public async Task TwoSilosRace_OneWinnerPerState()
     {
         await using var one = await StorageSilo.StartAsync(database, serviceId);
         await using var other = await StorageSilo.StartAsync(database, serviceId);
@@ -168,7 +168,7 @@ public sealed class BatchedGrainStorageTests(PostgresFixture database) : IClassF
     }
 
     [Fact]
-    public async Task RowTheServerRejects_FailsAlone_RestOfBatchStored()
+    public async Task RejectedRow_FailsAlone()
     {
         await using var silo = await StorageSilo.StartAsync(database, serviceId);
 
