@@ -255,9 +255,7 @@ internal static class Route53LineParser
             return false;
         }
 
-        DnsAnswer? first = null, second = null;
-        List<DnsAnswer>? more = null;
-        var count = 0;
+        var collected = new DnsAnswerCollector();
         if (!cursor.TryClose((byte)']'))
         {
             while (true)
@@ -267,18 +265,7 @@ internal static class Route53LineParser
                     return false;
                 }
 
-                switch (count++)
-                {
-                    case 0:
-                        first = answer;
-                        break;
-                    case 1:
-                        second = answer;
-                        break;
-                    default:
-                        (more ??= []).Add(answer);
-                        break;
-                }
+                collected.Add(answer);
 
                 if (cursor.TryClose((byte)']'))
                 {
@@ -292,13 +279,7 @@ internal static class Route53LineParser
             }
         }
 
-        answers = count switch
-        {
-            0 => [],
-            1 => [first!],
-            2 => [first!, second!],
-            _ => [first!, second!, .. more!],
-        };
+        answers = collected.ToList();
         return true;
     }
 

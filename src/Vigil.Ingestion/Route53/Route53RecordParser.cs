@@ -318,13 +318,10 @@ internal static class Route53RecordParser
             return false;
         }
 
-        // Most responses have one or two answers, so those are kept in locals and the array is made at its exact size.
-        DnsAnswer? first = null, second = null;
-        List<DnsAnswer>? more = null;
-        var count = 0;
+        var collected = new DnsAnswerCollector();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var field = AnswerField(count);
+            var field = AnswerField(collected.Count);
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 error = WrongType(ref reader, field, "an object");
@@ -336,27 +333,10 @@ internal static class Route53RecordParser
                 return false;
             }
 
-            switch (count++)
-            {
-                case 0:
-                    first = answer;
-                    break;
-                case 1:
-                    second = answer;
-                    break;
-                default:
-                    (more ??= []).Add(answer);
-                    break;
-            }
+            collected.Add(answer);
         }
 
-        answers = count switch
-        {
-            0 => [],
-            1 => [first!],
-            2 => [first!, second!],
-            _ => [first!, second!, .. more!],
-        };
+        answers = collected.ToList();
         return true;
     }
 
