@@ -152,12 +152,11 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
             // Another account's VPC endpoint raises unless the role uses it most weeks, so an actor who
             // returns through the same endpoint weeks later is raised again, as outside networks are.
             var endpointAccount = observation.InstanceEndpointAccount;
-            if (endpointAccount is not null && endpointAccount != record.AccountId
-                && behavior.ClassifyAtDayStart(ProfileDimension.InstanceEndpointAccount, endpointAccount, time) != FrequencyClass.Frequent)
-            {
-                candidates.Add(Candidate(AnomalyKind.InstanceInsideAws, AnomalyTypes.InstanceCredentialInsideAws, 8.0, record, observation, enrichment, profile));
-            }
-            else if (endpointAccount is null && IsNewAwsAddressSource(behavior, observation.InstanceSource, time))
+            var raiseInsideAws = endpointAccount is null
+                ? IsNewAwsAddressSource(behavior, observation.InstanceSource, time)
+                : endpointAccount != record.AccountId
+                    && behavior.ClassifyAtDayStart(ProfileDimension.InstanceEndpointAccount, endpointAccount, time) != FrequencyClass.Frequent;
+            if (raiseInsideAws)
             {
                 candidates.Add(Candidate(AnomalyKind.InstanceInsideAws, AnomalyTypes.InstanceCredentialInsideAws, 8.0, record, observation, enrichment, profile));
             }
@@ -215,8 +214,8 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
     /// </summary>
     /// <remarks>
     /// NOTE: CloudTrail does not name the account that owns an address. So an instance of the estate
-    /// that calls AWS from a new public address of its own looks the same, and raises on the first day
-    /// it uses that address (a new instance in a public subnet, or one stopped and started again).
+    /// that calls AWS from a new public address of its own looks the same. It raises on the first day
+    /// it uses that address, for example a new instance in a public subnet, or one stopped and started again.
     /// Calls through a NAT gateway, whose address stays, do not. An address used on an earlier day is
     /// known, so an actor who returns from the same address is not raised again.
     /// </remarks>

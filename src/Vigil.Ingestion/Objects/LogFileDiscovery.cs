@@ -128,7 +128,6 @@ public static class LogFileDiscovery
 
     /// <summary>True for keys of Parquet objects (<c>.parquet</c>).</summary>
     public static bool IsParquet(string key) => key.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
-
 }
 
 /// <summary>One entry of a listed folder: a sub-folder's <see cref="SortName"/> ends with '/'.</summary>
