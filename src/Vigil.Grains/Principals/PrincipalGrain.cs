@@ -97,7 +97,8 @@ public sealed class PrincipalGrain(
 
         // The profile learns while it scores, so it records what the call changes: a call whose
         // findings fail to store is retried in full and must find the same anomalies again. Faded
-        // values are dropped first, as the copy of the whole profile that this replaced did.
+        // values are dropped first, as Serialize does, so the call scores the profile that a grain
+        // reloaded from its stored state would score.
         profile.Behavior.Prune(profile.LastEventTime ?? DateTimeOffset.UnixEpoch);
         profile.BeginChanges();
         try
