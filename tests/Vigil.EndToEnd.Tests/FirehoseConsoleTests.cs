@@ -62,7 +62,8 @@ public sealed class FirehoseConsoleTests : IAsyncLifetime
         catch (Exception exception) when (exception is not Xunit.Sdk.XunitException)
         {
             // The browser shows only that the page stopped, and the host's log gives the reason.
-            throw new Xunit.Sdk.XunitException($"{exception.Message}\nBrowser console:\n{string.Join('\n', browserConsole)}\nHost output:\n{host!.Output}");
+            // The exception's own stack trace names the browser step that failed.
+            throw new Xunit.Sdk.XunitException($"{exception}\nBrowser console:\n{string.Join('\n', browserConsole)}\nHost output:\n{host!.Output}");
         }
     }
 
