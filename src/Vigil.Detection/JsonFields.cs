@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Contracts.Text;
 
 namespace Vigil.Detection;
 
@@ -15,17 +16,17 @@ public static class JsonFields
     private const int MaxReaderDepth = 1000;
 
     /// <summary>Returns the top-level string (or scalar as text) named <paramref name="name"/>, or null.</summary>
-    public static string? TopLevelText(string? json, string name) => TextAt(json, name);
+    public static string? TopLevelText(Utf8JsonText json, string name) => TextAt(json, name);
 
     /// <summary>Returns the top-level boolean named <paramref name="name"/>; the strings "true" and "false" count too.</summary>
-    public static bool? TopLevelBoolean(string? json, string name) => BooleanAt(json, name);
+    public static bool? TopLevelBoolean(Utf8JsonText json, string name) => BooleanAt(json, name);
 
     /// <summary>
     /// Returns the string (or scalar as text) at a path of property names, for example
     /// <c>userIdentity</c>, <c>sessionContext</c>, <c>assumedRoot</c>, or null when any step is
     /// missing or is not an object. The first property of a repeated name is the one read.
     /// </summary>
-    public static string? TextAt(string? json, params ReadOnlySpan<string> path)
+    public static string? TextAt(Utf8JsonText json, params ReadOnlySpan<string> path)
     {
         var value = default(string);
         Visit(json, path, (ref Utf8JsonReader reader) =>
@@ -43,7 +44,7 @@ public static class JsonFields
     }
 
     /// <summary>Returns the boolean at a path of property names. The strings "true", "True", "false" and "False" count too.</summary>
-    public static bool? BooleanAt(string? json, params ReadOnlySpan<string> path) =>
+    public static bool? BooleanAt(Utf8JsonText json, params ReadOnlySpan<string> path) =>
         TextAt(json, path) switch
         {
             "true" or "True" => true,
@@ -56,7 +57,7 @@ public static class JsonFields
     /// when there is none. An object or array counts only when it is complete, so a truncated
     /// payload does not pass for an object whose fields are all missing.
     /// </summary>
-    public static JsonValueKind ValueKindAt(string? json, params ReadOnlySpan<string> path)
+    public static JsonValueKind ValueKindAt(Utf8JsonText json, params ReadOnlySpan<string> path)
     {
         var kind = JsonValueKind.Undefined;
         Visit(json, path, (ref Utf8JsonReader reader) =>
@@ -139,16 +140,16 @@ public static class JsonFields
 
     private delegate void ValueVisitor(ref Utf8JsonReader reader);
 
-    private static void Visit(string? json, ReadOnlySpan<string> path, ValueVisitor visit)
+    private static void Visit(Utf8JsonText json, ReadOnlySpan<string> path, ValueVisitor visit)
     {
-        if (string.IsNullOrEmpty(json) || path.IsEmpty)
+        if (json.IsEmpty || path.IsEmpty)
         {
             return;
         }
 
         try
         {
-            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json), new JsonReaderOptions { MaxDepth = MaxReaderDepth });
+            var reader = new Utf8JsonReader(json.Utf8.Span, new JsonReaderOptions { MaxDepth = MaxReaderDepth });
             if (reader.Read() && SeekPath(ref reader, path))
             {
                 visit(ref reader);

@@ -186,7 +186,7 @@ public sealed class CorrelationTests
         var ruleSet = TestRules.Compile(Correlation("type: event_count\nrules:\n    - denied\ngroup-by:\n    - requestID\ntimespan: 1h\ncondition:\n    gte: 2"));
         var state = new CorrelationState();
         var record = await TestLogs.OneAsync(TestLogs.Record("GetUser", ",\"errorCode\":\"AccessDenied\""));
-        var many = Enumerable.Range(0, CorrelationState.MaxGroups + 50).Select(i => record with { RawJson = record.RawJson.Replace("\"r-e-1\"", $"\"r-{i}\"", StringComparison.Ordinal), EventId = $"x{i}" }).ToList();
+        var many = Enumerable.Range(0, CorrelationState.MaxGroups + 50).Select(i => record with { RawJson = record.RawJson.ToString().Replace("\"r-e-1\"", $"\"r-{i}\"", StringComparison.Ordinal), EventId = $"x{i}" }).ToList();
 
         ruleSet.InspectCloudTrail(many, "p", Context, state);
 

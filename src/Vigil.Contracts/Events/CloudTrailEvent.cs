@@ -1,3 +1,5 @@
+using Vigil.Contracts.Text;
+
 namespace Vigil.Contracts.Events;
 
 /// <summary>
@@ -58,8 +60,11 @@ public sealed record CloudTrailEvent
     /// <summary>The <c>insightDetails</c> of a CloudTrail Insights event; null for other events.</summary>
     public InsightDetails? Insight { get; init; }
 
-    /// <summary>The whole record as delivered (UTF-8 JSON text).</summary>
-    public required string RawJson { get; init; }
+    /// <summary>
+    /// The whole record as delivered, as its UTF-8 bytes. Readers hand it on without decoding it;
+    /// <see cref="Utf8JsonText.ToString"/> gives it as a string.
+    /// </summary>
+    public required Utf8JsonText RawJson { get; init; }
 
     /// <summary>The account the event belongs to: <c>recipientAccountId</c>, else the caller's account.</summary>
     public string AccountId => RecipientAccountId ?? UserIdentity?.AccountId ?? "unknown";

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Vigil.Contracts.Events;
+using Vigil.Contracts.Text;
 
 namespace Vigil.Ingestion.CloudTrail;
 
@@ -136,7 +137,7 @@ internal static class CloudTrailRecordParser
             ResponseElementsJson = fields.ResponseElementsJson,
             AdditionalEventDataJson = fields.AdditionalEventDataJson,
             Insight = fields.Insight,
-            RawJson = Encoding.UTF8.GetString(record),
+            RawJson = new Utf8JsonText(record.ToArray()),
         };
     }
 

@@ -52,7 +52,7 @@ public sealed class CloudTrailRuleEvent(CloudTrailEvent record) : RuleEvent
     protected override IReadOnlyList<string> CollectKeywordTexts()
     {
         var texts = new List<string>();
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(Record.RawJson), new JsonReaderOptions { MaxDepth = MaxJsonDepth });
+        var reader = new Utf8JsonReader(Record.RawJson.Utf8.Span, new JsonReaderOptions { MaxDepth = MaxJsonDepth });
         try
         {
             while (texts.Count < MaxValues && reader.Read())
@@ -85,7 +85,7 @@ public sealed class CloudTrailRuleEvent(CloudTrailEvent record) : RuleEvent
             parsed = true;
             try
             {
-                document = JsonDocument.Parse(Record.RawJson, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
+                document = JsonDocument.Parse(Record.RawJson.Utf8, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
             }
             catch (JsonException)
             {
