@@ -189,14 +189,21 @@ internal static class CloudTrailRecordParser
     /// Returns the string value at the reader as <see cref="GetStringOrRawText"/> does, taking short
     /// values without escapes from <paramref name="cache"/> when it is given.
     /// </summary>
-    internal static string GetString(ref Utf8JsonReader reader, Utf8StringCache? cache)
+    internal static string GetString(ref Utf8JsonReader reader, Utf8StringCache? cache, RepeatedText? recent = null)
     {
         if (cache is not null && !reader.ValueIsEscaped && !reader.HasValueSequence)
         {
             var value = reader.ValueSpan;
+            if (recent is not null && recent.Matches(value))
+            {
+                return recent.Text;
+            }
+
             if (value.Length <= Utf8StringCache.MaxCachedBytes && Utf8.IsValid(value))
             {
-                return cache.Get(value);
+                var text = cache.Get(value);
+                recent?.Remember(value, text);
+                return text;
             }
         }
 
@@ -207,9 +214,9 @@ internal static class CloudTrailRecordParser
     /// Reads a scalar as text: a string as it is, a number or boolean as its JSON text, and null for
     /// a JSON null, an object or an array (which the caller skips).
     /// </summary>
-    internal static string? ReadScalarText(ref Utf8JsonReader reader, int maxLength, Utf8StringCache? cache = null) => reader.TokenType switch
+    internal static string? ReadScalarText(ref Utf8JsonReader reader, int maxLength, Utf8StringCache? cache = null, RepeatedText? recent = null) => reader.TokenType switch
     {
-        JsonTokenType.String => Truncate(GetString(ref reader, cache), maxLength),
+        JsonTokenType.String => Truncate(GetString(ref reader, cache, recent), maxLength),
         JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
         JsonTokenType.True => "true",
         JsonTokenType.False => "false",
@@ -276,7 +283,7 @@ internal static class CloudTrailRecordParser
     }
 
     /// <summary>The top-level fields Vigil reads, found by the UTF-8 bytes of the property name.</summary>
-    private enum Field
+    internal enum Field
     {
         Other,
         EventTime,
@@ -362,27 +369,27 @@ internal static class CloudTrailRecordParser
             case Field.EventId:
                 return ReadString(ref reader, max, null, out fields.EventId);
             case Field.EventVersion:
-                return ReadString(ref reader, max, cache, out fields.EventVersion);
+                return ReadString(ref reader, max, cache, out fields.EventVersion, fields.Recent(field));
             case Field.EventSource:
-                return ReadString(ref reader, max, cache, out fields.EventSource);
+                return ReadString(ref reader, max, cache, out fields.EventSource, fields.Recent(field));
             case Field.EventName:
-                return ReadString(ref reader, max, cache, out fields.EventName);
+                return ReadString(ref reader, max, cache, out fields.EventName, fields.Recent(field));
             case Field.AwsRegion:
-                return ReadString(ref reader, max, cache, out fields.AwsRegion);
+                return ReadString(ref reader, max, cache, out fields.AwsRegion, fields.Recent(field));
             case Field.SourceIpAddress:
-                return ReadString(ref reader, max, cache, out fields.SourceIpAddress);
+                return ReadString(ref reader, max, cache, out fields.SourceIpAddress, fields.Recent(field));
             case Field.UserAgent:
-                return ReadString(ref reader, max, cache, out fields.UserAgent);
+                return ReadString(ref reader, max, cache, out fields.UserAgent, fields.Recent(field));
             case Field.ErrorCode:
-                return ReadString(ref reader, max, cache, out fields.ErrorCode);
+                return ReadString(ref reader, max, cache, out fields.ErrorCode, fields.Recent(field));
             case Field.ErrorMessage:
                 return ReadString(ref reader, max, null, out fields.ErrorMessage);
             case Field.EventType:
-                return ReadString(ref reader, max, cache, out fields.EventType);
+                return ReadString(ref reader, max, cache, out fields.EventType, fields.Recent(field));
             case Field.EventCategory:
-                return ReadString(ref reader, max, cache, out fields.EventCategory);
+                return ReadString(ref reader, max, cache, out fields.EventCategory, fields.Recent(field));
             case Field.RecipientAccountId:
-                return ReadString(ref reader, max, cache, out fields.RecipientAccountId);
+                return ReadString(ref reader, max, cache, out fields.RecipientAccountId, fields.Recent(field));
             case Field.RequestId:
                 return ReadString(ref reader, max, null, out fields.RequestId);
             case Field.ReadOnly:
@@ -436,9 +443,9 @@ internal static class CloudTrailRecordParser
     /// because some services write scalar fields with another JSON type. An object or array gives
     /// null for the field (the raw record still has it).
     /// </summary>
-    private static bool ReadString(ref Utf8JsonReader reader, int maxLength, Utf8StringCache? cache, out string? value)
+    private static bool ReadString(ref Utf8JsonReader reader, int maxLength, Utf8StringCache? cache, out string? value, RepeatedText? recent = null)
     {
-        value = ReadScalarText(ref reader, maxLength, cache);
+        value = ReadScalarText(ref reader, maxLength, cache, recent);
         return reader.TrySkip();
     }
 
@@ -560,6 +567,12 @@ internal static class CloudTrailRecordParser
         public string? AdditionalEventDataJson;
         public UserIdentity? UserIdentity;
         public InsightDetails? Insight;
+
+        // The last text of each top-level field, kept across records: the records of one file
+        // often share their region, account, source and event type.
+        private readonly RepeatedText?[] recent = new RepeatedText?[(int)Field.InsightDetails + 1];
+
+        public RepeatedText Recent(Field field) => recent[(int)field] ??= new RepeatedText();
 
         public void Clear()
         {

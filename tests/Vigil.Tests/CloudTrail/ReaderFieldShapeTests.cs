@@ -140,4 +140,25 @@ public sealed class ReaderFieldShapeTests
         var rejection = Assert.Single(read.Rejections);
         Assert.Equal("eventTime", rejection.Field);
     }
+
+    [Fact]
+    public async Task Reader_ValueRepeatedOrChanged_GivesEachRecordItsOwnValue()
+    {
+        // The reader reuses a field's string when the next record repeats its bytes; a changed,
+        // escaped or shorter value must still come through as written.
+        var content = """
+            {"Records": [
+              {"eventTime": "2026-11-03T02:34:04Z", "eventID": "a", "awsRegion": "us-east-1", "eventSource": "s3.amazonaws.com"},
+              {"eventTime": "2026-11-03T02:34:05Z", "eventID": "b", "awsRegion": "us-east-2", "eventSource": "s3.amazonaws.com"},
+              {"eventTime": "2026-11-03T02:34:06Z", "eventID": "c", "awsRegion": "us-east-1", "eventSource": "s3.amazonaws.co"},
+              {"eventTime": "2026-11-03T02:34:07Z", "eventID": "d", "awsRegion": "us-\u0065ast-1", "eventSource": "s3.amazonaws.com"},
+              {"eventTime": "2026-11-03T02:34:08Z", "eventID": "e", "awsRegion": "eu-west-1", "eventSource": null}
+            ]}
+            """u8.ToArray();
+
+        var events = (await CloudTrailRead.BytesAsync(content)).Events;
+
+        Assert.Equal(["us-east-1", "us-east-2", "us-east-1", "us-east-1", "eu-west-1"], events.Select(e => e.AwsRegion));
+        Assert.Equal(["s3.amazonaws.com", "s3.amazonaws.com", "s3.amazonaws.co", "s3.amazonaws.com", null], events.Select(e => e.EventSource));
+    }
 }

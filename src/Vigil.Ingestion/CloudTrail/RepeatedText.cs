@@ -1,0 +1,25 @@
+namespace Vigil.Ingestion.CloudTrail;
+
+/// <summary>
+/// The last value of one field and its string, so a value equal to the one before costs one
+/// comparison of a few bytes instead of a <see cref="Utf8StringCache"/> lookup. Only values that
+/// the caller has checked to be valid UTF-8 of at most <see cref="Utf8StringCache.MaxCachedBytes"/>
+/// bytes are remembered.
+/// </summary>
+internal sealed class RepeatedText
+{
+    private readonly byte[] bytes = new byte[Utf8StringCache.MaxCachedBytes];
+    private int length = -1;
+
+    /// <summary>The string of the remembered value; valid only after <see cref="Matches"/> returned true.</summary>
+    public string Text { get; private set; } = string.Empty;
+
+    public bool Matches(ReadOnlySpan<byte> utf8) => utf8.Length == length && utf8.SequenceEqual(bytes.AsSpan(0, length));
+
+    public void Remember(ReadOnlySpan<byte> utf8, string text)
+    {
+        utf8.CopyTo(bytes);
+        length = utf8.Length;
+        Text = text;
+    }
+}
