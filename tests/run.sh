@@ -22,13 +22,17 @@ fi
 
 bash deploy/local/pg-start.sh >/dev/null
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian's chromium for the browser tests, and jq for the test of the benchmark's jq baseline.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
+if [[ ${#missing[@]} -gt 0 ]]; then
   if [[ "$(id -u)" -eq 0 ]]; then
-    echo "Installing Debian's chromium for the browser tests" >&2
+    echo "Installing Debian's ${missing[*]} for the tests" >&2
     apt-get update -q >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >&2
   else
-    echo "warning: chromium is not installed and this is not root; the browser tests will fail." >&2
+    echo "warning: ${missing[*]} not installed and this is not root; the tests that need them will fail." >&2
   fi
 fi
 

@@ -61,6 +61,28 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchRun_WithJq_ReportsJqAndDecompressionAlone()
+    {
+        var corpus = Path.Combine(folder, "corpus");
+        var generate = await GenerateAsync(corpus, seed: 7);
+        Assert.True(generate.ExitCode == 0, generate.ToString());
+
+        var run = await CliProcess.RunAsync(null, "bench", "run", "--corpus", corpus, "--jq");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("2,000", RecordsIn(run, "jq, five rules, CloudTrail"));
+        Assert.Equal("2,000", RecordsIn(run, "decompress only, CloudTrail"));
+        Assert.True(RatioOf(run, "floor / jq, CloudTrail") > 0, run.ToString());
+        var decompressOnly = RatioOf(run, "decompress only / jq, CloudTrail");
+        Assert.True(decompressOnly > 0, run.ToString());
+        Assert.True(RatioOf(run, "Vigil replay / jq, CloudTrail") > 0, run.ToString());
+
+        // The note on the jq target appears exactly when decompression alone stays under 10 times jq.
+        var note = run.Output.Contains("however little it does after decompressing", StringComparison.Ordinal);
+        Assert.Equal(decompressOnly < 10, note);
+    }
+
+    [Fact]
     public async Task BenchRun_ReadersOnly_MeasuresReadersWithoutReplay()
     {
         var corpus = Path.Combine(folder, "corpus");

@@ -26,6 +26,7 @@ internal static class BenchRunner
     private const string FloorFlow = "floor, VPC flow: gzip + line and field split";
     private const string FloorRoute53 = "floor, Route 53: gzip + Utf8JsonReader";
     private const string FloorParquet = "floor, VPC flow Parquet: Parquet.Net column chunks";
+    private const string DecompressOnlyCloudTrail = "decompress only, CloudTrail: gzip";
     private const string ReaderCloudTrail = "Vigil readers only, CloudTrail";
     private const string ReaderFlow = "Vigil readers only, VPC flow";
     private const string ReaderRoute53 = "Vigil readers only, Route 53";
@@ -112,12 +113,15 @@ internal static class BenchRunner
         }
 
         JqResult? jq = null;
+        PhaseMeasurement? decompressOnly = null;
         if (runJq)
         {
             Console.Error.WriteLine("bench: jq, five rules, CloudTrail");
             jq = await JqBenchmark.RunAsync(corpus.CloudTrailObjects, floorCloudTrail.Records, cancellationToken);
             Console.Error.WriteLine($"bench: jq, five rules, CloudTrail: {BenchFormat.Seconds(jq.Measurement.Elapsed)} s, {jq.Matches} records matched");
             report.Add("jq, five rules, CloudTrail", $"{cores} pipelines at a time", jq.Measurement);
+            decompressOnly = await MeasureAsync(DecompressOnlyCloudTrail, () => FloorBenchmark.RunDecompressOnlyAsync(corpus.CloudTrailObjects, floorCloudTrail.Records, cancellationToken));
+            report.Add(DecompressOnlyCloudTrail, $"{cores} files at a time", decompressOnly);
         }
 
         Console.Error.WriteLine("bench: Vigil replay (in-process silo)");
@@ -145,6 +149,7 @@ internal static class BenchRunner
         }
 
         AddRatios(report, readerPairs, floorCloudTrail, floorFlow, jq?.Measurement, replay, host);
+        AddJqReach(report, floorCloudTrail, decompressOnly, jq?.Measurement);
         AddNotes(report, corpus, replay, jq, host);
         failed |= !CheckCounts(report, corpus, floorCloudTrail, floorFlow, readerCloudTrail, readerFlow, replay, host);
         foreach (var pair in readerPairs.Skip(2))
@@ -290,6 +295,28 @@ internal static class BenchRunner
         report.AddCpuRatio("Vigil replay / floor, CloudTrail, per CPU second", replay.CloudTrail, floorCloudTrail);
         report.AddCpuRatio("Vigil replay / floor, VPC flow, per CPU second", replay.Flow, floorFlow);
         AddTargets(report, readerPairs, floorCloudTrail, floorFlow, jq, host);
+    }
+
+    /// <summary>
+    /// Shows how far above jq the floor and decompression alone run, so the report says whether the
+    /// target of <see cref="JqTarget"/> times jq is within reach of any reader of these files here.
+    /// </summary>
+    private static void AddJqReach(BenchReport report, PhaseMeasurement floorCloudTrail, PhaseMeasurement? decompressOnly, PhaseMeasurement? jq)
+    {
+        if (jq is null || decompressOnly is null)
+        {
+            return;
+        }
+
+        report.AddRatio("floor / jq, CloudTrail", floorCloudTrail, jq);
+        report.AddRatio("decompress only / jq, CloudTrail", decompressOnly, jq);
+        var reach = decompressOnly.RecordsPerSecond / jq.RecordsPerSecond;
+        if (reach < JqTarget)
+        {
+            report.AddNote(
+                $"Decompressing the CloudTrail files alone, with no parsing at all, ran at {BenchFormat.Ratio(reach)} times jq in this run. " +
+                $"So no reader of these gzip files reaches {JqTarget} times jq on this machine, however little it does after decompressing.");
+        }
     }
 
     private static void AddTargets(
