@@ -117,7 +117,12 @@ public static class VigilHostBuilderExtensions
                 adoNet.ConnectionString = connectionString;
             });
             silo.AddVigilGrains();
-            silo.AddActivityPropagation();
+            if (VigilTelemetryExtensions.HasOtlpCollector(builder.Configuration))
+            {
+                // Trace context travels in grain messages only when traces are recorded. Without a
+                // collector, the propagation filters still ran on every grain call.
+                silo.AddActivityPropagation();
+            }
         });
 
         // The console reads grain summaries and the cluster's state through the silo's own grain factory.

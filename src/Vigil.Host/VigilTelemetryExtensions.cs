@@ -11,19 +11,23 @@ namespace Vigil.Host;
 public static class VigilTelemetryExtensions
 {
     /// <summary>
-    /// Configures OpenTelemetry from the standard <c>OTEL_*</c> variables: metrics are always
-    /// available for Prometheus at <c>/metrics</c>; metrics, traces and logs also go to an OTLP
-    /// collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Traces are recorded only then.
-    /// </summary>
-    /// <summary>
     /// Name of the meter and the activity source of Npgsql, which report every PostgreSQL command's
     /// duration (<c>db.client.operation.duration</c>), failures and connection pool use.
     /// </summary>
     public const string NpgsqlTelemetryName = "Npgsql";
 
+    /// <summary>True when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names a collector, the only case in which traces are recorded.</summary>
+    public static bool HasOtlpCollector(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+    /// <summary>
+    /// Configures OpenTelemetry from the standard <c>OTEL_*</c> variables: metrics are always
+    /// available for Prometheus at <c>/metrics</c>; metrics, traces and logs also go to an OTLP
+    /// collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Traces are recorded only then.
+    /// </summary>
     public static WebApplicationBuilder AddVigilTelemetry(this WebApplicationBuilder builder)
     {
-        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var otlp = HasOtlpCollector(builder.Configuration);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("vigil-host"))
             .WithMetrics(metrics =>
