@@ -112,7 +112,7 @@ public sealed class ConsoleBrowserTests(DemoEstateFixture estate) : IAsyncLifeti
         await File.WriteAllTextAsync(file, "# office ranges\n198.51.100.7\n010.1.1.1\n203.0.113.0/24\n<img src=x onerror=alert(1)>\nbad.example.net\n");
         try
         {
-            await page.GotoAsync(new Uri(estate.Host.BaseAddress, "lists").ToString());
+            await ConsoleSession.GotoInteractiveAsync(page, estate.Host.BaseAddress, "lists");
             await page.Locator(".vigil-upload-list").ClickAsync();
             await page.Locator(".vigil-field-list-name input").FillAsync(name);
             await page.Locator(".vigil-list-dialog input[type=file]").SetInputFilesAsync(file);

@@ -103,15 +103,7 @@ public sealed partial class FindingTriageJourneyTests(DemoEstateFixture estate) 
         await Assertions.Expect(page.Locator(".vigil-rule-notice")).ToContainTextAsync("deleted");
     }
 
-    /// <summary>
-    /// Loads a page and waits until its circuit runs: a click on the prerendered page before then does
-    /// nothing. Blazor focuses the page heading once the circuit has rendered the page.
-    /// </summary>
-    private async Task GotoInteractiveAsync(IPage page, string path)
-    {
-        await page.GotoAsync(new Uri(estate.Host.BaseAddress, path).ToString());
-        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync(new LocatorAssertionsToBeFocusedOptions { Timeout = 60_000 });
-    }
+    private Task GotoInteractiveAsync(IPage page, string path) => ConsoleSession.GotoInteractiveAsync(page, estate.Host.BaseAddress, path);
 
     private static void WritePenTestLog(string logFolder)
     {

@@ -78,7 +78,7 @@ public sealed class FirehoseConsoleTests : IAsyncLifetime
         // A full load, not a click on the drawer link: a click before the findings page's circuit
         // runs races Blazor's enhanced navigation, which can leave the prerendered page in place.
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Sources" })).ToHaveAttributeAsync("href", "sources");
-        await page.GotoAsync(new Uri(host.BaseAddress, "sources").ToString());
+        await ConsoleSession.GotoInteractiveAsync(page, host.BaseAddress, "sources");
         await page.Locator(".vigil-add-source").ClickAsync();
         await page.Locator(".vigil-field-name input").FillAsync("cloudwatch via firehose");
         await page.Locator(".vigil-field-accounts textarea").FillAsync(AccountId);

@@ -17,6 +17,17 @@ internal static partial class ConsoleSession
         await page.WaitForURLAsync(url => url.Contains("/findings", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
     }
 
+    /// <summary>
+    /// Loads a console page and waits until its circuit runs: a click on the prerendered page before
+    /// then does nothing, and the next step waits for a dialog that never opens. Blazor focuses the
+    /// page heading once the circuit has rendered the page.
+    /// </summary>
+    public static async Task GotoInteractiveAsync(IPage page, Uri baseAddress, string path)
+    {
+        await page.GotoAsync(new Uri(baseAddress, path).ToString());
+        await Assertions.Expect(page.Locator("h1")).ToBeFocusedAsync(new LocatorAssertionsToBeFocusedOptions { Timeout = 60_000 });
+    }
+
     public static async Task<HttpClient> SignInAsync(Uri baseAddress, string userName, string password)
     {
         var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = baseAddress };
