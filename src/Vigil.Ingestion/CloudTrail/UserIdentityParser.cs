@@ -29,9 +29,9 @@ internal static class UserIdentityParser
     /// <summary>
     /// Reads the value at the reader into <paramref name="identity"/>, null when it is not an object.
     /// Returns false when the data ends inside it. Values with few distinct texts in an estate (type,
-    /// account, invoking service, issuer type) come from <paramref name="cache"/>. Values of which there
-    /// is one per principal (ids, ARNs, names, keys) do not, because thousands of them would keep
-    /// replacing each other in the cache.
+    /// account, invoking service, and the issuer's type, ARN and name, which name a role) come from
+    /// <paramref name="cache"/>. Values of which there is one per principal or session (ids, ARNs,
+    /// names, keys) do not, because thousands of them would keep replacing each other in the cache.
     /// </summary>
     public static bool TryRead(ref Utf8JsonReader reader, CloudTrailReaderOptions options, Utf8StringCache cache, out UserIdentity? identity)
     {
@@ -187,10 +187,10 @@ internal static class UserIdentityParser
                     context.IssuerType = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
                 case (Name.SessionIssuer, Name.Arn):
-                    context.IssuerArn = CloudTrailRecordParser.ReadScalarText(ref reader, max);
+                    context.IssuerArn = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
                 case (Name.SessionIssuer, Name.UserName):
-                    context.IssuerUserName = CloudTrailRecordParser.ReadScalarText(ref reader, max);
+                    context.IssuerUserName = CloudTrailRecordParser.ReadScalarText(ref reader, max, cache);
                     break;
                 case (Name.Attributes, Name.MfaAuthenticated):
                     context.MfaAuthenticated = bool.TryParse(CloudTrailRecordParser.ReadScalarText(ref reader, max, cache), out var mfa) ? mfa : null;
