@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Vigil.Host.Configuration;
 using Vigil.Host.Services;
 
 namespace Vigil.Host.Tests;
@@ -39,16 +36,7 @@ public sealed class HostedServiceOrderTests
 
     private static List<string> HostedServiceNames()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Vigil:Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=vigil;Password=unused;Database=vigil",
-            ["Vigil:Administrator:Password"] = "order-test-password",
-        });
-        var options = builder.Configuration.GetSection(VigilHostOptions.SectionName).Get<VigilHostOptions>()!;
-        builder.AddVigilHost(options);
-
-        return builder.Services
+        return ComposedHost.Services()
             .Where(descriptor => descriptor.ServiceType == typeof(IHostedService))
             .Select(descriptor => descriptor.ImplementationType?.Name
                 ?? descriptor.ImplementationInstance?.GetType().Name

@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Orleans;
-using Vigil.Host.Configuration;
 
 namespace Vigil.Host.Tests;
 
@@ -29,17 +26,7 @@ public sealed class TracePropagationTests
     /// <summary>The grain call filter interfaces registered by a type whose name says it propagates activities.</summary>
     private static List<Type> PropagationFilters(string? otlpEndpoint)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Vigil:Database:ConnectionString"] = "Host=127.0.0.1;Port=1;Username=vigil;Password=unused;Database=vigil",
-            ["Vigil:Administrator:Password"] = "trace-test-password",
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint,
-        });
-        var options = builder.Configuration.GetSection(VigilHostOptions.SectionName).Get<VigilHostOptions>()!;
-        builder.AddVigilHost(options);
-
-        return builder.Services
+        return ComposedHost.Services(new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint })
             .Where(descriptor => descriptor.ServiceType == typeof(IIncomingGrainCallFilter) || descriptor.ServiceType == typeof(IOutgoingGrainCallFilter))
             .Where(descriptor => descriptor.ImplementationType?.Name.Contains("ActivityPropagation", StringComparison.Ordinal) == true)
             .Select(descriptor => descriptor.ServiceType)
