@@ -11,11 +11,10 @@ namespace Vigil.Ingestion.VpcFlow;
 /// </summary>
 /// <remarks>
 /// The pass accepts only values in the usual form: plain digits of at most 18 characters, <c>-</c>,
-/// IPv4 addresses in their canonical spelling and text. It returns null for anything else (an IPv6
-/// address, an IPv4 address with leading zeros, a value out of range, a wrong number of fields, a
-/// header line, invalid UTF-8), and the caller then reads the line field by field, which gives the
-/// same record or the rejection. Tokens are separated by runs of spaces and tabs, as in
-/// <see cref="FlowTextLineParser"/>.
+/// IPv4 addresses in their canonical spelling and text. It returns null for anything else, such as an
+/// IPv6 address, an IPv4 address with leading zeros, a value out of range, a wrong number of fields,
+/// a header line or invalid UTF-8. The caller then reads the line field by field, which gives the
+/// same record or the rejection. Tokens are separated by runs of spaces and tabs, as in <see cref="FlowTextLineParser"/>.
 /// </remarks>
 internal static class DefaultFormatLine
 {
@@ -152,7 +151,7 @@ internal static class DefaultFormatLine
                 break;
             }
 
-            // Wraps after 18 digits, but such a token is refused below before the value is used.
+            // Wraps after 18 digits, but such a token is rejected below before the value is used.
             parsed = (parsed * 10) + digit;
             end++;
         }
