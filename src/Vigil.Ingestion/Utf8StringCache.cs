@@ -9,10 +9,11 @@ namespace Vigil.Ingestion;
 /// <summary>
 /// Returns one string instance for values that repeat from record to record (account ids,
 /// interface ids, actions, addresses), so a reader allocates each such string once instead of
-/// once per record. Each table is two-way set-associative: a value can sit in either slot of the
-/// pair that its hash picks, and a new value evicts the older of the two. So the memory stays at
-/// <see cref="Slots"/> entries per table, of at most <see cref="MaxCachedBytes"/> bytes or characters
-/// each. There are tables for short and for long UTF-8 keys, one for UTF-16 keys and one for IPv4 addresses.
+/// once per record. There are tables for short and for long UTF-8 keys, one for UTF-16 keys and one
+/// for IPv4 addresses, each of <see cref="Slots"/> entries of at most <see cref="MaxCachedBytes"/> bytes
+/// or characters, so the memory stays bounded. The UTF-8 and IPv4 tables are two-way set-associative:
+/// a value can sit in either slot of the pair that its hash picks, and a new value evicts the older of
+/// the two. The UTF-16 table is direct-mapped, so a new value replaces the one in its slot.
 /// </summary>
 /// <remarks>Not thread-safe; <see cref="ForCurrentThread"/> gives each thread its own.</remarks>
 internal sealed class Utf8StringCache
@@ -35,7 +36,7 @@ internal sealed class Utf8StringCache
     private readonly ShortEntry[] shortEntries = new ShortEntry[Slots];
 
     // Keys longer than MaxShortKeyBytes, with their full hash beside each value, so a lookup compares
-    // the key only when the hashes match. Allocated on first use, because flow logs never need it.
+    // the key only when the hashes match. Allocated on first use, because most flow log values are short.
     private LongEntry[]? longEntries;
 
     // Values looked up by UTF-16 text (Parquet columns), which are their own keys. Allocated on first use.
