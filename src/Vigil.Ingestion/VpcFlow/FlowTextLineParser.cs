@@ -17,6 +17,7 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
     private readonly FlowRecordBuilder builder = new();
     private (int Start, int Length)[] tokenRanges = new (int, int)[64];
     private FlowLayout? layout;
+    private string? previousAccountId;
     private long recordIndex;
     private bool sawLine;
 
@@ -66,6 +67,13 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
         if (bytes.Length > options.MaxLineBytes)
         {
             Reject(line, byteOffset, null, $"the line is {bytes.Length} bytes, more than the limit of {options.MaxLineBytes}");
+            return;
+        }
+
+        if (layout is { IsDefaultOrder: true }
+            && DefaultFormatLine.TryParse(bytes, ingestTime, Utf8StringCache.ForCurrentThread, ref previousAccountId) is { } record)
+        {
+            Accept(record);
             return;
         }
 
@@ -190,13 +198,9 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
             return;
         }
 
+        // A line in the default order that reaches this point failed DefaultFormatLine, so it has a value
+        // in an unusual form or an invalid one, and the builder gives its record or its rejection.
         var cache = Utf8StringCache.ForCurrentThread;
-        if (current.IsDefaultOrder && FlowRecordBuilder.TryBuildDefaultFormat(bytes, tokenRanges.AsSpan(0, count), ingestTime, cache) is { } record)
-        {
-            Accept(record);
-            return;
-        }
-
         builder.Clear();
         var fields = current.FieldArray;
         for (var i = 0; i < count; i++)
