@@ -50,8 +50,8 @@ internal static class Route53LineParser
     /// </summary>
     public static DnsQueryRecord? TryParse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, LineMemory memory)
     {
-        // A short line of printable ASCII without backslashes, the usual form, has its quotes marked
-        // once, so each string ends at the next mark; any other line is read byte by byte.
+        // A short line of printable ASCII without backslashes (the usual form) has its quotes marked
+        // once, so each string ends at the next mark. Any other line is read byte by byte.
         Span<ulong> quotes = line.Length <= MaxMarkedLineBytes ? stackalloc ulong[(line.Length + 63) >> 6] : default;
         if (!quotes.IsEmpty && !TryMarkQuotes(line, quotes))
         {
@@ -537,19 +537,23 @@ internal static class Route53LineParser
     /// <summary>
     /// The strings read from the previous lines, one for each field, so a value that repeats from line to
     /// line (the account, Region, VPC, query class, response code) costs a comparison with a string
-    /// already at hand instead of a lookup in <see cref="Utf8StringCache"/>. It holds one string a
-    /// field, each within the string limit. Not thread-safe: one reader uses it at a time.
+    /// already at hand instead of a lookup in <see cref="Utf8StringCache"/>. It keeps one string per
+    /// field, each within the string limit, and the member names seen after each member. Not
+    /// thread-safe, so each reader call has its own.
     /// </summary>
     internal sealed class LineMemory
     {
-        /// <summary>The context of the first member of a record, of an answer and of <c>srcids</c>; the member before is the context of any other.</summary>
+        /// <summary>
+        /// The context of the first member of a record, of an answer and of <c>srcids</c>. The context
+        /// of any other member is the field of the member before it.
+        /// </summary>
         public const int RecordStart = (int)Route53Field.ResolverNetworkInterface + 1;
 
         public const int AnswerStart = RecordStart + 1;
 
         public const int SourceIdsStart = RecordStart + 2;
 
-        /// <summary>Longer names are not remembered; no known name is longer than 26 bytes.</summary>
+        /// <summary>Longer names are not remembered, because no known name is longer than 26 bytes.</summary>
         private const int MaxRememberedNameBytes = 64;
 
         private readonly string?[] values = new string?[(int)Route53Field.ResolverNetworkInterface + 1];
