@@ -18,6 +18,7 @@ namespace Vigil.Ingestion.Route53;
 internal sealed class JsonLineScanner(string objectName, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, Action<RecordRejection> onRejected)
 {
     private readonly JsonReaderOptions readerOptions = new() { MaxDepth = options.MaxDepth };
+    private readonly Route53LineParser.LineMemory lineMemory = new();
 
     // Absolute offset of data[0] in the object, and the start and number of the next line to scan.
     private long bufferStart;
@@ -161,7 +162,7 @@ internal sealed class JsonLineScanner(string objectName, DateTimeOffset ingestTi
                 return;
             }
 
-            if (Route53LineParser.TryParse(text, ingestTime, options) is { } record)
+            if (Route53LineParser.TryParse(text, ingestTime, options, lineMemory) is { } record)
             {
                 Accept(record, records);
                 AdvanceTo(next);

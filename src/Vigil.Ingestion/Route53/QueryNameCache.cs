@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Vigil.Ingestion.Route53;
 
 /// <summary>
@@ -30,8 +32,9 @@ internal sealed class QueryNameCache
         var pair = PairOf(utf8);
         for (var way = 0; way < 2; way++)
         {
+            // Every stored name is ASCII, so its string is its key and no byte copy needs to be read.
             var entry = entries[(pair * 2) + way];
-            if (entry is not null && utf8.SequenceEqual(entry.Key))
+            if (entry is not null && Ascii.Equals(utf8, entry.Name))
             {
                 secondUsedLast[pair] = way == 1;
                 return entry;
@@ -41,14 +44,17 @@ internal sealed class QueryNameCache
         return null;
     }
 
-    /// <summary>Stores a name as written (<paramref name="utf8"/> and <paramref name="name"/>) with its normalised form.</summary>
+    /// <summary>
+    /// Stores a name as written (<paramref name="utf8"/> and <paramref name="name"/>) with its normalised
+    /// form. Only ASCII names are stored, because <see cref="Find"/> compares the bytes with the name's characters.
+    /// </summary>
     public void Add(ReadOnlySpan<byte> utf8, string name, string normalized, bool valid)
     {
-        if (utf8.Length <= Utf8StringCache.MaxCachedBytes)
+        if (utf8.Length <= Utf8StringCache.MaxCachedBytes && Ascii.IsValid(utf8))
         {
             var pair = PairOf(utf8);
             var way = secondUsedLast[pair] ? 0 : 1;
-            entries[(pair * 2) + way] = new Entry(utf8.ToArray(), name, normalized, valid);
+            entries[(pair * 2) + way] = new Entry(name, normalized, valid);
             secondUsedLast[pair] = way == 1;
         }
     }
@@ -56,5 +62,5 @@ internal sealed class QueryNameCache
     private static int PairOf(ReadOnlySpan<byte> utf8) => (int)(Utf8StringCache.Hash(utf8) & ((Slots / 2) - 1));
 
     /// <summary>One name as written, its normalised form and whether it has valid lengths.</summary>
-    public sealed record Entry(byte[] Key, string Name, string Normalized, bool Valid);
+    public sealed record Entry(string Name, string Normalized, bool Valid);
 }

@@ -1,4 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
 using Vigil.Contracts.Events;
@@ -29,13 +33,32 @@ internal static class Route53LineParser
     /// <summary>Nesting beyond this falls back too, so the recursion of <see cref="Cursor.SkipValue"/> stays shallow.</summary>
     private const int MaxNesting = 32;
 
+    /// <summary>Longest line whose quotes are marked in a bitmap on the stack (64 words).</summary>
+    private const int MaxMarkedLineBytes = 4096;
+
     /// <summary>
     /// Returns the record of <paramref name="line"/> (without its line end), or null when the line is
     /// not in the form described on the class or its record would be rejected.
     /// </summary>
-    public static DnsQueryRecord? TryParse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options)
+    public static DnsQueryRecord? TryParse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options) =>
+        TryParse(line, ingestTime, options, new LineMemory());
+
+    /// <summary>
+    /// The same as <see cref="TryParse(ReadOnlySpan{byte}, DateTimeOffset, Route53QueryLogReaderOptions)"/>,
+    /// taking the strings that equal those of the line before from <paramref name="memory"/>, which
+    /// keeps this line's strings for the next one.
+    /// </summary>
+    public static DnsQueryRecord? TryParse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, LineMemory memory)
     {
-        var cursor = new Cursor(line, Math.Min(options.MaxDepth, MaxNesting));
+        // A short line of printable ASCII without backslashes (the usual form) has its quotes marked
+        // once, so each string ends at the next mark. Any other line is read byte by byte.
+        Span<ulong> quotes = line.Length <= MaxMarkedLineBytes ? stackalloc ulong[(line.Length + 63) >> 6] : default;
+        if (!quotes.IsEmpty && !TryMarkQuotes(line, quotes))
+        {
+            quotes = default;
+        }
+
+        var cursor = new Cursor(line, Math.Min(options.MaxDepth, MaxNesting), quotes);
         if (!cursor.TryOpen((byte)'{', depth: 0))
         {
             return null;
@@ -44,16 +67,16 @@ internal static class Route53LineParser
         var fields = default(Route53RecordParser.RecordFields);
         var cache = Utf8StringCache.ForCurrentThread;
         var seen = 0u;
+        var context = LineMemory.RecordStart;
         if (!cursor.TryClose((byte)'}'))
         {
             while (true)
             {
-                if (!cursor.TryReadName(out var name))
+                if (!ReadMemberName(ref cursor, memory, ref context, out var field))
                 {
                     return null;
                 }
 
-                var field = Route53FieldNames.Identify(name);
                 if (field is > Route53Field.Unknown and <= Route53Field.FirewallDomainListId)
                 {
                     // A repeated field falls back, so that the slow path alone decides which value counts.
@@ -66,7 +89,7 @@ internal static class Route53LineParser
                     seen |= bit;
                 }
 
-                if (!ReadField(ref cursor, field, ref fields, options, cache))
+                if (!ReadField(ref cursor, field, ref fields, options, cache, memory))
                 {
                     return null;
                 }
@@ -91,52 +114,56 @@ internal static class Route53LineParser
         return Route53RecordParser.Build(ref fields, ingestTime, options, out _);
     }
 
-    private static bool ReadField(ref Cursor cursor, Route53Field field, ref Route53RecordParser.RecordFields fields, Route53QueryLogReaderOptions options, Utf8StringCache cache)
+    private static bool ReadField(ref Cursor cursor, Route53Field field, ref Route53RecordParser.RecordFields fields, Route53QueryLogReaderOptions options, Utf8StringCache cache, LineMemory memory)
     {
         var maxLength = options.MaxStringLength;
         switch (field)
         {
             case Route53Field.Version:
-                return ReadText(ref cursor, maxLength, cache, out fields.Version);
+                return ReadText(ref cursor, maxLength, cache, memory, Route53Field.Version, out fields.Version);
             case Route53Field.AccountId:
-                return ReadText(ref cursor, maxLength, cache, out fields.AccountId);
+                return ReadText(ref cursor, maxLength, cache, memory, Route53Field.AccountId, out fields.AccountId);
             case Route53Field.Region:
-                return ReadText(ref cursor, maxLength, cache, out fields.Region);
+                return ReadText(ref cursor, maxLength, cache, memory, Route53Field.Region, out fields.Region);
             case Route53Field.VpcId:
-                return ReadText(ref cursor, maxLength, cache, out fields.VpcId);
+                return ReadText(ref cursor, maxLength, cache, memory, Route53Field.VpcId, out fields.VpcId);
             case Route53Field.QueryTimestamp:
                 return ReadTimestamp(ref cursor, maxLength, ref fields);
             case Route53Field.QueryName:
                 return ReadQueryName(ref cursor, ref fields, cache);
             case Route53Field.QueryType:
-                return ReadText(ref cursor, maxLength, cache, out fields.QueryType);
+                return ReadText(ref cursor, maxLength, cache, memory, Route53Field.QueryType, out fields.QueryType);
             case Route53Field.QueryClass:
-                return ReadText(ref cursor, maxLength, cache, out fields.QueryClass);
+                return ReadText(ref cursor, maxLength, cache, memory, Route53Field.QueryClass, out fields.QueryClass);
             case Route53Field.Rcode:
-                return ReadText(ref cursor, maxLength, cache, out fields.Rcode);
+                return ReadText(ref cursor, maxLength, cache, memory, Route53Field.Rcode, out fields.Rcode);
             case Route53Field.SourceAddress:
-                return ReadAddress(ref cursor, maxLength, cache, cacheOtherText: false, out fields.SourceAddress);
+                return ReadAddress(ref cursor, maxLength, cache, memory, Route53Field.SourceAddress, cacheOtherText: false, out fields.SourceAddress);
             case Route53Field.SourcePort:
                 return ReadPort(ref cursor, out fields.SourcePort);
             case Route53Field.Transport:
-                return ReadText(ref cursor, maxLength, cache, out fields.Transport);
+                return ReadText(ref cursor, maxLength, cache, memory, Route53Field.Transport, out fields.Transport);
             case Route53Field.Answers:
-                return ReadAnswers(ref cursor, maxLength, cache, out fields.Answers);
+                return ReadAnswers(ref cursor, maxLength, cache, memory, out fields.Answers);
             case Route53Field.SourceIds:
-                return ReadSourceIds(ref cursor, maxLength, cache, out fields.SourceIds);
+                return ReadSourceIds(ref cursor, maxLength, cache, memory, out fields.SourceIds);
             case Route53Field.FirewallRuleGroupId:
-                return ReadText(ref cursor, maxLength, cache, out fields.FirewallRuleGroupId);
+                return ReadText(ref cursor, maxLength, cache, memory, Route53Field.FirewallRuleGroupId, out fields.FirewallRuleGroupId);
             case Route53Field.FirewallRuleAction:
-                return ReadText(ref cursor, maxLength, cache, out fields.FirewallRuleAction);
+                return ReadText(ref cursor, maxLength, cache, memory, Route53Field.FirewallRuleAction, out fields.FirewallRuleAction);
             case Route53Field.FirewallDomainListId:
-                return ReadText(ref cursor, maxLength, cache, out fields.FirewallDomainListId);
+                return ReadText(ref cursor, maxLength, cache, memory, Route53Field.FirewallDomainListId, out fields.FirewallDomainListId);
             default:
                 return cursor.SkipValue(depth: 1);
         }
     }
 
-    /// <summary>Reads a string or null as the slow path's string fields do: cut to <paramref name="maxLength"/>, and from <paramref name="cache"/> when given.</summary>
-    private static bool ReadText(ref Cursor cursor, int maxLength, Utf8StringCache? cache, out string? value)
+    /// <summary>
+    /// Reads a string or null as the slow path's string fields do: cut to <paramref name="maxLength"/>.
+    /// The string is the previous line's value of <paramref name="field"/> when the text is the same,
+    /// else it comes from <paramref name="cache"/> when given.
+    /// </summary>
+    private static bool ReadText(ref Cursor cursor, int maxLength, Utf8StringCache? cache, LineMemory memory, Route53Field field, out string? value)
     {
         value = null;
         if (!ReadRawText(ref cursor, maxLength, out var text, out var found))
@@ -146,13 +173,13 @@ internal static class Route53LineParser
 
         if (found)
         {
-            value = cache is null ? Encoding.ASCII.GetString(text) : cache.Get(text);
+            value = memory.Get(field, text, cache);
         }
 
         return true;
     }
 
-    private static bool ReadAddress(ref Cursor cursor, int maxLength, Utf8StringCache cache, bool cacheOtherText, out string? value)
+    private static bool ReadAddress(ref Cursor cursor, int maxLength, Utf8StringCache cache, LineMemory memory, Route53Field field, bool cacheOtherText, out string? value)
     {
         var start = cursor.Position;
         if (cursor.TryReadString(out var text) && FlowRecordBuilder.TryParseCanonicalIpv4(text, out var address))
@@ -162,7 +189,7 @@ internal static class Route53LineParser
         }
 
         cursor.Position = start;
-        return ReadText(ref cursor, maxLength, cacheOtherText ? cache : null, out value);
+        return ReadText(ref cursor, maxLength, cacheOtherText ? cache : null, memory, field, out value);
     }
 
     private static bool ReadTimestamp(ref Cursor cursor, int maxLength, ref Route53RecordParser.RecordFields fields)
@@ -242,7 +269,7 @@ internal static class Route53LineParser
         return true;
     }
 
-    private static bool ReadAnswers(ref Cursor cursor, int maxLength, Utf8StringCache cache, out IReadOnlyList<DnsAnswer>? answers)
+    private static bool ReadAnswers(ref Cursor cursor, int maxLength, Utf8StringCache cache, LineMemory memory, out IReadOnlyList<DnsAnswer>? answers)
     {
         answers = null;
         if (cursor.TryReadNull())
@@ -260,7 +287,7 @@ internal static class Route53LineParser
         {
             while (true)
             {
-                if (!cursor.TryOpen((byte)'{', depth: 2) || !ReadAnswer(ref cursor, maxLength, cache, out var answer))
+                if (!cursor.TryOpen((byte)'{', depth: 2) || !ReadAnswer(ref cursor, maxLength, cache, memory, out var answer))
                 {
                     return false;
                 }
@@ -284,24 +311,25 @@ internal static class Route53LineParser
     }
 
     /// <summary>Reads the members of an answer object whose opening brace the cursor has just passed.</summary>
-    private static bool ReadAnswer(ref Cursor cursor, int maxLength, Utf8StringCache cache, [NotNullWhen(true)] out DnsAnswer? answer)
+    private static bool ReadAnswer(ref Cursor cursor, int maxLength, Utf8StringCache cache, LineMemory memory, [NotNullWhen(true)] out DnsAnswer? answer)
     {
         answer = null;
         string? rdata = null, type = null, answerClass = null;
+        var context = LineMemory.AnswerStart;
         if (!cursor.TryClose((byte)'}'))
         {
             while (true)
             {
-                if (!cursor.TryReadName(out var name))
+                if (!ReadMemberName(ref cursor, memory, ref context, out var field))
                 {
                     return false;
                 }
 
-                var ok = Route53FieldNames.Identify(name) switch
+                var ok = field switch
                 {
-                    Route53Field.Rdata => ReadAddress(ref cursor, maxLength, cache, cacheOtherText: true, out rdata),
-                    Route53Field.AnswerType => ReadText(ref cursor, maxLength, cache, out type),
-                    Route53Field.AnswerClass => ReadText(ref cursor, maxLength, cache, out answerClass),
+                    Route53Field.Rdata => ReadAddress(ref cursor, maxLength, cache, memory, Route53Field.Rdata, cacheOtherText: true, out rdata),
+                    Route53Field.AnswerType => ReadText(ref cursor, maxLength, cache, memory, Route53Field.AnswerType, out type),
+                    Route53Field.AnswerClass => ReadText(ref cursor, maxLength, cache, memory, Route53Field.AnswerClass, out answerClass),
                     _ => cursor.SkipValue(depth: 3),
                 };
 
@@ -326,7 +354,7 @@ internal static class Route53LineParser
         return true;
     }
 
-    private static bool ReadSourceIds(ref Cursor cursor, int maxLength, Utf8StringCache cache, out DnsQuerySourceIds? sourceIds)
+    private static bool ReadSourceIds(ref Cursor cursor, int maxLength, Utf8StringCache cache, LineMemory memory, out DnsQuerySourceIds? sourceIds)
     {
         sourceIds = null;
         if (cursor.TryReadNull())
@@ -340,20 +368,21 @@ internal static class Route53LineParser
         }
 
         string? instance = null, endpoint = null, networkInterface = null;
+        var context = LineMemory.SourceIdsStart;
         if (!cursor.TryClose((byte)'}'))
         {
             while (true)
             {
-                if (!cursor.TryReadName(out var name))
+                if (!ReadMemberName(ref cursor, memory, ref context, out var field))
                 {
                     return false;
                 }
 
-                var ok = Route53FieldNames.Identify(name) switch
+                var ok = field switch
                 {
-                    Route53Field.Instance => ReadText(ref cursor, maxLength, null, out instance),
-                    Route53Field.ResolverEndpoint => ReadText(ref cursor, maxLength, cache, out endpoint),
-                    Route53Field.ResolverNetworkInterface => ReadText(ref cursor, maxLength, cache, out networkInterface),
+                    Route53Field.Instance => ReadText(ref cursor, maxLength, null, memory, Route53Field.Instance, out instance),
+                    Route53Field.ResolverEndpoint => ReadText(ref cursor, maxLength, cache, memory, Route53Field.ResolverEndpoint, out endpoint),
+                    Route53Field.ResolverNetworkInterface => ReadText(ref cursor, maxLength, cache, memory, Route53Field.ResolverNetworkInterface, out networkInterface),
                     _ => cursor.SkipValue(depth: 2),
                 };
 
@@ -375,6 +404,35 @@ internal static class Route53LineParser
         }
 
         sourceIds = new DnsQuerySourceIds { Instance = instance, ResolverEndpoint = endpoint, ResolverNetworkInterface = networkInterface };
+        return true;
+    }
+
+    /// <summary>
+    /// Reads a member name and the colon after it, and identifies it. A name written as the name that
+    /// followed the member before (<paramref name="context"/>) on the previous lines is matched as
+    /// bytes; <paramref name="context"/> becomes this member's.
+    /// </summary>
+    private static bool ReadMemberName(ref Cursor cursor, LineMemory memory, ref int context, out Route53Field field)
+    {
+        if (context >= 0 && memory.ExpectedName(context, out field) is { } expected && cursor.TrySkipText(expected))
+        {
+            context = (int)field;
+            return true;
+        }
+
+        if (!cursor.TryReadName(out var name))
+        {
+            field = Route53Field.Unknown;
+            return false;
+        }
+
+        field = Route53FieldNames.Identify(name);
+        if (context >= 0)
+        {
+            memory.Learn(context, name, field);
+        }
+
+        context = field == Route53Field.Unknown ? -1 : (int)field;
         return true;
     }
 
@@ -403,6 +461,68 @@ internal static class Route53LineParser
         return true;
     }
 
+    /// <summary>
+    /// Sets bit <c>i % 64</c> of <c>quotes[i / 64]</c> for each quote at index <c>i</c> of <paramref name="line"/>,
+    /// and returns false when the line has any other byte that ends the scan of a string (see
+    /// <see cref="StringStops"/>). In a line without such bytes every string ends at the next quote.
+    /// </summary>
+    private static bool TryMarkQuotes(ReadOnlySpan<byte> line, Span<ulong> quotes)
+    {
+        var position = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var first = ref MemoryMarshal.GetReference(line);
+            var quote = Vector256.Create((byte)'"');
+            var backslash = Vector256.Create((byte)'\\');
+            var space = Vector256.Create((sbyte)' ');
+            var delete = Vector256.Create((sbyte)0x7F);
+            for (; position <= line.Length - 64; position += 64)
+            {
+                var low = Vector256.LoadUnsafe(ref first, (nuint)position);
+                var high = Vector256.LoadUnsafe(ref first, (nuint)position + 32);
+
+                // Bytes from 0x80 up are negative as sbyte, so one comparison finds them with the control characters.
+                var stops = Vector256.LessThan(low.AsSByte(), space) | Vector256.Equals(low.AsSByte(), delete) | Vector256.Equals(low, backslash).AsSByte()
+                    | Vector256.LessThan(high.AsSByte(), space) | Vector256.Equals(high.AsSByte(), delete) | Vector256.Equals(high, backslash).AsSByte();
+                if (stops != Vector256<sbyte>.Zero)
+                {
+                    return false;
+                }
+
+                quotes[position >> 6] = Vector256.Equals(low, quote).ExtractMostSignificantBits()
+                    | ((ulong)Vector256.Equals(high, quote).ExtractMostSignificantBits() << 32);
+            }
+        }
+
+        var stopTable = StringStops;
+        var word = 0UL;
+        for (var index = position; index < line.Length; index++)
+        {
+            var value = line[index];
+            if (value == (byte)'"')
+            {
+                word |= 1UL << (index & 63);
+            }
+            else if (stopTable[value])
+            {
+                return false;
+            }
+
+            if ((index & 63) == 63)
+            {
+                quotes[index >> 6] = word;
+                word = 0;
+            }
+        }
+
+        if ((line.Length & 63) != 0)
+        {
+            quotes[line.Length >> 6] = word;
+        }
+
+        return true;
+    }
+
     private static bool[] CreateStringStops()
     {
         var stops = new bool[256];
@@ -414,10 +534,78 @@ internal static class Route53LineParser
         return stops;
     }
 
+    /// <summary>
+    /// The strings read from the previous lines, one for each field, so a value that repeats from line to
+    /// line (the account, Region, VPC, query class, response code) costs a comparison with a string
+    /// already at hand instead of a lookup in <see cref="Utf8StringCache"/>. It keeps one string per
+    /// field, each within the string limit, and the member names seen after each member. Not
+    /// thread-safe, so each reader call has its own.
+    /// </summary>
+    internal sealed class LineMemory
+    {
+        /// <summary>
+        /// The context of the first member of a record, of an answer and of <c>srcids</c>. The context
+        /// of any other member is the field of the member before it.
+        /// </summary>
+        public const int RecordStart = (int)Route53Field.ResolverNetworkInterface + 1;
+
+        public const int AnswerStart = RecordStart + 1;
+
+        public const int SourceIdsStart = RecordStart + 2;
+
+        /// <summary>Longer names are not remembered, because no known name is longer than 26 bytes.</summary>
+        private const int MaxRememberedNameBytes = 64;
+
+        private readonly string?[] values = new string?[(int)Route53Field.ResolverNetworkInterface + 1];
+
+        // For each context, the name that came next, as written with its quotes and colon, and its field.
+        private readonly byte[]?[] nextNames = new byte[]?[SourceIdsStart + 1];
+        private readonly Route53Field[] nextFields = new Route53Field[SourceIdsStart + 1];
+
+        /// <summary>Returns the name that followed <paramref name="context"/> last time, written <c>"name":</c>, or null.</summary>
+        public byte[]? ExpectedName(int context, out Route53Field field)
+        {
+            field = nextFields[context];
+            return nextNames[context];
+        }
+
+        /// <summary>Remembers that <paramref name="name"/> (unquoted, printable ASCII without escapes) followed <paramref name="context"/>.</summary>
+        public void Learn(int context, ReadOnlySpan<byte> name, Route53Field field)
+        {
+            if (name.Length > MaxRememberedNameBytes)
+            {
+                return;
+            }
+
+            var written = new byte[name.Length + 3];
+            written[0] = (byte)'"';
+            name.CopyTo(written.AsSpan(1));
+            written[^2] = (byte)'"';
+            written[^1] = (byte)':';
+            nextNames[context] = written;
+            nextFields[context] = field;
+        }
+
+        /// <summary>Returns the string of <paramref name="ascii"/>, which the caller has checked is printable ASCII.</summary>
+        public string Get(Route53Field field, ReadOnlySpan<byte> ascii, Utf8StringCache? cache)
+        {
+            ref var value = ref values[(int)field];
+            if (value is null || !Ascii.Equals(ascii, value))
+            {
+                value = cache is null ? Encoding.ASCII.GetString(ascii) : cache.Get(ascii);
+            }
+
+            return value;
+        }
+    }
+
     /// <summary>A position in the line and the JSON steps this parser takes. Every method skips JSON whitespace before its token.</summary>
-    private ref struct Cursor(ReadOnlySpan<byte> line, int maxDepth)
+    private ref struct Cursor(ReadOnlySpan<byte> line, int maxDepth, ReadOnlySpan<ulong> quotes)
     {
         private readonly ReadOnlySpan<byte> line = line;
+
+        // The quote bitmap of TryMarkQuotes, or empty when the line is read byte by byte.
+        private readonly ReadOnlySpan<ulong> quotes = quotes;
 
         public int Position;
 
@@ -455,12 +643,7 @@ internal static class Route53LineParser
                 return false;
             }
 
-            var stops = StringStops;
-            var end = Position;
-            while (end < line.Length && !stops[line[end]])
-            {
-                end++;
-            }
+            var end = quotes.IsEmpty ? FindStop(line, Position) : NextQuote(Position);
 
             if (end == line.Length || line[end] != (byte)'"')
             {
@@ -470,6 +653,54 @@ internal static class Route53LineParser
 
             value = line[Position..end];
             Position = end + 1;
+            return true;
+        }
+
+        private static int FindStop(ReadOnlySpan<byte> line, int from)
+        {
+            var stops = StringStops;
+            var end = from;
+            while (end < line.Length && !stops[line[end]])
+            {
+                end++;
+            }
+
+            return end;
+        }
+
+        /// <summary>Returns the index of the first quote at or after <paramref name="from"/>, or the line length when there is none.</summary>
+        private readonly int NextQuote(int from)
+        {
+            var word = from >> 6;
+            if (word >= quotes.Length)
+            {
+                return line.Length;
+            }
+
+            var bits = quotes[word] & (ulong.MaxValue << (from & 63));
+            while (bits == 0)
+            {
+                if (++word == quotes.Length)
+                {
+                    return line.Length;
+                }
+
+                bits = quotes[word];
+            }
+
+            return (word << 6) + BitOperations.TrailingZeroCount(bits);
+        }
+
+        /// <summary>Consumes <paramref name="text"/> when the next token starts with it.</summary>
+        public bool TrySkipText(ReadOnlySpan<byte> text)
+        {
+            SkipWhitespace();
+            if (!line[Position..].StartsWith(text))
+            {
+                return false;
+            }
+
+            Position += text.Length;
             return true;
         }
 
@@ -587,7 +818,7 @@ internal static class Route53LineParser
         private bool TryReadLiteral(ReadOnlySpan<byte> literal)
         {
             SkipWhitespace();
-            if (!line[Position..].StartsWith(literal))
+            if ((uint)Position >= (uint)line.Length || line[Position] != literal[0] || !line[Position..].StartsWith(literal))
             {
                 return false;
             }
@@ -655,7 +886,19 @@ internal static class Route53LineParser
             return Position - start;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void SkipWhitespace()
+        {
+            // The usual line has no whitespace between tokens.
+            if ((uint)Position < (uint)line.Length && line[Position] > (byte)' ')
+            {
+                return;
+            }
+
+            SkipWhitespaceLoop();
+        }
+
+        private void SkipWhitespaceLoop()
         {
             while (Position < line.Length && line[Position] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
             {
