@@ -313,6 +313,11 @@ internal static class Route53LineParser
     /// <summary>Reads the members of an answer object whose opening brace the cursor has just passed.</summary>
     private static bool ReadAnswer(ref Cursor cursor, int maxLength, Utf8StringCache cache, LineMemory memory, [NotNullWhen(true)] out DnsAnswer? answer)
     {
+        if (TryReadUsualAnswer(ref cursor, maxLength, cache, memory, out answer))
+        {
+            return true;
+        }
+
         answer = null;
         string? rdata = null, type = null, answerClass = null;
         var context = LineMemory.AnswerStart;
@@ -353,6 +358,37 @@ internal static class Route53LineParser
         answer = new DnsAnswer(rdata, type, answerClass);
         return true;
     }
+
+    /// <summary>
+    /// Reads the members of an answer written as the service writes it, <c>"Rdata":"…","Type":"…","Class":"…"}</c>
+    /// with no whitespace, and gives the answer that the member loop of <see cref="ReadAnswer"/> gives.
+    /// Returns false and leaves the cursor where it was for any other form.
+    /// </summary>
+    private static bool TryReadUsualAnswer(ref Cursor cursor, int maxLength, Utf8StringCache cache, LineMemory memory, [NotNullWhen(true)] out DnsAnswer? answer)
+    {
+        answer = null;
+        var start = cursor.Position;
+        if (!cursor.TryReadMarkedString("\"Rdata\":\""u8, out var rdataText)
+            || !cursor.TryReadMarkedString(",\"Type\":\""u8, out var typeText)
+            || !cursor.TryReadMarkedString(",\"Class\":\""u8, out var classText)
+            || !cursor.TrySkipMarked((byte)'}'))
+        {
+            cursor.Position = start;
+            return false;
+        }
+
+        // The same steps as ReadAddress and ReadText: a canonical IPv4 address from its own table, and
+        // any other text cut to the string limit.
+        var rdata = FlowRecordBuilder.TryParseCanonicalIpv4(rdataText, out var address)
+            ? cache.GetIpv4(address, rdataText)
+            : memory.Get(Route53Field.Rdata, Cut(rdataText, maxLength), cache);
+        var type = memory.Get(Route53Field.AnswerType, Cut(typeText, maxLength), cache);
+        var answerClass = memory.Get(Route53Field.AnswerClass, Cut(classText, maxLength), cache);
+        answer = new DnsAnswer(rdata, type, answerClass);
+        return true;
+    }
+
+    private static ReadOnlySpan<byte> Cut(ReadOnlySpan<byte> ascii, int maxLength) => ascii.Length > maxLength ? ascii[..maxLength] : ascii;
 
     private static bool ReadSourceIds(ref Cursor cursor, int maxLength, Utf8StringCache cache, LineMemory memory, out DnsQuerySourceIds? sourceIds)
     {
@@ -689,6 +725,43 @@ internal static class Route53LineParser
             }
 
             return (word << 6) + BitOperations.TrailingZeroCount(bits);
+        }
+
+        /// <summary>
+        /// Reads <paramref name="prefix"/>, which ends with the opening quote of a string, and that string,
+        /// with no whitespace between. Only for a line with marked quotes, whose strings are all printable
+        /// ASCII without escapes. The position is unchanged when it returns false.
+        /// </summary>
+        public bool TryReadMarkedString(ReadOnlySpan<byte> prefix, out ReadOnlySpan<byte> value)
+        {
+            value = default;
+            if (quotes.IsEmpty || !line[Position..].StartsWith(prefix))
+            {
+                return false;
+            }
+
+            var from = Position + prefix.Length;
+            var end = NextQuote(from);
+            if (end == line.Length)
+            {
+                return false;
+            }
+
+            value = line[from..end];
+            Position = end + 1;
+            return true;
+        }
+
+        /// <summary>Consumes <paramref name="token"/> when it is the very next byte, without skipping whitespace.</summary>
+        public bool TrySkipMarked(byte token)
+        {
+            if (Position < line.Length && line[Position] == token)
+            {
+                Position++;
+                return true;
+            }
+
+            return false;
         }
 
         /// <summary>Consumes <paramref name="text"/> when the next token starts with it.</summary>

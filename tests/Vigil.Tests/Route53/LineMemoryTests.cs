@@ -162,6 +162,48 @@ public sealed class LineMemoryTests
     }
 
     [Fact]
+    public void UsualAnswers_EveryForm_SameRecordsAsSlowPath()
+    {
+        // Answers in the form the service writes take a shortcut; each of these checks it, or the
+        // member loop it leaves to, against the slow path.
+        const string UsualAnswer = "[{\"Rdata\":\"192.0.2.72\",\"Type\":\"PTR\",\"Class\":\"IN\"}]";
+        var answers = new[]
+        {
+            "[{\"Rdata\":\"192.0.2.72\",\"Type\":\"PTR\",\"Class\":\"IN\"},{\"Rdata\":\"192.0.2.73\",\"Type\":\"A\",\"Class\":\"IN\"}]",
+            "[{\"Rdata\":\"192.0.2.072\",\"Type\":\"A\",\"Class\":\"IN\"}]",
+            "[{\"Rdata\":\"web.example.com.\",\"Type\":\"CNAME\",\"Class\":\"IN\"},{\"Rdata\":\"2001:db8::1\",\"Type\":\"AAAA\",\"Class\":\"IN\"}]",
+            "[{\"Rdata\":\"\",\"Type\":\"\",\"Class\":\"\"}]",
+            "[{\"Rdata\":\"" + new string('r', 40) + "\",\"Type\":\"" + new string('t', 40) + "\",\"Class\":\"" + new string('c', 40) + "\"}]",
+            "[{\"Rdata\":\"192.0.2.72\",\"Type\":\"PTR\",\"Class\":\"IN\",\"ttl\":5}]",
+            "[{\"Rdata\":\"192.0.2.72\",\"Type\":\"PTR\",\"Class\":\"IN\" }]",
+            "[{\"Rdata\":\"192.0.2.72\", \"Type\":\"PTR\",\"Class\":\"IN\"}]",
+            "[{\"Rdata\":null,\"Type\":\"PTR\",\"Class\":\"IN\"}]",
+            "[{\"Rdata\":\"192.0.2.72\",\"Type\":\"PTR\",\"Class\":null}]",
+            "[{\"Rdata\":\"192.0.2.72\",\"Type\":\"PTR\",\"Type\":\"A\",\"Class\":\"IN\"}]",
+            "[{\"Rdata\":\"192.0.2.72\",\"Class\":\"IN\",\"Type\":\"PTR\"}]",
+            "[{\"rdata\":\"192.0.2.72\",\"type\":\"PTR\",\"class\":\"IN\"}]",
+            "[{\"Rdata\":\"192.0.2.72\",\"Type\":\"PTR\"}]",
+            "[{\"Rdata\":\"192.0.2.72\",\"Type\":\"PTR\",\"Class\":\"IN\"},{}]",
+        };
+
+        foreach (var maxLength in new[] { 24, Route53QueryLogReaderOptions.Default.MaxStringLength })
+        {
+            var options = Route53QueryLogReaderOptions.Default with { MaxStringLength = maxLength };
+            var lines = answers.Select(answer => Usual.Replace(UsualAnswer, answer, StringComparison.Ordinal)).ToList();
+            Assert.All(lines, line => Assert.DoesNotContain(UsualAnswer, line, StringComparison.Ordinal));
+
+            // Padding of several lengths moves the answers' quotes across the 64-byte words of the bitmap.
+            var padded = lines.SelectMany(line => Enumerable.Range(0, 64).Select(length => line.Replace("{\"version\"", "{\"pad\":\"" + new string('x', length) + "\",\"version\"", StringComparison.Ordinal)));
+            var sequence = lines.Concat(padded).SelectMany(line => new[] { Usual, line, line }).ToList();
+
+            var records = AssertSameAsSlowPath(sequence, options, plain: sequence);
+
+            Assert.Equal(["192.0.2.72", "192.0.2.73"], records[1]!.Answers.Select(answer => answer.Rdata));
+            Assert.Equal(["PTR", "A"], records[1]!.Answers.Select(answer => answer.Type));
+        }
+    }
+
+    [Fact]
     public async Task Reader_LinesAndSpreadRecords_SameRecordsAsSlowPath()
     {
         // One reader, so the lines share one memory; a record spread over lines sits between them.
