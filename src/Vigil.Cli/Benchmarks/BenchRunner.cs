@@ -298,7 +298,7 @@ internal static class BenchRunner
     }
 
     /// <summary>
-    /// Shows how far above jq the floor and decompression alone run, so the report says whether the
+    /// Shows how far above jq the floor and decompression alone run, so the report shows whether the
     /// target of <see cref="JqTarget"/> times jq is within reach of any reader of these files here.
     /// </summary>
     private static void AddJqReach(BenchReport report, PhaseMeasurement floorCloudTrail, PhaseMeasurement? decompressOnly, PhaseMeasurement? jq)

@@ -28,7 +28,7 @@ public readonly struct Utf8JsonText : IEquatable<Utf8JsonText>
 
     public bool IsEmpty => utf8.IsEmpty;
 
-    /// <summary>Encodes <paramref name="text"/> as UTF-8; null gives the empty text.</summary>
+    /// <summary>Encodes <paramref name="text"/> as UTF-8. Null gives the empty text.</summary>
     public static Utf8JsonText FromString(string? text) => text is null ? default : new(Encoding.UTF8.GetBytes(text));
 
     /// <summary>Lets code and tests that build events from strings keep doing so.</summary>

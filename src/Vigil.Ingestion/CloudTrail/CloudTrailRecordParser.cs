@@ -568,8 +568,8 @@ internal static class CloudTrailRecordParser
         public UserIdentity? UserIdentity;
         public InsightDetails? Insight;
 
-        // The last text of each top-level field, kept across records: the records of one file
-        // often share their region, account, source and event type.
+        // The last text of each top-level field, kept across records, because the records of one
+        // file often share their region, account, source and event type.
         private readonly RepeatedText?[] recent = new RepeatedText?[(int)Field.InsightDetails + 1];
 
         public RepeatedText Recent(Field field) => recent[(int)field] ??= new RepeatedText();

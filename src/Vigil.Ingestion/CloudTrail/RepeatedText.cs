@@ -11,7 +11,7 @@ internal sealed class RepeatedText
     private readonly byte[] bytes = new byte[Utf8StringCache.MaxCachedBytes];
     private int length = -1;
 
-    /// <summary>The string of the remembered value; valid only after <see cref="Matches"/> returned true.</summary>
+    /// <summary>The string of the remembered value, valid only after <see cref="Matches"/> returned true.</summary>
     public string Text { get; private set; } = string.Empty;
 
     public bool Matches(ReadOnlySpan<byte> utf8) => utf8.Length == length && utf8.SequenceEqual(bytes.AsSpan(0, length));

@@ -74,7 +74,7 @@ public sealed class Utf8JsonTextTests
     }
 
     [Fact]
-    public void CloudTrailEvents_WithTheSameRecordText_AreEqual()
+    public void CloudTrailEvent_SameRecordBytes_Equal()
     {
         var time = new DateTimeOffset(2026, 11, 3, 2, 34, 4, TimeSpan.Zero);
         var first = new CloudTrailEvent { EventId = "e-1", EventTime = time, IngestTime = time, RawJson = new Utf8JsonText("{\"eventID\":\"e-1\"}"u8.ToArray()) };
