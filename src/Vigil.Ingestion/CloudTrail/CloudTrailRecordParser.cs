@@ -29,7 +29,7 @@ internal static class CloudTrailRecordParser
     public static CloudTrailEvent? Parse(ReadOnlySpan<byte> record, DateTimeOffset ingestTime, CloudTrailReaderOptions options, out RecordError? error)
     {
         var reader = new Utf8JsonReader(record, new JsonReaderOptions { MaxDepth = options.MaxDepth });
-        var fields = new RecordFields();
+        var fields = new RecordFields(acrossRecords: false);
         try
         {
             // A value that is not an object has no fields, so it is rejected below for its missing eventTime.
@@ -569,10 +569,14 @@ internal static class CloudTrailRecordParser
         public InsightDetails? Insight;
 
         // The last text of each top-level field, kept across records, because the records of one
-        // file often share their region, account, source and event type.
-        private readonly RepeatedText?[] recent = new RepeatedText?[(int)Field.InsightDetails + 1];
+        // file often share their region, account, source and event type. Null for fields of a single
+        // record, which have no record before them.
+        private readonly RepeatedText?[]? recent;
 
-        public RepeatedText Recent(Field field) => recent[(int)field] ??= new RepeatedText();
+        public RecordFields(bool acrossRecords = true) =>
+            recent = acrossRecords ? new RepeatedText?[(int)Field.InsightDetails + 1] : null;
+
+        public RepeatedText? Recent(Field field) => recent is null ? null : recent[(int)field] ??= new RepeatedText();
 
         public void Clear()
         {
