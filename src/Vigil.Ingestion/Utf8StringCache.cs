@@ -242,7 +242,7 @@ internal sealed class Utf8StringCache
     /// <summary>A cached value of more than <see cref="MaxShortKeyBytes"/> UTF-8 bytes. <see cref="Utf8"/> is a copy of the key bytes, kept only when they are not all ASCII.</summary>
     private readonly record struct LongEntry(ulong Hash, string? Value, byte[]? Utf8)
     {
-        /// <summary>True when this entry holds <paramref name="utf8"/>, whose hash is <paramref name="hash"/>.</summary>
+        /// <summary>True when this entry contains <paramref name="utf8"/>, whose hash is <paramref name="hash"/>.</summary>
         public bool Matches(ulong hash, ReadOnlySpan<byte> utf8) =>
             Hash == hash && Value is { } value && (Utf8 is null ? Ascii.Equals(utf8, value) : utf8.SequenceEqual(Utf8));
     }

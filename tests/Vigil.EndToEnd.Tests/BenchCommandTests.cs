@@ -61,7 +61,7 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task BenchRun_WithJq_ReportsJqAndDecompressionAlone()
+    public async Task BenchRun_WithJqBaseline()
     {
         var corpus = Path.Combine(folder, "corpus");
         var generate = await GenerateAsync(corpus, seed: 7);

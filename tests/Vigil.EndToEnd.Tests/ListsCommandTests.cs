@@ -90,7 +90,7 @@ public sealed class ListsCommandTests(DemoEstateFixture estate)
 
         Assert.True(add.ExitCode == 0, add.ToString());
         // The running host fetches a newly defined list at once too. When it stores version 1 before
-        // the command's own fetch, the command finds the same content and says so.
+        // the command's own fetch, the command finds the same content and reports it unchanged.
         Assert.Matches(@"Fetched platform list 'cli-tor': 2 addresses or ranges, 0 domains, 0 entries rejected; version 1( \(content unchanged\))?\.", add.Output);
         // The running host may load the new version between the two commands, so both states are right.
         Assert.Matches("cli-tor  tor  (activating|active)  version 1  entries 2", show.Output);

@@ -142,7 +142,7 @@ public sealed class ReaderFieldShapeTests
     }
 
     [Fact]
-    public async Task Reader_ValueRepeatedOrChanged_GivesEachRecordItsOwnValue()
+    public async Task Reader_RepeatedAndChangedValues()
     {
         // The reader reuses a field's string when the next record repeats its bytes; a changed,
         // escaped or shorter value must still come through as written.

@@ -85,7 +85,7 @@ public sealed class LineMemoryTests
     }
 
     [Fact]
-    public void Sequence_EachAfterUsualLine_SameRecordsAsSlowPath()
+    public void Sequence_AfterUsualLine()
     {
         var lines = Plain.Concat(Other).SelectMany(line => new[] { Usual, line, line }).ToList();
 
@@ -114,7 +114,7 @@ public sealed class LineMemoryTests
     }
 
     [Fact]
-    public void QuoteBitmap_StringsAcrossWordEnds_SameRecordsAsSlowPath()
+    public void QuoteBitmap_StringsAcrossWordEnds()
     {
         // Padding of every length moves each quote of the line across the 64-byte words of the bitmap.
         var lines = Enumerable.Range(0, 140)
@@ -125,7 +125,7 @@ public sealed class LineMemoryTests
     }
 
     [Fact]
-    public void QuoteBitmap_StopByteAfterFirstWord_LeftToSlowPath()
+    public void QuoteBitmap_StopByteAfterFirstWord()
     {
         // A byte outside printable ASCII or a backslash anywhere in a string leaves the line to the slow path.
         foreach (var stop in new[] { "\u0001", "\u007f", "é", "\\\\", "\\\"", "\t" })
@@ -142,7 +142,7 @@ public sealed class LineMemoryTests
     }
 
     [Fact]
-    public void QuoteBitmap_TabBetweenTokens_ReadByteByByte()
+    public void QuoteBitmap_TabBetweenTokens()
     {
         // A tab between tokens is JSON whitespace: the line is read without the bitmap, with the same record.
         var line = Usual.Replace(",\"transport\"", ",\t\"transport\"", StringComparison.Ordinal);
@@ -162,10 +162,10 @@ public sealed class LineMemoryTests
     }
 
     [Fact]
-    public void UsualAnswers_EveryForm_SameRecordsAsSlowPath()
+    public void UsualAnswers_EveryForm()
     {
-        // Answers in the form the service writes take a shortcut; each of these checks it, or the
-        // member loop it leaves to, against the slow path.
+        // Answers in the form the service writes take a shortcut. Each case checks it, or the member
+        // loop that an unusual form falls back to, against the slow path.
         const string UsualAnswer = "[{\"Rdata\":\"192.0.2.72\",\"Type\":\"PTR\",\"Class\":\"IN\"}]";
         var answers = new[]
         {
@@ -204,7 +204,7 @@ public sealed class LineMemoryTests
     }
 
     [Fact]
-    public async Task Reader_LinesAndSpreadRecords_SameRecordsAsSlowPath()
+    public async Task Reader_LinesAndSpreadRecords()
     {
         // One reader, so the lines share one memory; a record spread over lines sits between them.
         var spread = Usual.Replace(",", ",\n  ", StringComparison.Ordinal);
