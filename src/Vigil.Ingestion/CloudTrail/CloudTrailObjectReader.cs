@@ -114,6 +114,10 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
     /// <summary>Consumes complete tokens and records from <paramref name="data"/>; returns the bytes consumed.</summary>
     private static int Scan(ReadOnlySpan<byte> data, bool final, ScanState scan, List<CloudTrailEvent> events, Action<RecordRejection> onRejected)
     {
+        // The reader starts at scan.Offset of data; after records read without it, a new one starts
+        // where they end.
+        scan.Offset = 0;
+        scan.Final = final;
         var reader = new Utf8JsonReader(data, final, scan.ReaderState);
         scan.Cache = Utf8StringCache.ForCurrentThread;
         var consumed = 0;
@@ -122,14 +126,14 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
             while (!scan.Finished)
             {
                 var stateBefore = reader.CurrentState;
-                var startBefore = (int)reader.BytesConsumed;
+                var startBefore = scan.Offset + (int)reader.BytesConsumed;
                 if (!reader.Read())
                 {
                     break;
                 }
 
                 var step = scan.Discarding
-                    ? scan.DiscardToken(ref reader, data, onRejected)
+                    ? scan.DiscardToken(ref reader, onRejected)
                     : scan.Phase switch
                     {
                         ScanPhase.Start => scan.ReadStart(ref reader, data),
@@ -144,13 +148,21 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                     return startBefore;
                 }
 
-                consumed = (int)reader.BytesConsumed;
+                if (step == StepResult.Resume)
+                {
+                    scan.ReaderState = scan.AfterRecord;
+                    reader = new Utf8JsonReader(data[scan.Offset..], final, scan.AfterRecord);
+                    consumed = scan.Offset;
+                    continue;
+                }
+
+                consumed = scan.Offset + (int)reader.BytesConsumed;
                 scan.ReaderState = reader.CurrentState;
             }
         }
         catch (JsonException exception)
         {
-            var position = (int)Math.Min(reader.BytesConsumed, data.Length);
+            var position = (int)Math.Min(scan.Offset + reader.BytesConsumed, data.Length);
             scan.Fail(scan.BytesBefore + position, scan.LineAt(data[..position]), $"invalid JSON: {JsonErrors.WithoutPosition(exception)}");
         }
 
@@ -169,6 +181,9 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
     {
         Continue,
         NeedMoreData,
+
+        /// <summary>Records were read without the reader; it resumes at <c>ScanState.Offset</c>.</summary>
+        Resume,
     }
 
     /// <summary>Position, phase and counters of one object scan, kept across buffer refills.</summary>
@@ -185,11 +200,22 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         private long discardStart;
         private long discardLine;
         private readonly CloudTrailRecordParser.RecordFields fields = new();
+        private JsonReaderState? afterRecord;
 
         /// <summary>The string cache of the thread that runs the current <see cref="Scan"/>, which is synchronous.</summary>
         public Utf8StringCache Cache { get; set; } = null!;
 
         public JsonReaderState ReaderState { get; set; } = new(new JsonReaderOptions { MaxDepth = options.MaxDepth });
+
+        /// <summary>Where in the current data the reader started.</summary>
+        public int Offset { get; set; }
+
+        /// <summary>Whether the current data ends the object.</summary>
+        public bool Final { get; set; }
+
+        /// <summary>The reader's state just after a record in the <c>Records</c> array, where it resumes after plain records.</summary>
+        /// <remarks>Made on first use, since a limit of depth below the record's own makes none.</remarks>
+        public JsonReaderState AfterRecord => afterRecord ??= StateAfterRecord(options.MaxDepth);
 
         public ScanPhase Phase { get; private set; } = ScanPhase.Start;
 
@@ -217,7 +243,8 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                Fail(BytesBefore + reader.TokenStartIndex, LineAt(data[..(int)reader.TokenStartIndex]), "the file is not a JSON object");
+                var at = Offset + (int)reader.TokenStartIndex;
+                Fail(BytesBefore + at, LineAt(data[..at]), "the file is not a JSON object");
                 return StepResult.Continue;
             }
 
@@ -263,7 +290,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                 return StepResult.Continue;
             }
 
-            var start = (int)reader.TokenStartIndex;
+            var start = Offset + (int)reader.TokenStartIndex;
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 if (!reader.TrySkip())
@@ -275,11 +302,20 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                 return StepResult.Continue;
             }
 
+            if (options.ScanPlainRecords)
+            {
+                var plain = ReadPlainRecords(data, start, events, onRejected);
+                if (plain != StepResult.Continue)
+                {
+                    return plain;
+                }
+            }
+
             // The record is parsed in the same pass that finds its end. When the buffer ends inside it,
             // the reader goes back to its start, and the record is read again after the next refill.
             var depth = reader.CurrentDepth;
             var recordStart = reader;
-            if (!CloudTrailRecordParser.TryReadRecord(ref reader, data, fields, options, Cache))
+            if (!CloudTrailRecordParser.TryReadRecord(ref reader, data[Offset..], fields, options, Cache))
             {
                 reader = recordStart;
                 if (data.Length - start >= options.MaxRecordBytes)
@@ -295,33 +331,70 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                 return StepResult.NeedMoreData;
             }
 
-            var record = data[start..(int)reader.BytesConsumed];
+            Accept(data, start, Offset + (int)reader.BytesConsumed, events, onRejected);
+            return StepResult.Continue;
+        }
+
+        /// <summary>
+        /// Reads the record at <paramref name="start"/> and the records that follow it with
+        /// <see cref="PlainRecordScanner"/> for as long as they are plain. Returns
+        /// <see cref="StepResult.Continue"/> when the first record is not plain, so the general parser
+        /// reads it, and <see cref="StepResult.Resume"/> with <see cref="Offset"/> after the last
+        /// record read.
+        /// </summary>
+        private StepResult ReadPlainRecords(ReadOnlySpan<byte> data, int start, List<CloudTrailEvent> events, Action<RecordRejection> onRejected)
+        {
+            var outcome = PlainRecordScanner.TryRead(data, start, Final, fields, options, Cache, out var end);
+            if (outcome != PlainRecordScanner.Outcome.Read)
+            {
+                return outcome == PlainRecordScanner.Outcome.NeedMoreData ? StepResult.NeedMoreData : StepResult.Continue;
+            }
+
+            while (true)
+            {
+                Accept(data, start, end, events, onRejected);
+                Offset = end;
+
+                // The next record, when a comma and its brace follow at once; anything else goes
+                // back to the reader, which also checks the array's syntax.
+                start = end + 1;
+                if (start + 1 >= data.Length || data[end] != (byte)',' || data[start] != (byte)'{'
+                    || PlainRecordScanner.TryRead(data, start, Final, fields, options, Cache, out end) != PlainRecordScanner.Outcome.Read)
+                {
+                    return StepResult.Resume;
+                }
+            }
+        }
+
+        /// <summary>Builds the event of the record between <paramref name="start"/> and <paramref name="end"/> from <see cref="fields"/>, or rejects it.</summary>
+        private void Accept(ReadOnlySpan<byte> data, int start, int end, List<CloudTrailEvent> events, Action<RecordRejection> onRejected)
+        {
+            var record = data[start..end];
             if (record.Length > options.MaxRecordBytes)
             {
                 // The record fitted in the buffer, so the discarding path above never saw it.
                 Reject(onRejected, start, LineAt(data[..start]), null, $"the record is {record.Length} bytes, more than the limit of {options.MaxRecordBytes}");
-                return StepResult.Continue;
+                return;
             }
 
             var parsed = CloudTrailRecordParser.Build(fields, record, ingestTime, out var recordError);
             if (parsed is null)
             {
                 Reject(onRejected, start, LineAt(data[..start]), recordError?.Field, recordError?.Reason ?? "unreadable record");
-                return StepResult.Continue;
+                return;
             }
 
             recordIndex++;
             recordsRead++;
             events.Add(parsed);
-            return StepResult.Continue;
         }
 
-        public StepResult DiscardToken(ref Utf8JsonReader reader, ReadOnlySpan<byte> data, Action<RecordRejection> onRejected)
+        public StepResult DiscardToken(ref Utf8JsonReader reader, Action<RecordRejection> onRejected)
         {
             if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == discardDepth)
             {
                 Discarding = false;
-                var size = BytesBefore + reader.BytesConsumed - discardStart;
+                var size = BytesBefore + Offset + reader.BytesConsumed - discardStart;
                 recordIndex++;
                 recordsRejected++;
                 onRejected(new RecordRejection(objectName, recordIndex - 1, discardLine, discardStart, null, $"the record is {size} bytes, more than the limit of {options.MaxRecordBytes}"));
@@ -349,6 +422,16 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
             }
 
             return new CloudTrailObjectSummary(kind, recordsRead, recordsRejected, summaryError);
+        }
+
+        private static JsonReaderState StateAfterRecord(int maxDepth)
+        {
+            var reader = new Utf8JsonReader("{\"Records\":[{}"u8, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { MaxDepth = maxDepth }));
+            while (reader.Read())
+            {
+            }
+
+            return reader.CurrentState;
         }
 
         private void Reject(Action<RecordRejection> onRejected, int start, long line, string? field, string reason)

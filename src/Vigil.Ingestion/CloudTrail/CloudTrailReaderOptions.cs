@@ -19,5 +19,11 @@ public sealed record CloudTrailReaderOptions
     /// <summary>Largest decompressed object, in bytes (default 2 GiB); a larger one stops with an error.</summary>
     public long MaxDecompressedBytes { get; init; } = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// Whether records in the plain form AWS writes are read by <see cref="PlainRecordScanner"/> (the
+    /// default). Tests turn it off to compare with the general parser.
+    /// </summary>
+    internal bool ScanPlainRecords { get; init; } = true;
+
     public static CloudTrailReaderOptions Default { get; } = new();
 }

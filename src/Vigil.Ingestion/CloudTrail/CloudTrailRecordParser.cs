@@ -242,7 +242,7 @@ internal static class CloudTrailRecordParser
     /// straight from the bytes. Returns false for any other form, or an out-of-range value, which the
     /// exact-format parser then decides on.
     /// </summary>
-    private static bool TryParseUtcSeconds(ReadOnlySpan<byte> utf8, out DateTimeOffset time)
+    internal static bool TryParseUtcSeconds(ReadOnlySpan<byte> utf8, out DateTimeOffset time)
     {
         time = default;
         if (utf8.Length != 20 || utf8[4] != '-' || utf8[7] != '-' || utf8[10] != 'T' || utf8[13] != ':' || utf8[16] != ':' || utf8[19] != 'Z')
@@ -320,7 +320,7 @@ internal static class CloudTrailRecordParser
         return Identify(reader.ValueSpan);
     }
 
-    private static Field Identify(ReadOnlySpan<byte> name) => name.Length switch
+    internal static Field Identify(ReadOnlySpan<byte> name) => name.Length switch
     {
         7 => name.SequenceEqual("eventID"u8) ? Field.EventId : Field.Other,
         8 => name.SequenceEqual("readOnly"u8) ? Field.ReadOnly : Field.Other,

@@ -7,7 +7,7 @@ namespace Vigil.Ingestion.CloudTrail;
 /// <summary>Reads the <c>userIdentity</c> element of every documented type, and of types not yet documented.</summary>
 internal static class UserIdentityParser
 {
-    private enum Name
+    internal enum Name
     {
         Other,
         Type,
@@ -105,7 +105,14 @@ internal static class UserIdentityParser
             }
         }
 
-        identity = new UserIdentity
+        identity = Create(type, principalId, arn, accountId, accessKeyId, userName, invokedBy, identityProvider, session);
+        return true;
+    }
+
+    /// <summary>Builds the identity from the values read, by either parser.</summary>
+    internal static UserIdentity Create(
+        string? type, string? principalId, string? arn, string? accountId, string? accessKeyId, string? userName, string? invokedBy,
+        string? identityProvider, SessionContext session) => new()
         {
             Type = type,
             PrincipalId = principalId,
@@ -120,8 +127,6 @@ internal static class UserIdentityParser
             MfaAuthenticated = session.MfaAuthenticated,
             IdentityProvider = identityProvider ?? session.FederatedProvider,
         };
-        return true;
-    }
 
     /// <summary>Reads a <c>sessionContext</c> value; the reader ends on its last token. Returns false when the data ends inside it.</summary>
     private static bool TryReadSessionContext(ref Utf8JsonReader reader, int max, Utf8StringCache cache, out SessionContext context)
@@ -207,7 +212,7 @@ internal static class UserIdentityParser
             ? Identify(Encoding.UTF8.GetBytes(CloudTrailRecordParser.GetStringOrRawText(ref reader)))
             : Identify(reader.ValueSpan);
 
-    private static Name Identify(ReadOnlySpan<byte> name) => name.Length switch
+    internal static Name Identify(ReadOnlySpan<byte> name) => name.Length switch
     {
         3 => name.SequenceEqual("arn"u8) ? Name.Arn : Name.Other,
         4 => name.SequenceEqual("type"u8) ? Name.Type : Name.Other,
@@ -238,7 +243,7 @@ internal static class UserIdentityParser
         _ => Name.Other,
     };
 
-    private struct SessionContext
+    internal struct SessionContext
     {
         public string? IssuerType;
         public string? IssuerArn;
