@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
@@ -390,7 +391,11 @@ internal static class PlainRecordScanner
         }
 
         /// <summary>Skips whitespace; false when the data ends, with <see cref="Failure"/> set.</summary>
-        public bool SkipSpace()
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool SkipSpace() =>
+            ((uint)Position < (uint)data.Length && data[Position] > (byte)' ') || SkipSpaceSlowly();
+
+        private bool SkipSpaceSlowly()
         {
             while (Position < data.Length)
             {
@@ -406,6 +411,7 @@ internal static class PlainRecordScanner
             return RanOut();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool Expect(byte value)
         {
             if (!SkipSpace())
@@ -422,6 +428,7 @@ internal static class PlainRecordScanner
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool PeekObject(out bool isObject)
         {
             isObject = false;
@@ -435,6 +442,7 @@ internal static class PlainRecordScanner
         }
 
         /// <summary>Just after an opening brace: consumes a closing brace if one follows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool TryEndObject(out bool ended)
         {
             ended = false;
@@ -453,6 +461,7 @@ internal static class PlainRecordScanner
         }
 
         /// <summary>After a member's value: consumes the comma before the next member, or the closing brace.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool NextMember(out bool ended)
         {
             ended = false;
