@@ -48,8 +48,8 @@ internal static class DefaultFormatLine
         }
 
         if (!TryReadNumber(line, bounds, 0, int.MaxValue, out var version, out var hasVersion)
-            || !TryReadAddress(Token(line, bounds, 3), cache, out var sourceAddress)
-            || !TryReadAddress(Token(line, bounds, 4), cache, out var destinationAddress)
+            || !TryReadAddress(line, bounds, 3, cache, out var sourceAddress)
+            || !TryReadAddress(line, bounds, 4, cache, out var destinationAddress)
             || !TryReadNumber(line, bounds, 5, 65535, out var sourcePort, out var hasSourcePort)
             || !TryReadNumber(line, bounds, 6, 65535, out var destinationPort, out var hasDestinationPort)
             || !TryReadNumber(line, bounds, 7, 255, out var protocol, out var hasProtocol)
@@ -303,19 +303,93 @@ internal static class DefaultFormatLine
     }
 
     /// <summary>
-    /// Reads an IPv4 address in its one canonical spelling (four parts from 0 to 255 without leading
-    /// zeros, as <see cref="FlowRecordBuilder.TryParseCanonicalIpv4{T}"/> checks) from the cache's
-    /// address table, or <c>-</c> as null. False for anything else.
+    /// Reads token <paramref name="index"/> as an IPv4 address in its one canonical spelling (four
+    /// parts from 0 to 255 without leading zeros, as <see cref="FlowRecordBuilder.TryParseCanonicalIpv4{T}"/>
+    /// checks) from the cache's address table, or <c>-</c> as null. False for anything else.
     /// </summary>
-    private static bool TryReadAddress(ReadOnlySpan<byte> token, Utf8StringCache cache, out string? address)
+    private static bool TryReadAddress(ReadOnlySpan<byte> line, in TokenBounds bounds, int index, Utf8StringCache cache, out string? address)
     {
+        var start = bounds[2 * index];
+        var end = bounds[(2 * index) + 1];
+        var token = line[start..end];
         address = null;
         if (IsPlaceholder(token))
         {
             return true;
         }
 
-        uint parsed = 0;
+        uint parsed;
+        if (token.Length is < 7 or > 15)
+        {
+            return false;
+        }
+
+        if (start >= 4 && end >= 16 ? !TryParseIpv4Block(line, start, end, out parsed) : !TryParseIpv4Bytes(token, out parsed))
+        {
+            return false;
+        }
+
+        address = cache.GetIpv4(parsed, token);
+        return true;
+    }
+
+    /// <summary>
+    /// Parses the 7 to 15 bytes from <paramref name="start"/> to <paramref name="end"/> as a canonical
+    /// IPv4 address without a branch per byte: one 16-byte comparison ending at <paramref name="end"/>
+    /// finds the dots and checks the digits, and each part is read from the 4 bytes that end with it.
+    /// The caller ensures that <paramref name="start"/> is at least 4 and <paramref name="end"/> at least 16.
+    /// </summary>
+    private static bool TryParseIpv4Block(ReadOnlySpan<byte> line, int start, int end, out uint address)
+    {
+        address = 0;
+        var length = end - start;
+        var block = Vector128.Create(line.Slice(end - 16, 16));
+        var inToken = 0xFFFFu << (16 - length) & 0xFFFF;
+        var dots = Vector128.Equals(block, Vector128.Create((byte)'.')).ExtractMostSignificantBits() & inToken;
+        var digits = Vector128.LessThan(block - Vector128.Create((byte)'0'), Vector128.Create((byte)10)).ExtractMostSignificantBits() & inToken;
+        if ((dots | digits) != inToken || BitOperations.PopCount(dots) != 3)
+        {
+            return false;
+        }
+
+        // Part ends, as offsets in the line: the three dots and the end of the token.
+        var blockStart = end - 16;
+        var firstDot = blockStart + BitOperations.TrailingZeroCount(dots);
+        dots &= dots - 1;
+        var secondDot = blockStart + BitOperations.TrailingZeroCount(dots);
+        dots &= dots - 1;
+        var thirdDot = blockStart + BitOperations.TrailingZeroCount(dots);
+        return TryReadIpv4Part(line, start, firstDot, ref address)
+            && TryReadIpv4Part(line, firstDot + 1, secondDot, ref address)
+            && TryReadIpv4Part(line, secondDot + 1, thirdDot, ref address)
+            && TryReadIpv4Part(line, thirdDot + 1, end, ref address);
+    }
+
+    /// <summary>
+    /// Appends the part from <paramref name="start"/> to <paramref name="end"/>, which are checked to be
+    /// digits, to <paramref name="address"/>. False for no digits, more than three, a leading zero or a value over 255.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadIpv4Part(ReadOnlySpan<byte> line, int start, int end, ref uint address)
+    {
+        var length = end - start;
+        if ((uint)(length - 1) > 2 || (length > 1 && line[start] == (byte)'0'))
+        {
+            return false;
+        }
+
+        // The 3 bytes before end, with the bytes before the part cleared, are its digits with leading zeros.
+        var word = BinaryPrimitives.ReadUInt32LittleEndian(line.Slice(end - 4, 4)) >> 8;
+        word &= 0x0F0F0Fu & (0xFFFFFFu << (8 * (3 - length)));
+        var value = ((word & 0xFF) * 100) + (((word >> 8) & 0xFF) * 10) + (word >> 16);
+        address = (address << 8) | value;
+        return value <= 255;
+    }
+
+    /// <summary>The same check as <see cref="TryParseIpv4Block"/>, one byte at a time, for a token near the start of the line.</summary>
+    private static bool TryParseIpv4Bytes(ReadOnlySpan<byte> token, out uint address)
+    {
+        address = 0;
         var dots = 0;
         var octet = 0u;
         var digits = 0;
@@ -328,7 +402,7 @@ internal static class DefaultFormatLine
                     return false;
                 }
 
-                parsed = (parsed << 8) | octet;
+                address = (address << 8) | octet;
                 octet = 0;
                 digits = 0;
                 continue;
@@ -345,13 +419,8 @@ internal static class DefaultFormatLine
             octet = (octet * 10) + digit;
         }
 
-        if (dots != 3 || digits == 0 || octet > 255)
-        {
-            return false;
-        }
-
-        address = cache.GetIpv4((parsed << 8) | octet, token);
-        return true;
+        address = (address << 8) | octet;
+        return dots == 3 && digits > 0 && octet <= 255;
     }
 
     private static string? ReadText(ReadOnlySpan<byte> value, Utf8StringCache cache) =>
