@@ -40,8 +40,8 @@ internal static class DefaultFormatLine
             return null;
         }
 
-        // Numbers, addresses and separators are checked byte by byte below, but text is not, so the
-        // whole line must be valid UTF-8 as on the general path.
+        // Numbers and addresses are checked for digits and dots below, but text is not, so the whole
+        // line must be valid UTF-8 as on the general path.
         if (!ascii && !Utf8.IsValid(line))
         {
             return null;

@@ -267,8 +267,8 @@ public sealed class DefaultFormatLineTests
     [Fact]
     public void TryParse_OneToEighteenDigits_ExactValues()
     {
-        // Each count of digits is read as the first token, where no 8 bytes end at it, and further
-        // on, where one or two 8-byte loads end at it (up to 16 digits) or the digits are read one by one.
+        // Each count of digits is read as the first token, where no 8 bytes end at it, and further on.
+        // There one or two 8-byte loads end at it (up to 16 digits), or the digits are read one by one.
         var random = new Random(7);
         for (var digits = 1; digits <= 18; digits++)
         {
@@ -298,7 +298,7 @@ public sealed class DefaultFormatLineTests
     }
 
     [Fact]
-    public async Task Reader_NonDigitInNumber_SameAsFieldByField()
+    public async Task Reader_StrayByteInNumber_SameAsFieldByField()
     {
         // Bytes next to the digits in ASCII, and ':' to '?' that share their high nibble, at every
         // position of numbers of 1 to 16 digits.
@@ -325,9 +325,9 @@ public sealed class DefaultFormatLineTests
     [Fact]
     public async Task Reader_GeneratedAddresses_SameAsFieldByField()
     {
-        // Canonical addresses and near misses (leading zeros, parts over 255 or of four digits, empty
-        // parts, three or five parts, bytes next to the digits), both after the usual first fields and
-        // near the start of the line, where the address is read byte by byte.
+        // Canonical addresses and near misses: leading zeros, parts over 255 or of four digits, empty
+        // parts, three or five parts and bytes next to the digits. Each comes after the usual first
+        // fields or near the start of the line, where the address is read byte by byte.
         var random = new Random(20261206);
         string[] separators = [".", ".", ".", ".", ".", ".", ".", ".", ".", ":", "/", ".."];
         var lines = new List<string>();
