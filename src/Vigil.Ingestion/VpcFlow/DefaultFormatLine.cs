@@ -1,4 +1,8 @@
+using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Unicode;
 using Vigil.Contracts.Events;
@@ -6,8 +10,9 @@ using Vigil.Contracts.Events;
 namespace Vigil.Ingestion.VpcFlow;
 
 /// <summary>
-/// Reads a line in the default format (the 14 version 2 fields in their order) in one pass over its
-/// bytes: each value is parsed where its token is found, without a token list or a string per token.
+/// Reads a line in the default format (the 14 version 2 fields in their order) without a string per
+/// token: one vector pass finds the 14 tokens and checks for non-ASCII bytes, then each value is
+/// parsed from its token.
 /// </summary>
 /// <remarks>
 /// The pass accepts only values in the usual form: plain digits of at most 18 characters, <c>-</c>,
@@ -18,6 +23,10 @@ namespace Vigil.Ingestion.VpcFlow;
 /// </remarks>
 internal static class DefaultFormatLine
 {
+    private const int FieldCount = 14;
+
+    private const int BlockSize = 32;
+
     /// <summary>
     /// Builds the record of <paramref name="line"/> (without its line break) or returns null.
     /// <paramref name="previousAccountId"/> is the account id of the caller's previous record, which
@@ -25,40 +34,40 @@ internal static class DefaultFormatLine
     /// </summary>
     public static FlowRecord? TryParse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Utf8StringCache cache, ref string? previousAccountId)
     {
-        // Numbers, addresses and separators are checked byte by byte below, but text is not, so the
-        // whole line must be valid UTF-8 as on the general path. The ASCII check is the fast case.
-        if (!Ascii.IsValid(line) && !Utf8.IsValid(line))
+        var bounds = default(TokenBounds);
+        if (!TryFindTokens(line, ref bounds, out var ascii))
         {
             return null;
         }
 
-        var position = SkipSeparators(line, 0);
-        if (!TryReadNumber(line, ref position, int.MaxValue, out var version, out var hasVersion)
-            || !TryReadText(line, ref position, out var accountStart, out var accountLength)
-            || !TryReadText(line, ref position, out var interfaceStart, out var interfaceLength)
-            || !TryReadAddress(line, ref position, cache, out var sourceAddress)
-            || !TryReadAddress(line, ref position, cache, out var destinationAddress)
-            || !TryReadNumber(line, ref position, 65535, out var sourcePort, out var hasSourcePort)
-            || !TryReadNumber(line, ref position, 65535, out var destinationPort, out var hasDestinationPort)
-            || !TryReadNumber(line, ref position, 255, out var protocol, out var hasProtocol)
-            || !TryReadNumber(line, ref position, long.MaxValue, out var packets, out var hasPackets)
-            || !TryReadNumber(line, ref position, long.MaxValue, out var bytes, out var hasBytes)
-            || !TryReadNumber(line, ref position, FlowFields.Start.Maximum, out var start, out var hasStart)
-            || !TryReadNumber(line, ref position, FlowFields.End.Maximum, out var end, out var hasEnd)
-            || !TryReadText(line, ref position, out var actionStart, out var actionLength)
-            || !TryReadText(line, ref position, out var statusStart, out var statusLength)
-            || position != line.Length)
+        // Numbers and addresses are checked for digits and dots below, but text is not, so the whole
+        // line must be valid UTF-8 as on the general path.
+        if (!ascii && !Utf8.IsValid(line))
         {
             return null;
         }
 
-        var accountId = line.Slice(accountStart, accountLength);
+        if (!TryReadNumber(line, bounds, 0, int.MaxValue, out var version, out var hasVersion)
+            || !TryReadAddress(line, bounds, 3, cache, out var sourceAddress)
+            || !TryReadAddress(line, bounds, 4, cache, out var destinationAddress)
+            || !TryReadNumber(line, bounds, 5, 65535, out var sourcePort, out var hasSourcePort)
+            || !TryReadNumber(line, bounds, 6, 65535, out var destinationPort, out var hasDestinationPort)
+            || !TryReadNumber(line, bounds, 7, 255, out var protocol, out var hasProtocol)
+            || !TryReadNumber(line, bounds, 8, long.MaxValue, out var packets, out var hasPackets)
+            || !TryReadNumber(line, bounds, 9, long.MaxValue, out var bytes, out var hasBytes)
+            || !TryReadNumber(line, bounds, 10, FlowFields.Start.Maximum, out var start, out var hasStart)
+            || !TryReadNumber(line, bounds, 11, FlowFields.End.Maximum, out var end, out var hasEnd))
+        {
+            return null;
+        }
+
+        var accountId = Token(line, bounds, 1);
         string? account;
         if (IsPlaceholder(accountId))
         {
             account = null;
         }
-        else if (previousAccountId is not null && Ascii.Equals(accountId, previousAccountId))
+        else if (previousAccountId is not null && accountId.Length == previousAccountId.Length && Ascii.Equals(accountId, previousAccountId))
         {
             account = previousAccountId;
         }
@@ -73,7 +82,7 @@ internal static class DefaultFormatLine
             IngestTime = ingestTime,
             Version = hasVersion ? (int)version : null,
             AccountId = account,
-            InterfaceId = ReadText(line.Slice(interfaceStart, interfaceLength), cache),
+            InterfaceId = ReadText(Token(line, bounds, 2), cache),
             SourceAddress = sourceAddress,
             DestinationAddress = destinationAddress,
             SourcePort = hasSourcePort ? (int)sourcePort : null,
@@ -83,182 +92,346 @@ internal static class DefaultFormatLine
             Bytes = hasBytes ? bytes : null,
             Start = hasStart ? DateTimeOffset.FromUnixTimeSeconds(start) : null,
             End = hasEnd ? DateTimeOffset.FromUnixTimeSeconds(end) : null,
-            Action = ReadText(line.Slice(actionStart, actionLength), cache),
-            LogStatus = ReadText(line.Slice(statusStart, statusLength), cache),
+            Action = ReadText(Token(line, bounds, 12), cache),
+            LogStatus = ReadText(Token(line, bounds, 13), cache),
         };
     }
 
+    /// <summary>
+    /// Finds where the tokens of <paramref name="line"/> start and end. False unless there are exactly
+    /// 14. <paramref name="ascii"/> is false when a byte is over 0x7F.
+    /// </summary>
+    /// <remarks>
+    /// 32 bytes at a time are compared with the two separators, and a token starts or ends at each bit
+    /// where the resulting mask changes from the bit before it. The last block is loaded so that it ends
+    /// with the line, overlapping the block before, and a line shorter than a block is first copied
+    /// into a block of spaces, so no byte is read outside the line.
+    /// </remarks>
+    internal static bool TryFindTokens(ReadOnlySpan<byte> line, ref TokenBounds bounds, out bool ascii) =>
+        line.Length < BlockSize ? TryFindTokensInShortLine(line, ref bounds, out ascii) : TryFindTokens(line, line.Length, ref bounds, out ascii);
+
+    private static bool TryFindTokensInShortLine(ReadOnlySpan<byte> line, ref TokenBounds bounds, out bool ascii)
+    {
+        Span<byte> padded = stackalloc byte[BlockSize];
+        padded.Fill((byte)' ');
+        line.CopyTo(padded);
+        return TryFindTokens(padded, line.Length, ref bounds, out ascii);
+    }
+
+    /// <summary>Finds the tokens of the first <paramref name="length"/> bytes of <paramref name="text"/>, which has at least one block of bytes.</summary>
+    private static bool TryFindTokens(ReadOnlySpan<byte> text, int length, ref TokenBounds bounds, out bool ascii)
+    {
+        Span<int> offsets = bounds;
+        ref var firstOffset = ref MemoryMarshal.GetReference(offsets);
+        var count = 0;
+        var highBits = 0u;
+
+        // Bit i of a mask is byte position + i. previousSeparator is 1 when the byte before the block
+        // is a separator or the block starts the line, so a token that starts the line starts at a change.
+        var previousSeparator = 1u;
+        var position = 0;
+        while (position < length)
+        {
+            // A full block, or the last bytes of the line as the end of an overlapping block.
+            var blockStart = Math.Min(position, text.Length - BlockSize);
+            var skipped = position - blockStart;
+            var separators = Separators(text, blockStart, out var high) >> skipped;
+            highBits |= high >> skipped;
+
+            // Bits past the end of the line count as separators, so a token that ends the line ends at a change.
+            var remaining = length - position;
+            if (remaining < BlockSize)
+            {
+                separators |= uint.MaxValue << remaining;
+            }
+
+            var changes = separators ^ ((separators << 1) | previousSeparator);
+            previousSeparator = separators >> (BlockSize - 1);
+            if (count + BitOperations.PopCount(changes) > offsets.Length)
+            {
+                ascii = false;
+                return false;
+            }
+
+            // The check above keeps every write inside the offsets.
+            while (changes != 0)
+            {
+                Unsafe.Add(ref firstOffset, count++) = position + BitOperations.TrailingZeroCount(changes);
+                changes &= changes - 1;
+            }
+
+            position += BlockSize;
+        }
+
+        if (count % 2 == 1)
+        {
+            // The line's last token runs to the end of a line whose length is a multiple of the block.
+            if (count == offsets.Length)
+            {
+                ascii = false;
+                return false;
+            }
+
+            offsets[count++] = length;
+        }
+
+        ascii = highBits == 0;
+        return count == offsets.Length;
+    }
+
+    /// <summary>Returns one bit per byte of the 32 from <paramref name="start"/> that is a space or a tab, and in <paramref name="high"/> the bytes over 0x7F.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsSeparator(byte value) => value is (byte)' ' or (byte)'\t';
+    private static uint Separators(ReadOnlySpan<byte> text, int start, out uint high)
+    {
+        var block = text.Slice(start, 32);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vector = Vector256.Create(block);
+            high = vector.ExtractMostSignificantBits();
+            return (Vector256.Equals(vector, Vector256.Create((byte)' ')) | Vector256.Equals(vector, Vector256.Create((byte)'\t'))).ExtractMostSignificantBits();
+        }
+
+        var low = Vector128.Create(block);
+        var upper = Vector128.Create(block[16..]);
+        high = low.ExtractMostSignificantBits() | (upper.ExtractMostSignificantBits() << 16);
+        var space = Vector128.Create((byte)' ');
+        var tab = Vector128.Create((byte)'\t');
+        return (Vector128.Equals(low, space) | Vector128.Equals(low, tab)).ExtractMostSignificantBits()
+            | ((Vector128.Equals(upper, space) | Vector128.Equals(upper, tab)).ExtractMostSignificantBits() << 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<byte> Token(ReadOnlySpan<byte> line, in TokenBounds bounds, int index) =>
+        line[bounds[2 * index]..bounds[(2 * index) + 1]];
 
     private static bool IsPlaceholder(ReadOnlySpan<byte> value) => value.Length == 1 && value[0] == (byte)'-';
 
-    /// <summary>Returns the first position at or after <paramref name="position"/> that is not a separator, or the line's length.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int SkipSeparators(ReadOnlySpan<byte> line, int position)
-    {
-        // Tokens are nearly always one space apart, so a run of separators takes the call.
-        if ((uint)position < (uint)line.Length && IsSeparator(line[position]))
-        {
-            position = SkipSeparatorRun(line, position + 1);
-        }
-
-        return position;
-    }
-
-    private static int SkipSeparatorRun(ReadOnlySpan<byte> line, int position)
-    {
-        while ((uint)position < (uint)line.Length && IsSeparator(line[position]))
-        {
-            position++;
-        }
-
-        return position;
-    }
-
     /// <summary>
-    /// Ends the token that stops at <paramref name="end"/>: true when the line ends there or a separator
-    /// follows, and then <paramref name="position"/> moves to the next token or the end of the line.
+    /// Reads token <paramref name="index"/> as plain digits up to <paramref name="maximum"/>, or <c>-</c>
+    /// with <paramref name="present"/> false. False for anything else, and for more than 18 digits,
+    /// which the general path reads.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryEndToken(ReadOnlySpan<byte> line, int end, ref int position)
+    private static bool TryReadNumber(ReadOnlySpan<byte> line, in TokenBounds bounds, int index, long maximum, out long value, out bool present)
     {
-        if ((uint)end < (uint)line.Length && !IsSeparator(line[end]))
-        {
-            return false;
-        }
-
-        position = (uint)end < (uint)line.Length ? SkipSeparators(line, end + 1) : end;
-        return true;
-    }
-
-    /// <summary>
-    /// Reads plain digits up to <paramref name="maximum"/>, or <c>-</c> with <paramref name="present"/> false.
-    /// False for anything else, and for more than 18 digits, which the general path reads.
-    /// </summary>
-    private static bool TryReadNumber(ReadOnlySpan<byte> line, ref int position, long maximum, out long value, out bool present)
-    {
-        value = 0;
+        var start = bounds[2 * index];
+        var end = bounds[(2 * index) + 1];
+        var length = end - start;
         present = false;
-        var start = position;
-        var end = start;
-        long parsed = 0;
-        while ((uint)end < (uint)line.Length)
+        value = 0;
+        if (length == 1 && line[start] == (byte)'-')
         {
-            var digit = line[end] - (byte)'0';
-            if ((uint)digit > 9)
+            return true;
+        }
+
+        long parsed;
+        if (length <= 8 && end >= 8)
+        {
+            if (!TryReadDigitWord(line, end, length, out var digits))
             {
-                break;
+                return false;
             }
 
-            // Wraps after 18 digits, but such a token is rejected below before the value is used.
-            parsed = (parsed * 10) + digit;
-            end++;
+            parsed = (long)digits;
         }
-
-        var digits = end - start;
-        if (digits == 0)
+        else if (length <= 16 && end >= 16)
         {
-            return (uint)start < (uint)line.Length && line[start] == (byte)'-' && TryEndToken(line, start + 1, ref position);
-        }
+            if (!TryReadDigitWord(line, end - 8, length - 8, out var high) || !TryReadDigitWord(line, end, 8, out var low))
+            {
+                return false;
+            }
 
-        if (digits > 18 || parsed > maximum || !TryEndToken(line, end, ref position))
+            parsed = (long)((high * 100_000_000) + low);
+        }
+        else if (length <= 18)
+        {
+            // Near the start of the line, where no 8 bytes end at the token, and for 17 or 18 digits.
+            parsed = 0;
+            foreach (var character in line[start..end])
+            {
+                var digit = (uint)(character - (byte)'0');
+                if (digit > 9)
+                {
+                    return false;
+                }
+
+                parsed = (parsed * 10) + digit;
+            }
+        }
+        else
         {
             return false;
         }
 
         value = parsed;
         present = true;
+        return parsed <= maximum;
+    }
+
+    /// <summary>
+    /// Reads the <paramref name="count"/> bytes (1 to 8) that end at <paramref name="end"/> as decimal
+    /// digits, from one 8-byte load that ends there, so <paramref name="end"/> must be at least 8.
+    /// False when one of them is not a digit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadDigitWord(ReadOnlySpan<byte> line, int end, int count, out ulong value)
+    {
+        const ulong HighNibbles = 0xF0F0_F0F0_F0F0_F0F0;
+        const ulong LowNibbles = 0x0F0F_0F0F_0F0F_0F0F;
+
+        // Little-endian, so the token is the top count bytes, and its first digit is the lowest of them.
+        var word = BinaryPrimitives.ReadUInt64LittleEndian(line.Slice(end - 8, 8));
+        var shift = 8 * (8 - count);
+        var mask = ulong.MaxValue << shift;
+
+        // A digit is 0x30 to 0x39: its high nibble is 3, and adding 6 to its low nibble stays below 16.
+        // The low nibbles are added on their own, so no carry crosses into the next byte.
+        var lowNibbles = word & LowNibbles;
+        if ((word & HighNibbles & mask) != (0x3030_3030_3030_3030 & mask)
+            || ((lowNibbles + 0x0606_0606_0606_0606) & HighNibbles & mask) != 0)
+        {
+            value = 0;
+            return false;
+        }
+
+        // The bytes before the token become zeros, which are leading zero digits. Then pairs of digits,
+        // pairs of pairs and the two halves are combined, each step by one multiplication.
+        var digits = lowNibbles & mask;
+        digits = (digits * ((10 << 8) + 1)) >> 8;
+        digits = ((digits & 0x00FF_00FF_00FF_00FF) * ((100 << 16) + 1)) >> 16;
+        value = ((digits & 0x0000_FFFF_0000_FFFF) * ((10_000UL << 32) + 1)) >> 32;
         return true;
     }
 
     /// <summary>
-    /// Reads an IPv4 address in its one canonical spelling (four parts from 0 to 255 without leading
-    /// zeros, as <see cref="FlowRecordBuilder.TryParseCanonicalIpv4{T}"/> checks) from the cache's
-    /// address table, or <c>-</c> as null. False for anything else.
+    /// Reads token <paramref name="index"/> as an IPv4 address in its one canonical spelling (four
+    /// parts from 0 to 255 without leading zeros, as <see cref="FlowRecordBuilder.TryParseCanonicalIpv4{T}"/>
+    /// checks) from the cache's address table, or <c>-</c> as null. False for anything else.
     /// </summary>
-    private static bool TryReadAddress(ReadOnlySpan<byte> line, ref int position, Utf8StringCache cache, out string? address)
+    private static bool TryReadAddress(ReadOnlySpan<byte> line, in TokenBounds bounds, int index, Utf8StringCache cache, out string? address)
     {
+        var start = bounds[2 * index];
+        var end = bounds[(2 * index) + 1];
+        var token = line[start..end];
         address = null;
-        var start = position;
-        var end = start;
-        uint parsed = 0;
-        for (var part = 0; ; part++)
+        if (IsPlaceholder(token))
         {
-            var octet = 0;
-            var digits = 0;
-            while ((uint)end < (uint)line.Length)
-            {
-                var digit = line[end] - (byte)'0';
-                if ((uint)digit > 9)
-                {
-                    break;
-                }
-
-                if ((digits == 1 && octet == 0) || ++digits > 3)
-                {
-                    return false;
-                }
-
-                octet = (octet * 10) + digit;
-                end++;
-            }
-
-            if (digits == 0)
-            {
-                // Only a placeholder may have no digits, and only as the whole token.
-                return part == 0 && (uint)start < (uint)line.Length && line[start] == (byte)'-' && TryEndToken(line, start + 1, ref position);
-            }
-
-            if (octet > 255)
-            {
-                return false;
-            }
-
-            parsed = (parsed << 8) | (uint)octet;
-            if (part == 3)
-            {
-                break;
-            }
-
-            if ((uint)end >= (uint)line.Length || line[end] != (byte)'.')
-            {
-                return false;
-            }
-
-            end++;
+            return true;
         }
 
-        var text = line[start..end];
-        if (!TryEndToken(line, end, ref position))
+        uint parsed;
+        if (token.Length is < 7 or > 15)
         {
             return false;
         }
 
-        address = cache.GetIpv4(parsed, text);
+        if (start >= 4 && end >= 16 ? !TryParseIpv4Block(line, start, end, out parsed) : !TryParseIpv4Bytes(token, out parsed))
+        {
+            return false;
+        }
+
+        address = cache.GetIpv4(parsed, token);
         return true;
     }
 
-    /// <summary>Finds a text token: every byte up to the next separator.</summary>
-    private static bool TryReadText(ReadOnlySpan<byte> line, ref int position, out int start, out int length)
+    /// <summary>
+    /// Parses the 7 to 15 bytes from <paramref name="start"/> to <paramref name="end"/> as a canonical
+    /// IPv4 address without a branch per byte: one 16-byte comparison ending at <paramref name="end"/>
+    /// finds the dots and checks the digits, and each part is read from the 4 bytes that end with it.
+    /// The caller ensures that <paramref name="start"/> is at least 4 and <paramref name="end"/> at least 16.
+    /// </summary>
+    private static bool TryParseIpv4Block(ReadOnlySpan<byte> line, int start, int end, out uint address)
     {
-        start = position;
-        var end = start;
-        while ((uint)end < (uint)line.Length)
+        address = 0;
+        var length = end - start;
+        var block = Vector128.Create(line.Slice(end - 16, 16));
+        var inToken = 0xFFFFu << (16 - length) & 0xFFFF;
+        var dots = Vector128.Equals(block, Vector128.Create((byte)'.')).ExtractMostSignificantBits() & inToken;
+        var digits = Vector128.LessThan(block - Vector128.Create((byte)'0'), Vector128.Create((byte)10)).ExtractMostSignificantBits() & inToken;
+        if ((dots | digits) != inToken || BitOperations.PopCount(dots) != 3)
         {
-            if (IsSeparator(line[end]))
-            {
-                break;
-            }
-
-            end++;
+            return false;
         }
 
-        length = end - start;
-        position = (uint)end < (uint)line.Length ? SkipSeparators(line, end + 1) : end;
-        return length > 0;
+        // Part ends, as offsets in the line: the three dots and the end of the token.
+        var blockStart = end - 16;
+        var firstDot = blockStart + BitOperations.TrailingZeroCount(dots);
+        dots &= dots - 1;
+        var secondDot = blockStart + BitOperations.TrailingZeroCount(dots);
+        dots &= dots - 1;
+        var thirdDot = blockStart + BitOperations.TrailingZeroCount(dots);
+        return TryReadIpv4Part(line, start, firstDot, ref address)
+            && TryReadIpv4Part(line, firstDot + 1, secondDot, ref address)
+            && TryReadIpv4Part(line, secondDot + 1, thirdDot, ref address)
+            && TryReadIpv4Part(line, thirdDot + 1, end, ref address);
+    }
+
+    /// <summary>
+    /// Appends the part from <paramref name="start"/> to <paramref name="end"/>, which are checked to be
+    /// digits, to <paramref name="address"/>. False for no digits, more than three, a leading zero or a value over 255.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadIpv4Part(ReadOnlySpan<byte> line, int start, int end, ref uint address)
+    {
+        var length = end - start;
+        if ((uint)(length - 1) > 2 || (length > 1 && line[start] == (byte)'0'))
+        {
+            return false;
+        }
+
+        // The 3 bytes before end, with the bytes before the part cleared, are its digits with leading zeros.
+        var word = BinaryPrimitives.ReadUInt32LittleEndian(line.Slice(end - 4, 4)) >> 8;
+        word &= 0x0F0F0Fu & (0xFFFFFFu << (8 * (3 - length)));
+        var value = ((word & 0xFF) * 100) + (((word >> 8) & 0xFF) * 10) + (word >> 16);
+        address = (address << 8) | value;
+        return value <= 255;
+    }
+
+    /// <summary>The same check as <see cref="TryParseIpv4Block"/>, one byte at a time, for a token near the start of the line.</summary>
+    private static bool TryParseIpv4Bytes(ReadOnlySpan<byte> token, out uint address)
+    {
+        address = 0;
+        var dots = 0;
+        var octet = 0u;
+        var digits = 0;
+        foreach (var character in token)
+        {
+            if (character == (byte)'.')
+            {
+                if (digits == 0 || octet > 255 || ++dots > 3)
+                {
+                    return false;
+                }
+
+                address = (address << 8) | octet;
+                octet = 0;
+                digits = 0;
+                continue;
+            }
+
+            var digit = (uint)(character - (byte)'0');
+
+            // A part has at most three digits, and a leading zero only as the whole part.
+            if (digit > 9 || (digits == 1 && octet == 0) || ++digits > 3)
+            {
+                return false;
+            }
+
+            octet = (octet * 10) + digit;
+        }
+
+        address = (address << 8) | octet;
+        return dots == 3 && digits > 0 && octet <= 255;
     }
 
     private static string? ReadText(ReadOnlySpan<byte> value, Utf8StringCache cache) =>
         IsPlaceholder(value) ? null : FlowRecordBuilder.KnownText(value) ?? cache.Get(value);
+
+    /// <summary>The start and end of each of the 14 tokens, in that order, as offsets in the line.</summary>
+    [InlineArray(2 * FieldCount)]
+    internal struct TokenBounds
+    {
+        private int element;
+
+        public readonly int Length => 2 * FieldCount;
+    }
 }

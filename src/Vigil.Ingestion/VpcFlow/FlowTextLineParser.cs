@@ -46,8 +46,37 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
     /// <summary>A list with room for a whole batch, up to 1,024 records, so it does not grow record by record.</summary>
     private static List<FlowRecord> NewBatch(VpcFlowReaderOptions options) => new(Math.Min(options.BatchSize, 1024));
 
+    /// <summary>
+    /// Parses the whole lines of <paramref name="data"/> from <paramref name="start"/> until a batch is
+    /// full, an error stops the object or no line break is left, and returns the position after the
+    /// last line parsed. <paramref name="line"/> is the number of the line at <paramref name="start"/>
+    /// and moves on with it, and <paramref name="dataOffset"/> is the offset of <paramref name="data"/> in the object.
+    /// </summary>
+    public int ParseLines(ReadOnlySpan<byte> data, int start, ref long line, long dataOffset)
+    {
+        var cache = Utf8StringCache.ForCurrentThread;
+        var batchSize = options.BatchSize;
+        while (Error is null && Pending.Count < batchSize)
+        {
+            var newline = data[start..].IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                break;
+            }
+
+            ParseLine(data.Slice(start, newline), line, dataOffset + start, cache);
+            line++;
+            start += newline + 1;
+        }
+
+        return start;
+    }
+
     /// <summary>Parses one line without its line break, which <paramref name="line"/> and <paramref name="byteOffset"/> locate in the object.</summary>
-    public void ParseLine(ReadOnlySpan<byte> bytes, long line, long byteOffset)
+    public void ParseLine(ReadOnlySpan<byte> bytes, long line, long byteOffset) => ParseLine(bytes, line, byteOffset, Utf8StringCache.ForCurrentThread);
+
+    /// <summary>The same as <see cref="ParseLine(ReadOnlySpan{byte}, long, long)"/>, with the string cache of the calling thread passed in.</summary>
+    private void ParseLine(ReadOnlySpan<byte> bytes, long line, long byteOffset, Utf8StringCache cache)
     {
         if (Error is not null)
         {
@@ -71,7 +100,7 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
         }
 
         if (layout is { IsDefaultOrder: true }
-            && DefaultFormatLine.TryParse(bytes, ingestTime, Utf8StringCache.ForCurrentThread, ref previousAccountId) is { } record)
+            && DefaultFormatLine.TryParse(bytes, ingestTime, cache, ref previousAccountId) is { } record)
         {
             Accept(record);
             return;
@@ -93,7 +122,7 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
         {
             // A header line has only field names, so this line is a record. It is read from the
             // bytes, without a string per token.
-            ParseRecord(bytes, count, layout, line, byteOffset);
+            ParseRecord(bytes, count, layout, line, byteOffset, cache);
             return;
         }
 
@@ -122,7 +151,7 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
             return;
         }
 
-        ParseRecord(bytes, count, layout, line, byteOffset);
+        ParseRecord(bytes, count, layout, line, byteOffset, cache);
     }
 
     /// <summary>Reports a line that <see cref="VpcFlowTextReader"/> skips unread because it is longer than the limit.</summary>
@@ -189,7 +218,7 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
         HeaderLines++;
     }
 
-    private void ParseRecord(ReadOnlySpan<byte> bytes, int count, FlowLayout current, long line, long byteOffset)
+    private void ParseRecord(ReadOnlySpan<byte> bytes, int count, FlowLayout current, long line, long byteOffset, Utf8StringCache cache)
     {
         if (count != current.Fields.Count)
         {
@@ -200,7 +229,6 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
 
         // A line in the default order that reaches this point failed DefaultFormatLine, so it has a value
         // in an unusual form or an invalid one, and the builder gives its record or its rejection.
-        var cache = Utf8StringCache.ForCurrentThread;
         builder.Clear();
         var fields = current.FieldArray;
         for (var i = 0; i < count; i++)

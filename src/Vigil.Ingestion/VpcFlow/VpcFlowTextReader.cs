@@ -67,29 +67,33 @@ public sealed class VpcFlowTextReader(VpcFlowReaderOptions options)
                 length += read;
 
                 var start = 0;
-                while (parser.Error is null)
+                if (discarding)
                 {
-                    var newline = buffer.AsSpan(start, length - start).IndexOf((byte)'\n');
-                    if (newline < 0)
-                    {
-                        break;
-                    }
-
-                    if (discarding)
+                    // The rest of an over-long line ends at the first line break.
+                    var newline = buffer.AsSpan(0, length).IndexOf((byte)'\n');
+                    if (newline >= 0)
                     {
                         discarding = false;
+                        line++;
+                        start = newline + 1;
                     }
-                    else
-                    {
-                        parser.ParseLine(buffer.AsSpan(start, newline), line, bufferOffset + start);
-                    }
+                }
 
-                    line++;
-                    start += newline + 1;
+                while (!discarding && parser.Error is null)
+                {
+                    // Parses up to a full batch synchronously, so the per-line work stays out of this async method.
+                    var next = parser.ParseLines(buffer.AsSpan(0, length), start, ref line, bufferOffset);
                     if (parser.Pending.Count >= options.BatchSize)
                     {
                         await onRecords(parser.TakePending());
                     }
+
+                    if (next == start)
+                    {
+                        break;
+                    }
+
+                    start = next;
                 }
 
                 if (final)

@@ -216,6 +216,162 @@ public sealed class DefaultFormatLineTests
         Assert.InRange(onePass.Records.Count, 500, 1999);
     }
 
+    [Fact]
+    public void TryParse_AnySeparatorRun_SameRecord()
+    {
+        // Runs of 1 to 40 separators after each token move the other tokens across the 32-byte blocks
+        // that the token search reads, and put the line end anywhere in a block.
+        var values = UsualLine.Split(' ');
+        string? previousAccountId = null;
+        var expected = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(UsualLine), IngestTime, new Utf8StringCache(), ref previousAccountId);
+        Assert.NotNull(expected);
+
+        for (var gap = 0; gap < values.Length; gap++)
+        {
+            for (var width = 1; width <= 40; width++)
+            {
+                var run = width % 3 == 0 ? new string('\t', width) : new string(' ', width);
+                var line = string.Join(' ', values[..(gap + 1)]) + (gap + 1 < values.Length ? run + string.Join(' ', values[(gap + 1)..]) : run);
+                string? account = null;
+
+                var record = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(line), IngestTime, new Utf8StringCache(), ref account);
+
+                Assert.Equal(expected, record);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(27)]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    public void TryParse_LineNearBlockSize_ReadInOnePass(int length)
+    {
+        // 13 placeholders and a status that makes the line the given length.
+        var status = new string('S', length - 26);
+        var line = string.Concat(Enumerable.Repeat("- ", 13)) + status;
+        Assert.Equal(length, line.Length);
+        string? previousAccountId = null;
+
+        var record = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(line), IngestTime, new Utf8StringCache(), ref previousAccountId);
+
+        Assert.NotNull(record);
+        Assert.Equal(status, record.LogStatus);
+        Assert.Null(record.Action);
+    }
+
+    [Fact]
+    public void TryParse_OneToEighteenDigits_ExactValues()
+    {
+        // Each count of digits is read as the first token, where no 8 bytes end at it, and further on.
+        // There one or two 8-byte loads end at it (up to 16 digits), or the digits are read one by one.
+        var random = new Random(7);
+        for (var digits = 1; digits <= 18; digits++)
+        {
+            var text = string.Concat(Enumerable.Range(0, digits).Select(_ => (char)('0' + random.Next(10))));
+            var value = long.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+            string? previousAccountId = null;
+
+            var first = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(text + " - - - - - - - - - - - - -"), IngestTime, new Utf8StringCache(), ref previousAccountId);
+            var near = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes($"- - - - - - - - {text} {text} - - - -"), IngestTime, new Utf8StringCache(), ref previousAccountId);
+            var far = DefaultFormatLine.TryParse(
+                Encoding.UTF8.GetBytes($"2 123456789012 eni-0123456789abcdef0 10.0.1.5 198.51.100.7 1 2 6 {text} {text} - - ACCEPT OK"), IngestTime, new Utf8StringCache(), ref previousAccountId);
+
+            if (value <= int.MaxValue)
+            {
+                Assert.Equal((int)value, first?.Version);
+            }
+            else
+            {
+                Assert.Null(first);
+            }
+
+            Assert.Equal(value, near?.Packets);
+            Assert.Equal(value, near?.Bytes);
+            Assert.Equal(value, far?.Packets);
+            Assert.Equal(value, far?.Bytes);
+        }
+    }
+
+    [Fact]
+    public async Task Reader_StrayByteInNumber_SameAsFieldByField()
+    {
+        // Bytes next to the digits in ASCII, and ':' to '?' that share their high nibble, at every
+        // position of numbers of 1 to 16 digits.
+        char[] others = ['/', ':', ';', '<', '=', '>', '?', '@', 'a', 'A', '.', '+'];
+        var lines = new List<string>();
+        for (var digits = 1; digits <= 16; digits++)
+        {
+            for (var position = 0; position < digits; position++)
+            {
+                var other = others[(digits + position) % others.Length];
+                var value = new string('7', position) + other + new string('3', digits - position - 1);
+                lines.Add($"2 123456789012 eni-0123456789abcdef0 10.0.1.5 198.51.100.7 1 2 6 {value} 5 1700000000 1700000060 ACCEPT OK");
+                lines.Add($"2 - - - - - - - - {value} - - - -");
+            }
+        }
+
+        var (onePass, fieldByField) = await ReadBothWaysAsync(lines);
+
+        Assert.Empty(onePass.Records);
+        Assert.Equal(lines.Count, onePass.Rejections.Count);
+        Assert.Equal(Describe(fieldByField.Rejections), Describe(onePass.Rejections));
+    }
+
+    [Fact]
+    public async Task Reader_GeneratedAddresses_SameAsFieldByField()
+    {
+        // Canonical addresses and near misses: leading zeros, parts over 255 or of four digits, empty
+        // parts, three or five parts and bytes next to the digits. Each comes after the usual first
+        // fields or near the start of the line, where the address is read byte by byte.
+        var random = new Random(20261206);
+        string[] separators = [".", ".", ".", ".", ".", ".", ".", ".", ".", ":", "/", ".."];
+        var lines = new List<string>();
+        var canonical = 0;
+        for (var i = 0; i < 3000; i++)
+        {
+            var parts = random.Next(10) == 0 ? 3 + (random.Next(2) * 2) : 4;
+            var address = new StringBuilder();
+            for (var part = 0; part < parts; part++)
+            {
+                if (part > 0)
+                {
+                    address.Append(separators[random.Next(separators.Length)]);
+                }
+
+                var value = random.Next(12) switch
+                {
+                    0 => random.Next(256, 1000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    1 => "0" + random.Next(100).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    2 => random.Next(1000, 10000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    _ => random.Next(256).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
+                address.Append(value);
+            }
+
+            var text = address.ToString();
+            if (System.Net.IPAddress.TryParse(text, out var parsed) && parsed.ToString() == text && text.Count(c => c == '.') == 3)
+            {
+                canonical++;
+            }
+
+            lines.Add(random.Next(2) == 0
+                ? $"2 123456789012 eni-0123456789abcdef0 {text} 198.51.100.7 1 2 6 3 4 1700000000 1700000060 ACCEPT OK"
+                : $"2 - - {text} - - - - - - - - - -");
+        }
+
+        var (onePass, fieldByField) = await ReadBothWaysAsync(lines);
+
+        Assert.Equal(fieldByField.Records, onePass.Records);
+        Assert.Equal(Describe(fieldByField.Rejections), Describe(onePass.Rejections));
+        Assert.InRange(canonical, 200, 2900);
+        Assert.True(onePass.Records.Count >= canonical, $"{onePass.Records.Count} records for {canonical} canonical addresses");
+    }
+
     /// <summary>
     /// Reads the lines under the default header and under the reversed header, with each line's values
     /// reversed to match. The word HEADER stands for the header line in each read.
