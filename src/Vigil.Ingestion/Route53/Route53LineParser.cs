@@ -430,11 +430,11 @@ internal static class Route53LineParser
     private static void SetQueryName(ReadOnlySpan<byte> name, ref Route53RecordParser.RecordFields fields, Utf8StringCache cache)
     {
         var names = QueryNameCache.ForCurrentThread;
-        if (names.Find(name) is { } known)
+        if (names.TryFind(name, out var known, out var normalized, out var valid))
         {
-            fields.QueryName = known.Name;
-            fields.NormalizedQueryName = known.Normalized;
-            fields.QueryNameValid = known.Valid;
+            fields.QueryName = known;
+            fields.NormalizedQueryName = normalized;
+            fields.QueryNameValid = valid;
             return;
         }
 
@@ -709,16 +709,18 @@ internal static class Route53LineParser
             ref var first = ref MemoryMarshal.GetReference(line);
             var quote = Vector256.Create((byte)'"');
             var backslash = Vector256.Create((byte)'\\');
-            var space = Vector256.Create((sbyte)' ');
-            var delete = Vector256.Create((sbyte)0x7F);
+            var one = Vector256.Create((byte)1);
+            var firstPrintable = Vector256.Create((sbyte)0x21);
             for (; position <= line.Length - 64; position += 64)
             {
                 var low = Vector256.LoadUnsafe(ref first, (nuint)position);
                 var high = Vector256.LoadUnsafe(ref first, (nuint)position + 32);
 
-                // Bytes from 0x80 up are negative as sbyte, so one comparison finds them with the control characters.
-                var stops = Vector256.LessThan(low.AsSByte(), space) | Vector256.Equals(low.AsSByte(), delete) | Vector256.Equals(low, backslash).AsSByte()
-                    | Vector256.LessThan(high.AsSByte(), space) | Vector256.Equals(high.AsSByte(), delete) | Vector256.Equals(high, backslash).AsSByte();
+                // Adding 1 (with wrap-around) moves the control characters to 0x01-0x20, DEL and the bytes from
+                // 0x80 up to 0x80-0xFF, which are negative as sbyte, and 0xFF to 0x00. So one signed comparison
+                // below 0x21 finds all of them, and the space (0x21 after adding 1) is not among them.
+                var stops = Vector256.LessThan((low + one).AsSByte(), firstPrintable) | Vector256.Equals(low, backslash).AsSByte()
+                    | Vector256.LessThan((high + one).AsSByte(), firstPrintable) | Vector256.Equals(high, backslash).AsSByte();
                 if (stops != Vector256<sbyte>.Zero)
                 {
                     return false;
@@ -931,6 +933,7 @@ internal static class Route53LineParser
         /// with no whitespace between. Only for a line with marked quotes, whose strings are all printable
         /// ASCII without escapes. The position is unchanged when it returns false.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool TryReadMarkedString(ReadOnlySpan<byte> prefix, out ReadOnlySpan<byte> value)
         {
             value = default;
@@ -955,6 +958,7 @@ internal static class Route53LineParser
         public readonly bool CanReadUsualMembers => !quotes.IsEmpty && maxDepth >= 4;
 
         /// <summary>Consumes <paramref name="text"/> when the next bytes are exactly it, without skipping whitespace.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool TrySkipMarked(ReadOnlySpan<byte> text)
         {
             if (!line[Position..].StartsWith(text))
