@@ -74,7 +74,7 @@ internal sealed class QueryNameCache
 
     private static int PairOf(ulong hash) => (int)(hash & ((Slots / 2) - 1));
 
-    /// <summary>One name as written, with its hash, its normalised form and whether it has valid lengths; an empty slot has no name.</summary>
+    /// <summary>One name as written, with its hash, its normalised form and whether it has valid lengths. An empty slot has no name.</summary>
     private struct Slot
     {
         public ulong Hash;
