@@ -48,7 +48,15 @@ internal static class Route53LineParser
     /// taking the strings that equal those of the line before from <paramref name="memory"/>, which
     /// keeps this line's strings for the next one.
     /// </summary>
-    public static DnsQueryRecord? TryParse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, LineMemory memory)
+    public static DnsQueryRecord? TryParse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, LineMemory memory) =>
+        TryParse(line, ingestTime, options, memory, readUsualOrder: true);
+
+    /// <summary>
+    /// Parses as <see cref="TryParse(ReadOnlySpan{byte}, DateTimeOffset, Route53QueryLogReaderOptions, LineMemory)"/> does.
+    /// With <paramref name="readUsualOrder"/> false, every member goes through the member loop, so
+    /// tests can compare <see cref="ReadUsualMembers"/> with it.
+    /// </summary>
+    internal static DnsQueryRecord? TryParse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Route53QueryLogReaderOptions options, LineMemory memory, bool readUsualOrder)
     {
         // A short line of printable ASCII without backslashes (the usual form) has its quotes marked
         // once, so each string ends at the next mark. Any other line is read byte by byte.
@@ -68,7 +76,36 @@ internal static class Route53LineParser
         var cache = Utf8StringCache.ForCurrentThread;
         var seen = 0u;
         var context = LineMemory.RecordStart;
-        if (!cursor.TryClose((byte)'}'))
+
+        // The members in the service's order and form are read by fixed prefixes. The member loop
+        // goes on after the last one read, or reads the whole record when the first one differs.
+        var last = readUsualOrder && cursor.CanReadUsualMembers ? ReadUsualMembers(ref cursor, ref fields, options, cache, memory) : Route53Field.Unknown;
+        if (last != Route53Field.Unknown)
+        {
+            // The members read are the fields from Version up to the last one, so their bits are set at once.
+            seen = (2u << (int)last) - 2u;
+            context = (int)last;
+        }
+
+        bool readMembers;
+        if (last == Route53Field.Unknown)
+        {
+            readMembers = !cursor.TryClose((byte)'}');
+        }
+        else if (cursor.TryClose((byte)'}'))
+        {
+            readMembers = false;
+        }
+        else if (cursor.TrySkip((byte)','))
+        {
+            readMembers = true;
+        }
+        else
+        {
+            return null;
+        }
+
+        if (readMembers)
         {
             while (true)
             {
@@ -112,6 +149,180 @@ internal static class Route53LineParser
         }
 
         return Route53RecordParser.Build(ref fields, ingestTime, options, out _);
+    }
+
+    /// <summary>
+    /// Reads the members of a record in the order and form the service writes them, each as a fixed
+    /// prefix (<c>"version":"</c>, then <c>,"account_id":"</c> and so on) and a value without whitespace,
+    /// from <c>version</c> up to <c>srcids</c> with only an <c>instance</c>. It stops before the first
+    /// member that differs in any way (name, order, whitespace, null, a value the member loop would
+    /// read otherwise) and leaves the cursor after the last member read, whose field it returns, or
+    /// <see cref="Route53Field.Unknown"/> when it read none. The values take the same steps as in
+    /// <see cref="ReadField"/>. Only for a line with marked quotes, after the record's opening brace.
+    /// </summary>
+    private static Route53Field ReadUsualMembers(ref Cursor cursor, ref Route53RecordParser.RecordFields fields, Route53QueryLogReaderOptions options, Utf8StringCache cache, LineMemory memory)
+    {
+        var maxLength = options.MaxStringLength;
+        if (!cursor.TryReadMarkedString("\"version\":\""u8, out var text))
+        {
+            return Route53Field.Unknown;
+        }
+
+        fields.Version = memory.Get(Route53Field.Version, Cut(text, maxLength), cache);
+        if (!cursor.TryReadMarkedString(",\"account_id\":\""u8, out text))
+        {
+            return Route53Field.Version;
+        }
+
+        fields.AccountId = memory.Get(Route53Field.AccountId, Cut(text, maxLength), cache);
+        if (!cursor.TryReadMarkedString(",\"region\":\""u8, out text))
+        {
+            return Route53Field.AccountId;
+        }
+
+        fields.Region = memory.Get(Route53Field.Region, Cut(text, maxLength), cache);
+        if (!cursor.TryReadMarkedString(",\"vpc_id\":\""u8, out text))
+        {
+            return Route53Field.Region;
+        }
+
+        fields.VpcId = memory.Get(Route53Field.VpcId, Cut(text, maxLength), cache);
+        var start = cursor.Position;
+        if (maxLength < 20 || !cursor.TryReadMarkedString(",\"query_timestamp\":\""u8, out text)
+            || text.Length != 20 || !CloudTrailRecordParser.TryParseTimeUtf8(text, out var time))
+        {
+            cursor.Position = start;
+            return Route53Field.VpcId;
+        }
+
+        fields.HasQueryTimestamp = true;
+        fields.QueryTimestamp = time;
+        if (!cursor.TryReadMarkedString(",\"query_name\":\""u8, out text))
+        {
+            return Route53Field.QueryTimestamp;
+        }
+
+        SetQueryName(text, ref fields, cache);
+        if (!cursor.TryReadMarkedString(",\"query_type\":\""u8, out text))
+        {
+            return Route53Field.QueryName;
+        }
+
+        fields.QueryType = memory.Get(Route53Field.QueryType, Cut(text, maxLength), cache);
+        if (!cursor.TryReadMarkedString(",\"query_class\":\""u8, out text))
+        {
+            return Route53Field.QueryType;
+        }
+
+        fields.QueryClass = memory.Get(Route53Field.QueryClass, Cut(text, maxLength), cache);
+        if (!cursor.TryReadMarkedString(",\"rcode\":\""u8, out text))
+        {
+            return Route53Field.QueryClass;
+        }
+
+        fields.Rcode = memory.Get(Route53Field.Rcode, Cut(text, maxLength), cache);
+        if (!TryReadUsualAnswers(ref cursor, maxLength, cache, memory, out fields.Answers))
+        {
+            return Route53Field.Rcode;
+        }
+
+        start = cursor.Position;
+        if (!cursor.TryReadMarkedString(",\"srcaddr\":\""u8, out text) || !FlowRecordBuilder.TryParseCanonicalIpv4(text, out var address))
+        {
+            // Any other address is read by the member loop.
+            cursor.Position = start;
+            return Route53Field.Answers;
+        }
+
+        fields.SourceAddress = cache.GetIpv4(address, text);
+        start = cursor.Position;
+        if (!cursor.TryReadMarkedString(",\"srcport\":\""u8, out text) || !TryParsePort(text, out var port))
+        {
+            cursor.Position = start;
+            return Route53Field.SourceAddress;
+        }
+
+        fields.SourcePort = port;
+        if (!cursor.TryReadMarkedString(",\"transport\":\""u8, out text))
+        {
+            return Route53Field.SourcePort;
+        }
+
+        fields.Transport = memory.Get(Route53Field.Transport, Cut(text, maxLength), cache);
+        start = cursor.Position;
+        if (!cursor.TryReadMarkedString(",\"srcids\":{\"instance\":\""u8, out text) || !cursor.TrySkipMarked((byte)'}'))
+        {
+            cursor.Position = start;
+            return Route53Field.Transport;
+        }
+
+        fields.SourceIds = new DnsQuerySourceIds { Instance = memory.Get(Route53Field.Instance, Cut(text, maxLength), null) };
+        return Route53Field.SourceIds;
+    }
+
+    /// <summary>
+    /// Reads <c>,"answers":[</c> and answers of the usual form up to the closing bracket, or returns
+    /// false and leaves the cursor where it was.
+    /// </summary>
+    private static bool TryReadUsualAnswers(ref Cursor cursor, int maxLength, Utf8StringCache cache, LineMemory memory, out IReadOnlyList<DnsAnswer>? answers)
+    {
+        answers = null;
+        var start = cursor.Position;
+        if (!cursor.TrySkipMarked(",\"answers\":["u8))
+        {
+            return false;
+        }
+
+        var collected = new DnsAnswerCollector();
+        if (!cursor.TrySkipMarked((byte)']'))
+        {
+            while (true)
+            {
+                if (!cursor.TrySkipMarked((byte)'{') || !TryReadUsualAnswer(ref cursor, maxLength, cache, memory, out var answer))
+                {
+                    cursor.Position = start;
+                    return false;
+                }
+
+                collected.Add(answer);
+                if (cursor.TrySkipMarked((byte)']'))
+                {
+                    break;
+                }
+
+                if (!cursor.TrySkipMarked((byte)','))
+                {
+                    cursor.Position = start;
+                    return false;
+                }
+            }
+        }
+
+        answers = collected.ToList();
+        return true;
+    }
+
+    /// <summary>Parses <c>srcport</c> written as 1 to 5 digits in a string, up to 65535, as <see cref="ReadPort"/> accepts it.</summary>
+    private static bool TryParsePort(ReadOnlySpan<byte> digits, out int port)
+    {
+        port = 0;
+        if (digits.Length is 0 or > 5)
+        {
+            return false;
+        }
+
+        foreach (var character in digits)
+        {
+            var digit = character - (byte)'0';
+            if ((uint)digit > 9)
+            {
+                return false;
+            }
+
+            port = (port * 10) + digit;
+        }
+
+        return port <= 65535;
     }
 
     private static bool ReadField(ref Cursor cursor, Route53Field field, ref Route53RecordParser.RecordFields fields, Route53QueryLogReaderOptions options, Utf8StringCache cache, LineMemory memory)
@@ -212,20 +423,25 @@ internal static class Route53LineParser
             return false;
         }
 
+        SetQueryName(name, ref fields, cache);
+        return true;
+    }
+
+    private static void SetQueryName(ReadOnlySpan<byte> name, ref Route53RecordParser.RecordFields fields, Utf8StringCache cache)
+    {
         var names = QueryNameCache.ForCurrentThread;
-        if (names.Find(name) is { } known)
+        if (names.TryFind(name, out var known, out var normalized, out var valid))
         {
-            fields.QueryName = known.Name;
-            fields.NormalizedQueryName = known.Normalized;
-            fields.QueryNameValid = known.Valid;
-            return true;
+            fields.QueryName = known;
+            fields.NormalizedQueryName = normalized;
+            fields.QueryNameValid = valid;
+            return;
         }
 
         // Not cut to the string limit: Build rejects a name over it, as the slow path does.
         fields.QueryName = cache.Get(name);
         fields.NormalizedQueryName = null;
         Route53RecordParser.NormalizePlainName(name, ref fields, cache, names);
-        return true;
     }
 
     /// <summary>Reads <c>srcport</c> as plain digits, in a string or as a number, up to 65535; null gives null.</summary>
@@ -243,24 +459,7 @@ internal static class Route53LineParser
             return false;
         }
 
-        if (digits.Length is 0 or > 5)
-        {
-            return false;
-        }
-
-        var number = 0;
-        foreach (var character in digits)
-        {
-            var digit = character - (byte)'0';
-            if ((uint)digit > 9)
-            {
-                return false;
-            }
-
-            number = (number * 10) + digit;
-        }
-
-        if (number > 65535)
+        if (!TryParsePort(digits, out var number))
         {
             return false;
         }
@@ -510,16 +709,18 @@ internal static class Route53LineParser
             ref var first = ref MemoryMarshal.GetReference(line);
             var quote = Vector256.Create((byte)'"');
             var backslash = Vector256.Create((byte)'\\');
-            var space = Vector256.Create((sbyte)' ');
-            var delete = Vector256.Create((sbyte)0x7F);
+            var one = Vector256.Create((byte)1);
+            var firstPrintable = Vector256.Create((sbyte)0x21);
             for (; position <= line.Length - 64; position += 64)
             {
                 var low = Vector256.LoadUnsafe(ref first, (nuint)position);
                 var high = Vector256.LoadUnsafe(ref first, (nuint)position + 32);
 
-                // Bytes from 0x80 up are negative as sbyte, so one comparison finds them with the control characters.
-                var stops = Vector256.LessThan(low.AsSByte(), space) | Vector256.Equals(low.AsSByte(), delete) | Vector256.Equals(low, backslash).AsSByte()
-                    | Vector256.LessThan(high.AsSByte(), space) | Vector256.Equals(high.AsSByte(), delete) | Vector256.Equals(high, backslash).AsSByte();
+                // Adding 1 (with wrap-around) moves the control characters to 0x01-0x20, DEL and the bytes from
+                // 0x80 up to 0x80-0xFF, which are negative as sbyte, and 0xFF to 0x00. So one signed comparison
+                // below 0x21 finds all of them, and the space (0x21 after adding 1) is not among them.
+                var stops = Vector256.LessThan((low + one).AsSByte(), firstPrintable) | Vector256.Equals(low, backslash).AsSByte()
+                    | Vector256.LessThan((high + one).AsSByte(), firstPrintable) | Vector256.Equals(high, backslash).AsSByte();
                 if (stops != Vector256<sbyte>.Zero)
                 {
                     return false;
@@ -732,6 +933,7 @@ internal static class Route53LineParser
         /// with no whitespace between. Only for a line with marked quotes, whose strings are all printable
         /// ASCII without escapes. The position is unchanged when it returns false.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public bool TryReadMarkedString(ReadOnlySpan<byte> prefix, out ReadOnlySpan<byte> value)
         {
             value = default;
@@ -749,6 +951,22 @@ internal static class Route53LineParser
 
             value = line[from..end];
             Position = end + 1;
+            return true;
+        }
+
+        /// <summary>True when <see cref="ReadUsualMembers"/> may read the line: its quotes are marked and the depth limit allows answers.</summary>
+        public readonly bool CanReadUsualMembers => !quotes.IsEmpty && maxDepth >= 4;
+
+        /// <summary>Consumes <paramref name="text"/> when the next bytes are exactly it, without skipping whitespace.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TrySkipMarked(ReadOnlySpan<byte> text)
+        {
+            if (!line[Position..].StartsWith(text))
+            {
+                return false;
+            }
+
+            Position += text.Length;
             return true;
         }
 

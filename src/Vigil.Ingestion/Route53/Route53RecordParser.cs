@@ -188,11 +188,11 @@ internal static class Route53RecordParser
         fields.NormalizedQueryName = null;
         var plain = reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped;
         var names = QueryNameCache.ForCurrentThread;
-        if (plain && names.Find(reader.ValueSpan) is { } known)
+        if (plain && names.TryFind(reader.ValueSpan, out var known, out var normalized, out var valid))
         {
-            fields.QueryName = known.Name;
-            fields.NormalizedQueryName = known.Normalized;
-            fields.QueryNameValid = known.Valid;
+            fields.QueryName = known;
+            fields.NormalizedQueryName = normalized;
+            fields.QueryNameValid = valid;
             error = null;
             return true;
         }
