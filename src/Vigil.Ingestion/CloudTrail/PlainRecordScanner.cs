@@ -54,7 +54,7 @@ internal static class PlainRecordScanner
     {
         end = start;
         // The record sits two levels down in its file, and userIdentity's sessionContext sections
-        // three more; a container in any field may nest this much further within the reader's limit.
+        // add three more. A container in any field may nest this much further within the reader's limit.
         var nesting = Math.Min(MaxNesting, options.MaxDepth - 8);
         if (nesting < 1)
         {
