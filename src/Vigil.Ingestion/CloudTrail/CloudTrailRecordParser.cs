@@ -320,6 +320,33 @@ internal static class CloudTrailRecordParser
         return Identify(reader.ValueSpan);
     }
 
+    /// <summary>The member name of <paramref name="field"/> in a record; the inverse of <see cref="Identify(ReadOnlySpan{byte})"/>.</summary>
+    internal static string NameOf(Field field) => field switch
+    {
+        Field.EventTime => "eventTime",
+        Field.EventId => "eventID",
+        Field.EventVersion => "eventVersion",
+        Field.EventSource => "eventSource",
+        Field.EventName => "eventName",
+        Field.AwsRegion => "awsRegion",
+        Field.SourceIpAddress => "sourceIPAddress",
+        Field.UserAgent => "userAgent",
+        Field.ErrorCode => "errorCode",
+        Field.ErrorMessage => "errorMessage",
+        Field.EventType => "eventType",
+        Field.EventCategory => "eventCategory",
+        Field.RecipientAccountId => "recipientAccountId",
+        Field.RequestId => "requestID",
+        Field.ReadOnly => "readOnly",
+        Field.ManagementEvent => "managementEvent",
+        Field.RequestParameters => "requestParameters",
+        Field.ResponseElements => "responseElements",
+        Field.AdditionalEventData => "additionalEventData",
+        Field.UserIdentity => "userIdentity",
+        Field.InsightDetails => "insightDetails",
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "Other fields have no single name."),
+    };
+
     internal static Field Identify(ReadOnlySpan<byte> name) => name.Length switch
     {
         7 => name.SequenceEqual("eventID"u8) ? Field.EventId : Field.Other,
@@ -577,6 +604,18 @@ internal static class CloudTrailRecordParser
             recent = acrossRecords ? new RepeatedText?[(int)Field.InsightDetails + 1] : null;
 
         public RepeatedText? Recent(Field field) => recent is null ? null : recent[(int)field] ??= new RepeatedText();
+
+        /// <summary>
+        /// For each field, the field whose member followed it in the last record read by
+        /// <see cref="PlainRecordScanner"/>; the last slot is for the first member of a record.
+        /// </summary>
+        public Field[] FollowingField { get; } = new Field[(int)Field.InsightDetails + 2];
+
+        /// <summary>The same for the members of <c>userIdentity</c>, with the last slot for the first member.</summary>
+        public UserIdentityParser.Name[] FollowingIdentityName { get; } = new UserIdentityParser.Name[Enum.GetValues<UserIdentityParser.Name>().Length + 1];
+
+        /// <summary>The same for the members of the sections of <c>sessionContext</c>.</summary>
+        public UserIdentityParser.Name[] FollowingSessionName { get; } = new UserIdentityParser.Name[Enum.GetValues<UserIdentityParser.Name>().Length + 1];
 
         public void Clear()
         {

@@ -87,22 +87,39 @@ internal static class PlainRecordScanner
             return false;
         }
 
+        // AWS writes the members of a kind of record in one order, so the member that followed this
+        // one in an earlier record is tried first, as one comparison of its quoted name and colon.
+        var following = fields.FollowingField;
+        var previous = following.Length - 1;
         while (!empty)
         {
-            if (!cursor.ReadName(out var nameStart, out var nameEnd))
+            var field = following[previous];
+            if (field == CloudTrailRecordParser.Field.Other || !cursor.TryConsume(MemberPrefixes[(int)field]))
             {
-                return false;
+                if (!cursor.ReadName(out var nameStart, out var nameEnd))
+                {
+                    return false;
+                }
+
+                field = CloudTrailRecordParser.Identify(cursor.Slice(nameStart, nameEnd));
+                following[previous] = field;
             }
 
-            var field = CloudTrailRecordParser.Identify(cursor.Slice(nameStart, nameEnd));
             if (!ReadField(ref cursor, field, fields, options, cache) || !cursor.NextMember(out empty))
             {
                 return false;
             }
+
+            previous = (int)field;
         }
 
         return true;
     }
+
+    /// <summary>Each field's member name as written, in quotes and with its colon, indexed by <see cref="CloudTrailRecordParser.Field"/>.</summary>
+    private static readonly byte[][] MemberPrefixes = Enum.GetValues<CloudTrailRecordParser.Field>()
+        .Select(field => field == CloudTrailRecordParser.Field.Other ? [] : Encoding.ASCII.GetBytes($"\"{CloudTrailRecordParser.NameOf(field)}\":"))
+        .ToArray();
 
     /// <summary>Reads one top-level field as <c>CloudTrailRecordParser.ReadField</c> does.</summary>
     private static bool ReadField(ref Cursor cursor, CloudTrailRecordParser.Field field, CloudTrailRecordParser.RecordFields fields, CloudTrailReaderOptions options, Utf8StringCache cache)
@@ -149,7 +166,7 @@ internal static class PlainRecordScanner
             case CloudTrailRecordParser.Field.AdditionalEventData:
                 return cursor.ReadRaw(out fields.AdditionalEventDataJson);
             case CloudTrailRecordParser.Field.UserIdentity:
-                return ReadUserIdentity(ref cursor, options, cache, out fields.UserIdentity);
+                return ReadUserIdentity(ref cursor, fields, options, cache, out fields.UserIdentity);
             case CloudTrailRecordParser.Field.InsightDetails:
                 // Insight events are rare; the general parser reads them.
                 return cursor.Unusual();
@@ -210,7 +227,8 @@ internal static class PlainRecordScanner
     }
 
     /// <summary>Reads <c>userIdentity</c> as <c>UserIdentityParser.TryRead</c> does.</summary>
-    private static bool ReadUserIdentity(ref Cursor cursor, CloudTrailReaderOptions options, Utf8StringCache cache, out UserIdentity? identity)
+    private static bool ReadUserIdentity(
+        ref Cursor cursor, CloudTrailRecordParser.RecordFields fields, CloudTrailReaderOptions options, Utf8StringCache cache, out UserIdentity? identity)
     {
         identity = null;
         if (!cursor.PeekObject(out var isObject))
@@ -232,14 +250,15 @@ internal static class PlainRecordScanner
             return false;
         }
 
+        var previous = IdentityNameStart;
         while (!empty)
         {
-            if (!cursor.ReadName(out var nameStart, out var nameEnd))
+            if (!ReadIdentityName(ref cursor, fields.FollowingIdentityName, ref previous, out var name))
             {
                 return false;
             }
 
-            var ok = UserIdentityParser.Identify(cursor.Slice(nameStart, nameEnd)) switch
+            var ok = name switch
             {
                 UserIdentityParser.Name.Type => cursor.ReadText(max, cache, null, out type),
                 UserIdentityParser.Name.PrincipalId => cursor.ReadText(max, null, null, out principalId),
@@ -249,7 +268,7 @@ internal static class PlainRecordScanner
                 UserIdentityParser.Name.UserName => cursor.ReadText(max, null, null, out userName),
                 UserIdentityParser.Name.InvokedBy => cursor.ReadText(max, cache, null, out invokedBy),
                 UserIdentityParser.Name.IdentityProvider => cursor.ReadText(max, null, null, out identityProvider),
-                UserIdentityParser.Name.SessionContext => ReadSessionContext(ref cursor, max, cache, out session),
+                UserIdentityParser.Name.SessionContext => ReadSessionContext(ref cursor, fields, max, cache, out session),
                 _ => cursor.SkipValue(out _),
             };
             if (!ok || !cursor.NextMember(out empty))
@@ -262,12 +281,42 @@ internal static class PlainRecordScanner
         return true;
     }
 
+    /// <summary>The slot of a prediction table that holds the first member of an object.</summary>
+    private static readonly int IdentityNameStart = Enum.GetValues<UserIdentityParser.Name>().Length;
+
+    private static readonly byte[][] IdentityMemberPrefixes = Enum.GetValues<UserIdentityParser.Name>()
+        .Select(name => name == UserIdentityParser.Name.Other ? [] : Encoding.ASCII.GetBytes($"\"{UserIdentityParser.NameOf(name)}\":"))
+        .ToArray();
+
+    /// <summary>
+    /// Reads a member name of <c>userIdentity</c> or of a <c>sessionContext</c> section, trying first
+    /// the name that followed <paramref name="previous"/> last time, as <see cref="ReadRecord"/> does.
+    /// </summary>
+    private static bool ReadIdentityName(ref Cursor cursor, UserIdentityParser.Name[] following, ref int previous, out UserIdentityParser.Name name)
+    {
+        name = following[previous];
+        if (name == UserIdentityParser.Name.Other || !cursor.TryConsume(IdentityMemberPrefixes[(int)name]))
+        {
+            if (!cursor.ReadName(out var nameStart, out var nameEnd))
+            {
+                return false;
+            }
+
+            name = UserIdentityParser.Identify(cursor.Slice(nameStart, nameEnd));
+            following[previous] = name;
+        }
+
+        previous = (int)name;
+        return true;
+    }
+
     /// <summary>
     /// Reads <c>sessionContext</c> as <c>UserIdentityParser</c> does: the members of its sections
     /// (<c>sessionIssuer</c>, <c>attributes</c>, <c>webIdFederationData</c>) whose values are scalars.
     /// A value that is not an object leaves the context empty.
     /// </summary>
-    private static bool ReadSessionContext(ref Cursor cursor, int max, Utf8StringCache cache, out UserIdentityParser.SessionContext context)
+    private static bool ReadSessionContext(
+        ref Cursor cursor, CloudTrailRecordParser.RecordFields fields, int max, Utf8StringCache cache, out UserIdentityParser.SessionContext context)
     {
         context = default;
         if (!cursor.PeekObject(out var isObject))
@@ -308,14 +357,15 @@ internal static class PlainRecordScanner
                 return false;
             }
 
+            var previous = IdentityNameStart;
             while (!sectionEmpty)
             {
-                if (!cursor.ReadName(out var nameStart, out var nameEnd) || !cursor.ReadScalar(out var kind, out var start, out var end))
+                if (!ReadIdentityName(ref cursor, fields.FollowingSessionName, ref previous, out var name) || !cursor.ReadScalar(out var kind, out var start, out var end))
                 {
                     return false;
                 }
 
-                if (kind != ValueKind.Container && !ReadSessionValue(ref cursor, section, UserIdentityParser.Identify(cursor.Slice(nameStart, nameEnd)), kind, start, end, max, cache, ref context))
+                if (kind != ValueKind.Container && !ReadSessionValue(ref cursor, section, name, kind, start, end, max, cache, ref context))
                 {
                     return false;
                 }
@@ -438,6 +488,20 @@ internal static class PlainRecordScanner
             }
 
             isObject = data[Position] == (byte)'{';
+            return true;
+        }
+
+        /// <summary>Consumes <paramref name="prefix"/> when the data continues with it after any whitespace.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TryConsume(ReadOnlySpan<byte> prefix)
+        {
+            // Running out of data here is not yet a failure, because the caller reads the name in full.
+            if (!SkipSpace() || !data[Position..].StartsWith(prefix))
+            {
+                return false;
+            }
+
+            Position += prefix.Length;
             return true;
         }
 

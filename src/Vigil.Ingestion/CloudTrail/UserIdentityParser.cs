@@ -212,6 +212,26 @@ internal static class UserIdentityParser
             ? Identify(Encoding.UTF8.GetBytes(CloudTrailRecordParser.GetStringOrRawText(ref reader)))
             : Identify(reader.ValueSpan);
 
+    /// <summary>The member name of <paramref name="name"/>; the inverse of <see cref="Identify(ReadOnlySpan{byte})"/>.</summary>
+    internal static string NameOf(Name name) => name switch
+    {
+        Name.Type => "type",
+        Name.PrincipalId => "principalId",
+        Name.Arn => "arn",
+        Name.AccountId => "accountId",
+        Name.AccessKeyId => "accessKeyId",
+        Name.UserName => "userName",
+        Name.InvokedBy => "invokedBy",
+        Name.IdentityProvider => "identityProvider",
+        Name.SessionContext => "sessionContext",
+        Name.SessionIssuer => "sessionIssuer",
+        Name.Attributes => "attributes",
+        Name.WebIdFederationData => "webIdFederationData",
+        Name.MfaAuthenticated => "mfaAuthenticated",
+        Name.FederatedProvider => "federatedProvider",
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Other names have no single spelling."),
+    };
+
     internal static Name Identify(ReadOnlySpan<byte> name) => name.Length switch
     {
         3 => name.SequenceEqual("arn"u8) ? Name.Arn : Name.Other,

@@ -58,6 +58,66 @@ public sealed class PlainRecordScannerTests
     }
 
     [Fact]
+    public void NameOf_EveryField_IdentifiesAsItself()
+    {
+        foreach (var field in Enum.GetValues<CloudTrailRecordParser.Field>().Where(field => field != CloudTrailRecordParser.Field.Other))
+        {
+            Assert.Equal(field, CloudTrailRecordParser.Identify(Encoding.ASCII.GetBytes(CloudTrailRecordParser.NameOf(field))));
+        }
+
+        foreach (var name in Enum.GetValues<UserIdentityParser.Name>().Where(name => name != UserIdentityParser.Name.Other))
+        {
+            Assert.Equal(name, UserIdentityParser.Identify(Encoding.ASCII.GetBytes(UserIdentityParser.NameOf(name))));
+        }
+    }
+
+    [Fact]
+    public async Task Reader_MembersInChangingOrder_SameWithAndWithoutScanner()
+    {
+        // Each record swaps two members of the one before, so the member tried first is often wrong.
+        var random = new Random(7);
+        var members = SplitMembers(RoleRecord);
+        var identity = members.FindIndex(member => member.StartsWith("\"userIdentity\"", StringComparison.Ordinal));
+        var identityMembers = SplitMembers(members[identity]["\"userIdentity\":".Length..]);
+        var records = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            var a = random.Next(members.Count);
+            var b = random.Next(members.Count);
+            (members[a], members[b]) = (members[b], members[a]);
+
+            // The identity's members change order too, and so do those of the session's issuer.
+            var c = random.Next(identityMembers.Count);
+            var d = random.Next(identityMembers.Count);
+            (identityMembers[c], identityMembers[d]) = (identityMembers[d], identityMembers[c]);
+            var reversedIssuer = identityMembers.Select(member => member.StartsWith("\"sessionContext\"", StringComparison.Ordinal) && i % 2 == 1
+                ? member.Replace("\"type\":\"Role\",\"principalId\":\"AROAEXAMPLE\"", "\"principalId\":\"AROAEXAMPLE\",\"type\":\"Role\"", StringComparison.Ordinal)
+                : member);
+            members[members.FindIndex(member => member.StartsWith("\"userIdentity\"", StringComparison.Ordinal))] =
+                "\"userIdentity\":{" + string.Join(",", reversedIssuer) + "}";
+            records.Add("{" + string.Join(",", members) + "}");
+        }
+
+        var plain = await AssertSameAsync(Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", records) + "]}"), "order.json");
+        Assert.Equal(200, plain.Events.Count);
+    }
+
+    [Fact]
+    public async Task Reader_NamesOfEqualLength_NotMistakenForTheExpectedOne()
+    {
+        // eventName, eventType and eventTime have the same length and first letters, so only a
+        // comparison of the whole name tells the expected member from the one that is there.
+        const string nameFirst = """{"eventTime":"2026-11-03T06:03:48Z","eventName":"GetObject","eventType":"AwsApiCall","eventID":"a"}""";
+        const string typeFirst = """{"eventType":"AwsApiCall","eventTime":"2026-11-03T06:03:49Z","eventName":"PutObject","eventID":"b"}""";
+        var content = Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", nameFirst, typeFirst, nameFirst, typeFirst) + "]}");
+
+        var plain = await AssertSameAsync(content, "equal-length.json");
+
+        Assert.Equal(["GetObject", "PutObject", "GetObject", "PutObject"], plain.Events.Select(e => e.EventName));
+        Assert.All(plain.Events, e => Assert.Equal("AwsApiCall", e.EventType));
+    }
+
+    [Fact]
     public void TryRead_RecordCutShort_AsksForMoreUnlessFinal()
     {
         var data = Encoding.UTF8.GetBytes(RoleRecord);
@@ -155,6 +215,22 @@ public sealed class PlainRecordScannerTests
         var outcome = PlainRecordScanner.TryRead(Encoding.UTF8.GetBytes(record), 0, final: true, fields, CloudTrailReaderOptions.Default, new Utf8StringCache(), out _);
         Assert.Equal(PlainRecordScanner.Outcome.Read, outcome);
         return fields;
+    }
+
+    /// <summary>The top-level members of a well-formed record, each as its name, colon and value.</summary>
+    private static List<string> SplitMembers(string record)
+    {
+        var members = new List<string>();
+        var start = 1;
+        while (start < record.Length - 1)
+        {
+            var colon = record.IndexOf(':', start);
+            var end = ValueEnd(record, colon + 1);
+            members.Add(record[start..end]);
+            start = end + 1;
+        }
+
+        return members;
     }
 
     /// <summary>One random change to a record: whitespace, an escape, odd bytes or types, a cut, or a broken token.</summary>
