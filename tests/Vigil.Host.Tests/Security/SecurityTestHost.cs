@@ -14,6 +14,7 @@ using Vigil.Console.Security;
 using Vigil.Contracts.Findings;
 using Vigil.Contracts.Findings.Criteria;
 using Vigil.Contracts.Storage;
+using Vigil.Detection.Intel;
 using Vigil.Host.Configuration;
 using Vigil.Host.Services;
 using Vigil.Testing;
@@ -271,6 +272,12 @@ public sealed partial class SecurityTestHost : IAsyncLifetime
             UpdatedAt = now,
             UpdatedBy = AdminB,
         }, CancellationToken.None);
+
+        // The host's refresh service would move the new list from activating to active on its next
+        // tick, in the middle of a test that compares snapshots of B. Loading once here settles it.
+        var lists = Get<IThreatListStore>();
+        await new ListLoader(lists, Get<ThreatIntelRegistry>()).LoadAsync(
+            await lists.LoadAllAsync(CancellationToken.None), await Get<IPlatformListStore>().LoadAllAsync(CancellationToken.None), CancellationToken.None);
 
         await Get<IRuleStore>().SaveAsync(new StoredRule
         {
