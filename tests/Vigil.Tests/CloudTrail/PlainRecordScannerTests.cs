@@ -21,7 +21,7 @@ public sealed class PlainRecordScannerTests
         """{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::111122223333:user/bob","accountId":"111122223333","accessKeyId":"","userName":"bob"},"eventTime":"2026-11-03T06:04:00.123Z","eventSource":"s3.amazonaws.com","eventName":"GetObject","awsRegion":"eu-west-1","sourceIPAddress":"203.0.113.7","userAgent":"aws-cli/2.15.30","errorCode":"AccessDenied","errorMessage":"Access Denied","requestParameters":{"bucketName":"logs","key":"a/b"},"responseElements":"text","additionalEventData":{"bytesTransferredIn":0},"requestID":"A1","eventID":"e2","readOnly":"true","eventType":"AwsApiCall","managementEvent":false,"recipientAccountId":"111122223333"}""";
 
     [Fact]
-    public void TryRead_PlainRecord_ReadsItToItsEnd()
+    public void TryRead_PlainRecord_ReadsToEnd()
     {
         var data = Encoding.UTF8.GetBytes("[" + RoleRecord + ",{}]");
         var fields = new CloudTrailRecordParser.RecordFields();
@@ -48,7 +48,7 @@ public sealed class PlainRecordScannerTests
     [InlineData("""{"eventName":"x",}""", "a trailing comma")]
     [InlineData("""{"eventName":01}""", "a number with a leading zero")]
     [InlineData("""{"eventName":tru}""", "a misspelt literal")]
-    public void TryRead_UnusualRecord_LeavesItToTheGeneralParser(string record, string why)
+    public void TryRead_UnusualRecord_GoesToGeneralParser(string record, string why)
     {
         var data = Encoding.UTF8.GetBytes(record);
         var outcome = PlainRecordScanner.TryRead(data, 0, final: true, new CloudTrailRecordParser.RecordFields(), CloudTrailReaderOptions.Default, new Utf8StringCache(), out _);
@@ -72,7 +72,7 @@ public sealed class PlainRecordScannerTests
     }
 
     [Fact]
-    public async Task Reader_MembersInChangingOrder_SameWithAndWithoutScanner()
+    public async Task Reader_ChangingMemberOrder_SameResults()
     {
         // Each record swaps two members of the one before, so the member tried first is often wrong.
         var random = new Random(7);
@@ -103,7 +103,7 @@ public sealed class PlainRecordScannerTests
     }
 
     [Fact]
-    public async Task Reader_NamesOfEqualLength_NotMistakenForTheExpectedOne()
+    public async Task Reader_EqualLengthNames_NotConfused()
     {
         // eventName, eventType and eventTime have the same length and first letters, so only a
         // comparison of the whole name tells the expected member from the one that is there.
@@ -118,7 +118,7 @@ public sealed class PlainRecordScannerTests
     }
 
     [Fact]
-    public void TryRead_RecordCutShort_AsksForMoreUnlessFinal()
+    public void TryRead_CutRecord_NeedsMoreData()
     {
         var data = Encoding.UTF8.GetBytes(RoleRecord);
         var fields = new CloudTrailRecordParser.RecordFields();
@@ -132,7 +132,7 @@ public sealed class PlainRecordScannerTests
     }
 
     [Fact]
-    public async Task Reader_Fixtures_SameWithAndWithoutScanner()
+    public async Task Reader_Fixtures_SameResults()
     {
         foreach (var name in Directory.GetFiles(Fixture.PathOf("CloudTrail"), "*.json").Select(Path.GetFileName))
         {
@@ -142,9 +142,9 @@ public sealed class PlainRecordScannerTests
     }
 
     [Fact]
-    public async Task Reader_MutatedRecords_SameWithAndWithoutScanner()
+    public async Task Reader_MutatedRecords_SameResults()
     {
-        // Each file holds plain records with one mutated record among them, so every kind of fault
+        // Each file contains plain records with one mutated record among them, so every kind of fault
         // meets the scanner at the start, in the middle and at the end of a run of plain records.
         var random = new Random(20261205);
         var unusual = 0;
@@ -167,7 +167,7 @@ public sealed class PlainRecordScannerTests
     }
 
     [Fact]
-    public async Task Reader_OneBytePerRead_SameWithAndWithoutScanner()
+    public async Task Reader_OneBytePerRead_SameResults()
     {
         var content = Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", Enumerable.Repeat(RoleRecord + "," + UserRecord, 20)) + "]}");
 
@@ -179,7 +179,7 @@ public sealed class PlainRecordScannerTests
     }
 
     [SharedDataFact]
-    public async Task Reader_SharedDataCloudTrail_SameWithAndWithoutScanner()
+    public async Task Reader_SharedData_SameResults()
     {
         var files = Directory.EnumerateFiles(Path.Combine(SharedDataFactAttribute.Folder, "cloudtrail"), "*", SearchOption.AllDirectories)
             .Where(path => path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".json.gz", StringComparison.OrdinalIgnoreCase))
