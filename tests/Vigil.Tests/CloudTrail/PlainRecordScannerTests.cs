@@ -106,7 +106,7 @@ public sealed class PlainRecordScannerTests
     public async Task Reader_EqualLengthNames_NotConfused()
     {
         // eventName, eventType and eventTime have the same length and first letters, so only a
-        // comparison of the whole name tells the expected member from the one that is there.
+        // comparison of the whole name distinguishes the expected member from the one present.
         const string nameFirst = """{"eventTime":"2026-11-03T06:03:48Z","eventName":"GetObject","eventType":"AwsApiCall","eventID":"a"}""";
         const string typeFirst = """{"eventType":"AwsApiCall","eventTime":"2026-11-03T06:03:49Z","eventName":"PutObject","eventID":"b"}""";
         var content = Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", nameFirst, typeFirst, nameFirst, typeFirst) + "]}");
