@@ -14,7 +14,14 @@ internal static partial class ConsoleSession
         await page.Locator("input[name='userName']").FillAsync(userName);
         await page.Locator("input[name='password']").FillAsync(password);
         await page.Locator("button[type='submit']").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/findings", StringComparison.Ordinal), new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+
+        // A failed sign-in returns to the form with an error code, so stop waiting then as well. The
+        // findings page renders its first rows on the server, which can take longer than Playwright's
+        // default 30 s while the whole suite runs on two cores.
+        await page.WaitForURLAsync(
+            url => url.Contains("/findings", StringComparison.Ordinal) || url.Contains("error=", StringComparison.Ordinal),
+            new PageWaitForURLOptions { WaitUntil = WaitUntilState.DOMContentLoaded, Timeout = 60_000 });
+        Assert.True(page.Url.Contains("/findings", StringComparison.Ordinal), $"Signing in as {userName} led to {page.Url}, not to the findings page.");
     }
 
     /// <summary>
