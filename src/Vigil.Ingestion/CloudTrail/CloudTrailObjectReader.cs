@@ -214,7 +214,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         public bool Final { get; set; }
 
         /// <summary>The reader's state just after a record in the <c>Records</c> array, where it resumes after plain records.</summary>
-        /// <remarks>Made on first use, since a limit of depth below the record's own makes none.</remarks>
+        /// <remarks>Made on first use, because a depth limit below the record's own depth makes the reader throw here.</remarks>
         public JsonReaderState AfterRecord => afterRecord ??= StateAfterRecord(options.MaxDepth);
 
         public ScanPhase Phase { get; private set; } = ScanPhase.Start;

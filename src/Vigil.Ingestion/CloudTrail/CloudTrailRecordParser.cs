@@ -606,16 +606,16 @@ internal static class CloudTrailRecordParser
         public RepeatedText? Recent(Field field) => recent is null ? null : recent[(int)field] ??= new RepeatedText();
 
         /// <summary>
-        /// For each field, the field whose member followed it in the last record read by
-        /// <see cref="PlainRecordScanner"/>; the last slot is for the first member of a record.
+        /// For each <see cref="Field"/>, the field whose member followed it in the last record read by
+        /// <see cref="PlainRecordScanner"/>. The last slot is for the first member of a record.
         /// </summary>
-        public Field[] FollowingField { get; } = new Field[(int)Field.InsightDetails + 2];
+        public int[] FollowingField { get; } = new int[Enum.GetValues<Field>().Length + 1];
 
-        /// <summary>The same for the members of <c>userIdentity</c>, with the last slot for the first member.</summary>
-        public UserIdentityParser.Name[] FollowingIdentityName { get; } = new UserIdentityParser.Name[Enum.GetValues<UserIdentityParser.Name>().Length + 1];
+        /// <summary>The same for the members of <c>userIdentity</c>, by <see cref="UserIdentityParser.Name"/>.</summary>
+        public int[] FollowingIdentityName { get; } = new int[Enum.GetValues<UserIdentityParser.Name>().Length + 1];
 
         /// <summary>The same for the members of the sections of <c>sessionContext</c>.</summary>
-        public UserIdentityParser.Name[] FollowingSessionName { get; } = new UserIdentityParser.Name[Enum.GetValues<UserIdentityParser.Name>().Length + 1];
+        public int[] FollowingSessionName { get; } = new int[Enum.GetValues<UserIdentityParser.Name>().Length + 1];
 
         public void Clear()
         {

@@ -87,39 +87,22 @@ internal static class PlainRecordScanner
             return false;
         }
 
-        // AWS writes the members of a kind of record in one order, so the member that followed this
-        // one in an earlier record is tried first, as one comparison of its quoted name and colon.
-        var following = fields.FollowingField;
-        var previous = following.Length - 1;
+        var previous = fields.FollowingField.Length - 1;
         while (!empty)
         {
-            var field = following[previous];
-            if (field == CloudTrailRecordParser.Field.Other || !cursor.TryConsume(MemberPrefixes[(int)field]))
-            {
-                if (!cursor.ReadName(out var nameStart, out var nameEnd))
-                {
-                    return false;
-                }
-
-                field = CloudTrailRecordParser.Identify(cursor.Slice(nameStart, nameEnd));
-                following[previous] = field;
-            }
-
-            if (!ReadField(ref cursor, field, fields, options, cache) || !cursor.NextMember(out empty))
+            if (!ReadExpectedName(ref cursor, fields.FollowingField, FieldNames, ref previous))
             {
                 return false;
             }
 
-            previous = (int)field;
+            if (!ReadField(ref cursor, (CloudTrailRecordParser.Field)previous, fields, options, cache) || !cursor.NextMember(out empty))
+            {
+                return false;
+            }
         }
 
         return true;
     }
-
-    /// <summary>Each field's member name as written, in quotes and with its colon, indexed by <see cref="CloudTrailRecordParser.Field"/>.</summary>
-    private static readonly byte[][] MemberPrefixes = Enum.GetValues<CloudTrailRecordParser.Field>()
-        .Select(field => field == CloudTrailRecordParser.Field.Other ? [] : Encoding.ASCII.GetBytes($"\"{CloudTrailRecordParser.NameOf(field)}\":"))
-        .ToArray();
 
     /// <summary>Reads one top-level field as <c>CloudTrailRecordParser.ReadField</c> does.</summary>
     private static bool ReadField(ref Cursor cursor, CloudTrailRecordParser.Field field, CloudTrailRecordParser.RecordFields fields, CloudTrailReaderOptions options, Utf8StringCache cache)
@@ -250,15 +233,15 @@ internal static class PlainRecordScanner
             return false;
         }
 
-        var previous = IdentityNameStart;
+        var previous = fields.FollowingIdentityName.Length - 1;
         while (!empty)
         {
-            if (!ReadIdentityName(ref cursor, fields.FollowingIdentityName, ref previous, out var name))
+            if (!ReadExpectedName(ref cursor, fields.FollowingIdentityName, IdentityNames, ref previous))
             {
                 return false;
             }
 
-            var ok = name switch
+            var ok = (UserIdentityParser.Name)previous switch
             {
                 UserIdentityParser.Name.Type => cursor.ReadText(max, cache, null, out type),
                 UserIdentityParser.Name.PrincipalId => cursor.ReadText(max, null, null, out principalId),
@@ -281,33 +264,57 @@ internal static class PlainRecordScanner
         return true;
     }
 
-    /// <summary>The slot of a prediction table that holds the first member of an object.</summary>
-    private static readonly int IdentityNameStart = Enum.GetValues<UserIdentityParser.Name>().Length;
-
-    private static readonly byte[][] IdentityMemberPrefixes = Enum.GetValues<UserIdentityParser.Name>()
-        .Select(name => name == UserIdentityParser.Name.Other ? [] : Encoding.ASCII.GetBytes($"\"{UserIdentityParser.NameOf(name)}\":"))
-        .ToArray();
-
     /// <summary>
-    /// Reads a member name of <c>userIdentity</c> or of a <c>sessionContext</c> section, trying first
-    /// the name that followed <paramref name="previous"/> last time, as <see cref="ReadRecord"/> does.
+    /// Reads a member name and its colon, and leaves its number in <paramref name="previous"/>.
+    /// AWS writes the members of one kind of object in one order, so the member that followed
+    /// <paramref name="previous"/> last time (from <paramref name="following"/>, whose last slot is
+    /// for an object's first member) is tried first, with one comparison of its quoted name.
+    /// Otherwise the name is read in full, identified and remembered.
     /// </summary>
-    private static bool ReadIdentityName(ref Cursor cursor, UserIdentityParser.Name[] following, ref int previous, out UserIdentityParser.Name name)
+    private static bool ReadExpectedName(ref Cursor cursor, int[] following, MemberNames names, ref int previous)
     {
-        name = following[previous];
-        if (name == UserIdentityParser.Name.Other || !cursor.TryConsume(IdentityMemberPrefixes[(int)name]))
+        var name = following[previous];
+        if (name == MemberNames.Other || !cursor.TryConsume(names.Prefixes[name]))
         {
             if (!cursor.ReadName(out var nameStart, out var nameEnd))
             {
                 return false;
             }
 
-            name = UserIdentityParser.Identify(cursor.Slice(nameStart, nameEnd));
+            name = names.Identify(cursor.Slice(nameStart, nameEnd));
             following[previous] = name;
         }
 
-        previous = (int)name;
+        previous = name;
         return true;
+    }
+
+    private static readonly MemberNames FieldNames = new(
+        Enum.GetValues<CloudTrailRecordParser.Field>().Select(field => (int)field).ToArray(),
+        number => CloudTrailRecordParser.NameOf((CloudTrailRecordParser.Field)number),
+        name => (int)CloudTrailRecordParser.Identify(name));
+
+    private static readonly MemberNames IdentityNames = new(
+        Enum.GetValues<UserIdentityParser.Name>().Select(name => (int)name).ToArray(),
+        number => UserIdentityParser.NameOf((UserIdentityParser.Name)number),
+        name => (int)UserIdentityParser.Identify(name));
+
+    private delegate int NameIdentifier(ReadOnlySpan<byte> name);
+
+    /// <summary>
+    /// The member names of one enum of known names, whose value 0 is the one for any other name:
+    /// each known name in quotes with its colon, indexed by its number, and the function that
+    /// identifies a name read in full.
+    /// </summary>
+    private sealed class MemberNames(int[] numbers, Func<int, string> nameOf, NameIdentifier identify)
+    {
+        public const int Other = 0;
+
+        public byte[][] Prefixes { get; } = numbers
+            .Select(number => number == Other ? [] : Encoding.ASCII.GetBytes($"\"{nameOf(number)}\":"))
+            .ToArray();
+
+        public NameIdentifier Identify { get; } = identify;
     }
 
     /// <summary>
@@ -357,14 +364,15 @@ internal static class PlainRecordScanner
                 return false;
             }
 
-            var previous = IdentityNameStart;
+            var previous = fields.FollowingSessionName.Length - 1;
             while (!sectionEmpty)
             {
-                if (!ReadIdentityName(ref cursor, fields.FollowingSessionName, ref previous, out var name) || !cursor.ReadScalar(out var kind, out var start, out var end))
+                if (!ReadExpectedName(ref cursor, fields.FollowingSessionName, IdentityNames, ref previous) || !cursor.ReadScalar(out var kind, out var start, out var end))
                 {
                     return false;
                 }
 
+                var name = (UserIdentityParser.Name)previous;
                 if (kind != ValueKind.Container && !ReadSessionValue(ref cursor, section, name, kind, start, end, max, cache, ref context))
                 {
                     return false;
