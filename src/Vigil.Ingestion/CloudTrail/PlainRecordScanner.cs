@@ -302,7 +302,7 @@ internal static class PlainRecordScanner
     private delegate int NameIdentifier(ReadOnlySpan<byte> name);
 
     /// <summary>
-    /// The member names of one enum of known names, whose value 0 is the one for any other name:
+    /// The member names of one enum of known names, whose value 0 stands for any other name. It has
     /// each known name in quotes with its colon, indexed by its number, and the function that
     /// identifies a name read in full.
     /// </summary>
