@@ -171,29 +171,17 @@ internal static class BenchRunner
     {
         var kinds = new List<ReaderKind>
         {
-            new("CloudTrail", FloorCloudTrail, ReaderCloudTrail,
-                () => FloorBenchmark.RunCloudTrailAsync(corpus.CloudTrailObjects, cancellationToken),
-                () => ReaderBenchmark.RunCloudTrailAsync(corpus.CloudTrailObjects, cancellationToken),
-                corpus.Manifest?.CloudTrailRecords),
-            new("VPC flow", FloorFlow, ReaderFlow,
-                () => FloorBenchmark.RunFlowAsync(corpus.FlowObjects, cancellationToken),
-                () => ReaderBenchmark.RunFlowAsync(corpus.FlowObjects, cancellationToken),
-                corpus.Manifest?.FlowRecords),
+            ReaderKindOf("CloudTrail", FloorCloudTrail, ReaderCloudTrail, corpus.CloudTrailObjects, FloorBenchmark.RunCloudTrailAsync, ReaderBenchmark.RunCloudTrailAsync, corpus.Manifest?.CloudTrailRecords, cancellationToken),
+            ReaderKindOf("VPC flow", FloorFlow, ReaderFlow, corpus.FlowObjects, FloorBenchmark.RunFlowAsync, ReaderBenchmark.RunFlowAsync, corpus.Manifest?.FlowRecords, cancellationToken),
         };
         if (corpus.Route53Objects.Count > 0)
         {
-            kinds.Add(new("Route 53", FloorRoute53, ReaderRoute53,
-                () => FloorBenchmark.RunRoute53Async(corpus.Route53Objects, cancellationToken),
-                () => ReaderBenchmark.RunRoute53Async(corpus.Route53Objects, cancellationToken),
-                corpus.Manifest?.Route53Records));
+            kinds.Add(ReaderKindOf("Route 53", FloorRoute53, ReaderRoute53, corpus.Route53Objects, FloorBenchmark.RunRoute53Async, ReaderBenchmark.RunRoute53Async, corpus.Manifest?.Route53Records, cancellationToken));
         }
 
         if (corpus.ParquetFlowObjects.Count > 0)
         {
-            kinds.Add(new("VPC flow Parquet", FloorParquet, ReaderParquet,
-                () => FloorBenchmark.RunParquetAsync(corpus.ParquetFlowObjects, cancellationToken),
-                () => ReaderBenchmark.RunParquetAsync(corpus.ParquetFlowObjects, cancellationToken),
-                corpus.Manifest?.ParquetFlowRecords));
+            kinds.Add(ReaderKindOf("VPC flow Parquet", FloorParquet, ReaderParquet, corpus.ParquetFlowObjects, FloorBenchmark.RunParquetAsync, ReaderBenchmark.RunParquetAsync, corpus.Manifest?.ParquetFlowRecords, cancellationToken));
         }
 
         var results = await ReaderRounds.RunAsync(kinds, settings.Rounds, MeasureAsync);
@@ -216,6 +204,23 @@ internal static class BenchRunner
         Console.Out.Write(report.ToMarkdown(title, settings.CommandLine, corpus.Manifest?.Command, machine, loadBefore, MachineDescription.ReadLoadAverage()));
         return failed ? 1 : 0;
     }
+
+    /// <summary>Pairs the floor and reader of one kind over <paramref name="objects"/>, with a warm-up that runs both over <see cref="ReaderRounds.WarmUpPart"/>.</summary>
+    private static ReaderKind ReaderKindOf(
+        string kind,
+        string floorName,
+        string readerName,
+        IReadOnlyList<LogObject> objects,
+        Func<IReadOnlyList<LogObject>, CancellationToken, Task<PhaseMeasurement>> floor,
+        Func<IReadOnlyList<LogObject>, CancellationToken, Task<PhaseMeasurement>> reader,
+        long? manifestRecords,
+        CancellationToken cancellationToken) =>
+        new(kind, floorName, readerName, () => floor(objects, cancellationToken), () => reader(objects, cancellationToken), manifestRecords, async () =>
+        {
+            var part = ReaderRounds.WarmUpPart(objects);
+            await floor(part, cancellationToken);
+            await reader(part, cancellationToken);
+        });
 
     private static async Task<PhaseMeasurement> MeasureAsync(string name, Func<Task<PhaseMeasurement>> phase)
     {
@@ -247,6 +252,7 @@ internal static class BenchRunner
             report.AddTarget($"Vigil reader / floor, {result.Kind.Kind}{median}", ReaderRounds.Median(result.Ratios), ReaderTarget, atMost: false, BenchFormat.Ratio);
         }
 
+        report.AddNote($"Before the first round, each kind's floor and reader read the first {ReaderRounds.WarmUpFilesPercent}% of its files once without being measured, so no round pays for compiling the code.");
         if (rounds > 1)
         {
             foreach (var result in results)

@@ -1,8 +1,11 @@
 namespace Vigil.Cli.Benchmarks;
 
-/// <summary>The floor and reader phases of one log kind, and the record count the corpus manifest lists for it.</summary>
+/// <summary>
+/// The floor and reader phases of one log kind, the record count the corpus manifest lists for it,
+/// and <paramref name="WarmUp"/>, which runs both phases over a part of the files without measuring them.
+/// </summary>
 internal sealed record ReaderKind(
-    string Kind, string FloorName, string ReaderName, Func<Task<PhaseMeasurement>> Floor, Func<Task<PhaseMeasurement>> Reader, long? ManifestRecords);
+    string Kind, string FloorName, string ReaderName, Func<Task<PhaseMeasurement>> Floor, Func<Task<PhaseMeasurement>> Reader, long? ManifestRecords, Func<Task> WarmUp);
 
 /// <summary>Every round's floor and reader measurement of one log kind, in round order.</summary>
 internal sealed record ReaderKindRounds(ReaderKind Kind, IReadOnlyList<PhaseMeasurement> Floors, IReadOnlyList<PhaseMeasurement> Readers)
@@ -20,16 +23,35 @@ internal sealed record ReaderKindRounds(ReaderKind Kind, IReadOnlyList<PhaseMeas
 }
 
 /// <summary>
-/// Runs the floor and reader of each log kind in rounds. Within a round, each kind's two phases run
-/// back to back, so both see about the same load. The floor runs first in odd rounds and the reader
-/// first in even rounds, so neither side always gets the warmer runtime or the cooler machine.
+/// Runs the floor and reader of each log kind in rounds, after one unmeasured warm-up of each kind.
+/// Within a round, each kind's two phases run back to back, so both see about the same load. The
+/// floor runs first in odd rounds and the reader first in even rounds, so neither side always gets
+/// the warmer runtime or the cooler machine.
 /// </summary>
+/// <remarks>
+/// Without the warm-up, the phase that ran first in round 1 also paid for compiling the code that
+/// both phases share (gzip, file reads, tasks). Each phase also ran its own code at the runtime's
+/// first tiers. So round 1's ratio could be 1.6 times that of the later rounds, or 0.6 times.
+/// </remarks>
 internal static class ReaderRounds
 {
+    /// <summary>Share of each kind's files that its warm-up reads, at least one file.</summary>
+    public const int WarmUpFilesPercent = 10;
+
+    /// <summary>Returns the files a warm-up reads: the first <see cref="WarmUpFilesPercent"/> percent of <paramref name="objects"/>, at least one.</summary>
+    public static IReadOnlyList<T> WarmUpPart<T>(IReadOnlyList<T> objects) =>
+        [.. objects.Take(Math.Max(1, objects.Count * WarmUpFilesPercent / 100))];
+
     public static async Task<IReadOnlyList<ReaderKindRounds>> RunAsync(
         IReadOnlyList<ReaderKind> kinds, int rounds, Func<string, Func<Task<PhaseMeasurement>>, Task<PhaseMeasurement>> measure)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
+        foreach (var kind in kinds)
+        {
+            Console.Error.WriteLine($"bench: warm-up, {kind.Kind}: floor and reader over {WarmUpFilesPercent}% of the files, not measured");
+            await kind.WarmUp();
+        }
+
         var floors = kinds.Select(_ => new List<PhaseMeasurement>()).ToList();
         var readers = kinds.Select(_ => new List<PhaseMeasurement>()).ToList();
         for (var round = 1; round <= rounds; round++)
