@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
@@ -243,13 +244,13 @@ internal static class PlainRecordScanner
 
             var ok = (UserIdentityParser.Name)previous switch
             {
-                UserIdentityParser.Name.Type => cursor.ReadText(max, cache, null, out type),
+                UserIdentityParser.Name.Type => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.Type), out type),
                 UserIdentityParser.Name.PrincipalId => cursor.ReadText(max, null, null, out principalId),
                 UserIdentityParser.Name.Arn => cursor.ReadText(max, null, null, out arn),
-                UserIdentityParser.Name.AccountId => cursor.ReadText(max, cache, null, out accountId),
+                UserIdentityParser.Name.AccountId => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.AccountId), out accountId),
                 UserIdentityParser.Name.AccessKeyId => cursor.ReadText(max, null, null, out accessKeyId),
                 UserIdentityParser.Name.UserName => cursor.ReadText(max, null, null, out userName),
-                UserIdentityParser.Name.InvokedBy => cursor.ReadText(max, cache, null, out invokedBy),
+                UserIdentityParser.Name.InvokedBy => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.InvokedBy), out invokedBy),
                 UserIdentityParser.Name.IdentityProvider => cursor.ReadText(max, null, null, out identityProvider),
                 UserIdentityParser.Name.SessionContext => ReadSessionContext(ref cursor, fields, max, cache, out session),
                 _ => cursor.SkipValue(out _),
@@ -274,7 +275,7 @@ internal static class PlainRecordScanner
     private static bool ReadExpectedName(ref Cursor cursor, int[] following, MemberNames names, ref int previous)
     {
         var name = following[previous];
-        if (name == MemberNames.Other || !cursor.TryConsume(names.Prefixes[name]))
+        if (name == MemberNames.Other || !cursor.TryConsume(in names.Prefixes[name]))
         {
             if (!cursor.ReadName(out var nameStart, out var nameEnd))
             {
@@ -310,11 +311,40 @@ internal static class PlainRecordScanner
     {
         public const int Other = 0;
 
-        public byte[][] Prefixes { get; } = numbers
-            .Select(number => number == Other ? [] : Encoding.ASCII.GetBytes($"\"{nameOf(number)}\":"))
+        public QuotedName[] Prefixes { get; } = numbers
+            .Select(number => new QuotedName(number == Other ? [] : Encoding.ASCII.GetBytes($"\"{nameOf(number)}\":")))
             .ToArray();
 
         public NameIdentifier Identify { get; } = identify;
+    }
+
+    /// <summary>
+    /// A member name in quotes with its colon, as bytes and as a vector with a mask over its length,
+    /// so that where 32 bytes remain one masked comparison tests for it.
+    /// </summary>
+    private readonly struct QuotedName
+    {
+        public QuotedName(byte[] bytes)
+        {
+            if (bytes.Length > Vector256<byte>.Count)
+            {
+                throw new ArgumentException($"The quoted name is {bytes.Length} bytes, more than {Vector256<byte>.Count}.", nameof(bytes));
+            }
+
+            Bytes = bytes;
+            Span<byte> padded = stackalloc byte[Vector256<byte>.Count];
+            Span<byte> mask = stackalloc byte[Vector256<byte>.Count];
+            bytes.CopyTo(padded);
+            mask[..bytes.Length].Fill(0xFF);
+            Vector = Vector256.Create<byte>(padded);
+            Mask = Vector256.Create<byte>(mask);
+        }
+
+        public byte[] Bytes { get; }
+
+        public Vector256<byte> Vector { get; }
+
+        public Vector256<byte> Mask { get; }
     }
 
     /// <summary>
@@ -373,7 +403,7 @@ internal static class PlainRecordScanner
                 }
 
                 var name = (UserIdentityParser.Name)previous;
-                if (kind != ValueKind.Container && !ReadSessionValue(ref cursor, section, name, kind, start, end, max, cache, ref context))
+                if (kind != ValueKind.Container && !ReadSessionValue(ref cursor, fields, section, name, kind, start, end, max, cache, ref context))
                 {
                     return false;
                 }
@@ -394,17 +424,17 @@ internal static class PlainRecordScanner
     }
 
     private static bool ReadSessionValue(
-        ref Cursor cursor, UserIdentityParser.Name section, UserIdentityParser.Name name, ValueKind kind, int start, int end, int max, Utf8StringCache cache,
+        ref Cursor cursor, CloudTrailRecordParser.RecordFields fields, UserIdentityParser.Name section, UserIdentityParser.Name name, ValueKind kind, int start, int end, int max, Utf8StringCache cache,
         ref UserIdentityParser.SessionContext context)
     {
         switch (section, name)
         {
             case (UserIdentityParser.Name.SessionIssuer, UserIdentityParser.Name.Type):
-                return cursor.TextOf(kind, start, end, max, cache, null, out context.IssuerType);
+                return cursor.TextOf(kind, start, end, max, cache, fields.RecentIssuer(name), out context.IssuerType);
             case (UserIdentityParser.Name.SessionIssuer, UserIdentityParser.Name.Arn):
-                return cursor.TextOf(kind, start, end, max, cache, null, out context.IssuerArn);
+                return cursor.TextOf(kind, start, end, max, cache, fields.RecentIssuer(name), out context.IssuerArn);
             case (UserIdentityParser.Name.SessionIssuer, UserIdentityParser.Name.UserName):
-                return cursor.TextOf(kind, start, end, max, cache, null, out context.IssuerUserName);
+                return cursor.TextOf(kind, start, end, max, cache, fields.RecentIssuer(name), out context.IssuerUserName);
             case (UserIdentityParser.Name.Attributes, UserIdentityParser.Name.MfaAuthenticated):
                 if (!cursor.TextOf(kind, start, end, max, cache, null, out var mfa))
                 {
@@ -499,17 +529,30 @@ internal static class PlainRecordScanner
             return true;
         }
 
-        /// <summary>Consumes <paramref name="prefix"/> when the data continues with it after any whitespace.</summary>
+        /// <summary>Consumes <paramref name="name"/> when the data continues with it after any whitespace.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool TryConsume(ReadOnlySpan<byte> prefix)
+        public bool TryConsume(in QuotedName name)
         {
             // Running out of data here is not yet a failure, because the caller reads the name in full.
-            if (!SkipSpace() || !data[Position..].StartsWith(prefix))
+            if (!SkipSpace())
             {
                 return false;
             }
 
-            Position += prefix.Length;
+            if (Vector256.IsHardwareAccelerated && data.Length - Position >= Vector256<byte>.Count)
+            {
+                var bytes = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(data), (nuint)Position);
+                if ((bytes & name.Mask) != name.Vector)
+                {
+                    return false;
+                }
+            }
+            else if (!data[Position..].StartsWith(name.Bytes))
+            {
+                return false;
+            }
+
+            Position += name.Bytes.Length;
             return true;
         }
 
@@ -759,6 +802,13 @@ internal static class PlainRecordScanner
         public bool ReadText(int max, Utf8StringCache? cache, RepeatedText? recent, out string? text)
         {
             text = null;
+            if ((uint)Position < (uint)data.Length && data[Position] == (byte)'"')
+            {
+                // The usual case: a string right after the colon.
+                return ReadString(out var stringStart, out var stringEnd, out var escaped)
+                    && TextOf(escaped ? ValueKind.EscapedString : ValueKind.String, stringStart, stringEnd, max, cache, recent, out text);
+            }
+
             return ReadScalar(out var kind, out var start, out var end) && TextOf(kind, start, end, max, cache, recent, out text);
         }
 
