@@ -261,9 +261,18 @@ internal static class CloudTrailRecordParser
             return false;
         }
 
-        time = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero);
+        // The same value as new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero),
+        // computed from the day number, because that constructor checks every part again.
+        var previousYears = year - 1;
+        var days = (previousYears * 365) + (previousYears / 4) - (previousYears / 100) + (previousYears / 400)
+            + DaysBeforeMonth[month - 1] + (month > 2 && DateTime.IsLeapYear(year) ? 1 : 0) + day - 1;
+        var seconds = (days * 86_400L) + (hour * 3_600) + (minute * 60) + second;
+        time = new DateTimeOffset(seconds * TimeSpan.TicksPerSecond, TimeSpan.Zero);
         return true;
     }
+
+    // Days of a common year before the first of each month.
+    private static ReadOnlySpan<int> DaysBeforeMonth => [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 
     private static bool TryDigits(ReadOnlySpan<byte> digits, out int value)
     {

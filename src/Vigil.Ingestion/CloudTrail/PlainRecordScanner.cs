@@ -161,12 +161,20 @@ internal static class PlainRecordScanner
 
     private static bool ReadEventTime(ref Cursor cursor, CloudTrailRecordParser.RecordFields fields, int max)
     {
+        if (max >= 20 && cursor.TryReadUtcSeconds(out var time))
+        {
+            fields.HasEventTime = true;
+            fields.EventTime = time;
+            fields.EventTimeText = null;
+            return true;
+        }
+
         if (!cursor.ReadScalar(out var kind, out var start, out var end))
         {
             return false;
         }
 
-        if (kind == ValueKind.String && max >= 20 && CloudTrailRecordParser.TryParseUtcSeconds(cursor.Slice(start, end), out var time))
+        if (kind == ValueKind.String && max >= 20 && CloudTrailRecordParser.TryParseUtcSeconds(cursor.Slice(start, end), out time))
         {
             fields.HasEventTime = true;
             fields.EventTime = time;
@@ -597,6 +605,24 @@ internal static class PlainRecordScanner
                 default:
                     return Unusual();
             }
+        }
+
+        /// <summary>
+        /// Reads a string of exactly the form <c>yyyy-MM-ddTHH:mm:ssZ</c> right at the position. Returns
+        /// false, without moving, for anything else. The form has no quote, backslash or control
+        /// character, so the quote after its 20 bytes ends the string.
+        /// </summary>
+        public bool TryReadUtcSeconds(out DateTimeOffset time)
+        {
+            time = default;
+            if (data.Length - Position < 22 || data[Position] != (byte)'"' || data[Position + 21] != (byte)'"'
+                || !CloudTrailRecordParser.TryParseUtcSeconds(data.Slice(Position + 1, 20), out time))
+            {
+                return false;
+            }
+
+            Position += 22;
+            return true;
         }
 
         /// <summary>Reads a member's name and its colon; the name is the bytes between the quotes.</summary>
