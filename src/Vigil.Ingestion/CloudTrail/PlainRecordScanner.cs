@@ -89,14 +89,15 @@ internal static class PlainRecordScanner
         }
 
         var previous = fields.FollowingField.Length - 1;
+        if (!empty && !ReadExpectedName(ref cursor, fields.FollowingField, FieldNames, ref previous))
+        {
+            return false;
+        }
+
         while (!empty)
         {
-            if (!ReadExpectedName(ref cursor, fields.FollowingField, FieldNames, ref previous))
-            {
-                return false;
-            }
-
-            if (!ReadField(ref cursor, (CloudTrailRecordParser.Field)previous, fields, options, cache) || !cursor.NextMember(out empty))
+            if (!ReadField(ref cursor, (CloudTrailRecordParser.Field)previous, fields, options, cache)
+                || !ReadNextName(ref cursor, fields.FollowingField, FieldNames, ref previous, out empty))
             {
                 return false;
             }
@@ -243,13 +244,13 @@ internal static class PlainRecordScanner
         }
 
         var previous = fields.FollowingIdentityName.Length - 1;
+        if (!empty && !ReadExpectedName(ref cursor, fields.FollowingIdentityName, IdentityNames, ref previous))
+        {
+            return false;
+        }
+
         while (!empty)
         {
-            if (!ReadExpectedName(ref cursor, fields.FollowingIdentityName, IdentityNames, ref previous))
-            {
-                return false;
-            }
-
             var ok = (UserIdentityParser.Name)previous switch
             {
                 UserIdentityParser.Name.Type => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.Type), out type),
@@ -263,7 +264,7 @@ internal static class PlainRecordScanner
                 UserIdentityParser.Name.SessionContext => ReadSessionContext(ref cursor, fields, max, cache, out session),
                 _ => cursor.SkipValue(out _),
             };
-            if (!ok || !cursor.NextMember(out empty))
+            if (!ok || !ReadNextName(ref cursor, fields.FollowingIdentityName, IdentityNames, ref previous, out empty))
             {
                 return false;
             }
@@ -298,6 +299,26 @@ internal static class PlainRecordScanner
         return true;
     }
 
+    /// <summary>
+    /// After a member's value: consumes the comma and the next member's name and colon, and leaves
+    /// its number in <paramref name="previous"/>, or consumes the closing brace and sets
+    /// <paramref name="ended"/>. A comma followed at once by the expected name is matched with one
+    /// comparison, and anything else is read as <see cref="Cursor.NextMember"/> and
+    /// <see cref="ReadExpectedName"/> read it.
+    /// </summary>
+    private static bool ReadNextName(ref Cursor cursor, int[] following, MemberNames names, ref int previous, out bool ended)
+    {
+        ended = false;
+        var expected = following[previous];
+        if (expected != MemberNames.Other && cursor.TryConsume(in names.PrefixesAfterComma[expected]))
+        {
+            previous = expected;
+            return true;
+        }
+
+        return cursor.NextMember(out ended) && (ended || ReadExpectedName(ref cursor, following, names, ref previous));
+    }
+
     private static readonly MemberNames FieldNames = new(
         Enum.GetValues<CloudTrailRecordParser.Field>().Select(field => (int)field).ToArray(),
         number => CloudTrailRecordParser.NameOf((CloudTrailRecordParser.Field)number),
@@ -321,6 +342,11 @@ internal static class PlainRecordScanner
 
         public QuotedName[] Prefixes { get; } = numbers
             .Select(number => new QuotedName(number == Other ? [] : Encoding.ASCII.GetBytes($"\"{nameOf(number)}\":")))
+            .ToArray();
+
+        /// <summary>The same names with the comma before them.</summary>
+        public QuotedName[] PrefixesAfterComma { get; } = numbers
+            .Select(number => new QuotedName(number == Other ? [] : Encoding.ASCII.GetBytes($",\"{nameOf(number)}\":")))
             .ToArray();
 
         public NameIdentifier Identify { get; } = identify;
