@@ -856,12 +856,49 @@ internal static class PlainRecordScanner
             text = null;
             if ((uint)Position < (uint)data.Length && data[Position] == (byte)'"')
             {
-                // The usual case: a string right after the colon.
+                // The usual case: a string right after the colon, without escapes, so the first byte
+                // that cannot stand in a string as it is is its closing quote.
+                var contentStart = Position + 1;
+                var stop = SkipPlain(contentStart);
+                if (stop < data.Length && data[stop] == (byte)'"')
+                {
+                    Position = stop + 1;
+                    return PlainText(contentStart, stop, max, cache, recent, out text);
+                }
+
                 return ReadString(out var stringStart, out var stringEnd, out var escaped)
                     && TextOf(escaped ? ValueKind.EscapedString : ValueKind.String, stringStart, stringEnd, max, cache, recent, out text);
             }
 
             return ReadScalar(out var kind, out var start, out var end) && TextOf(kind, start, end, max, cache, recent, out text);
+        }
+
+        /// <summary>The text of a string without escapes, whose content is between <paramref name="start"/> and <paramref name="end"/>.</summary>
+        private bool PlainText(int start, int end, int max, Utf8StringCache? cache, RepeatedText? recent, out string? text)
+        {
+            text = null;
+            var value = data[start..end];
+            if (value.Length > max)
+            {
+                // The general parser cuts it to the limit.
+                return Unusual();
+            }
+
+            if (cache is null || value.Length > Utf8StringCache.MaxCachedBytes)
+            {
+                text = value.IsEmpty ? string.Empty : Encoding.Latin1.GetString(value);
+            }
+            else if (recent is not null && recent.Matches(value))
+            {
+                text = recent.Text;
+            }
+            else
+            {
+                text = cache.Get(value);
+                recent?.Remember(value, text);
+            }
+
+            return true;
         }
 
         /// <summary>
@@ -874,28 +911,7 @@ internal static class PlainRecordScanner
             switch (kind)
             {
                 case ValueKind.String:
-                    var value = data[start..end];
-                    if (value.Length > max)
-                    {
-                        // The general parser cuts it to the limit.
-                        return Unusual();
-                    }
-
-                    if (cache is null || value.Length > Utf8StringCache.MaxCachedBytes)
-                    {
-                        text = value.IsEmpty ? string.Empty : Encoding.Latin1.GetString(value);
-                    }
-                    else if (recent is not null && recent.Matches(value))
-                    {
-                        text = recent.Text;
-                    }
-                    else
-                    {
-                        text = cache.Get(value);
-                        recent?.Remember(value, text);
-                    }
-
-                    return true;
+                    return PlainText(start, end, max, cache, recent, out text);
                 case ValueKind.EscapedString:
                     // Decoded as the general parser decodes it, including its handling of lone surrogates.
                     var quoted = new Utf8JsonReader(data[(start - 1)..(end + 1)]);
