@@ -107,6 +107,7 @@ internal static class PlainRecordScanner
     }
 
     /// <summary>Reads one top-level field as <c>CloudTrailRecordParser.ReadField</c> does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ReadField(ref Cursor cursor, CloudTrailRecordParser.Field field, CloudTrailRecordParser.RecordFields fields, CloudTrailReaderOptions options, Utf8StringCache cache)
     {
         var max = options.MaxStringLength;
