@@ -609,29 +609,10 @@ internal static class CloudTrailRecordParser
         // record, which have no record before them.
         private readonly RepeatedText?[]? recent;
 
-        // The same for the members of userIdentity and of its session issuer, by UserIdentityParser.Name.
-        private readonly RepeatedText?[]? recentIdentity;
-        private readonly RepeatedText?[]? recentIssuer;
-
-        public RecordFields(bool acrossRecords = true)
-        {
-            if (acrossRecords)
-            {
-                recent = new RepeatedText?[(int)Field.InsightDetails + 1];
-                recentIdentity = new RepeatedText?[(int)UserIdentityParser.Name.FederatedProvider + 1];
-                recentIssuer = new RepeatedText?[(int)UserIdentityParser.Name.FederatedProvider + 1];
-            }
-        }
+        public RecordFields(bool acrossRecords = true) =>
+            recent = acrossRecords ? new RepeatedText?[(int)Field.InsightDetails + 1] : null;
 
         public RepeatedText? Recent(Field field) => recent is null ? null : recent[(int)field] ??= new RepeatedText();
-
-        /// <summary>The last text of a member of <c>userIdentity</c>, or null for a single record.</summary>
-        public RepeatedText? RecentIdentity(UserIdentityParser.Name name) =>
-            recentIdentity is null ? null : recentIdentity[(int)name] ??= new RepeatedText();
-
-        /// <summary>The last text of a member of <c>sessionContext.sessionIssuer</c>, or null for a single record.</summary>
-        public RepeatedText? RecentIssuer(UserIdentityParser.Name name) =>
-            recentIssuer is null ? null : recentIssuer[(int)name] ??= new RepeatedText();
 
         /// <summary>
         /// For each <see cref="Field"/>, the field whose member followed it in the last record read by
