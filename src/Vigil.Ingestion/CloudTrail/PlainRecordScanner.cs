@@ -107,7 +107,6 @@ internal static class PlainRecordScanner
     }
 
     /// <summary>Reads one top-level field as <c>CloudTrailRecordParser.ReadField</c> does.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ReadField(ref Cursor cursor, CloudTrailRecordParser.Field field, CloudTrailRecordParser.RecordFields fields, CloudTrailReaderOptions options, Utf8StringCache cache)
     {
         var max = options.MaxStringLength;
@@ -307,18 +306,22 @@ internal static class PlainRecordScanner
     /// comparison, and anything else is read as <see cref="Cursor.NextMember"/> and
     /// <see cref="ReadExpectedName"/> read it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ReadNextName(ref Cursor cursor, int[] following, MemberNames names, ref int previous, out bool ended)
     {
-        ended = false;
         var expected = following[previous];
         if (expected != MemberNames.Other && cursor.TryConsume(in names.PrefixesAfterComma[expected]))
         {
+            ended = false;
             previous = expected;
             return true;
         }
 
-        return cursor.NextMember(out ended) && (ended || ReadExpectedName(ref cursor, following, names, ref previous));
+        return ReadOtherNextName(ref cursor, following, names, ref previous, out ended);
     }
+
+    private static bool ReadOtherNextName(ref Cursor cursor, int[] following, MemberNames names, ref int previous, out bool ended) =>
+        cursor.NextMember(out ended) && (ended || ReadExpectedName(ref cursor, following, names, ref previous));
 
     private static readonly MemberNames FieldNames = new(
         Enum.GetValues<CloudTrailRecordParser.Field>().Select(field => (int)field).ToArray(),
