@@ -609,10 +609,27 @@ internal static class CloudTrailRecordParser
         // record, which have no record before them.
         private readonly RepeatedText?[]? recent;
 
-        public RecordFields(bool acrossRecords = true) =>
-            recent = acrossRecords ? new RepeatedText?[(int)Field.InsightDetails + 1] : null;
+        public RecordFields(bool acrossRecords = true)
+        {
+            if (acrossRecords)
+            {
+                recent = new RepeatedText?[(int)Field.InsightDetails + 1];
+                foreach (var field in FieldsWithRecentText)
+                {
+                    recent[(int)field] = new RepeatedText();
+                }
+            }
+        }
 
-        public RepeatedText? Recent(Field field) => recent is null ? null : recent[(int)field] ??= new RepeatedText();
+        /// <summary>The fields whose values come from the cache, which are the ones worth remembering.</summary>
+        private static readonly Field[] FieldsWithRecentText =
+        [
+            Field.EventVersion, Field.EventSource, Field.EventName, Field.AwsRegion, Field.SourceIpAddress, Field.UserAgent,
+            Field.ErrorCode, Field.EventType, Field.EventCategory, Field.RecipientAccountId,
+        ];
+
+        /// <summary>The recent text of <paramref name="field"/>, or null for a single record and for fields not in <see cref="FieldsWithRecentText"/>.</summary>
+        public RepeatedText? Recent(Field field) => recent?[(int)field];
 
         /// <summary>
         /// For each <see cref="Field"/>, the field whose member followed it in the last record read by
