@@ -303,8 +303,8 @@ internal static class PlainRecordScanner
     /// After a member's value: consumes the comma and the next member's name and colon, and leaves
     /// its number in <paramref name="previous"/>, or consumes the closing brace and sets
     /// <paramref name="ended"/>. A comma followed at once by the expected name is matched with one
-    /// comparison, and anything else is read as <see cref="Cursor.NextMember"/> and
-    /// <see cref="ReadExpectedName"/> read it.
+    /// comparison. Anything else goes through <see cref="Cursor.NextMember"/> and
+    /// <see cref="ReadExpectedName"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool ReadNextName(ref Cursor cursor, int[] following, MemberNames names, ref int previous, out bool ended)
@@ -860,8 +860,8 @@ internal static class PlainRecordScanner
             text = null;
             if ((uint)Position < (uint)data.Length && data[Position] == (byte)'"')
             {
-                // The usual case: a string right after the colon, without escapes, so the first byte
-                // that cannot stand in a string as it is is its closing quote.
+                // The usual case is a string without escapes right after the colon. Its closing
+                // quote is then the first byte at which SkipPlain stops.
                 var contentStart = Position + 1;
                 var stop = SkipPlain(contentStart);
                 if (stop < data.Length && data[stop] == (byte)'"')
