@@ -185,6 +185,7 @@ internal sealed class Utf8StringCache
     /// Mixes the bytes eight at a time, the last eight overlapping the ones before when the length is
     /// not a multiple of eight. The hash only picks a slot, so its quality affects only the hit rate.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Hash(ReadOnlySpan<byte> utf8)
     {
         const ulong Multiplier = 0x9E3779B97F4A7C15;

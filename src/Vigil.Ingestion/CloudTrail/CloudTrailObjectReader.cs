@@ -51,8 +51,10 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                     }
                 }
 
-                var events = new List<CloudTrailEvent>();
+                // Sized for as many events as the last buffer gave, so the list rarely grows.
+                var events = new List<CloudTrailEvent>(scan.LastEventCount);
                 var consumed = Scan(buffer.AsSpan(0, length), final, scan, events, onRejected);
+                scan.LastEventCount = events.Count;
                 if (events.Count > 0)
                 {
                     await onEvents(events);
@@ -224,6 +226,9 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         public bool Discarding { get; private set; }
 
         public long BytesBefore { get; private set; }
+
+        /// <summary>The number of events that the last buffer gave.</summary>
+        public int LastEventCount { get; set; }
 
         public void Advance(ReadOnlySpan<byte> consumed)
         {

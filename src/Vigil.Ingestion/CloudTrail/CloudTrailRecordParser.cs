@@ -261,9 +261,18 @@ internal static class CloudTrailRecordParser
             return false;
         }
 
-        time = new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero);
+        // The same value as new DateTimeOffset(year, month, day, hour, minute, second, TimeSpan.Zero),
+        // computed from the day number, because that constructor checks every part again.
+        var previousYears = year - 1;
+        var days = (previousYears * 365) + (previousYears / 4) - (previousYears / 100) + (previousYears / 400)
+            + DaysBeforeMonth[month - 1] + (month > 2 && DateTime.IsLeapYear(year) ? 1 : 0) + day - 1;
+        var seconds = (days * 86_400L) + (hour * 3_600) + (minute * 60) + second;
+        time = new DateTimeOffset(seconds * TimeSpan.TicksPerSecond, TimeSpan.Zero);
         return true;
     }
+
+    // Days of a common year before the first of each month.
+    private static ReadOnlySpan<int> DaysBeforeMonth => [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 
     private static bool TryDigits(ReadOnlySpan<byte> digits, out int value)
     {
@@ -600,10 +609,27 @@ internal static class CloudTrailRecordParser
         // record, which have no record before them.
         private readonly RepeatedText?[]? recent;
 
-        public RecordFields(bool acrossRecords = true) =>
-            recent = acrossRecords ? new RepeatedText?[(int)Field.InsightDetails + 1] : null;
+        public RecordFields(bool acrossRecords = true)
+        {
+            if (acrossRecords)
+            {
+                recent = new RepeatedText?[(int)Field.InsightDetails + 1];
+                foreach (var field in FieldsWithRecentText)
+                {
+                    recent[(int)field] = new RepeatedText();
+                }
+            }
+        }
 
-        public RepeatedText? Recent(Field field) => recent is null ? null : recent[(int)field] ??= new RepeatedText();
+        /// <summary>The fields whose values come from the cache, which are the ones worth remembering.</summary>
+        private static readonly Field[] FieldsWithRecentText =
+        [
+            Field.EventVersion, Field.EventSource, Field.EventName, Field.AwsRegion, Field.SourceIpAddress, Field.UserAgent,
+            Field.ErrorCode, Field.EventType, Field.EventCategory, Field.RecipientAccountId,
+        ];
+
+        /// <summary>The recent text of <paramref name="field"/>, or null for a single record and for fields not in <see cref="FieldsWithRecentText"/>.</summary>
+        public RepeatedText? Recent(Field field) => recent?[(int)field];
 
         /// <summary>
         /// For each <see cref="Field"/>, the field whose member followed it in the last record read by

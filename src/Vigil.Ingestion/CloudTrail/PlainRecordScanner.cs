@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
@@ -88,14 +89,15 @@ internal static class PlainRecordScanner
         }
 
         var previous = fields.FollowingField.Length - 1;
+        if (!empty && !ReadExpectedName(ref cursor, fields.FollowingField, FieldNames, ref previous))
+        {
+            return false;
+        }
+
         while (!empty)
         {
-            if (!ReadExpectedName(ref cursor, fields.FollowingField, FieldNames, ref previous))
-            {
-                return false;
-            }
-
-            if (!ReadField(ref cursor, (CloudTrailRecordParser.Field)previous, fields, options, cache) || !cursor.NextMember(out empty))
+            if (!ReadField(ref cursor, (CloudTrailRecordParser.Field)previous, fields, options, cache)
+                || !ReadNextName(ref cursor, fields.FollowingField, FieldNames, ref previous, out empty))
             {
                 return false;
             }
@@ -160,12 +162,20 @@ internal static class PlainRecordScanner
 
     private static bool ReadEventTime(ref Cursor cursor, CloudTrailRecordParser.RecordFields fields, int max)
     {
+        if (max >= 20 && cursor.TryReadUtcSeconds(out var time))
+        {
+            fields.HasEventTime = true;
+            fields.EventTime = time;
+            fields.EventTimeText = null;
+            return true;
+        }
+
         if (!cursor.ReadScalar(out var kind, out var start, out var end))
         {
             return false;
         }
 
-        if (kind == ValueKind.String && max >= 20 && CloudTrailRecordParser.TryParseUtcSeconds(cursor.Slice(start, end), out var time))
+        if (kind == ValueKind.String && max >= 20 && CloudTrailRecordParser.TryParseUtcSeconds(cursor.Slice(start, end), out time))
         {
             fields.HasEventTime = true;
             fields.EventTime = time;
@@ -234,13 +244,13 @@ internal static class PlainRecordScanner
         }
 
         var previous = fields.FollowingIdentityName.Length - 1;
+        if (!empty && !ReadExpectedName(ref cursor, fields.FollowingIdentityName, IdentityNames, ref previous))
+        {
+            return false;
+        }
+
         while (!empty)
         {
-            if (!ReadExpectedName(ref cursor, fields.FollowingIdentityName, IdentityNames, ref previous))
-            {
-                return false;
-            }
-
             var ok = (UserIdentityParser.Name)previous switch
             {
                 UserIdentityParser.Name.Type => cursor.ReadText(max, cache, null, out type),
@@ -254,7 +264,7 @@ internal static class PlainRecordScanner
                 UserIdentityParser.Name.SessionContext => ReadSessionContext(ref cursor, fields, max, cache, out session),
                 _ => cursor.SkipValue(out _),
             };
-            if (!ok || !cursor.NextMember(out empty))
+            if (!ok || !ReadNextName(ref cursor, fields.FollowingIdentityName, IdentityNames, ref previous, out empty))
             {
                 return false;
             }
@@ -274,7 +284,7 @@ internal static class PlainRecordScanner
     private static bool ReadExpectedName(ref Cursor cursor, int[] following, MemberNames names, ref int previous)
     {
         var name = following[previous];
-        if (name == MemberNames.Other || !cursor.TryConsume(names.Prefixes[name]))
+        if (name == MemberNames.Other || !cursor.TryConsume(in names.Prefixes[name]))
         {
             if (!cursor.ReadName(out var nameStart, out var nameEnd))
             {
@@ -288,6 +298,30 @@ internal static class PlainRecordScanner
         previous = name;
         return true;
     }
+
+    /// <summary>
+    /// After a member's value: consumes the comma and the next member's name and colon, and leaves
+    /// its number in <paramref name="previous"/>, or consumes the closing brace and sets
+    /// <paramref name="ended"/>. A comma followed at once by the expected name is matched with one
+    /// comparison. Anything else goes through <see cref="Cursor.NextMember"/> and
+    /// <see cref="ReadExpectedName"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ReadNextName(ref Cursor cursor, int[] following, MemberNames names, ref int previous, out bool ended)
+    {
+        var expected = following[previous];
+        if (expected != MemberNames.Other && cursor.TryConsume(in names.PrefixesAfterComma[expected]))
+        {
+            ended = false;
+            previous = expected;
+            return true;
+        }
+
+        return ReadOtherNextName(ref cursor, following, names, ref previous, out ended);
+    }
+
+    private static bool ReadOtherNextName(ref Cursor cursor, int[] following, MemberNames names, ref int previous, out bool ended) =>
+        cursor.NextMember(out ended) && (ended || ReadExpectedName(ref cursor, following, names, ref previous));
 
     private static readonly MemberNames FieldNames = new(
         Enum.GetValues<CloudTrailRecordParser.Field>().Select(field => (int)field).ToArray(),
@@ -310,11 +344,45 @@ internal static class PlainRecordScanner
     {
         public const int Other = 0;
 
-        public byte[][] Prefixes { get; } = numbers
-            .Select(number => number == Other ? [] : Encoding.ASCII.GetBytes($"\"{nameOf(number)}\":"))
+        public QuotedName[] Prefixes { get; } = numbers
+            .Select(number => new QuotedName(number == Other ? [] : Encoding.ASCII.GetBytes($"\"{nameOf(number)}\":")))
+            .ToArray();
+
+        /// <summary>The same names with the comma before them.</summary>
+        public QuotedName[] PrefixesAfterComma { get; } = numbers
+            .Select(number => new QuotedName(number == Other ? [] : Encoding.ASCII.GetBytes($",\"{nameOf(number)}\":")))
             .ToArray();
 
         public NameIdentifier Identify { get; } = identify;
+    }
+
+    /// <summary>
+    /// A member name in quotes with its colon, as bytes and as a vector with a mask over its length,
+    /// so that where 32 bytes remain one masked comparison tests for it.
+    /// </summary>
+    private readonly struct QuotedName
+    {
+        public QuotedName(byte[] bytes)
+        {
+            if (bytes.Length > Vector256<byte>.Count)
+            {
+                throw new ArgumentException($"The quoted name is {bytes.Length} bytes, more than {Vector256<byte>.Count}.", nameof(bytes));
+            }
+
+            Bytes = bytes;
+            Span<byte> padded = stackalloc byte[Vector256<byte>.Count];
+            Span<byte> mask = stackalloc byte[Vector256<byte>.Count];
+            bytes.CopyTo(padded);
+            mask[..bytes.Length].Fill(0xFF);
+            Vector = Vector256.Create<byte>(padded);
+            Mask = Vector256.Create<byte>(mask);
+        }
+
+        public byte[] Bytes { get; }
+
+        public Vector256<byte> Vector { get; }
+
+        public Vector256<byte> Mask { get; }
     }
 
     /// <summary>
@@ -499,17 +567,30 @@ internal static class PlainRecordScanner
             return true;
         }
 
-        /// <summary>Consumes <paramref name="prefix"/> when the data continues with it after any whitespace.</summary>
+        /// <summary>Consumes <paramref name="name"/> when the data continues with it after any whitespace.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool TryConsume(ReadOnlySpan<byte> prefix)
+        public bool TryConsume(in QuotedName name)
         {
             // Running out of data here is not yet a failure, because the caller reads the name in full.
-            if (!SkipSpace() || !data[Position..].StartsWith(prefix))
+            if (!SkipSpace())
             {
                 return false;
             }
 
-            Position += prefix.Length;
+            if (Vector256.IsHardwareAccelerated && data.Length - Position >= Vector256<byte>.Count)
+            {
+                var bytes = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(data), (nuint)Position);
+                if ((bytes & name.Mask) != name.Vector)
+                {
+                    return false;
+                }
+            }
+            else if (!data[Position..].StartsWith(name.Bytes))
+            {
+                return false;
+            }
+
+            Position += name.Bytes.Length;
             return true;
         }
 
@@ -554,6 +635,24 @@ internal static class PlainRecordScanner
                 default:
                     return Unusual();
             }
+        }
+
+        /// <summary>
+        /// Reads a string of exactly the form <c>yyyy-MM-ddTHH:mm:ssZ</c> right at the position. Returns
+        /// false, without moving, for anything else. The form has no quote, backslash or control
+        /// character, so the quote after its 20 bytes ends the string.
+        /// </summary>
+        public bool TryReadUtcSeconds(out DateTimeOffset time)
+        {
+            time = default;
+            if (data.Length - Position < 22 || data[Position] != (byte)'"' || data[Position + 21] != (byte)'"'
+                || !CloudTrailRecordParser.TryParseUtcSeconds(data.Slice(Position + 1, 20), out time))
+            {
+                return false;
+            }
+
+            Position += 22;
+            return true;
         }
 
         /// <summary>Reads a member's name and its colon; the name is the bytes between the quotes.</summary>
@@ -759,7 +858,51 @@ internal static class PlainRecordScanner
         public bool ReadText(int max, Utf8StringCache? cache, RepeatedText? recent, out string? text)
         {
             text = null;
+            if ((uint)Position < (uint)data.Length && data[Position] == (byte)'"')
+            {
+                // The usual case is a string without escapes right after the colon. Its closing
+                // quote is then the first byte at which SkipPlain stops.
+                var contentStart = Position + 1;
+                var stop = SkipPlain(contentStart);
+                if (stop < data.Length && data[stop] == (byte)'"')
+                {
+                    Position = stop + 1;
+                    return PlainText(contentStart, stop, max, cache, recent, out text);
+                }
+
+                return ReadString(out var stringStart, out var stringEnd, out var escaped)
+                    && TextOf(escaped ? ValueKind.EscapedString : ValueKind.String, stringStart, stringEnd, max, cache, recent, out text);
+            }
+
             return ReadScalar(out var kind, out var start, out var end) && TextOf(kind, start, end, max, cache, recent, out text);
+        }
+
+        /// <summary>The text of a string without escapes, whose content is between <paramref name="start"/> and <paramref name="end"/>.</summary>
+        private bool PlainText(int start, int end, int max, Utf8StringCache? cache, RepeatedText? recent, out string? text)
+        {
+            text = null;
+            var value = data[start..end];
+            if (value.Length > max)
+            {
+                // The general parser cuts it to the limit.
+                return Unusual();
+            }
+
+            if (cache is null || value.Length > Utf8StringCache.MaxCachedBytes)
+            {
+                text = value.IsEmpty ? string.Empty : Encoding.Latin1.GetString(value);
+            }
+            else if (recent is not null && recent.Matches(value))
+            {
+                text = recent.Text;
+            }
+            else
+            {
+                text = cache.Get(value);
+                recent?.Remember(value, text);
+            }
+
+            return true;
         }
 
         /// <summary>
@@ -772,28 +915,7 @@ internal static class PlainRecordScanner
             switch (kind)
             {
                 case ValueKind.String:
-                    var value = data[start..end];
-                    if (value.Length > max)
-                    {
-                        // The general parser cuts it to the limit.
-                        return Unusual();
-                    }
-
-                    if (cache is null || value.Length > Utf8StringCache.MaxCachedBytes)
-                    {
-                        text = value.IsEmpty ? string.Empty : Encoding.Latin1.GetString(value);
-                    }
-                    else if (recent is not null && recent.Matches(value))
-                    {
-                        text = recent.Text;
-                    }
-                    else
-                    {
-                        text = cache.Get(value);
-                        recent?.Remember(value, text);
-                    }
-
-                    return true;
+                    return PlainText(start, end, max, cache, recent, out text);
                 case ValueKind.EscapedString:
                     // Decoded as the general parser decodes it, including its handling of lone surrogates.
                     var quoted = new Utf8JsonReader(data[(start - 1)..(end + 1)]);

@@ -125,6 +125,43 @@ public sealed class ReaderFieldShapeTests
         Assert.Equal(TimeSpan.Zero, events[0].EventTime.Offset);
     }
 
+    [Fact]
+    public void TryParseUtcSeconds_ManyDates_MatchConstructor()
+    {
+        // Every day of leap and common years, century years and the ends of the range, each with
+        // its own time of day, against the DateTimeOffset constructor.
+        var random = new Random(17);
+        int[] years = [1, 4, 100, 1600, 1900, 1999, 2000, 2023, 2024, 2100, 2400, 9999];
+        foreach (var year in years)
+        {
+            var daysInYear = DateTime.IsLeapYear(year) ? 366 : 365;
+            for (var dayOfYear = 0; dayOfYear < daysInYear; dayOfYear++)
+            {
+                var date = new DateTime(year, 1, 1).AddDays(dayOfYear);
+                var expected = new DateTimeOffset(year, date.Month, date.Day, random.Next(24), random.Next(60), random.Next(60), TimeSpan.Zero);
+                var text = System.Text.Encoding.ASCII.GetBytes(expected.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+
+                Assert.True(CloudTrailRecordParser.TryParseUtcSeconds(text, out var time), $"{expected:O} not parsed");
+                Assert.Equal(expected.UtcTicks, time.UtcTicks);
+                Assert.Equal(TimeSpan.Zero, time.Offset);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("2023-02-29T00:00:00Z")]
+    [InlineData("2100-02-29T00:00:00Z")]
+    [InlineData("2024-04-31T00:00:00Z")]
+    [InlineData("0000-01-01T00:00:00Z")]
+    [InlineData("2024-13-01T00:00:00Z")]
+    [InlineData("2024-01-01T24:00:00Z")]
+    [InlineData("2024-01-01T23:60:00Z")]
+    [InlineData("2024-01-01T23:59:60Z")]
+    public void TryParseUtcSeconds_ImpossibleDate_ReturnsFalse(string text)
+    {
+        Assert.False(CloudTrailRecordParser.TryParseUtcSeconds(System.Text.Encoding.ASCII.GetBytes(text), out _));
+    }
+
     [Theory]
     [InlineData("10:15")]
     [InlineData("March 5")]
