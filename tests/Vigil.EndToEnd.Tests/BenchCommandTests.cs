@@ -123,6 +123,35 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task BenchRun_OneFileFromMemory_ReadsEveryRecord()
+    {
+        var corpus = Path.Combine(folder, "corpus");
+        var generate = await GenerateAsync(corpus, seed: 5);
+        Assert.True(generate.ExitCode == 0, generate.ToString());
+
+        var run = await CliProcess.RunAsync(null, "bench", "run", "--corpus", corpus, "--readers-only", "--files-at-a-time", "1", "--from-memory");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("2,000", RecordsIn(run, "Vigil readers only, CloudTrail"));
+        Assert.Equal("2,000", RecordsIn(run, "floor, CloudTrail: gzip + Utf8JsonReader"));
+        Assert.Equal("3,000", RecordsIn(run, "Vigil readers only, Route 53"));
+        Assert.Equal("1 file at a time, from memory", Row(run, "Vigil readers only, VPC flow Parquet")[1]);
+        Assert.Contains("bench: loaded the corpus files into memory", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAILED", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenchRun_FromMemoryWithoutReadersOnly_Rejected()
+    {
+        Directory.CreateDirectory(folder);
+
+        var run = await CliProcess.RunAsync(null, "bench", "run", "--corpus", folder, "--from-memory");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("--files-at-a-time and --from-memory apply only to --readers-only", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BenchRun_RoundsWithoutReadersOnly_Rejected()
     {
         Directory.CreateDirectory(folder);

@@ -14,6 +14,12 @@ internal sealed record BenchRunSettings(string CorpusFolder, bool Jq, bool Host,
 
     /// <summary>Host processes started as silos of one cluster for the host phase.</summary>
     public int Silos { get; init; } = 1;
+
+    /// <summary>Files each floor and reader reads at a time with <see cref="ReadersOnly"/>; null for one per core.</summary>
+    public int? FilesAtATime { get; init; }
+
+    /// <summary>With <see cref="ReadersOnly"/>: load the files into memory before the first phase, so no phase reads the disk.</summary>
+    public bool FromMemory { get; init; }
 }
 
 /// <summary>
@@ -169,30 +175,38 @@ internal static class BenchRunner
     private static async Task<int> RunReadersOnlyAsync(
         BenchRunSettings settings, BenchCorpus corpus, MachineDescription machine, string? loadBefore, CancellationToken cancellationToken)
     {
+        var filesAtATime = settings.FilesAtATime ?? Environment.ProcessorCount;
+        var access = CorpusAccess.FromDisk(filesAtATime);
+        if (settings.FromMemory)
+        {
+            access = await CorpusAccess.LoadAsync(
+                filesAtATime, [.. corpus.CloudTrailObjects, .. corpus.FlowObjects, .. corpus.Route53Objects, .. corpus.ParquetFlowObjects], cancellationToken);
+            Console.Error.WriteLine($"bench: loaded the corpus files into memory, {access.BytesInMemory / (1024 * 1024)} MiB");
+        }
+
         var kinds = new List<ReaderKind>
         {
-            ReaderKindOf("CloudTrail", FloorCloudTrail, ReaderCloudTrail, corpus.CloudTrailObjects, FloorBenchmark.RunCloudTrailAsync, ReaderBenchmark.RunCloudTrailAsync, corpus.Manifest?.CloudTrailRecords, cancellationToken),
-            ReaderKindOf("VPC flow", FloorFlow, ReaderFlow, corpus.FlowObjects, FloorBenchmark.RunFlowAsync, ReaderBenchmark.RunFlowAsync, corpus.Manifest?.FlowRecords, cancellationToken),
+            ReaderKindOf("CloudTrail", FloorCloudTrail, ReaderCloudTrail, corpus.CloudTrailObjects, FloorBenchmark.RunCloudTrailAsync, ReaderBenchmark.RunCloudTrailAsync, corpus.Manifest?.CloudTrailRecords, access, cancellationToken),
+            ReaderKindOf("VPC flow", FloorFlow, ReaderFlow, corpus.FlowObjects, FloorBenchmark.RunFlowAsync, ReaderBenchmark.RunFlowAsync, corpus.Manifest?.FlowRecords, access, cancellationToken),
         };
         if (corpus.Route53Objects.Count > 0)
         {
-            kinds.Add(ReaderKindOf("Route 53", FloorRoute53, ReaderRoute53, corpus.Route53Objects, FloorBenchmark.RunRoute53Async, ReaderBenchmark.RunRoute53Async, corpus.Manifest?.Route53Records, cancellationToken));
+            kinds.Add(ReaderKindOf("Route 53", FloorRoute53, ReaderRoute53, corpus.Route53Objects, FloorBenchmark.RunRoute53Async, ReaderBenchmark.RunRoute53Async, corpus.Manifest?.Route53Records, access, cancellationToken));
         }
 
         if (corpus.ParquetFlowObjects.Count > 0)
         {
-            kinds.Add(ReaderKindOf("VPC flow Parquet", FloorParquet, ReaderParquet, corpus.ParquetFlowObjects, FloorBenchmark.RunParquetAsync, ReaderBenchmark.RunParquetAsync, corpus.Manifest?.ParquetFlowRecords, cancellationToken));
+            kinds.Add(ReaderKindOf("VPC flow Parquet", FloorParquet, ReaderParquet, corpus.ParquetFlowObjects, FloorBenchmark.RunParquetAsync, ReaderBenchmark.RunParquetAsync, corpus.Manifest?.ParquetFlowRecords, access, cancellationToken));
         }
 
         var results = await ReaderRounds.RunAsync(kinds, settings.Rounds, MeasureAsync);
         var report = new BenchReport();
-        var cores = Environment.ProcessorCount;
         var failed = false;
         var roundsText = settings.Rounds > 1 ? $", {settings.Rounds} rounds added up" : "";
         foreach (var result in results)
         {
-            report.Add(result.Kind.FloorName + roundsText, $"{cores} files at a time", ReaderRounds.Sum(result.Floors));
-            report.Add(result.Kind.ReaderName + roundsText, $"{cores} files at a time", ReaderRounds.Sum(result.Readers));
+            report.Add(result.Kind.FloorName + roundsText, access.Description, ReaderRounds.Sum(result.Floors));
+            report.Add(result.Kind.ReaderName + roundsText, access.Description, ReaderRounds.Sum(result.Readers));
             for (var round = 0; round < result.Floors.Count; round++)
             {
                 failed |= !Check(report, result.Kind.Kind, result.Floors[round].Records, result.Kind.ManifestRecords, [("readers", result.Readers[round])]);
@@ -205,21 +219,25 @@ internal static class BenchRunner
         return failed ? 1 : 0;
     }
 
-    /// <summary>Pairs the floor and reader of one kind over <paramref name="objects"/>, with a warm-up that runs both over <see cref="ReaderRounds.WarmUpPart"/>.</summary>
+    /// <summary>
+    /// Pairs the floor and reader of one kind over <paramref name="objects"/>, read through
+    /// <paramref name="access"/>, with a warm-up that runs both over <see cref="ReaderRounds.WarmUpPart"/>.
+    /// </summary>
     private static ReaderKind ReaderKindOf(
         string kind,
         string floorName,
         string readerName,
         IReadOnlyList<LogObject> objects,
-        Func<IReadOnlyList<LogObject>, CancellationToken, Task<PhaseMeasurement>> floor,
-        Func<IReadOnlyList<LogObject>, CancellationToken, Task<PhaseMeasurement>> reader,
+        Func<IReadOnlyList<LogObject>, CancellationToken, CorpusAccess?, Task<PhaseMeasurement>> floor,
+        Func<IReadOnlyList<LogObject>, CancellationToken, CorpusAccess?, Task<PhaseMeasurement>> reader,
         long? manifestRecords,
+        CorpusAccess access,
         CancellationToken cancellationToken) =>
-        new(kind, floorName, readerName, () => floor(objects, cancellationToken), () => reader(objects, cancellationToken), manifestRecords, async () =>
+        new(kind, floorName, readerName, () => floor(objects, cancellationToken, access), () => reader(objects, cancellationToken, access), manifestRecords, async () =>
         {
             var part = ReaderRounds.WarmUpPart(objects);
-            await floor(part, cancellationToken);
-            await reader(part, cancellationToken);
+            await floor(part, cancellationToken, access);
+            await reader(part, cancellationToken, access);
         });
 
     private static async Task<PhaseMeasurement> MeasureAsync(string name, Func<Task<PhaseMeasurement>> phase)

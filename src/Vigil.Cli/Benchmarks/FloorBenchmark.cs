@@ -19,24 +19,24 @@ internal static class FloorBenchmark
     private const int BufferSize = 64 * 1024;
 
     /// <summary>Returns the CloudTrail records counted, one per object in the top-level <c>Records</c> array.</summary>
-    public static Task<PhaseMeasurement> RunCloudTrailAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken) =>
-        RunAsync(objects, TokeniseCloudTrailAsync, cancellationToken);
+    public static Task<PhaseMeasurement> RunCloudTrailAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken, CorpusAccess? access = null) =>
+        RunAsync(objects, TokeniseCloudTrailAsync, cancellationToken, access: access);
 
     /// <summary>Returns the flow records counted: every non-blank line after the header line.</summary>
-    public static Task<PhaseMeasurement> RunFlowAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken) =>
-        RunAsync(objects, SplitFlowLinesAsync, cancellationToken);
+    public static Task<PhaseMeasurement> RunFlowAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken, CorpusAccess? access = null) =>
+        RunAsync(objects, SplitFlowLinesAsync, cancellationToken, access: access);
 
     /// <summary>Returns the Route 53 records counted: every top-level JSON object of the JSON Lines files.</summary>
-    public static Task<PhaseMeasurement> RunRoute53Async(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken) =>
-        RunAsync(objects, TokeniseJsonLinesAsync, cancellationToken);
+    public static Task<PhaseMeasurement> RunRoute53Async(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken, CorpusAccess? access = null) =>
+        RunAsync(objects, TokeniseJsonLinesAsync, cancellationToken, access: access);
 
     /// <summary>
     /// Returns the Parquet rows counted. Every column chunk of every row group is read with Parquet.Net
     /// into an array of the column's own type (decompressed and decoded; text as slices of characters,
     /// the cheapest form Parquet.Net gives), and no record is built.
     /// </summary>
-    public static Task<PhaseMeasurement> RunParquetAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken) =>
-        RunAsync(objects, ReadParquetColumnsAsync, cancellationToken, decompress: false);
+    public static Task<PhaseMeasurement> RunParquetAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken, CorpusAccess? access = null) =>
+        RunAsync(objects, ReadParquetColumnsAsync, cancellationToken, decompress: false, access);
 
     /// <summary>
     /// Only decompresses the CloudTrail files, without tokenising them: the part of the floor that no
@@ -51,17 +51,18 @@ internal static class FloorBenchmark
         new(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
 
     private static async Task<PhaseMeasurement> RunAsync(
-        IReadOnlyList<LogObject> objects, Func<Stream, CancellationToken, Task<long>> tokenise, CancellationToken cancellationToken, bool decompress = true)
+        IReadOnlyList<LogObject> objects, Func<Stream, CancellationToken, Task<long>> tokenise, CancellationToken cancellationToken, bool decompress = true, CorpusAccess? access = null)
     {
+        access ??= CorpusAccess.Disk;
         var resetPeak = ProcessMemory.ResetOwnPeak();
         long records = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = access.FilesAtATime, CancellationToken = cancellationToken };
         var cpuBefore = ProcessCpu.ReadOwn();
         var gcBefore = GcActivity.Now();
         var stopwatch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(objects, options, async (logObject, token) =>
         {
-            await using var file = OpenFile(logObject.Path);
+            await using var file = access.Open(logObject);
             await using Stream content = decompress ? new GZipStream(file, CompressionMode.Decompress) : file;
             Interlocked.Add(ref records, await tokenise(content, token));
         });

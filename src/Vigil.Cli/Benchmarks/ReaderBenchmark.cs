@@ -17,7 +17,7 @@ namespace Vigil.Cli.Benchmarks;
 /// </summary>
 internal static class ReaderBenchmark
 {
-    public static async Task<PhaseMeasurement> RunCloudTrailAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken)
+    public static async Task<PhaseMeasurement> RunCloudTrailAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken, CorpusAccess? access = null)
     {
         var options = new IngestOptions();
         var reader = new CloudTrailObjectReader(options.Reader);
@@ -25,38 +25,38 @@ internal static class ReaderBenchmark
         {
             var summary = await reader.ReadAsync(content, logObject.Key, DateTimeOffset.UtcNow, Count<CloudTrailEvent>(count), _ => count.AddRejected(), cancellationToken);
             return summary.Error;
-        }, cancellationToken);
+        }, cancellationToken, access: access);
     }
 
-    public static async Task<PhaseMeasurement> RunFlowAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken)
+    public static async Task<PhaseMeasurement> RunFlowAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken, CorpusAccess? access = null)
     {
         var reader = new VpcFlowTextReader();
         return await RunAsync(objects, new IngestOptions(), async (content, logObject, count) =>
         {
             var summary = await reader.ReadAsync(content, logObject.Key, DateTimeOffset.UtcNow, Count<FlowRecord>(count), _ => count.AddRejected(), cancellationToken);
             return summary.Error;
-        }, cancellationToken);
+        }, cancellationToken, access: access);
     }
 
-    public static async Task<PhaseMeasurement> RunRoute53Async(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken)
+    public static async Task<PhaseMeasurement> RunRoute53Async(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken, CorpusAccess? access = null)
     {
         var reader = new Route53QueryLogReader();
         return await RunAsync(objects, new IngestOptions(), async (content, logObject, count) =>
         {
             await reader.ReadAsync(content, logObject.Key, DateTimeOffset.UtcNow, Count<DnsQueryRecord>(count), _ => count.AddRejected(), cancellationToken);
             return null;
-        }, cancellationToken);
+        }, cancellationToken, access: access);
     }
 
     /// <summary>Reads the Parquet files from the file itself, as the inspector hands over a seekable object, without <see cref="LogObjectStream"/>.</summary>
-    public static async Task<PhaseMeasurement> RunParquetAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken)
+    public static async Task<PhaseMeasurement> RunParquetAsync(IReadOnlyList<LogObject> objects, CancellationToken cancellationToken, CorpusAccess? access = null)
     {
         var reader = new VpcFlowParquetReader();
         return await RunAsync(objects, new IngestOptions(), async (content, logObject, count) =>
         {
             var summary = await reader.ReadAsync(content, logObject.Key, DateTimeOffset.UtcNow, Count<FlowRecord>(count), _ => count.AddRejected(), cancellationToken);
             return summary.Error;
-        }, cancellationToken, decompress: false);
+        }, cancellationToken, decompress: false, access);
     }
 
     private static Func<IReadOnlyList<TRecord>, ValueTask> Count<TRecord>(RecordCount count) => records =>
@@ -66,18 +66,24 @@ internal static class ReaderBenchmark
     };
 
     private static async Task<PhaseMeasurement> RunAsync(
-        IReadOnlyList<LogObject> objects, IngestOptions options, Func<Stream, LogObject, RecordCount, Task<string?>> read, CancellationToken cancellationToken, bool decompress = true)
+        IReadOnlyList<LogObject> objects,
+        IngestOptions options,
+        Func<Stream, LogObject, RecordCount, Task<string?>> read,
+        CancellationToken cancellationToken,
+        bool decompress = true,
+        CorpusAccess? access = null)
     {
+        access ??= CorpusAccess.Disk;
         var resetPeak = ProcessMemory.ResetOwnPeak();
         var count = new RecordCount();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = access.FilesAtATime, CancellationToken = cancellationToken };
         var cpuBefore = ProcessCpu.ReadOwn();
         var gcBefore = GcActivity.Now();
         var stopwatch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(objects, parallel, async (logObject, token) =>
         {
             // The file is opened as the floor opens it, so the two phases differ only in what reads the bytes.
-            await using var file = FloorBenchmark.OpenFile(logObject.Path);
+            await using var file = access.Open(logObject);
             await using var content = decompress ? await LogObjectStream.OpenAsync(file, options.Reader.MaxDecompressedBytes, token) : file;
             var error = await read(content, logObject, count);
             if (error is not null)

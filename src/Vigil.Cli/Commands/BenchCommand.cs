@@ -102,6 +102,14 @@ internal static class BenchCommand
             Description = "With --readers-only: rounds of each floor and reader (1 to 20), alternating which of the two runs first; the ratios are the median of the rounds.",
             DefaultValueFactory = _ => 1,
         };
+        var filesAtATime = new Option<int?>("--files-at-a-time")
+        {
+            Description = "With --readers-only: files each floor and reader reads at a time (1 to 64); defaults to one per core. With 1 and --from-memory, two builds of a reader can be compared on a loaded machine.",
+        };
+        var fromMemory = new Option<bool>("--from-memory")
+        {
+            Description = "With --readers-only: load every corpus file into memory first, so no floor or reader reads the disk. Needs memory for the whole compressed corpus.",
+        };
         var silos = new Option<int>("--silos")
         {
             Description = "Host processes started with --host, as silos of one cluster on one database that share the watched folder (1 to 8). CPU time and memory are summed over them.",
@@ -113,7 +121,7 @@ internal static class BenchCommand
             "Measure records per second on a corpus: the decompress-and-tokenise floor, Vigil's readers, jq (--jq), an in-process replay and the real host (--host). " +
             "Prints a Markdown section for docs/benchmarks.md to standard output and progress to standard error.")
         {
-            corpus, jq, host, hostDll, hostTimeout, readersOnly, rounds, silos,
+            corpus, jq, host, hostDll, hostTimeout, readersOnly, rounds, filesAtATime, fromMemory, silos,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -150,6 +158,19 @@ internal static class BenchCommand
                 return 2;
             }
 
+            var files = parse.GetValue(filesAtATime);
+            if (files is < 1 or > 64)
+            {
+                Console.Error.WriteLine($"error: invalid --files-at-a-time {files}; give a number from 1 to 64.");
+                return 2;
+            }
+
+            if ((files is not null || parse.GetValue(fromMemory)) && !parse.GetValue(readersOnly))
+            {
+                Console.Error.WriteLine("error: --files-at-a-time and --from-memory apply only to --readers-only; add --readers-only or leave them out.");
+                return 2;
+            }
+
             var siloCount = parse.GetValue(silos);
             if (siloCount is < 1 or > 8)
             {
@@ -163,6 +184,8 @@ internal static class BenchCommand
                 ReadersOnly = parse.GetValue(readersOnly),
                 Rounds = roundCount,
                 Silos = siloCount,
+                FilesAtATime = files,
+                FromMemory = parse.GetValue(fromMemory),
             };
             return await BenchRunner.RunAsync(settings, cancellationToken);
         }));
