@@ -117,8 +117,8 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Contains("- Vigil reader / floor, VPC flow Parquet, median of 3 rounds: ", run.Output, StringComparison.Ordinal);
         var perRound = run.Output.Split('\n').Single(line => line.StartsWith("- Vigil reader / floor, Route 53, per round: ", StringComparison.Ordinal));
         Assert.Equal(3, perRound.Split(" (per CPU second")[0].Split(':')[1].Split(',').Length);
-        Assert.Contains("- Before the first round, each kind's floor and reader read the first 10% of its files once without being measured", run.Output, StringComparison.Ordinal);
-        Assert.Contains("bench: warm-up, Route 53: floor and reader over 10% of the files, not measured", run.Error, StringComparison.Ordinal);
+        Assert.Contains("- Before the first round, each kind's floor and reader read all of its files once without being measured", run.Output, StringComparison.Ordinal);
+        Assert.Contains("bench: warm-up, Route 53: floor and reader over every file once, not measured", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("FAILED", run.Output, StringComparison.Ordinal);
     }
 

@@ -221,7 +221,7 @@ internal static class BenchRunner
 
     /// <summary>
     /// Pairs the floor and reader of one kind over <paramref name="objects"/>, read through
-    /// <paramref name="access"/>, with a warm-up that runs both over <see cref="ReaderRounds.WarmUpPart"/>.
+    /// <paramref name="access"/>, with a warm-up that runs both once.
     /// </summary>
     private static ReaderKind ReaderKindOf(
         string kind,
@@ -235,9 +235,8 @@ internal static class BenchRunner
         CancellationToken cancellationToken) =>
         new(kind, floorName, readerName, () => floor(objects, cancellationToken, access), () => reader(objects, cancellationToken, access), manifestRecords, async () =>
         {
-            var part = ReaderRounds.WarmUpPart(objects);
-            await floor(part, cancellationToken, access);
-            await reader(part, cancellationToken, access);
+            await floor(objects, cancellationToken, access);
+            await reader(objects, cancellationToken, access);
         });
 
     private static async Task<PhaseMeasurement> MeasureAsync(string name, Func<Task<PhaseMeasurement>> phase)
@@ -270,7 +269,7 @@ internal static class BenchRunner
             report.AddTarget($"Vigil reader / floor, {result.Kind.Kind}{median}", ReaderRounds.Median(result.Ratios), ReaderTarget, atMost: false, BenchFormat.Ratio);
         }
 
-        report.AddNote($"Before the first round, each kind's floor and reader read the first {ReaderRounds.WarmUpFilesPercent}% of its files once without being measured, so no round pays for compiling the code.");
+        report.AddNote("Before the first round, each kind's floor and reader read all of its files once without being measured, so that round 1 runs code as compiled as the later rounds'.");
         if (rounds > 1)
         {
             foreach (var result in results)
