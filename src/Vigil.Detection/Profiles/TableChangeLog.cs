@@ -14,6 +14,33 @@ internal sealed class TableChangeLog<TEntry>(int dimensions)
     /// <summary>Per dimension, the table as it was, once the recording removed a value from it.</summary>
     private readonly Dictionary<string, TEntry>?[] tableCopies = new Dictionary<string, TEntry>?[dimensions];
 
+    /// <summary>Most changed values per dimension whose table <see cref="Clear"/> keeps for the next recording; a larger one is dropped.</summary>
+    private const int MaxKeptEntries = 256;
+
+    /// <summary>Number of dimensions (tables) the log covers.</summary>
+    public int Dimensions => entries.Length;
+
+    /// <summary>Forgets every change, so the log can record again; small per-dimension tables stay allocated.</summary>
+    public void Clear()
+    {
+        for (var dimension = 0; dimension < entries.Length; dimension++)
+        {
+            if (entries[dimension] is { } originals)
+            {
+                if (originals.Count > MaxKeptEntries)
+                {
+                    entries[dimension] = null;
+                }
+                else
+                {
+                    originals.Clear();
+                }
+            }
+
+            tableCopies[dimension] = null;
+        }
+    }
+
     /// <summary>Keeps the value of <paramref name="key"/> as it was before its first change in this recording.</summary>
     public void Remember(Dictionary<string, TEntry>[] tables, int dimension, string key)
     {
