@@ -54,10 +54,13 @@ public sealed class PrincipalGrain(
     // interface by reflection and parses type names: about 3% of the bytes of a CloudTrail replay.
     private IAccountProfileGrain? accountProfile;
 
+    // The tenant and the principal key of this grain's key, split once per activation.
+    private (string TenantId, string PrincipalKey) grainKeyParts;
+
     public async Task<IReadOnlyList<BatchResult>> ApplyCloudTrailAsync(CloudTrailChunks batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var (tenantId, principalKey) = SplitKey(this.GetPrimaryKeyString());
+        var (tenantId, principalKey) = grainKeyParts;
         if (batch.TenantId != tenantId)
         {
             throw new ArgumentException($"Batch for tenant '{batch.TenantId}' sent to principal grain of tenant '{tenantId}'.", nameof(batch));
@@ -67,11 +70,11 @@ public sealed class PrincipalGrain(
         var results = new BatchResult[batch.Chunks.Count];
         var applied = new List<AppliedChunk>(batch.Chunks.Count);
         var seenInCall = new HashSet<string>(StringComparer.Ordinal);
-        var chunksInCall = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? chunksInCall = batch.Chunks.Count > 1 ? new(StringComparer.Ordinal) : null;
         for (var index = 0; index < batch.Chunks.Count; index++)
         {
             var chunk = batch.Chunks[index];
-            if (chunks.Contains(chunk.ChunkKey) || !chunksInCall.Add(chunk.ChunkKey))
+            if (chunks.Contains(chunk.ChunkKey) || (chunksInCall is not null && !chunksInCall.Add(chunk.ChunkKey)))
             {
                 GrainLog.ChunkAlreadyApplied(logger, chunk.ChunkKey, this.GetPrimaryKeyString());
                 results[index] = new BatchResult(0, chunk.Records.Count, 0);
@@ -103,7 +106,13 @@ public sealed class PrincipalGrain(
         profile.BeginChanges();
         try
         {
-            var anomalies = await PrincipalProfiling.ScoreAsync(AccountProfileOf(tenantId, principalKey), principalKey, profile, [.. applied.Select(chunk => chunk.Fresh)], enricher, context);
+            var freshByChunk = new IReadOnlyList<CloudTrailEvent>[applied.Count];
+            for (var position = 0; position < applied.Count; position++)
+            {
+                freshByChunk[position] = applied[position].Fresh;
+            }
+
+            var anomalies = await PrincipalProfiling.ScoreAsync(AccountProfileOf(tenantId, principalKey), principalKey, profile, freshByChunk, enricher, context);
 
             // Most calls raise nothing, so the built-in detectors, which keep no state, first run over
             // all new events at once. Only when that raises a finding, or when the tenant has
@@ -111,7 +120,7 @@ public sealed class PrincipalGrain(
             // by chunk, because each chunk's findings are stored under the chunk's own write key.
             var byChunk = ruleSet.Has(SigmaLogSource.CloudTrail)
                 || anomalies.Any(found => found.Count > 0)
-                || CloudTrailDetection.Default.Inspect(applied.SelectMany(chunk => chunk.Fresh), principalKey, context).Count > 0;
+                || CloudTrailDetection.Default.Inspect(applied.Count == 1 ? applied[0].Fresh : applied.SelectMany(chunk => chunk.Fresh), principalKey, context).Count > 0;
             for (var position = 0; position < applied.Count; position++)
             {
                 var chunk = applied[position];
@@ -252,7 +261,8 @@ public sealed class PrincipalGrain(
         var legacyTime = Persisted.LastEventTime;
         eventIds = RecentKeyStore.Load(Persisted.RecentEventIdHashes, Persisted.RecentEventIds, legacyTime, MaxRememberedEventIds, EventIdWindow, logger, this.GetPrimaryKeyString());
         chunks = RecentKeyStore.Load(Persisted.AppliedChunkHashes, Persisted.AppliedChunks, legacyTime, MaxRememberedChunks, Timeout.InfiniteTimeSpan, logger, this.GetPrimaryKeyString());
-        var (tenantId, _) = SplitKey(this.GetPrimaryKeyString());
+        grainKeyParts = SplitKey(this.GetPrimaryKeyString());
+        var (tenantId, _) = grainKeyParts;
         profile = PrincipalProfileStore.Load(Persisted.Profile, settings.For(tenantId).Profiles, logger, this.GetPrimaryKeyString());
     }
 
