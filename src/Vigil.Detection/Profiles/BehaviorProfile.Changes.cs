@@ -74,8 +74,12 @@ public sealed partial class BehaviorProfile
     /// </summary>
     private sealed class ChangeLog(int dimensionCount)
     {
-        /// <summary>Most logs kept in the pool; more are left to the garbage collector.</summary>
-        private const int MaxPooled = 64;
+        /// <summary>
+        /// Most logs kept in the pool; more are left to the garbage collector. A window of grain calls
+        /// starts a call for every principal in it at once, and each call holds its log while it waits
+        /// for the account profile, so many logs are in use at the same time.
+        /// </summary>
+        private const int MaxPooled = 1_024;
 
         private static readonly Stack<ChangeLog> Pool = new();
         private static readonly Lock PoolGate = new();

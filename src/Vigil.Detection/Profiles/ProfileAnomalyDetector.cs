@@ -48,7 +48,7 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
     public PreparedChunk Prepare(IEnumerable<CloudTrailEvent> records, PrincipalProfile profile, IpEnricher enricher, DetectionContext context)
     {
         var candidates = new List<AnomalyCandidate>();
-        var observations = new ObservationList();
+        var observations = new ObservationList(records is IReadOnlyCollection<CloudTrailEvent> collection ? collection.Count : 0);
         foreach (var record in records)
         {
             if (record.UserIdentity is null || record.UserIdentity.Type == "AWSService")
@@ -457,11 +457,11 @@ public sealed record AnomalyCandidate(
 /// in first-seen order. Most chunks hold a few events, so duplicates are found by a scan, and a hash
 /// set is made only for a chunk with more distinct observations than <see cref="MaxScanned"/>.
 /// </summary>
-internal sealed class ObservationList
+internal sealed class ObservationList(int expectedCount)
 {
     private const int MaxScanned = 8;
 
-    private readonly List<(DateTimeOffset Time, ProfileObservation Observation)> items = [];
+    private readonly List<(DateTimeOffset Time, ProfileObservation Observation)> items = new(Math.Clamp(expectedCount, 1, MaxScanned));
     private HashSet<(int Day, int Hour, ProfileObservation Observation)>? seen;
 
     public IReadOnlyList<(DateTimeOffset Time, ProfileObservation Observation)> Items => items;
@@ -481,8 +481,9 @@ internal sealed class ObservationList
             return;
         }
 
-        foreach (var (earlierTime, earlier) in items)
+        for (var index = 0; index < items.Count; index++)
         {
+            var (earlierTime, earlier) = items[index];
             if (BehaviorProfile.DayOf(earlierTime) == day && earlierTime.UtcDateTime.Hour == hour && earlier == observation)
             {
                 return;

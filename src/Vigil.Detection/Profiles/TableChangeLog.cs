@@ -15,7 +15,7 @@ internal sealed class TableChangeLog<TEntry>(int dimensions)
     private readonly Dictionary<string, TEntry>?[] tableCopies = new Dictionary<string, TEntry>?[dimensions];
 
     /// <summary>Most changed values per dimension whose table <see cref="Clear"/> keeps for the next recording; a larger one is dropped.</summary>
-    private const int MaxKeptEntries = 256;
+    private const int MaxKeptEntries = 32;
 
     /// <summary>Number of dimensions (tables) the log covers.</summary>
     public int Dimensions => entries.Length;

@@ -69,7 +69,8 @@ public sealed class PrincipalGrain(
         // Decide what is new without changing state, so a failed finding write can be retried in full.
         var results = new BatchResult[batch.Chunks.Count];
         var applied = new List<AppliedChunk>(batch.Chunks.Count);
-        var seenInCall = new HashSet<string>(StringComparer.Ordinal);
+        // A call of one event, the most common size, cannot repeat an event id within itself.
+        HashSet<string>? seenInCall = batch.Chunks.Count > 1 || (batch.Chunks.Count == 1 && batch.Chunks[0].Records.Count > 1) ? new(StringComparer.Ordinal) : null;
         HashSet<string>? chunksInCall = batch.Chunks.Count > 1 ? new(StringComparer.Ordinal) : null;
         for (var index = 0; index < batch.Chunks.Count; index++)
         {
@@ -84,7 +85,7 @@ public sealed class PrincipalGrain(
             var fresh = new List<CloudTrailEvent>(chunk.Records.Count);
             foreach (var record in chunk.Records)
             {
-                if (!eventIds.Contains(record.EventId) && seenInCall.Add(record.EventId))
+                if (!eventIds.Contains(record.EventId) && (seenInCall is null || seenInCall.Add(record.EventId)))
                 {
                     fresh.Add(record);
                 }

@@ -33,18 +33,24 @@ internal static class PrincipalProfiling
         var findings = new IReadOnlyList<Finding>[chunks.Count];
         var prepared = new PreparedChunk[chunks.Count];
         var observations = new List<AccountObservation>();
-        var questions = new HashSet<ProfileQuestion>();
+        HashSet<ProfileQuestion>? questions = null;
         var candidates = 0;
         for (var index = 0; index < chunks.Count; index++)
         {
             findings[index] = [];
             prepared[index] = ProfileAnomalyDetector.Default.Prepare(chunks[index], profile, enricher, context);
-            foreach (var (time, observation) in prepared[index].Observations)
+            var chunkObservations = prepared[index].Observations;
+            for (var position = 0; position < chunkObservations.Count; position++)
             {
+                var (time, observation) = chunkObservations[position];
                 observations.Add(AccountProfileWire.FromObservation(time, observation));
             }
 
-            questions.UnionWith(prepared[index].Questions);
+            if (prepared[index].Questions.Count > 0)
+            {
+                (questions ??= []).UnionWith(prepared[index].Questions);
+            }
+
             candidates += prepared[index].Candidates.Count;
         }
 
@@ -53,7 +59,7 @@ internal static class PrincipalProfiling
             return findings;
         }
 
-        var questionList = questions.ToList();
+        List<ProfileQuestion> questionList = questions is null ? [] : [.. questions];
         var batch = new AccountProfileBatch(context.TenantId, observations, [.. questionList.Select(AccountProfileWire.FromQuestion)]);
         var reply = await account.ObserveAsync(batch);
         if (candidates == 0)
