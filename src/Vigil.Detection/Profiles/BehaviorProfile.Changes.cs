@@ -62,6 +62,9 @@ public sealed partial class BehaviorProfile
     /// <summary>Keeps the value of <paramref name="key"/> as it was before its first change in this recording.</summary>
     private void Remember(int dimension, string key) => changes?.Tables.Remember(dimensions, dimension, key);
 
+    /// <summary>Keeps <paramref name="current"/>, the value of <paramref name="key"/> now (null when absent), if this is its first change in this recording.</summary>
+    private void Remember(int dimension, string key, ProfileEntry? current) => changes?.Tables.Remember(dimension, key, current);
+
     /// <summary>Keeps the value of <paramref name="key"/> and, at the first removal of this recording, a copy of its table.</summary>
     private void RememberRemoval(int dimension, string key) => changes?.Tables.RememberRemoval(dimensions, dimension, key);
 

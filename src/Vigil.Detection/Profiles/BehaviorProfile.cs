@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Vigil.Detection.Profiles;
@@ -17,6 +18,9 @@ public sealed partial class BehaviorProfile
 {
     private const byte FormatVersion = 1;
     private const int NoDay = int.MinValue;
+
+    /// <summary><see cref="ProfileObservation.Dimensions"/> as an array, so that a loop over it does not allocate an enumerator.</summary>
+    private static readonly ProfileDimension[] AllDimensions = [.. ProfileObservation.Dimensions];
 
     private readonly Dictionary<string, ProfileEntry>[] dimensions;
 
@@ -89,7 +93,7 @@ public sealed partial class BehaviorProfile
             lastActiveDay = day;
         }
 
-        foreach (var dimension in ProfileObservation.Dimensions)
+        foreach (var dimension in AllDimensions)
         {
             if (observation.KeyOf(dimension) is { Length: > 0 } key)
             {
@@ -324,25 +328,24 @@ public sealed partial class BehaviorProfile
     private void Count(ProfileDimension dimension, string key, int day, float amount)
     {
         var table = dimensions[(int)dimension];
-        if (!table.ContainsKey(key))
+        ref var known = ref CollectionsMarshal.GetValueRefOrNullRef(table, key);
+        if (!Unsafe.IsNullRef(ref known))
         {
-            MakeRoom(dimension, table, day);
+            // A value already counted on this day, or on a later one, is not counted again.
+            if (day > known.LastDay)
+            {
+                Remember((int)dimension, key, known);
+                known = new ProfileEntry((float)Decayed(known, day) + amount, day);
+                KeepPruned(day, amount);
+            }
+
+            return;
         }
 
-        Remember((int)dimension, key);
-        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(table, key, out var exists);
-        if (!exists)
-        {
-            entry = new ProfileEntry(amount, day);
-            KeepPruned(day, amount);
-        }
-        else if (day > entry.LastDay)
-        {
-            entry = new ProfileEntry((float)Decayed(entry, day) + amount, day);
-            KeepPruned(day, amount);
-        }
-
-        // A value already counted on this day, or on a later one, is not counted again.
+        MakeRoom(dimension, table, day);
+        Remember((int)dimension, key, null);
+        table.Add(key, new ProfileEntry(amount, day));
+        KeepPruned(day, amount);
     }
 
     /// <summary>Clears <see cref="prunedDay"/> unless a value just written with <paramref name="weight"/> on <paramref name="day"/> keeps it true.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Vigil.Detection.Profiles;
 
 /// <summary>
@@ -48,6 +50,16 @@ internal sealed class TableChangeLog<TEntry>(int dimensions)
         if (!originals.ContainsKey(key))
         {
             originals[key] = tables[dimension].TryGetValue(key, out var entry) ? entry : null;
+        }
+    }
+
+    /// <summary>Keeps <paramref name="current"/>, the value of <paramref name="key"/> now (null when absent), if this is its first change in this recording.</summary>
+    public void Remember(int dimension, string key, TEntry? current)
+    {
+        ref var original = ref CollectionsMarshal.GetValueRefOrAddDefault(EntriesOf(dimension), key, out var exists);
+        if (!exists)
+        {
+            original = current;
         }
     }
 
