@@ -8,6 +8,7 @@ using Vigil.Detection.Intel;
 using Vigil.Detection.Profiles;
 using Vigil.Detection.Settings;
 using Vigil.Enrichment;
+using Vigil.Grains.Accounts;
 using Vigil.Grains.Diagnostics;
 using Vigil.Rules;
 using Vigil.Rules.Correlation;
@@ -28,6 +29,7 @@ public sealed class PrincipalGrain(
     VigilInstruments instruments,
     IpEnricher enricher,
     DetectorSettingsRegistry settings,
+    AccountObservationBatcher accountObservations,
     ILogger<PrincipalGrain> logger) : WriteBehindGrain<PrincipalState>(state, logger), IPrincipalGrain
 {
     /// <summary>Maximum number of event ids remembered for duplicate detection, however many fall in <see cref="EventIdWindow"/>.</summary>
@@ -53,6 +55,7 @@ public sealed class PrincipalGrain(
     // The account profile grain of the principal's account, kept because GetGrain resolves the grain
     // interface by reflection and parses type names: about 3% of the bytes of a CloudTrail replay.
     private IAccountProfileGrain? accountProfile;
+    private string? accountProfileKey;
 
     // The tenant and the principal key of this grain's key, split once per activation.
     private (string TenantId, string PrincipalKey) grainKeyParts;
@@ -113,7 +116,8 @@ public sealed class PrincipalGrain(
                 freshByChunk[position] = applied[position].Fresh;
             }
 
-            var anomalies = await PrincipalProfiling.ScoreAsync(AccountProfileOf(tenantId, principalKey), principalKey, profile, freshByChunk, enricher, context);
+            var account = AccountProfileOf(tenantId, principalKey);
+            var anomalies = await PrincipalProfiling.ScoreAsync(account, accountProfileKey!, accountObservations, principalKey, profile, freshByChunk, enricher, context);
 
             // Most calls raise nothing, so the built-in detectors, which keep no state, first run over
             // all new events at once. Only when that raises a finding, or when the tenant has
@@ -222,7 +226,8 @@ public sealed class PrincipalGrain(
         if (accountProfile is null)
         {
             var account = principalKey[..Math.Max(0, principalKey.IndexOf('/', StringComparison.Ordinal))];
-            accountProfile = GrainFactory.GetGrain<IAccountProfileGrain>($"{tenantId}/{account}");
+            accountProfileKey = $"{tenantId}/{account}";
+            accountProfile = GrainFactory.GetGrain<IAccountProfileGrain>(accountProfileKey);
         }
 
         return accountProfile;

@@ -10,7 +10,8 @@ namespace Vigil.Grains.Principals;
 
 /// <summary>
 /// The anomaly step of a principal grain: scores a chunk against the principal's profile, requests the
-/// account profile grain's classes of the unusual values, and returns the anomaly findings.
+/// account profile grain's classes of the unusual values, and returns the anomaly findings. A call
+/// without unusual values only sends its observations, through the <see cref="AccountObservationBatcher"/>.
 /// </summary>
 internal static class PrincipalProfiling
 {
@@ -24,6 +25,8 @@ internal static class PrincipalProfiling
     /// </remarks>
     public static async Task<IReadOnlyList<Finding>[]> ScoreAsync(
         IAccountProfileGrain account,
+        string accountKey,
+        AccountObservationBatcher batcher,
         string principalKey,
         PrincipalProfile profile,
         IReadOnlyList<IReadOnlyList<CloudTrailEvent>> chunks,
@@ -59,13 +62,16 @@ internal static class PrincipalProfiling
             return findings;
         }
 
+        // Without candidates there are no questions, and the account only counts the observations.
+        if (candidates == 0)
+        {
+            await batcher.ObserveAsync(account, accountKey, context.TenantId, observations);
+            return findings;
+        }
+
         List<ProfileQuestion> questionList = questions is null ? [] : [.. questions];
         var batch = new AccountProfileBatch(context.TenantId, observations, [.. questionList.Select(AccountProfileWire.FromQuestion)]);
         var reply = await account.ObserveAsync(batch);
-        if (candidates == 0)
-        {
-            return findings;
-        }
 
         var answers = AccountProfileWire.ToAnswers(reply, questionList);
         for (var index = 0; index < chunks.Count; index++)
