@@ -31,7 +31,7 @@ public sealed class AccountObservationBatcherTests
     }
 
     [Fact]
-    public async Task Observe_WhileCallInFlight_SendsLaterRequestsTogether()
+    public async Task Observe_CallInFlight_BatchesLaterRequests()
     {
         var grain = new RecordingAccountGrain();
         var batcher = new AccountObservationBatcher();

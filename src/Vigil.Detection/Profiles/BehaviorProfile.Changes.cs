@@ -62,7 +62,7 @@ public sealed partial class BehaviorProfile
     /// <summary>Keeps the value of <paramref name="key"/> as it was before its first change in this recording.</summary>
     private void Remember(int dimension, string key) => changes?.Tables.Remember(dimensions, dimension, key);
 
-    /// <summary>Keeps <paramref name="current"/>, the value of <paramref name="key"/> now (null when absent), if this is its first change in this recording.</summary>
+    /// <summary>Keeps <paramref name="current"/>, the value of <paramref name="key"/> now or null when absent, if this is its first change in this recording.</summary>
     private void Remember(int dimension, string key, ProfileEntry? current) => changes?.Tables.Remember(dimension, key, current);
 
     /// <summary>Keeps the value of <paramref name="key"/> and, at the first removal of this recording, a copy of its table.</summary>
@@ -79,7 +79,7 @@ public sealed partial class BehaviorProfile
     {
         /// <summary>
         /// Most logs kept in the pool; more are left to the garbage collector. A window of grain calls
-        /// starts a call for every principal in it at once, and each call holds its log while it waits
+        /// starts a call for every principal in it at once, and each call keeps its log while it waits
         /// for the account profile, so many logs are in use at the same time.
         /// </summary>
         private const int MaxPooled = 1_024;

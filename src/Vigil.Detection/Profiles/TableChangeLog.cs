@@ -16,13 +16,13 @@ internal sealed class TableChangeLog<TEntry>(int dimensions)
     /// <summary>Per dimension, the table as it was, once the recording removed a value from it.</summary>
     private readonly Dictionary<string, TEntry>?[] tableCopies = new Dictionary<string, TEntry>?[dimensions];
 
-    /// <summary>Most changed values per dimension whose table <see cref="Clear"/> keeps for the next recording; a larger one is dropped.</summary>
+    /// <summary>Maximum changed values of a dimension for which <see cref="Clear"/> keeps the dimension's table for the next recording; a larger table is dropped.</summary>
     private const int MaxKeptEntries = 32;
 
     /// <summary>Number of dimensions (tables) the log covers.</summary>
     public int Dimensions => entries.Length;
 
-    /// <summary>Forgets every change, so the log can record again; small per-dimension tables stay allocated.</summary>
+    /// <summary>Forgets every change, so the log can record again. Small per-dimension tables stay allocated.</summary>
     public void Clear()
     {
         for (var dimension = 0; dimension < entries.Length; dimension++)
@@ -53,7 +53,7 @@ internal sealed class TableChangeLog<TEntry>(int dimensions)
         }
     }
 
-    /// <summary>Keeps <paramref name="current"/>, the value of <paramref name="key"/> now (null when absent), if this is its first change in this recording.</summary>
+    /// <summary>Keeps <paramref name="current"/>, the value of <paramref name="key"/> now or null when absent, if this is its first change in this recording.</summary>
     public void Remember(int dimension, string key, TEntry? current)
     {
         ref var original = ref CollectionsMarshal.GetValueRefOrAddDefault(EntriesOf(dimension), key, out var exists);

@@ -5,14 +5,14 @@ namespace Vigil.Grains.Accounts;
 /// <summary>
 /// Sends the observations of principal grain calls without questions to their account profile
 /// grain, several calls in one grain call. A principal's call waits until its observations are
-/// counted, as with a call of its own, so its next call is answered from a profile that counts them.
+/// counted, as with a call of its own, so the account profile counts them before the principal's next call.
 /// </summary>
 /// <remarks>
-/// One silo-wide instance. Per account grain, at most one call is in flight: the observations that
-/// arrive meanwhile go out together when it returns, in the order they arrived. An idle account
-/// grain gets the next observations at once, so batching adds no wait. A grain-call window starts a
-/// principal call for every principal in it at the same time, and each of those called the account
-/// grain before, so the account grain now gets a few calls per window instead of one per principal.
+/// One silo-wide instance. Per account grain, at most one call is in flight, and the observations
+/// that arrive meanwhile go out together when it returns, in the order they arrived. An idle account
+/// grain gets the next observations at once. A grain-call window starts a principal call for every
+/// principal in it at the same time, so while one batch is counted, the other principals of the
+/// account queue up for the next one, where each of them used to make a grain call of its own.
 /// Questions still go in a call of the principal's own, because their answers must reflect the
 /// account as it was before that principal's observations.
 /// </remarks>
@@ -81,7 +81,7 @@ public sealed class AccountObservationBatcher
 
     /// <summary>
     /// Takes the oldest requests of one tenant, in order, up to <see cref="AccountProfileGrain.MaxItemsPerCall"/>
-    /// observations; a larger request goes alone and is rejected by the grain as before.
+    /// observations. A larger request goes alone, and the grain rejects it as before.
     /// </summary>
     private static List<PendingObservations> TakeBatch(List<PendingObservations> pending)
     {

@@ -85,16 +85,20 @@ public sealed class PrincipalGrain(
                 continue;
             }
 
+            // Each event id is hashed once, here, and Remember adds the same hashes.
             var fresh = new List<CloudTrailEvent>(chunk.Records.Count);
+            var freshHashes = new List<ulong>(chunk.Records.Count);
             foreach (var record in chunk.Records)
             {
-                if (!eventIds.Contains(record.EventId) && (seenInCall is null || seenInCall.Add(record.EventId)))
+                var hash = RecentKeySet.Hash(record.EventId);
+                if (!eventIds.Contains(hash) && (seenInCall is null || seenInCall.Add(record.EventId)))
                 {
                     fresh.Add(record);
+                    freshHashes.Add(hash);
                 }
             }
 
-            applied.Add(new AppliedChunk(index, chunk.ChunkKey, fresh, chunk.Records.Count - fresh.Count));
+            applied.Add(new AppliedChunk(index, chunk.ChunkKey, fresh, freshHashes, chunk.Records.Count - fresh.Count));
         }
 
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
@@ -163,7 +167,7 @@ public sealed class PrincipalGrain(
 
         foreach (var chunk in applied)
         {
-            Remember(chunk.ChunkKey, chunk.Fresh, chunk.Duplicates);
+            Remember(chunk.ChunkKey, chunk.Fresh, chunk.FreshHashes, chunk.Duplicates);
         }
 
         return results;
@@ -242,11 +246,12 @@ public sealed class PrincipalGrain(
         }
     }
 
-    private void Remember(string chunkKey, List<CloudTrailEvent> applied, int duplicates)
+    private void Remember(string chunkKey, List<CloudTrailEvent> applied, List<ulong> appliedHashes, int duplicates)
     {
-        foreach (var record in applied)
+        for (var index = 0; index < applied.Count; index++)
         {
-            eventIds.Add(record.EventId, record.EventTime);
+            var record = applied[index];
+            eventIds.Add(appliedHashes[index], record.EventTime);
             if (Persisted.LastEventTime is null || record.EventTime > Persisted.LastEventTime)
             {
                 Persisted.LastEventTime = record.EventTime;
@@ -259,8 +264,8 @@ public sealed class PrincipalGrain(
         MarkDirty();
     }
 
-    /// <summary>A chunk of the current call that was not applied before: its place in the call, its key, its new events and the duplicates dropped.</summary>
-    private sealed record AppliedChunk(int Index, string ChunkKey, List<CloudTrailEvent> Fresh, int Duplicates);
+    /// <summary>A chunk of the current call that was not applied before: its place in the call, its key, its new events with the hashes of their ids, and the duplicates dropped.</summary>
+    private sealed record AppliedChunk(int Index, string ChunkKey, List<CloudTrailEvent> Fresh, List<ulong> FreshHashes, int Duplicates);
 
     protected override void OnStateLoaded()
     {
