@@ -148,6 +148,9 @@ public static class ProfileFeatures
         private static readonly ConcurrentDictionary<string, string> Families = new(StringComparer.Ordinal);
         private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> BySpan = Families.GetAlternateLookup<ReadOnlySpan<char>>();
 
+        // Counted here because ConcurrentDictionary.Count takes every lock of the dictionary.
+        private static int cached;
+
         public static string Get(ReadOnlySpan<char> family)
         {
             if (BySpan.TryGetValue(family, out var known))
@@ -156,7 +159,12 @@ public static class ProfileFeatures
             }
 
             var text = family.ToString();
-            return Families.Count < MaxCachedUserAgentFamilies ? Families.GetOrAdd(text, text) : text;
+            if (Volatile.Read(ref cached) < MaxCachedUserAgentFamilies && Families.TryAdd(text, text))
+            {
+                Interlocked.Increment(ref cached);
+            }
+
+            return text;
         }
     }
 

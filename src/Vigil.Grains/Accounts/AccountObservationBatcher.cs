@@ -11,10 +11,11 @@ namespace Vigil.Grains.Accounts;
 /// One silo-wide instance. Per account grain, at most one call is in flight, and the observations
 /// that arrive meanwhile go out together when it returns, in the order they arrived. An idle account
 /// grain gets the next observations at once. A grain-call window starts a principal call for every
-/// principal in it at the same time, so while one batch is counted, the other principals of the
+/// principal in it at the same time. So while one batch is counted, the other principals of the
 /// account queue up for the next one, where each of them used to make a grain call of its own.
 /// Questions still go in a call of the principal's own, because their answers must reflect the
-/// account as it was before that principal's observations.
+/// account as it was before that principal's observations. The queue of an account stays once made,
+/// so the instance keeps a small entry for every account grain the silo has sent observations to.
 /// </remarks>
 public sealed class AccountObservationBatcher
 {
