@@ -140,7 +140,7 @@ public static class ProfileFeatures
 
     /// <summary>
     /// The user agent families made so far, so that the few families of an estate are not made as new
-    /// strings for every event. At most <see cref="MaxCachedUserAgentFamilies"/> are kept; a family
+    /// strings for every event. At most <see cref="MaxCachedUserAgentFamilies"/> are kept, and a family
     /// beyond that is made anew each time.
     /// </summary>
     private static class UserAgentFamilies
