@@ -83,6 +83,7 @@ public static class RecordChunk
 
 /// <summary>What a grain did with a batch: events applied, duplicates dropped and finding occurrences raised.</summary>
 [GenerateSerializer]
+[Immutable]
 [Alias("Vigil.BatchResult")]
 public sealed record BatchResult(
     [property: Id(0)] int Applied,

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vigil.Abstractions;
+using Vigil.Grains.Accounts;
 using Vigil.Detection.Intel;
 using Vigil.Detection.Profiles;
 using Vigil.Detection.Settings;
@@ -30,6 +31,7 @@ public static class VigilSiloBuilderExtensions
         silo.Services.TryAddSingleton(IpEnricher.None);
         silo.Services.TryAddSingleton(ProfileOptions.Default);
         silo.Services.TryAddSingleton<DetectorSettingsRegistry>();
+        silo.Services.TryAddSingleton<AccountObservationBatcher>();
         return silo;
     }
 

@@ -48,7 +48,15 @@ public sealed class AccountProfileAnswers(
         IReadOnlyList<ProfileQuestion> questions,
         IReadOnlyList<(DateTimeOffset Time, ProfileObservation Observation)> observations)
     {
-        var time = observations.Count > 0 ? observations.Max(item => item.Time) : DateTimeOffset.UnixEpoch;
+        var time = observations.Count > 0 ? observations[0].Time : DateTimeOffset.UnixEpoch;
+        for (var index = 1; index < observations.Count; index++)
+        {
+            if (observations[index].Time > time)
+            {
+                time = observations[index].Time;
+            }
+        }
+
         var learning = account.IsLearning(time);
         var classes = new Dictionary<ProfileQuestion, FrequencyClass>();
         var baseline = new Dictionary<ProfileDimension, IReadOnlyList<ProfiledValue>>();
@@ -61,8 +69,9 @@ public sealed class AccountProfileAnswers(
             }
         }
 
-        foreach (var (eventTime, observation) in observations)
+        for (var index = 0; index < observations.Count; index++)
         {
+            var (eventTime, observation) = observations[index];
             account.Observe(observation, eventTime);
         }
 

@@ -15,11 +15,23 @@ public sealed partial class BehaviorProfile
     /// Starts recording changes, so that <see cref="RollBackChanges"/> can restore the profile as it
     /// is now. A recording still open is committed first.
     /// </summary>
-    public void BeginChanges() =>
-        changes = new ChangeLog(dimensions.Length, new Counters(firstDay, lastDay, lastActiveDay, EventCount, ActiveDays, hoursDay, hoursCountedToday), [.. hours]);
+    public void BeginChanges()
+    {
+        CommitChanges();
+        changes = ChangeLog.Rent(dimensions.Length);
+        changes.Counters = new Counters(firstDay, lastDay, lastActiveDay, EventCount, ActiveDays, hoursDay, hoursCountedToday, prunedDay);
+        hours.CopyTo(changes.Hours, 0);
+    }
 
     /// <summary>Keeps the changes since <see cref="BeginChanges"/> and stops recording.</summary>
-    public void CommitChanges() => changes = null;
+    public void CommitChanges()
+    {
+        if (changes is { } log)
+        {
+            changes = null;
+            ChangeLog.Return(log);
+        }
+    }
 
     /// <summary>Puts the profile back as it was at <see cref="BeginChanges"/>, with its values in the same order.</summary>
     /// <exception cref="InvalidOperationException">No recording was started.</exception>
@@ -40,26 +52,73 @@ public sealed partial class BehaviorProfile
         ActiveDays = counters.ActiveDays;
         hoursDay = counters.HoursDay;
         hoursCountedToday = counters.HoursCountedToday;
+        prunedDay = counters.PrunedDay;
         changes.Hours.CopyTo(hours, 0);
+        var log = changes;
         changes = null;
+        ChangeLog.Return(log);
     }
 
     /// <summary>Keeps the value of <paramref name="key"/> as it was before its first change in this recording.</summary>
     private void Remember(int dimension, string key) => changes?.Tables.Remember(dimensions, dimension, key);
 
+    /// <summary>Keeps <paramref name="current"/>, the value of <paramref name="key"/> now or null when absent, if this is its first change in this recording.</summary>
+    private void Remember(int dimension, string key, ProfileEntry? current) => changes?.Tables.Remember(dimension, key, current);
+
     /// <summary>Keeps the value of <paramref name="key"/> and, at the first removal of this recording, a copy of its table.</summary>
     private void RememberRemoval(int dimension, string key) => changes?.Tables.RememberRemoval(dimensions, dimension, key);
 
-    private readonly record struct Counters(int FirstDay, int LastDay, int LastActiveDay, long EventCount, int ActiveDays, int HoursDay, int HoursCountedToday);
+    private readonly record struct Counters(int FirstDay, int LastDay, int LastActiveDay, long EventCount, int ActiveDays, int HoursDay, int HoursCountedToday, int PrunedDay);
 
-    /// <summary>What one recording changed. A new one per recording, so a profile keeps nothing between grain calls.</summary>
-    private sealed class ChangeLog(int dimensionCount, Counters counters, float[] hours)
+    /// <summary>
+    /// What one recording changed. A profile keeps nothing between grain calls: the log goes back to
+    /// a pool shared by all profiles when the recording ends, so a call does not allocate a new log
+    /// and its tables.
+    /// </summary>
+    private sealed class ChangeLog(int dimensionCount)
     {
-        public Counters Counters { get; } = counters;
+        /// <summary>
+        /// Most logs kept in the pool; more are left to the garbage collector. A window of grain calls
+        /// starts a call for every principal in it at once, and each call keeps its log while it waits
+        /// for the account profile, so many logs are in use at the same time.
+        /// </summary>
+        private const int MaxPooled = 1_024;
+
+        private static readonly Stack<ChangeLog> Pool = new();
+        private static readonly Lock PoolGate = new();
+
+        public Counters Counters { get; set; }
 
         /// <summary>The hour weights before the recording.</summary>
-        public float[] Hours { get; } = hours;
+        public float[] Hours { get; } = new float[24];
 
         public TableChangeLog<ProfileEntry> Tables { get; } = new(dimensionCount);
+
+        /// <summary>Returns an empty log from the pool, or a new one.</summary>
+        public static ChangeLog Rent(int dimensionCount)
+        {
+            lock (PoolGate)
+            {
+                if (Pool.TryPop(out var log) && log.Tables.Dimensions == dimensionCount)
+                {
+                    return log;
+                }
+            }
+
+            return new ChangeLog(dimensionCount);
+        }
+
+        /// <summary>Empties a log that no profile refers to any more and puts it back in the pool.</summary>
+        public static void Return(ChangeLog log)
+        {
+            log.Tables.Clear();
+            lock (PoolGate)
+            {
+                if (Pool.Count < MaxPooled)
+                {
+                    Pool.Push(log);
+                }
+            }
+        }
     }
 }

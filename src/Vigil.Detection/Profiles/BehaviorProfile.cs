@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Vigil.Detection.Profiles;
@@ -18,12 +19,19 @@ public sealed partial class BehaviorProfile
     private const byte FormatVersion = 1;
     private const int NoDay = int.MinValue;
 
+    /// <summary><see cref="ProfileObservation.Dimensions"/> as an array, so that a loop over it does not allocate an enumerator.</summary>
+    private static readonly ProfileDimension[] AllDimensions = [.. ProfileObservation.Dimensions];
+
     private readonly Dictionary<string, ProfileEntry>[] dimensions;
+
+    /// <summary>The decay factor of each whole number of days up to <see cref="DecayTable.Days"/>, computed once per half-life.</summary>
+    private readonly double[] decayByDay;
     private readonly float[] hours = new float[24];
 
     public BehaviorProfile(ProfileOptions options)
     {
         Options = options;
+        decayByDay = DecayTable.For(options.HalfLife.TotalDays);
         dimensions = new Dictionary<string, ProfileEntry>[ProfileObservation.Dimensions.Count];
         for (var i = 0; i < dimensions.Length; i++)
         {
@@ -51,6 +59,14 @@ public sealed partial class BehaviorProfile
     private int hoursDay = NoDay;
     private int hoursCountedToday;
 
+    /// <summary>
+    /// Day of the last full <see cref="Prune"/>, or <see cref="NoDay"/>. While set, every value weighs
+    /// at least <see cref="ProfileOptions.ForgetWeight"/> on that day and so on every earlier day.
+    /// A write keeps that true when it gives a value a weight of at least 1 (above the forget weight,
+    /// which the options keep below 1) on that day or a later one. Any other write clears it.
+    /// </summary>
+    private int prunedDay = NoDay;
+
     /// <summary>Returns the number of values kept in a dimension.</summary>
     public int CountOf(ProfileDimension dimension) => dimensions[(int)dimension].Count;
 
@@ -77,7 +93,7 @@ public sealed partial class BehaviorProfile
             lastActiveDay = day;
         }
 
-        foreach (var dimension in ProfileObservation.Dimensions)
+        foreach (var dimension in AllDimensions)
         {
             if (observation.KeyOf(dimension) is { Length: > 0 } key)
             {
@@ -122,6 +138,7 @@ public sealed partial class BehaviorProfile
 
             Remember((int)dimension, key);
             table[key] = new ProfileEntry(Math.Max(weight, 1f), day);
+            KeepPruned(day);
         }
     }
 
@@ -177,9 +194,19 @@ public sealed partial class BehaviorProfile
     }
 
     /// <summary>Drops values that have faded below <see cref="ProfileOptions.ForgetWeight"/> by <paramref name="time"/>.</summary>
+    /// <remarks>
+    /// A call for a day no later than the last full pass returns at once, because no value can have
+    /// faded since (see <see cref="prunedDay"/>). A grain prunes before every call, and most calls
+    /// fall on the day of the call before.
+    /// </remarks>
     public void Prune(DateTimeOffset time)
     {
         var day = DayOf(time);
+        if (prunedDay != NoDay && day <= prunedDay)
+        {
+            return;
+        }
+
         for (var dimension = 0; dimension < dimensions.Length; dimension++)
         {
             List<string>? forgotten = null;
@@ -191,12 +218,19 @@ public sealed partial class BehaviorProfile
                 }
             }
 
-            foreach (var key in forgotten ?? [])
+            if (forgotten is null)
+            {
+                continue;
+            }
+
+            foreach (var key in forgotten)
             {
                 RememberRemoval(dimension, key);
                 dimensions[dimension].Remove(key);
             }
         }
+
+        prunedDay = day;
     }
 
     /// <summary>Writes the profile in a compact binary form: values as UTF-8, weights as 32-bit floats, days relative to the last day.</summary>
@@ -294,23 +328,33 @@ public sealed partial class BehaviorProfile
     private void Count(ProfileDimension dimension, string key, int day, float amount)
     {
         var table = dimensions[(int)dimension];
-        if (!table.ContainsKey(key))
+        ref var known = ref CollectionsMarshal.GetValueRefOrNullRef(table, key);
+        if (!Unsafe.IsNullRef(ref known))
         {
-            MakeRoom(dimension, table, day);
+            // A value already counted on this day, or on a later one, is not counted again.
+            if (day > known.LastDay)
+            {
+                Remember((int)dimension, key, known);
+                known = new ProfileEntry((float)Decayed(known, day) + amount, day);
+                KeepPruned(day, amount);
+            }
+
+            return;
         }
 
-        Remember((int)dimension, key);
-        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(table, key, out var exists);
-        if (!exists)
-        {
-            entry = new ProfileEntry(amount, day);
-        }
-        else if (day > entry.LastDay)
-        {
-            entry = new ProfileEntry((float)Decayed(entry, day) + amount, day);
-        }
+        MakeRoom(dimension, table, day);
+        Remember((int)dimension, key, null);
+        table.Add(key, new ProfileEntry(amount, day));
+        KeepPruned(day, amount);
+    }
 
-        // A value already counted on this day, or on a later one, is not counted again.
+    /// <summary>Clears <see cref="prunedDay"/> unless a value just written with <paramref name="weight"/> on <paramref name="day"/> keeps it true.</summary>
+    private void KeepPruned(int day, float weight = 1f)
+    {
+        if (prunedDay != NoDay && (day < prunedDay || weight < 1f))
+        {
+            prunedDay = NoDay;
+        }
     }
 
     private void MakeRoom(ProfileDimension dimension, Dictionary<string, ProfileEntry> table, int day)
@@ -372,7 +416,8 @@ public sealed partial class BehaviorProfile
 
     private double Decayed(ProfileEntry entry, int day) => entry.Weight * Decay(Math.Max(0, day - entry.LastDay));
 
-    private double Decay(int days) => Math.Pow(2, -days / Options.HalfLife.TotalDays);
+    private double Decay(int days) =>
+        (uint)days < (uint)decayByDay.Length ? decayByDay[days] : Math.Pow(2, -days / Options.HalfLife.TotalDays);
 
     /// <summary>Returns the weight of a value used on every day from the profile's first day to <paramref name="day"/>.</summary>
     private double Exposure(int day) => ExposureOfDays(day - firstDay + 1);
@@ -407,4 +452,30 @@ public sealed partial class BehaviorProfile
 
     /// <summary>One value's weight (decayed day count) as of the last day it was used.</summary>
     private readonly record struct ProfileEntry(float Weight, int LastDay);
+}
+
+/// <summary>
+/// Decay factors 2^(-days / half-life) for whole days, shared by the profiles of one half-life, so
+/// that scoring does not call <see cref="Math.Pow"/> for every value it weighs. The values are the
+/// ones <see cref="Math.Pow"/> returns, so a profile weighs the same with or without the table.
+/// </summary>
+internal static class DecayTable
+{
+    /// <summary>Days covered; older values use <see cref="Math.Pow"/> directly.</summary>
+    public const int Days = 400;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<double, double[]> Tables = new();
+
+    public static double[] For(double halfLifeDays) => Tables.GetOrAdd(halfLifeDays, Create);
+
+    private static double[] Create(double halfLifeDays)
+    {
+        var factors = new double[Days];
+        for (var days = 0; days < factors.Length; days++)
+        {
+            factors[days] = Math.Pow(2, -days / halfLifeDays);
+        }
+
+        return factors;
+    }
 }

@@ -40,6 +40,7 @@ public sealed class PrincipalProfile
     /// <summary>Remembers what was unusual in an anomaly finding; a repeat of the same finding id replaces the earlier values.</summary>
     public void RememberAnomaly(string findingId, in ProfileObservation unusual)
     {
+        KeepAnomaliesForRollBack();
         anomalies.RemoveAll(anomaly => anomaly.FindingId == findingId);
         if (anomalies.Count >= MaxRememberedAnomalies)
         {
@@ -62,6 +63,7 @@ public sealed class PrincipalProfile
         }
 
         Behavior.Teach(anomalies[index].Unusual, LastEventTime ?? DateTimeOffset.UnixEpoch);
+        KeepAnomaliesForRollBack();
         anomalies.RemoveAt(index);
         return true;
     }
@@ -74,7 +76,16 @@ public sealed class PrincipalProfile
     public void BeginChanges()
     {
         Behavior.BeginChanges();
-        changes = new PrincipalProfileChanges(Behavior, Activity, Activity.Capture(), LastSignIn, LastEventTime, [.. anomalies]);
+        changes = new PrincipalProfileChanges(Behavior, Activity, Activity.Capture(), LastSignIn, LastEventTime, null);
+    }
+
+    /// <summary>Copies the remembered anomalies into the open recording before their first change in it; most recordings change none.</summary>
+    private void KeepAnomaliesForRollBack()
+    {
+        if (changes is { Anomalies: null })
+        {
+            changes = changes with { Anomalies = [.. anomalies] };
+        }
     }
 
     /// <summary>Keeps the changes since <see cref="BeginChanges"/> and stops recording.</summary>
@@ -99,8 +110,12 @@ public sealed class PrincipalProfile
         Activity.Restore(changes.ActivityCounts);
         LastSignIn = changes.LastSignIn;
         LastEventTime = changes.LastEventTime;
-        anomalies.Clear();
-        anomalies.AddRange(changes.Anomalies);
+        if (changes.Anomalies is { } keptAnomalies)
+        {
+            anomalies.Clear();
+            anomalies.AddRange(keptAnomalies);
+        }
+
         changes = null;
     }
 
@@ -227,14 +242,17 @@ public sealed class PrincipalProfile
     private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 }
 
-/// <summary>What a principal profile was at <see cref="PrincipalProfile.BeginChanges"/>; the behaviour profile keeps its own log.</summary>
+/// <summary>
+/// What a principal profile was at <see cref="PrincipalProfile.BeginChanges"/>; the behaviour profile
+/// keeps its own log. <see cref="Anomalies"/> stays null until the recording first changes them.
+/// </summary>
 internal sealed record PrincipalProfileChanges(
     BehaviorProfile Behavior,
     HourlyActivity Activity,
     (long CurrentHour, int CurrentCount, bool Reported, float Busiest, int BusiestDay) ActivityCounts,
     SignInRecord? LastSignIn,
     DateTimeOffset? LastEventTime,
-    List<(string FindingId, ProfileObservation Unusual)> Anomalies);
+    List<(string FindingId, ProfileObservation Unusual)>? Anomalies);
 
 /// <summary>A successful console sign-in with the coordinates of its source address.</summary>
 public sealed record SignInRecord(DateTimeOffset Time, double Latitude, double Longitude, string CountryCode, string? City, string SourceIp);

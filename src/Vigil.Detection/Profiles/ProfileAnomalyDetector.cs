@@ -48,7 +48,7 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
     public PreparedChunk Prepare(IEnumerable<CloudTrailEvent> records, PrincipalProfile profile, IpEnricher enricher, DetectionContext context)
     {
         var candidates = new List<AnomalyCandidate>();
-        var observations = new Dictionary<(int Day, int Hour, ProfileObservation Observation), DateTimeOffset>();
+        var observations = new ObservationList(records is IReadOnlyCollection<CloudTrailEvent> collection ? collection.Count : 0);
         foreach (var record in records)
         {
             if (record.UserIdentity is null || record.UserIdentity.Type == "AWSService")
@@ -77,7 +77,18 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
             }
 
             RememberSignIn(record, enrichment, profile);
-            observations.TryAdd((BehaviorProfile.DayOf(record.EventTime), record.EventTime.UtcDateTime.Hour, observation), record.EventTime);
+            observations.TryAdd(record.EventTime, observation);
+        }
+
+        return new PreparedChunk(candidates, observations.Items, QuestionsOf(candidates));
+    }
+
+    /// <summary>Returns the distinct values of the candidates that the account profile is asked to classify, in first-seen order.</summary>
+    private static IReadOnlyList<ProfileQuestion> QuestionsOf(List<AnomalyCandidate> candidates)
+    {
+        if (candidates.Count == 0)
+        {
+            return [];
         }
 
         var questions = new HashSet<ProfileQuestion>();
@@ -92,10 +103,7 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
             }
         }
 
-        return new PreparedChunk(
-            candidates,
-            [.. observations.Select(pair => (pair.Value, pair.Key.Observation))],
-            [.. questions]);
+        return [.. questions];
     }
 
     /// <summary>Turns the candidates into findings, dropping those the account profile shows as usual for the account.</summary>
@@ -442,6 +450,56 @@ public sealed record AnomalyCandidate(
 
     /// <summary>The principal's busiest learned hour, decayed to the unusual hour's day, in events.</summary>
     public double? BusiestHourEvents { get; init; }
+}
+
+/// <summary>
+/// The distinct observations of a chunk per UTC day and hour, each with the time of its first event,
+/// in first-seen order. Most chunks hold a few events, so duplicates are found by a scan, and a hash
+/// set is made only for a chunk with more distinct observations than <see cref="MaxScanned"/>.
+/// </summary>
+internal sealed class ObservationList(int expectedCount)
+{
+    private const int MaxScanned = 8;
+
+    private readonly List<(DateTimeOffset Time, ProfileObservation Observation)> items = new(Math.Clamp(expectedCount, 1, MaxScanned));
+    private HashSet<(int Day, int Hour, ProfileObservation Observation)>? seen;
+
+    public IReadOnlyList<(DateTimeOffset Time, ProfileObservation Observation)> Items => items;
+
+    /// <summary>Adds the observation unless one equal to it was added for the same UTC day and hour.</summary>
+    public void TryAdd(DateTimeOffset time, in ProfileObservation observation)
+    {
+        var day = BehaviorProfile.DayOf(time);
+        var hour = time.UtcDateTime.Hour;
+        if (seen is not null)
+        {
+            if (seen.Add((day, hour, observation)))
+            {
+                items.Add((time, observation));
+            }
+
+            return;
+        }
+
+        for (var index = 0; index < items.Count; index++)
+        {
+            var (earlierTime, earlier) = items[index];
+            if (BehaviorProfile.DayOf(earlierTime) == day && earlierTime.UtcDateTime.Hour == hour && earlier == observation)
+            {
+                return;
+            }
+        }
+
+        items.Add((time, observation));
+        if (items.Count > MaxScanned)
+        {
+            seen = [];
+            foreach (var (itemTime, item) in items)
+            {
+                seen.Add((BehaviorProfile.DayOf(itemTime), itemTime.UtcDateTime.Hour, item));
+            }
+        }
+    }
 }
 
 /// <summary>The result of <see cref="ProfileAnomalyDetector.Prepare"/>: candidates, the chunk's distinct observations for the account profile, and the questions for it.</summary>

@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using Vigil.Contracts.Events;
 using Vigil.Detection.Detectors;
 using Vigil.Enrichment;
@@ -116,7 +116,8 @@ public static class ProfileFeatures
             return "browser";
         }
 
-        var family = new StringBuilder(MaxUserAgentFamilyLength);
+        Span<char> family = stackalloc char[MaxUserAgentFamilyLength];
+        var length = 0;
         foreach (var character in text)
         {
             if (character is '/' or ' ' or ';' or '(' or ',' or ']')
@@ -126,16 +127,48 @@ public static class ProfileFeatures
 
             if (char.IsAsciiLetterOrDigit(character) || character is '.' or '-' or '_')
             {
-                family.Append(char.ToLowerInvariant(character));
-                if (family.Length == MaxUserAgentFamilyLength)
+                family[length++] = char.ToLowerInvariant(character);
+                if (length == MaxUserAgentFamilyLength)
                 {
                     break;
                 }
             }
         }
 
-        return family.Length == 0 ? "(none)" : family.ToString();
+        return length == 0 ? "(none)" : UserAgentFamilies.Get(family[..length]);
     }
+
+    /// <summary>
+    /// The user agent families made so far, so that the few families of an estate are not made as new
+    /// strings for every event. At most <see cref="MaxCachedUserAgentFamilies"/> are kept, and a family
+    /// beyond that is made anew each time.
+    /// </summary>
+    private static class UserAgentFamilies
+    {
+        private static readonly ConcurrentDictionary<string, string> Families = new(StringComparer.Ordinal);
+        private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> BySpan = Families.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        // Counted here because ConcurrentDictionary.Count takes every lock of the dictionary.
+        private static int cached;
+
+        public static string Get(ReadOnlySpan<char> family)
+        {
+            if (BySpan.TryGetValue(family, out var known))
+            {
+                return known;
+            }
+
+            var text = family.ToString();
+            if (Volatile.Read(ref cached) < MaxCachedUserAgentFamilies && Families.TryAdd(text, text))
+            {
+                Interlocked.Increment(ref cached);
+            }
+
+            return text;
+        }
+    }
+
+    private const int MaxCachedUserAgentFamilies = 4_096;
 
     private static string Bound(string value) => value.Length <= MaxValueLength ? value : value[..MaxValueLength];
 

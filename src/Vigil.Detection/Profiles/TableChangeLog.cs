@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Vigil.Detection.Profiles;
 
 /// <summary>
@@ -14,6 +16,33 @@ internal sealed class TableChangeLog<TEntry>(int dimensions)
     /// <summary>Per dimension, the table as it was, once the recording removed a value from it.</summary>
     private readonly Dictionary<string, TEntry>?[] tableCopies = new Dictionary<string, TEntry>?[dimensions];
 
+    /// <summary>Maximum changed values of a dimension for which <see cref="Clear"/> keeps the dimension's table for the next recording; a larger table is dropped.</summary>
+    private const int MaxKeptEntries = 32;
+
+    /// <summary>Number of dimensions (tables) the log covers.</summary>
+    public int Dimensions => entries.Length;
+
+    /// <summary>Forgets every change, so the log can record again. Small per-dimension tables stay allocated.</summary>
+    public void Clear()
+    {
+        for (var dimension = 0; dimension < entries.Length; dimension++)
+        {
+            if (entries[dimension] is { } originals)
+            {
+                if (originals.Count > MaxKeptEntries)
+                {
+                    entries[dimension] = null;
+                }
+                else
+                {
+                    originals.Clear();
+                }
+            }
+
+            tableCopies[dimension] = null;
+        }
+    }
+
     /// <summary>Keeps the value of <paramref name="key"/> as it was before its first change in this recording.</summary>
     public void Remember(Dictionary<string, TEntry>[] tables, int dimension, string key)
     {
@@ -21,6 +50,16 @@ internal sealed class TableChangeLog<TEntry>(int dimensions)
         if (!originals.ContainsKey(key))
         {
             originals[key] = tables[dimension].TryGetValue(key, out var entry) ? entry : null;
+        }
+    }
+
+    /// <summary>Keeps <paramref name="current"/>, the value of <paramref name="key"/> now or null when absent, if this is its first change in this recording.</summary>
+    public void Remember(int dimension, string key, TEntry? current)
+    {
+        ref var original = ref CollectionsMarshal.GetValueRefOrAddDefault(EntriesOf(dimension), key, out var exists);
+        if (!exists)
+        {
+            original = current;
         }
     }
 

@@ -34,7 +34,9 @@ internal static class AccountProfileWire
         return new ProfileQuestion((ProfileDimension)question.Dimension, Bounded(question.Key) ?? string.Empty);
     }
 
-    public static AccountProfileReply ToReply(AccountProfileAnswers answers, IReadOnlyList<ProfileQuestion> questions) => new(
+    public static AccountProfileReply ToReply(AccountProfileAnswers answers, IReadOnlyList<ProfileQuestion> questions) => questions.Count == 0 && answers.Baseline.Count == 0
+        ? new(answers.IsLearning, [], [])
+        : new(
         answers.IsLearning,
         [.. questions.Select(question => (int)answers.Classify(question.Dimension, question.Key))],
         [.. answers.Baseline.SelectMany(pair => pair.Value.Select(value => new AccountBaselineValue((int)pair.Key, value.Value, (int)value.Class)))]);

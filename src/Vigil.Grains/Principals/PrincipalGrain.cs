@@ -8,6 +8,7 @@ using Vigil.Detection.Intel;
 using Vigil.Detection.Profiles;
 using Vigil.Detection.Settings;
 using Vigil.Enrichment;
+using Vigil.Grains.Accounts;
 using Vigil.Grains.Diagnostics;
 using Vigil.Rules;
 using Vigil.Rules.Correlation;
@@ -28,6 +29,7 @@ public sealed class PrincipalGrain(
     VigilInstruments instruments,
     IpEnricher enricher,
     DetectorSettingsRegistry settings,
+    AccountObservationBatcher accountObservations,
     ILogger<PrincipalGrain> logger) : WriteBehindGrain<PrincipalState>(state, logger), IPrincipalGrain
 {
     /// <summary>Maximum number of event ids remembered for duplicate detection, however many fall in <see cref="EventIdWindow"/>.</summary>
@@ -53,11 +55,15 @@ public sealed class PrincipalGrain(
     // The account profile grain of the principal's account, kept because GetGrain resolves the grain
     // interface by reflection and parses type names: about 3% of the bytes of a CloudTrail replay.
     private IAccountProfileGrain? accountProfile;
+    private string? accountProfileKey;
+
+    // The tenant and the principal key of this grain's key, split once per activation.
+    private (string TenantId, string PrincipalKey) grainKeyParts;
 
     public async Task<IReadOnlyList<BatchResult>> ApplyCloudTrailAsync(CloudTrailChunks batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var (tenantId, principalKey) = SplitKey(this.GetPrimaryKeyString());
+        var (tenantId, principalKey) = grainKeyParts;
         if (batch.TenantId != tenantId)
         {
             throw new ArgumentException($"Batch for tenant '{batch.TenantId}' sent to principal grain of tenant '{tenantId}'.", nameof(batch));
@@ -66,28 +72,33 @@ public sealed class PrincipalGrain(
         // Decide what is new without changing state, so a failed finding write can be retried in full.
         var results = new BatchResult[batch.Chunks.Count];
         var applied = new List<AppliedChunk>(batch.Chunks.Count);
-        var seenInCall = new HashSet<string>(StringComparer.Ordinal);
-        var chunksInCall = new HashSet<string>(StringComparer.Ordinal);
+        // A call of one event, the most common size, cannot repeat an event id within itself.
+        HashSet<string>? seenInCall = batch.Chunks.Count > 1 || (batch.Chunks.Count == 1 && batch.Chunks[0].Records.Count > 1) ? new(StringComparer.Ordinal) : null;
+        HashSet<string>? chunksInCall = batch.Chunks.Count > 1 ? new(StringComparer.Ordinal) : null;
         for (var index = 0; index < batch.Chunks.Count; index++)
         {
             var chunk = batch.Chunks[index];
-            if (chunks.Contains(chunk.ChunkKey) || !chunksInCall.Add(chunk.ChunkKey))
+            if (chunks.Contains(chunk.ChunkKey) || (chunksInCall is not null && !chunksInCall.Add(chunk.ChunkKey)))
             {
                 GrainLog.ChunkAlreadyApplied(logger, chunk.ChunkKey, this.GetPrimaryKeyString());
                 results[index] = new BatchResult(0, chunk.Records.Count, 0);
                 continue;
             }
 
+            // Each event id is hashed once, here, and Remember adds the same hashes.
             var fresh = new List<CloudTrailEvent>(chunk.Records.Count);
+            var freshHashes = new List<ulong>(chunk.Records.Count);
             foreach (var record in chunk.Records)
             {
-                if (!eventIds.Contains(record.EventId) && seenInCall.Add(record.EventId))
+                var hash = RecentKeySet.Hash(record.EventId);
+                if (!eventIds.Contains(hash) && (seenInCall is null || seenInCall.Add(record.EventId)))
                 {
                     fresh.Add(record);
+                    freshHashes.Add(hash);
                 }
             }
 
-            applied.Add(new AppliedChunk(index, chunk.ChunkKey, fresh, chunk.Records.Count - fresh.Count));
+            applied.Add(new AppliedChunk(index, chunk.ChunkKey, fresh, freshHashes, chunk.Records.Count - fresh.Count));
         }
 
         var context = new DetectionContext(tenantId, intel.For(tenantId), clock);
@@ -103,7 +114,14 @@ public sealed class PrincipalGrain(
         profile.BeginChanges();
         try
         {
-            var anomalies = await PrincipalProfiling.ScoreAsync(AccountProfileOf(tenantId, principalKey), principalKey, profile, [.. applied.Select(chunk => chunk.Fresh)], enricher, context);
+            var freshByChunk = new IReadOnlyList<CloudTrailEvent>[applied.Count];
+            for (var position = 0; position < applied.Count; position++)
+            {
+                freshByChunk[position] = applied[position].Fresh;
+            }
+
+            var account = AccountProfileOf(tenantId, principalKey);
+            var anomalies = await PrincipalProfiling.ScoreAsync(account, accountProfileKey!, accountObservations, principalKey, profile, freshByChunk, enricher, context);
 
             // Most calls raise nothing, so the built-in detectors, which keep no state, first run over
             // all new events at once. Only when that raises a finding, or when the tenant has
@@ -111,7 +129,7 @@ public sealed class PrincipalGrain(
             // by chunk, because each chunk's findings are stored under the chunk's own write key.
             var byChunk = ruleSet.Has(SigmaLogSource.CloudTrail)
                 || anomalies.Any(found => found.Count > 0)
-                || CloudTrailDetection.Default.Inspect(applied.SelectMany(chunk => chunk.Fresh), principalKey, context).Count > 0;
+                || CloudTrailDetection.Default.Inspect(applied.Count == 1 ? applied[0].Fresh : applied.SelectMany(chunk => chunk.Fresh), principalKey, context).Count > 0;
             for (var position = 0; position < applied.Count; position++)
             {
                 var chunk = applied[position];
@@ -149,7 +167,7 @@ public sealed class PrincipalGrain(
 
         foreach (var chunk in applied)
         {
-            Remember(chunk.ChunkKey, chunk.Fresh, chunk.Duplicates);
+            Remember(chunk.ChunkKey, chunk.Fresh, chunk.FreshHashes, chunk.Duplicates);
         }
 
         return results;
@@ -212,7 +230,8 @@ public sealed class PrincipalGrain(
         if (accountProfile is null)
         {
             var account = principalKey[..Math.Max(0, principalKey.IndexOf('/', StringComparison.Ordinal))];
-            accountProfile = GrainFactory.GetGrain<IAccountProfileGrain>($"{tenantId}/{account}");
+            accountProfileKey = $"{tenantId}/{account}";
+            accountProfile = GrainFactory.GetGrain<IAccountProfileGrain>(accountProfileKey);
         }
 
         return accountProfile;
@@ -227,11 +246,12 @@ public sealed class PrincipalGrain(
         }
     }
 
-    private void Remember(string chunkKey, List<CloudTrailEvent> applied, int duplicates)
+    private void Remember(string chunkKey, List<CloudTrailEvent> applied, List<ulong> appliedHashes, int duplicates)
     {
-        foreach (var record in applied)
+        for (var index = 0; index < applied.Count; index++)
         {
-            eventIds.Add(record.EventId, record.EventTime);
+            var record = applied[index];
+            eventIds.Add(appliedHashes[index], record.EventTime);
             if (Persisted.LastEventTime is null || record.EventTime > Persisted.LastEventTime)
             {
                 Persisted.LastEventTime = record.EventTime;
@@ -244,15 +264,16 @@ public sealed class PrincipalGrain(
         MarkDirty();
     }
 
-    /// <summary>A chunk of the current call that was not applied before: its place in the call, its key, its new events and the duplicates dropped.</summary>
-    private sealed record AppliedChunk(int Index, string ChunkKey, List<CloudTrailEvent> Fresh, int Duplicates);
+    /// <summary>A chunk of the current call that was not applied before: its place in the call, its key, its new events with the hashes of their ids, and the duplicates dropped.</summary>
+    private sealed record AppliedChunk(int Index, string ChunkKey, List<CloudTrailEvent> Fresh, List<ulong> FreshHashes, int Duplicates);
 
     protected override void OnStateLoaded()
     {
         var legacyTime = Persisted.LastEventTime;
         eventIds = RecentKeyStore.Load(Persisted.RecentEventIdHashes, Persisted.RecentEventIds, legacyTime, MaxRememberedEventIds, EventIdWindow, logger, this.GetPrimaryKeyString());
         chunks = RecentKeyStore.Load(Persisted.AppliedChunkHashes, Persisted.AppliedChunks, legacyTime, MaxRememberedChunks, Timeout.InfiniteTimeSpan, logger, this.GetPrimaryKeyString());
-        var (tenantId, _) = SplitKey(this.GetPrimaryKeyString());
+        grainKeyParts = SplitKey(this.GetPrimaryKeyString());
+        var (tenantId, _) = grainKeyParts;
         profile = PrincipalProfileStore.Load(Persisted.Profile, settings.For(tenantId).Profiles, logger, this.GetPrimaryKeyString());
     }
 

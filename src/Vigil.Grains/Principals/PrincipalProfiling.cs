@@ -10,7 +10,8 @@ namespace Vigil.Grains.Principals;
 
 /// <summary>
 /// The anomaly step of a principal grain: scores a chunk against the principal's profile, requests the
-/// account profile grain's classes of the unusual values, and returns the anomaly findings.
+/// account profile grain's classes of the unusual values, and returns the anomaly findings. A call
+/// without unusual values only sends its observations, through the <see cref="AccountObservationBatcher"/>.
 /// </summary>
 internal static class PrincipalProfiling
 {
@@ -24,6 +25,8 @@ internal static class PrincipalProfiling
     /// </remarks>
     public static async Task<IReadOnlyList<Finding>[]> ScoreAsync(
         IAccountProfileGrain account,
+        string accountKey,
+        AccountObservationBatcher batcher,
         string principalKey,
         PrincipalProfile profile,
         IReadOnlyList<IReadOnlyList<CloudTrailEvent>> chunks,
@@ -33,18 +36,24 @@ internal static class PrincipalProfiling
         var findings = new IReadOnlyList<Finding>[chunks.Count];
         var prepared = new PreparedChunk[chunks.Count];
         var observations = new List<AccountObservation>();
-        var questions = new HashSet<ProfileQuestion>();
+        HashSet<ProfileQuestion>? questions = null;
         var candidates = 0;
         for (var index = 0; index < chunks.Count; index++)
         {
             findings[index] = [];
             prepared[index] = ProfileAnomalyDetector.Default.Prepare(chunks[index], profile, enricher, context);
-            foreach (var (time, observation) in prepared[index].Observations)
+            var chunkObservations = prepared[index].Observations;
+            for (var position = 0; position < chunkObservations.Count; position++)
             {
+                var (time, observation) = chunkObservations[position];
                 observations.Add(AccountProfileWire.FromObservation(time, observation));
             }
 
-            questions.UnionWith(prepared[index].Questions);
+            if (prepared[index].Questions.Count > 0)
+            {
+                (questions ??= []).UnionWith(prepared[index].Questions);
+            }
+
             candidates += prepared[index].Candidates.Count;
         }
 
@@ -53,13 +62,16 @@ internal static class PrincipalProfiling
             return findings;
         }
 
-        var questionList = questions.ToList();
-        var batch = new AccountProfileBatch(context.TenantId, observations, [.. questionList.Select(AccountProfileWire.FromQuestion)]);
-        var reply = await account.ObserveAsync(batch);
+        // Without candidates there are no questions, and the account only counts the observations.
         if (candidates == 0)
         {
+            await batcher.ObserveAsync(account, accountKey, context.TenantId, observations);
             return findings;
         }
+
+        List<ProfileQuestion> questionList = questions is null ? [] : [.. questions];
+        var batch = new AccountProfileBatch(context.TenantId, observations, [.. questionList.Select(AccountProfileWire.FromQuestion)]);
+        var reply = await account.ObserveAsync(batch);
 
         var answers = AccountProfileWire.ToAnswers(reply, questionList);
         for (var index = 0; index < chunks.Count; index++)

@@ -60,6 +60,12 @@ internal sealed class RecentKeySet
 
     public bool Contains(string key) => members.Contains(Hash(key));
 
+    /// <summary>True when a key whose <see cref="Hash"/> is <paramref name="hash"/> is in the set.</summary>
+    public bool Contains(ulong hash) => members.Contains(hash);
+
+    /// <summary>Adds a key by its <see cref="Hash"/>, as <see cref="Add(string, DateTimeOffset)"/> does.</summary>
+    public bool Add(ulong hash, DateTimeOffset eventTime) => Add(hash, eventTime.ToUnixTimeMilliseconds());
+
     /// <summary>Adds the key with its event time, then removes keys past the window or the capacity. Returns false when the key was already present.</summary>
     public bool Add(string key, DateTimeOffset eventTime) => Add(Hash(key), eventTime.ToUnixTimeMilliseconds());
 
@@ -131,7 +137,8 @@ internal sealed class RecentKeySet
         // Keys come from the logs, so their length is not trusted: long ones go to a pooled array.
         var length = Encoding.UTF8.GetMaxByteCount(key.Length);
         byte[]? rented = null;
-        Span<byte> buffer = length <= StackBytes ? stackalloc byte[StackBytes] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        // The stack buffer has the key's own size, because the runtime zeroes all of it on every call.
+        Span<byte> buffer = length <= StackBytes ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
             var written = Encoding.UTF8.GetBytes(key, buffer);

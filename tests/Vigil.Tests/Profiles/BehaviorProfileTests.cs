@@ -128,6 +128,63 @@ public sealed class BehaviorProfileTests
     }
 
     [Fact]
+    public void Prune_SameDay_DropsOldEventCountedSince()
+    {
+        // A half-life of 30 days fades a single day of use below the forget weight of 0.1 after 100 days.
+        var profile = new BehaviorProfile(ProfileOptions.Default);
+        var today = Start.AddDays(200);
+        profile.Observe(Observation("ec2:DescribeInstances"), today);
+        profile.Prune(today);
+        Assert.Equal(1, profile.CountOf(ProfileDimension.Api));
+
+        // An event from long ago arrives after the day was pruned: its value has faded already.
+        profile.Observe(Observation("s3:ListBuckets"), Start);
+        Assert.Equal(2, profile.CountOf(ProfileDimension.Api));
+
+        profile.Prune(today);
+
+        Assert.Equal(1, profile.CountOf(ProfileDimension.Api));
+        Assert.Equal(FrequencyClass.Unseen, profile.Classify(ProfileDimension.Api, "s3:ListBuckets", today));
+    }
+
+    [Fact]
+    public void Prune_LaterDay_DropsValuesFadedSince()
+    {
+        var profile = new BehaviorProfile(ProfileOptions.Default);
+        profile.Observe(Observation("ec2:DescribeInstances"), Start);
+        profile.Prune(Start.AddDays(50));
+        Assert.Equal(1, profile.CountOf(ProfileDimension.Api));
+
+        profile.Prune(Start.AddDays(20));
+        Assert.Equal(1, profile.CountOf(ProfileDimension.Api));
+
+        profile.Prune(Start.AddDays(150));
+        Assert.Equal(0, profile.CountOf(ProfileDimension.Api));
+    }
+
+    [Fact]
+    public void Prune_AfterRollBack_DropsRestoredFadedValue()
+    {
+        var profile = new BehaviorProfile(ProfileOptions.Default);
+        var today = Start.AddDays(200);
+
+        // A value counted long ago and not pruned yet, then a prune on a day before it fades.
+        profile.Observe(Observation("s3:ListBuckets"), Start);
+        profile.Prune(Start.AddDays(10));
+
+        // A recording prunes on today and is rolled back, so the faded value is back.
+        profile.BeginChanges();
+        profile.Prune(today);
+        Assert.Equal(0, profile.CountOf(ProfileDimension.Api));
+        profile.RollBackChanges();
+        Assert.Equal(1, profile.CountOf(ProfileDimension.Api));
+
+        profile.Prune(today);
+
+        Assert.Equal(0, profile.CountOf(ProfileDimension.Api));
+    }
+
+    [Fact]
     public void Bound_DropsLeastUsefulValue()
     {
         var options = ProfileOptions.Default with { MaxApiEntries = 4 };

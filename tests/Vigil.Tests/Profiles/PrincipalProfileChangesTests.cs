@@ -82,6 +82,52 @@ public sealed class PrincipalProfileChangesTests
         Assert.Equal(before, profile.Serialize());
     }
 
+    [Fact]
+    public void RollBack_AfterOtherProfileCommitted_RestoresWholeProfile()
+    {
+        // The first profile's log goes back to the shared pool with its tables, and the second
+        // recording may take it again: nothing of the first recording may leak into the second.
+        var committed = Learned();
+        committed.BeginChanges();
+        ChangeEverything(committed);
+        committed.CommitChanges();
+
+        var profile = Learned();
+        var before = profile.Serialize();
+        profile.BeginChanges();
+        profile.Behavior.Observe(new ProfileObservation("ec2:Describe1", "AS64500", "DE", "boto3", "IAMUser"), Start.AddDays(30));
+        profile.RollBackChanges();
+
+        Assert.Equal(before, profile.Serialize());
+    }
+
+    [Fact]
+    public void RollBack_WithoutAnomalyChange_KeepsAnomalies()
+    {
+        var profile = Learned();
+        var anomalies = profile.RememberedFindingIds;
+
+        profile.BeginChanges();
+        profile.Behavior.Observe(new ProfileObservation("ec2:Describe1", "AS64500", "DE", "boto3", "IAMUser"), Start.AddDays(30));
+        profile.RollBackChanges();
+
+        Assert.Equal(anomalies, profile.RememberedFindingIds);
+    }
+
+    [Fact]
+    public void RollBack_AfterTeach_RestoresAnomalies()
+    {
+        var profile = Learned();
+        var anomalies = profile.RememberedFindingIds;
+
+        profile.BeginChanges();
+        Assert.True(profile.TryTeach("0123456789abcdef0123456789abcdef"));
+        Assert.Empty(profile.RememberedFindingIds);
+        profile.RollBackChanges();
+
+        Assert.Equal(anomalies, profile.RememberedFindingIds);
+    }
+
     /// <summary>Lists every value of every dimension with its class, sorted, and the other parts of the profile.</summary>
     private static List<string> Contents(PrincipalProfile profile)
     {
