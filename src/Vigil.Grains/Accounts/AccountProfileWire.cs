@@ -34,12 +34,19 @@ internal static class AccountProfileWire
         return new ProfileQuestion((ProfileDimension)question.Dimension, Bounded(question.Key) ?? string.Empty);
     }
 
-    public static AccountProfileReply ToReply(AccountProfileAnswers answers, IReadOnlyList<ProfileQuestion> questions) => questions.Count == 0 && answers.Baseline.Count == 0
-        ? new(answers.IsLearning, [], [])
-        : new(
-        answers.IsLearning,
-        [.. questions.Select(question => (int)answers.Classify(question.Dimension, question.Key))],
-        [.. answers.Baseline.SelectMany(pair => pair.Value.Select(value => new AccountBaselineValue((int)pair.Key, value.Value, (int)value.Class)))]);
+    public static AccountProfileReply ToReply(AccountProfileAnswers answers, IReadOnlyList<ProfileQuestion> questions)
+    {
+        // Most calls only count observations, so their reply skips the two LINQ pipelines.
+        if (questions.Count == 0 && answers.Baseline.Count == 0)
+        {
+            return new(answers.IsLearning, [], []);
+        }
+
+        return new(
+            answers.IsLearning,
+            [.. questions.Select(question => (int)answers.Classify(question.Dimension, question.Key))],
+            [.. answers.Baseline.SelectMany(pair => pair.Value.Select(value => new AccountBaselineValue((int)pair.Key, value.Value, (int)value.Class)))]);
+    }
 
     public static AccountProfileAnswers ToAnswers(AccountProfileReply reply, IReadOnlyList<ProfileQuestion> questions)
     {

@@ -73,7 +73,7 @@ public sealed class PrincipalGrain(
         var results = new BatchResult[batch.Chunks.Count];
         var applied = new List<AppliedChunk>(batch.Chunks.Count);
         // A call of one event, the most common size, cannot repeat an event id within itself.
-        HashSet<string>? seenInCall = batch.Chunks.Count > 1 || (batch.Chunks.Count == 1 && batch.Chunks[0].Records.Count > 1) ? new(StringComparer.Ordinal) : null;
+        HashSet<string>? seenInCall = batch.Chunks is [] or [{ Records.Count: <= 1 }] ? null : new(StringComparer.Ordinal);
         HashSet<string>? chunksInCall = batch.Chunks.Count > 1 ? new(StringComparer.Ordinal) : null;
         for (var index = 0; index < batch.Chunks.Count; index++)
         {
