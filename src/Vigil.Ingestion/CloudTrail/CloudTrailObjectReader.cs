@@ -11,8 +11,18 @@ namespace Vigil.Ingestion.CloudTrail;
 /// A bad record is reported with its position and skipped. Invalid JSON stops the object at that
 /// point, and every record read before it is kept. Digest files are recognised by their fields.
 /// </summary>
+/// <remarks>
+/// The raw JSON of each event is a slice of the read buffer, not a copy. A buffer that events slice
+/// is never written again: the next fill goes into a new buffer, and only the record cut by the old
+/// buffer's end is copied over. So an event keeps its whole buffer alive, which is 64 KiB (or, for
+/// a record larger than that, up to twice <see cref="CloudTrailReaderOptions.MaxRecordBytes"/>)
+/// shared with the records around it. A consumer that keeps a few events out of many for long
+/// keeps up to one buffer per event, and should copy <see cref="CloudTrailEvent.RawJson"/> instead.
+/// </remarks>
 public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
 {
+    // Below the 85,000 bytes from which arrays go on the large object heap, so a buffer that events
+    // still slice is freed by a gen0 or gen1 collection like the events themselves.
     private const int InitialBufferSize = 64 * 1024;
 
     public CloudTrailObjectReader()
@@ -33,7 +43,10 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         CancellationToken cancellationToken)
     {
         var scan = new ScanState(objectName, ingestTime, options);
+        // Every buffer but the last one of an object comes from the pool. One that events slice is
+        // left to the garbage collector; every other goes back to the pool.
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        var bufferIsRented = true;
         var length = 0;
         var final = false;
         try
@@ -51,10 +64,22 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                     }
                 }
 
+                if (final && length < buffer.Length)
+                {
+                    // The last fill: its bytes move to an array of their own size, so that events do
+                    // not keep the unused end of the buffer alive. This copies at most one buffer per object.
+                    var exact = GC.AllocateUninitializedArray<byte>(length);
+                    buffer.AsSpan(0, length).CopyTo(exact);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = exact;
+                    bufferIsRented = false;
+                }
+
                 // Sized for as many events as the last buffer gave, so the list rarely grows.
                 var events = new List<CloudTrailEvent>(scan.LastEventCount);
-                var consumed = Scan(buffer.AsSpan(0, length), final, scan, events, onRejected);
+                var consumed = Scan(buffer, length, final, scan, events, onRejected);
                 scan.LastEventCount = events.Count;
+
                 if (events.Count > 0)
                 {
                     await onEvents(events);
@@ -83,14 +108,17 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                 }
                 else
                 {
-                    buffer.AsSpan(consumed, length - consumed).CopyTo(buffer);
+                    buffer = KeepUnconsumed(buffer, consumed, length, scan);
                     length -= consumed;
                 }
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (bufferIsRented && !scan.BufferShared)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
 
         return scan.Summary();
@@ -107,17 +135,43 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
             return buffer;
         }
 
+        // Nothing was consumed from this buffer, so no event slices it.
         var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit, buffer.Length * 2L));
         buffer.AsSpan(0, length).CopyTo(larger);
         ArrayPool<byte>.Shared.Return(buffer);
         return larger;
     }
 
-    /// <summary>Consumes complete tokens and records from <paramref name="data"/>; returns the bytes consumed.</summary>
-    private static int Scan(ReadOnlySpan<byte> data, bool final, ScanState scan, List<CloudTrailEvent> events, Action<RecordRejection> onRejected)
+    /// <summary>
+    /// Moves the bytes after <paramref name="consumed"/> to the front of a buffer for the next fill:
+    /// of the same buffer when no event slices it, else of a new one from the pool.
+    /// </summary>
+    private static byte[] KeepUnconsumed(byte[] buffer, int consumed, int length, ScanState scan)
+    {
+        var unconsumed = buffer.AsSpan(consumed, length - consumed);
+        if (!scan.BufferShared)
+        {
+            unconsumed.CopyTo(buffer);
+            return buffer;
+        }
+
+        // Back to the initial size after a grown buffer, unless the cut record needs more room.
+        var next = ArrayPool<byte>.Shared.Rent(unconsumed.Length < InitialBufferSize ? InitialBufferSize : buffer.Length);
+        unconsumed.CopyTo(next);
+        scan.BufferShared = false;
+        return next;
+    }
+
+    /// <summary>
+    /// Consumes complete tokens and records from the first <paramref name="length"/> bytes of
+    /// <paramref name="buffer"/>; returns the bytes consumed.
+    /// </summary>
+    private static int Scan(byte[] buffer, int length, bool final, ScanState scan, List<CloudTrailEvent> events, Action<RecordRejection> onRejected)
     {
         // The reader starts at scan.Offset of data; after records read without it, a new one starts
         // where they end.
+        ReadOnlySpan<byte> data = buffer.AsSpan(0, length);
+        scan.Buffer = buffer;
         scan.Offset = 0;
         scan.Final = final;
         var reader = new Utf8JsonReader(data, final, scan.ReaderState);
@@ -214,6 +268,12 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
 
         /// <summary>Whether the current data ends the object.</summary>
         public bool Final { get; set; }
+
+        /// <summary>The array that the current data starts at; accepted records keep slices of it as their raw JSON.</summary>
+        public byte[] Buffer { get; set; } = [];
+
+        /// <summary>Whether an event slices <see cref="Buffer"/>, so that the buffer must not be written again.</summary>
+        public bool BufferShared { get; set; }
 
         /// <summary>The reader's state just after a record in the <c>Records</c> array, where it resumes after plain records.</summary>
         /// <remarks>Made on first use, because a depth limit below the record's own depth makes the reader throw here.</remarks>
@@ -382,13 +442,14 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                 return;
             }
 
-            var parsed = CloudTrailRecordParser.Build(fields, record, ingestTime, out var recordError);
+            var parsed = CloudTrailRecordParser.Build(fields, Buffer.AsMemory(start, end - start), ingestTime, out var recordError);
             if (parsed is null)
             {
                 Reject(onRejected, start, LineAt(data[..start]), recordError?.Field, recordError?.Reason ?? "unreadable record");
                 return;
             }
 
+            BufferShared = true;
             recordIndex++;
             recordsRead++;
             events.Add(parsed);

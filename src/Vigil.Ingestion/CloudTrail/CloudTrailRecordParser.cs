@@ -44,7 +44,8 @@ internal static class CloudTrailRecordParser
             return null;
         }
 
-        return Build(fields, record, ingestTime, out error);
+        // The caller's span may be reused after the call, so the event keeps a copy of the record.
+        return Build(fields, record.ToArray(), ingestTime, out error);
     }
 
     /// <summary>
@@ -87,8 +88,12 @@ internal static class CloudTrailRecordParser
         }
     }
 
-    /// <summary>Builds the event from the fields of <paramref name="record"/>, or returns null and the reason it was rejected.</summary>
-    public static CloudTrailEvent? Build(RecordFields fields, ReadOnlySpan<byte> record, DateTimeOffset ingestTime, out RecordError? error)
+    /// <summary>
+    /// Builds the event from the fields of <paramref name="record"/>, or returns null and the reason it
+    /// was rejected. The event keeps <paramref name="record"/> as its raw JSON without copying it, so
+    /// the caller must not write to that memory again.
+    /// </summary>
+    public static CloudTrailEvent? Build(RecordFields fields, ReadOnlyMemory<byte> record, DateTimeOffset ingestTime, out RecordError? error)
     {
         if (fields.Error is not null)
         {
@@ -115,7 +120,7 @@ internal static class CloudTrailRecordParser
         error = null;
         return new CloudTrailEvent
         {
-            EventId = fields.EventId ?? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(record)),
+            EventId = fields.EventId ?? "sha256:" + Convert.ToHexStringLower(SHA256.HashData(record.Span)),
             EventTime = eventTime,
             IngestTime = ingestTime,
             EventVersion = fields.EventVersion,
@@ -137,7 +142,7 @@ internal static class CloudTrailRecordParser
             ResponseElementsJson = fields.ResponseElementsJson,
             AdditionalEventDataJson = fields.AdditionalEventDataJson,
             Insight = fields.Insight,
-            RawJson = new Utf8JsonText(record.ToArray()),
+            RawJson = new Utf8JsonText(record),
         };
     }
 
