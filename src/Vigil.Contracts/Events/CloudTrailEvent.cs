@@ -64,6 +64,11 @@ public sealed record CloudTrailEvent
     /// The whole record as delivered, as its UTF-8 bytes. Readers hand it on without decoding it;
     /// <see cref="Utf8JsonText.ToString"/> gives it as a string.
     /// </summary>
+    /// <remarks>
+    /// From the CloudTrail object reader, the bytes are a slice of a read buffer that the neighbouring
+    /// records share, of up to 64 KiB (more when one record is longer), so keeping one event keeps
+    /// that buffer alive. Copy the bytes to keep a few events out of many for long.
+    /// </remarks>
     public required Utf8JsonText RawJson { get; init; }
 
     /// <summary>The account the event belongs to: <c>recipientAccountId</c>, else the caller's account.</summary>

@@ -13,16 +13,16 @@ namespace Vigil.Ingestion.CloudTrail;
 /// </summary>
 /// <remarks>
 /// The raw JSON of each event is a slice of the read buffer, not a copy. A buffer that events slice
-/// is never written again: the next fill goes into a new buffer, and only the record cut by the old
-/// buffer's end is copied over. So an event keeps its whole buffer alive, which is 64 KiB (or, for
-/// a record larger than that, up to twice <see cref="CloudTrailReaderOptions.MaxRecordBytes"/>)
-/// shared with the records around it. A consumer that keeps a few events out of many for long
-/// keeps up to one buffer per event, and should copy <see cref="CloudTrailEvent.RawJson"/> instead.
+/// is never written again. The next fill goes into a new buffer, and only the record cut by the old
+/// buffer's end is copied over. So an event keeps its whole buffer alive, shared with the records
+/// around it. That is 64 KiB, or more for a buffer grown to hold a longer record, and the last fill
+/// of an object is copied into an array of its own length. A consumer that keeps a few events out
+/// of many for long keeps up to one buffer per event, and should copy <see cref="CloudTrailEvent.RawJson"/> instead.
 /// </remarks>
 public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
 {
-    // Below the 85,000 bytes from which arrays go on the large object heap, so a buffer that events
-    // still slice is freed by a gen0 or gen1 collection like the events themselves.
+    // Kept below 85,000 bytes, the size from which arrays go on the large object heap. Events keep
+    // the buffers they slice alive, and only a full collection frees an array on that heap.
     private const int InitialBufferSize = 64 * 1024;
 
     public CloudTrailObjectReader()
@@ -66,7 +66,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
 
                 if (final && length < buffer.Length)
                 {
-                    // The last fill: its bytes move to an array of their own size, so that events do
+                    // The last fill of the object moves to an array of its own length, so that events do
                     // not keep the unused end of the buffer alive. This copies at most one buffer per object.
                     var exact = GC.AllocateUninitializedArray<byte>(length);
                     buffer.AsSpan(0, length).CopyTo(exact);
@@ -79,7 +79,6 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                 var events = new List<CloudTrailEvent>(scan.LastEventCount);
                 var consumed = Scan(buffer, length, final, scan, events, onRejected);
                 scan.LastEventCount = events.Count;
-
                 if (events.Count > 0)
                 {
                     await onEvents(events);
@@ -143,8 +142,8 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
     }
 
     /// <summary>
-    /// Moves the bytes after <paramref name="consumed"/> to the front of a buffer for the next fill:
-    /// of the same buffer when no event slices it, else of a new one from the pool.
+    /// Moves the bytes after <paramref name="consumed"/> to the front of a buffer for the next fill.
+    /// That is the same buffer when no event slices it, else a new one from the pool.
     /// </summary>
     private static byte[] KeepUnconsumed(byte[] buffer, int consumed, int length, ScanState scan)
     {
@@ -164,7 +163,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
 
     /// <summary>
     /// Consumes complete tokens and records from the first <paramref name="length"/> bytes of
-    /// <paramref name="buffer"/>; returns the bytes consumed.
+    /// <paramref name="buffer"/>. Returns the number of bytes consumed.
     /// </summary>
     private static int Scan(byte[] buffer, int length, bool final, ScanState scan, List<CloudTrailEvent> events, Action<RecordRejection> onRejected)
     {
@@ -269,7 +268,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         /// <summary>Whether the current data ends the object.</summary>
         public bool Final { get; set; }
 
-        /// <summary>The array that the current data starts at; accepted records keep slices of it as their raw JSON.</summary>
+        /// <summary>The array that the current data starts at. Accepted records keep slices of it as their raw JSON.</summary>
         public byte[] Buffer { get; set; } = [];
 
         /// <summary>Whether an event slices <see cref="Buffer"/>, so that the buffer must not be written again.</summary>
