@@ -23,8 +23,8 @@ public sealed record IngestOptions
     /// and per-call work in the grain whatever its size, so a larger window makes fewer calls for the
     /// same events but keeps more of them in memory, and for longer. The host's ingestors take the value
     /// from <c>Vigil:Ingest:WindowCloudTrailEvents</c>. Over 300,000 CloudTrail records of 3,200
-    /// principals (<c>vigil bench run --host</c>, 2 cores), 20,000 used about 13% less host CPU time
-    /// than 2,000 and about 280 MiB more resident memory (700 against 420 MiB).
+    /// principals (<c>vigil bench run --host</c>, 2 cores), 20,000 used about 12% less host CPU time
+    /// than 2,000 and about 280 MiB more resident memory (about 700 against 420 MiB).
     /// </summary>
     public int WindowCloudTrailEvents { get; init; } = DefaultWindowCloudTrailEvents;
 
