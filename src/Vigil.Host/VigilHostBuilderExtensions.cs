@@ -132,8 +132,9 @@ public static class VigilHostBuilderExtensions
         // The console's "not useful" on an anomaly finding reaches the principal grain through this.
         builder.Services.AddSingleton<Vigil.Contracts.Findings.IAnomalyFeedback, Vigil.Grains.Principals.GrainAnomalyFeedback>();
 
-        // Registered after the silo's defaults, so these bounds win when the ingestor is resolved.
+        // Registered after the silo's defaults, so these bounds and options win when the ingestors are resolved.
         builder.Services.AddSingleton(options.Firehose.ToLimits());
+        builder.Services.AddSingleton(options.Ingest.ToIngestOptions());
 
         builder.Services.AddHostedService<AdministratorBootstrapService>();
         builder.Services.AddHttpClient(nameof(PlatformListFetchService));

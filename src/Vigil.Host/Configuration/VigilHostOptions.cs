@@ -239,6 +239,16 @@ public sealed class IngestSettings
     /// (<c>shutdownTimeoutSeconds</c>), which also covers deactivating the grains.
     /// </summary>
     public int DrainSeconds { get; set; } = 20;
+
+    /// <summary>
+    /// CloudTrail events buffered across objects before they are sent, one grain call per principal
+    /// (100 to 1,000,000; default <see cref="Grains.Ingest.IngestOptions.DefaultWindowCloudTrailEvents"/>).
+    /// A larger window makes fewer, larger grain calls and keeps more events in memory.
+    /// </summary>
+    public int WindowCloudTrailEvents { get; set; } = Grains.Ingest.IngestOptions.DefaultWindowCloudTrailEvents;
+
+    /// <summary>The ingest options of these settings; the other options keep their defaults.</summary>
+    public Grains.Ingest.IngestOptions ToIngestOptions() => new() { WindowCloudTrailEvents = WindowCloudTrailEvents };
 }
 
 public sealed class IntegritySettings

@@ -57,6 +57,11 @@ public sealed partial class VigilHostOptionsValidator : IValidateOptions<VigilHo
             failures.Add($"Vigil:Ingest:DrainSeconds is {options.Ingest.DrainSeconds}; use 0 to 3600.");
         }
 
+        if (options.Ingest.WindowCloudTrailEvents is < 100 or > 1_000_000)
+        {
+            failures.Add($"Vigil:Ingest:WindowCloudTrailEvents is {options.Ingest.WindowCloudTrailEvents}; use 100 to 1000000.");
+        }
+
         if (options.Grains.StateWriteSeconds is < 1 or > 86_400)
         {
             failures.Add($"Vigil:Grains:StateWriteSeconds is {options.Grains.StateWriteSeconds}; use 1 to 86400.");
