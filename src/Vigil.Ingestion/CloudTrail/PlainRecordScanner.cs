@@ -253,13 +253,13 @@ internal static class PlainRecordScanner
         {
             var ok = (UserIdentityParser.Name)previous switch
             {
-                UserIdentityParser.Name.Type => cursor.ReadText(max, cache, null, out type),
+                UserIdentityParser.Name.Type => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.Type), out type),
                 UserIdentityParser.Name.PrincipalId => cursor.ReadText(max, null, null, out principalId),
                 UserIdentityParser.Name.Arn => cursor.ReadText(max, null, null, out arn),
-                UserIdentityParser.Name.AccountId => cursor.ReadText(max, cache, null, out accountId),
+                UserIdentityParser.Name.AccountId => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.AccountId), out accountId),
                 UserIdentityParser.Name.AccessKeyId => cursor.ReadText(max, null, null, out accessKeyId),
                 UserIdentityParser.Name.UserName => cursor.ReadText(max, null, null, out userName),
-                UserIdentityParser.Name.InvokedBy => cursor.ReadText(max, cache, null, out invokedBy),
+                UserIdentityParser.Name.InvokedBy => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.InvokedBy), out invokedBy),
                 UserIdentityParser.Name.IdentityProvider => cursor.ReadText(max, null, null, out identityProvider),
                 UserIdentityParser.Name.SessionContext => ReadSessionContext(ref cursor, fields, max, cache, out session),
                 _ => cursor.SkipValue(out _),
@@ -441,7 +441,7 @@ internal static class PlainRecordScanner
                 }
 
                 var name = (UserIdentityParser.Name)previous;
-                if (kind != ValueKind.Container && !ReadSessionValue(ref cursor, section, name, kind, start, end, max, cache, ref context))
+                if (kind != ValueKind.Container && !ReadSessionValue(ref cursor, fields, section, name, kind, start, end, max, cache, ref context))
                 {
                     return false;
                 }
@@ -462,17 +462,18 @@ internal static class PlainRecordScanner
     }
 
     private static bool ReadSessionValue(
-        ref Cursor cursor, UserIdentityParser.Name section, UserIdentityParser.Name name, ValueKind kind, int start, int end, int max, Utf8StringCache cache,
+        ref Cursor cursor, CloudTrailRecordParser.RecordFields fields, UserIdentityParser.Name section, UserIdentityParser.Name name, ValueKind kind, int start, int end,
+        int max, Utf8StringCache cache,
         ref UserIdentityParser.SessionContext context)
     {
         switch (section, name)
         {
             case (UserIdentityParser.Name.SessionIssuer, UserIdentityParser.Name.Type):
-                return cursor.TextOf(kind, start, end, max, cache, null, out context.IssuerType);
+                return cursor.TextOf(kind, start, end, max, cache, fields.RecentIssuer(name), out context.IssuerType);
             case (UserIdentityParser.Name.SessionIssuer, UserIdentityParser.Name.Arn):
-                return cursor.TextOf(kind, start, end, max, cache, null, out context.IssuerArn);
+                return cursor.TextOf(kind, start, end, max, cache, fields.RecentIssuer(name), out context.IssuerArn);
             case (UserIdentityParser.Name.SessionIssuer, UserIdentityParser.Name.UserName):
-                return cursor.TextOf(kind, start, end, max, cache, null, out context.IssuerUserName);
+                return cursor.TextOf(kind, start, end, max, cache, fields.RecentIssuer(name), out context.IssuerUserName);
             case (UserIdentityParser.Name.Attributes, UserIdentityParser.Name.MfaAuthenticated):
                 if (!cursor.TextOf(kind, start, end, max, cache, null, out var mfa))
                 {

@@ -118,6 +118,32 @@ public sealed class PlainRecordScannerTests
     }
 
     [Fact]
+    public async Task Reader_AlternatingIdentities_SameResults()
+    {
+        // The identity's type, account, invoking service and issuer change from record to record,
+        // so a value remembered from the record before must not be taken for the next one.
+        const string user = """{"eventTime":"2026-11-03T06:03:48Z","eventID":"u","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::111122223333:user/bob","accountId":"111122223333","userName":"bob"}}""";
+        const string service = """{"eventTime":"2026-11-03T06:03:49Z","eventID":"s","userIdentity":{"type":"AWSService","accountId":"444455556666","invokedBy":"lambda.amazonaws.com"}}""";
+        const string role = """{"eventTime":"2026-11-03T06:03:50Z","eventID":"r","userIdentity":{"type":"AssumedRole","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/Admin","userName":"Admin"}}}}""";
+        const string otherRole = """{"eventTime":"2026-11-03T06:03:51Z","eventID":"o","userIdentity":{"type":"AssumedRole","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Root","arn":"arn:aws:iam::111122223333:role/Audit","userName":"Audit"}}}}""";
+        string[] records = [user, service, role, otherRole, role, user, otherRole, service];
+        var content = Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", records) + "]}");
+
+        var plain = await AssertSameAsync(content, "identities.json");
+
+        var identities = plain.Events.Select(e => e.UserIdentity!).ToList();
+        Assert.Equal(["IAMUser", "AWSService", "AssumedRole", "AssumedRole", "AssumedRole", "IAMUser", "AssumedRole", "AWSService"], identities.Select(i => i.Type));
+        Assert.Equal("444455556666", identities[1].AccountId);
+        Assert.Equal("111122223333", identities[2].AccountId);
+        Assert.Equal([null, "lambda.amazonaws.com", null, null, null, null, null, "lambda.amazonaws.com"], identities.Select(i => i.InvokedBy));
+        Assert.Equal([null, null, "Role", "Root", "Role", null, "Root", null], identities.Select(i => i.SessionIssuerType));
+        Assert.Equal("arn:aws:iam::111122223333:role/Admin", identities[4].SessionIssuerArn);
+        Assert.Equal("arn:aws:iam::111122223333:role/Audit", identities[6].SessionIssuerArn);
+        Assert.Equal("Admin", identities[4].SessionIssuerUserName);
+        Assert.Equal("Audit", identities[6].SessionIssuerUserName);
+    }
+
+    [Fact]
     public void TryRead_CutRecord_NeedsMoreData()
     {
         var data = Encoding.UTF8.GetBytes(RoleRecord);
