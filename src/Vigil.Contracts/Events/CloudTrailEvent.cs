@@ -43,7 +43,20 @@ public sealed record CloudTrailEvent
 
     public string? RecipientAccountId { get; init; }
 
-    public string? RequestId { get; init; }
+    private readonly DeferredText requestId;
+
+    /// <summary>The record's <c>requestID</c>. From the CloudTrail object reader it is decoded from the record's bytes on every read.</summary>
+    public string? RequestId
+    {
+        get => requestId.ToString();
+        init => requestId = new DeferredText(value);
+    }
+
+    /// <summary>Sets <see cref="RequestId"/> in either form; the reader passes a slice of the record, because little reads the value.</summary>
+    internal DeferredText RequestIdText
+    {
+        init => requestId = value;
+    }
 
     /// <summary>The caller; null for records without <c>userIdentity</c>, such as Insights events.</summary>
     public UserIdentity? UserIdentity { get; init; }

@@ -136,7 +136,9 @@ internal static class CloudTrailRecordParser
             ReadOnly = fields.ReadOnly,
             ManagementEvent = fields.ManagementEvent,
             RecipientAccountId = fields.RecipientAccountId,
-            RequestId = fields.RequestId,
+            RequestIdText = fields.RequestIdOffset < 0
+                ? new DeferredText(fields.RequestId)
+                : DeferredText.FromUtf8(record.Slice(fields.RequestIdOffset, fields.RequestIdLength)),
             UserIdentity = fields.UserIdentity,
             RequestParametersJson = fields.RequestParametersJson,
             ResponseElementsJson = fields.ResponseElementsJson,
@@ -601,6 +603,13 @@ internal static class CloudTrailRecordParser
         public string? EventCategory;
         public string? RecipientAccountId;
         public string? RequestId;
+
+        /// <summary>
+        /// Where <c>requestID</c>'s content starts in the record when the plain scanner left it
+        /// undecoded, and then <see cref="RequestId"/> is null; -1 otherwise.
+        /// </summary>
+        public int RequestIdOffset = -1;
+        public int RequestIdLength;
         public bool? ReadOnly;
         public bool? ManagementEvent;
         public string? RequestParametersJson;
@@ -690,6 +699,8 @@ internal static class CloudTrailRecordParser
             EventTime = default;
             EventTimeText = EventId = EventVersion = EventSource = EventName = AwsRegion = SourceIpAddress = UserAgent = null;
             ErrorCode = ErrorMessage = EventType = EventCategory = RecipientAccountId = RequestId = null;
+            RequestIdOffset = -1;
+            RequestIdLength = 0;
             ReadOnly = ManagementEvent = null;
             RequestParametersJson = ResponseElementsJson = AdditionalEventDataJson = null;
             UserIdentity = null;

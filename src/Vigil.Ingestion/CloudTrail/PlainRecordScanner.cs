@@ -139,7 +139,7 @@ internal static class PlainRecordScanner
             case CloudTrailRecordParser.Field.RecipientAccountId:
                 return cursor.ReadText(max, cache, fields.Recent(field), out fields.RecipientAccountId);
             case CloudTrailRecordParser.Field.RequestId:
-                return cursor.ReadText(max, null, null, out fields.RequestId);
+                return ReadRequestId(ref cursor, fields, max);
             case CloudTrailRecordParser.Field.ReadOnly:
                 return ReadFlag(ref cursor, out fields.ReadOnly);
             case CloudTrailRecordParser.Field.ManagementEvent:
@@ -191,6 +191,26 @@ internal static class PlainRecordScanner
 
         fields.HasEventTime = false;
         return cursor.TextOf(kind, start, end, max, null, null, out fields.EventTimeText);
+    }
+
+    /// <summary>
+    /// Reads <c>requestID</c>. A non-empty string without escapes, as AWS writes it, is left as its
+    /// place in the record, because no detector reads it and the event decodes it on demand.
+    /// </summary>
+    private static bool ReadRequestId(ref Cursor cursor, CloudTrailRecordParser.RecordFields fields, int max)
+    {
+        if (!cursor.ReadTextOrBounds(max, out fields.RequestId, out var start, out var end))
+        {
+            return false;
+        }
+
+        if (start >= 0)
+        {
+            fields.RequestIdOffset = start - cursor.RecordStart;
+            fields.RequestIdLength = end - start;
+        }
+
+        return true;
     }
 
     private static bool ReadFlag(ref Cursor cursor, out bool? value)
@@ -506,6 +526,9 @@ internal static class PlainRecordScanner
         private readonly ReadOnlySpan<byte> data = data;
 
         public int Position = position;
+
+        /// <summary>Where the record's opening brace is in the data.</summary>
+        public readonly int RecordStart = position;
 
         public Outcome Failure = Outcome.Unusual;
 
@@ -876,6 +899,37 @@ internal static class PlainRecordScanner
             }
 
             return ReadScalar(out var kind, out var start, out var end) && TextOf(kind, start, end, max, cache, recent, out text);
+        }
+
+        /// <summary>
+        /// Reads a value as <see cref="ReadText"/> does without a cache, but leaves a non-empty string
+        /// without escapes undecoded: its content is then between <paramref name="start"/> and
+        /// <paramref name="end"/>, and <paramref name="text"/> is null. Otherwise <paramref name="start"/> is -1.
+        /// </summary>
+        public bool ReadTextOrBounds(int max, out string? text, out int start, out int end)
+        {
+            text = null;
+            start = end = -1;
+            if ((uint)Position < (uint)data.Length && data[Position] == (byte)'"')
+            {
+                var contentStart = Position + 1;
+                var stop = SkipPlain(contentStart);
+                if (stop < data.Length && data[stop] == (byte)'"' && stop > contentStart)
+                {
+                    if (stop - contentStart > max)
+                    {
+                        // The general parser cuts it to the limit.
+                        return Unusual();
+                    }
+
+                    Position = stop + 1;
+                    start = contentStart;
+                    end = stop;
+                    return true;
+                }
+            }
+
+            return ReadText(max, null, null, out text);
         }
 
         /// <summary>The text of a string without escapes, whose content is between <paramref name="start"/> and <paramref name="end"/>.</summary>

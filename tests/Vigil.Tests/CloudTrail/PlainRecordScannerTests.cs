@@ -144,6 +144,36 @@ public sealed class PlainRecordScannerTests
     }
 
     [Fact]
+    public async Task Reader_RequestIdForms_SameResults()
+    {
+        // Plain request ids stay undecoded; escaped, empty, null, numeric and overlong ones are decoded as before.
+        string[] ids = ["\"F285\"", "\"a\\u0041b\"", "\"\"", "null", "42", "\"" + new string('r', 300) + "\""];
+        var records = ids.Select((id, i) => $$"""{"eventTime":"2026-11-03T06:03:48Z","eventID":"e{{i}}","requestID":{{id}}}""");
+        var content = Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", records) + "]}");
+
+        var plain = await AssertSameAsync(content, "request-ids.json");
+
+        Assert.Equal(["F285", "aAb", "", null, "42", new string('r', 300)], plain.Events.Select(e => e.RequestId));
+    }
+
+    [Fact]
+    public async Task Reader_DeferredRequestId_BehavesAsString()
+    {
+        var content = Encoding.UTF8.GetBytes("{\"Records\":[" + RoleRecord + "]}");
+        var read = await CloudTrailRead.BytesAsync(content, "request-id.json");
+        var deferred = Assert.Single(read.Events);
+        var fromString = deferred with { RequestId = "F285" };
+
+        Assert.Equal("F285", deferred.RequestId);
+        Assert.Equal(fromString, deferred);
+        Assert.Equal(fromString.GetHashCode(), deferred.GetHashCode());
+        Assert.NotEqual(deferred, deferred with { RequestId = "F286" });
+        Assert.Null((deferred with { RequestId = null }).RequestId);
+        Assert.Contains("\"RequestId\":\"F285\"", System.Text.Json.JsonSerializer.Serialize(deferred), StringComparison.Ordinal);
+        Assert.Contains("RequestId = F285", deferred.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TryRead_CutRecord_NeedsMoreData()
     {
         var data = Encoding.UTF8.GetBytes(RoleRecord);
