@@ -52,7 +52,7 @@ public sealed record CloudTrailEvent
         init => requestId = new DeferredText(value);
     }
 
-    /// <summary>Sets <see cref="RequestId"/> in either form; the reader passes a slice of the record, because little reads the value.</summary>
+    /// <summary>Sets <see cref="RequestId"/> in either form. The reader passes a slice of the record, because little reads the value.</summary>
     internal DeferredText RequestIdText
     {
         init => requestId = value;
@@ -80,7 +80,9 @@ public sealed record CloudTrailEvent
     /// <remarks>
     /// From the CloudTrail object reader, the bytes are a slice of a read buffer that the neighbouring
     /// records share, of up to 64 KiB (more when one record is longer), so keeping one event keeps
-    /// that buffer alive. Copy the bytes to keep a few events out of many for long.
+    /// that buffer alive. <see cref="RequestId"/> from that reader slices the same buffer. To keep a few
+    /// events out of many for long, copy the bytes and set the request id to its string:
+    /// <c>e with { RawJson = copy, RequestId = e.RequestId }</c>.
     /// </remarks>
     public required Utf8JsonText RawJson { get; init; }
 

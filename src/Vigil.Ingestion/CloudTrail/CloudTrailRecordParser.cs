@@ -606,7 +606,7 @@ internal static class CloudTrailRecordParser
 
         /// <summary>
         /// Where <c>requestID</c>'s content starts in the record when the plain scanner left it
-        /// undecoded, and then <see cref="RequestId"/> is null; -1 otherwise.
+        /// undecoded, and then <see cref="RequestId"/> is null. Otherwise -1.
         /// </summary>
         public int RequestIdOffset = -1;
         public int RequestIdLength;

@@ -146,7 +146,7 @@ public sealed class PlainRecordScannerTests
     [Fact]
     public async Task Reader_RequestIdForms_SameResults()
     {
-        // Plain request ids stay undecoded; escaped, empty, null, numeric and overlong ones are decoded as before.
+        // Plain request ids stay undecoded, and escaped, empty, null, numeric and overlong ones are decoded as before.
         string[] ids = ["\"F285\"", "\"a\\u0041b\"", "\"\"", "null", "42", "\"" + new string('r', 300) + "\""];
         var records = ids.Select((id, i) => $$"""{"eventTime":"2026-11-03T06:03:48Z","eventID":"e{{i}}","requestID":{{id}}}""");
         var content = Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", records) + "]}");
@@ -171,6 +171,19 @@ public sealed class PlainRecordScannerTests
         Assert.Null((deferred with { RequestId = null }).RequestId);
         Assert.Contains("\"RequestId\":\"F285\"", System.Text.Json.JsonSerializer.Serialize(deferred), StringComparison.Ordinal);
         Assert.Contains("RequestId = F285", deferred.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reader_DetachedEvent_KeepsRequestId()
+    {
+        var content = Encoding.UTF8.GetBytes("{\"Records\":[" + RoleRecord + "]}");
+        var read = await CloudTrailRead.BytesAsync(content, "detach.json");
+        var deferred = Assert.Single(read.Events);
+
+        var detached = deferred with { RawJson = new Vigil.Contracts.Text.Utf8JsonText(deferred.RawJson.Utf8.ToArray()), RequestId = deferred.RequestId };
+
+        Assert.Equal(deferred, detached);
+        Assert.Equal("F285", detached.RequestId);
     }
 
     [Fact]
