@@ -80,9 +80,9 @@ public sealed record CloudTrailEvent
     /// <remarks>
     /// From the CloudTrail object reader, the bytes are a slice of a read buffer that the neighbouring
     /// records share, of up to 64 KiB (more when one record is longer), so keeping one event keeps
-    /// that buffer alive. <see cref="RequestId"/> from that reader slices the same buffer. To keep a few
-    /// events out of many for long, copy the bytes and set the request id to its string:
-    /// <c>e with { RawJson = copy, RequestId = e.RequestId }</c>.
+    /// that buffer alive. <see cref="RequestId"/> and the identity's <see cref="UserIdentity.AccessKeyId"/>
+    /// and <see cref="UserIdentity.UserName"/> from that reader slice the same buffer. To keep a few events
+    /// out of many for long, copy the bytes and set those three values to their strings.
     /// </remarks>
     public required Utf8JsonText RawJson { get; init; }
 

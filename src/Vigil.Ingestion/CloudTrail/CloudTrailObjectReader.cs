@@ -408,7 +408,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         /// </summary>
         private StepResult ReadPlainRecords(ReadOnlySpan<byte> data, int start, List<CloudTrailEvent> events, Action<RecordRejection> onRejected)
         {
-            var outcome = PlainRecordScanner.TryRead(data, start, Final, fields, options, Cache, out var end);
+            var outcome = PlainRecordScanner.TryRead(data, start, Final, fields, options, Cache, out var end, Buffer);
             if (outcome != PlainRecordScanner.Outcome.Read)
             {
                 return outcome == PlainRecordScanner.Outcome.NeedMoreData ? StepResult.NeedMoreData : StepResult.Continue;
@@ -423,7 +423,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                 // back to the reader, which also checks the array's syntax.
                 start = end + 1;
                 if (start + 1 >= data.Length || data[end] != (byte)',' || data[start] != (byte)'{'
-                    || PlainRecordScanner.TryRead(data, start, Final, fields, options, Cache, out end) != PlainRecordScanner.Outcome.Read)
+                    || PlainRecordScanner.TryRead(data, start, Final, fields, options, Cache, out end, Buffer) != PlainRecordScanner.Outcome.Read)
                 {
                     return StepResult.Resume;
                 }

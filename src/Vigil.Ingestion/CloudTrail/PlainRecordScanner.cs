@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
 using Vigil.Contracts.Events;
+using Vigil.Contracts.Text;
 
 namespace Vigil.Ingestion.CloudTrail;
 
@@ -47,11 +48,13 @@ internal static class PlainRecordScanner
 
     /// <summary>
     /// Reads the record whose opening brace is at <paramref name="start"/> into <paramref name="fields"/>
-    /// and returns where it ends (after its closing brace) in <paramref name="end"/>.
+    /// and returns where it ends (after its closing brace) in <paramref name="end"/>. When <paramref name="buffer"/>
+    /// is given, <paramref name="data"/> must be its start, and the identity's access key and user name
+    /// are kept as slices of it, so the caller must not write to it again once it keeps the record.
     /// </summary>
     public static Outcome TryRead(
         ReadOnlySpan<byte> data, int start, bool final, CloudTrailRecordParser.RecordFields fields,
-        CloudTrailReaderOptions options, Utf8StringCache cache, out int end)
+        CloudTrailReaderOptions options, Utf8StringCache cache, out int end, byte[]? buffer = null)
     {
         end = start;
         // The record sits two levels down in its file, and userIdentity's sessionContext sections
@@ -65,7 +68,7 @@ internal static class PlainRecordScanner
         // A record longer than the limit is the general parser's to reject or discard.
         var limit = (int)Math.Min(data.Length, (long)start + options.MaxRecordBytes);
         var more = limit == data.Length && data.Length - start < options.MaxRecordBytes && !final;
-        var cursor = new Cursor(data[..limit], start, more ? Outcome.NeedMoreData : Outcome.Unusual, nesting);
+        var cursor = new Cursor(data[..limit], start, more ? Outcome.NeedMoreData : Outcome.Unusual, nesting, buffer);
         fields.Clear();
         if (!ReadRecord(ref cursor, fields, options, cache))
         {
@@ -255,8 +258,9 @@ internal static class PlainRecordScanner
         }
 
         var max = options.MaxStringLength;
-        string? type = null, principalId = null, arn = null, accountId = null, accessKeyId = null, userName = null, invokedBy = null;
+        string? type = null, principalId = null, arn = null, accountId = null, invokedBy = null;
         string? identityProvider = null;
+        DeferredText accessKeyId = default, userName = default;
         UserIdentityParser.SessionContext session = default;
         if (!cursor.Expect((byte)'{') || !cursor.TryEndObject(out var empty))
         {
@@ -277,8 +281,8 @@ internal static class PlainRecordScanner
                 UserIdentityParser.Name.PrincipalId => cursor.ReadText(max, null, null, out principalId),
                 UserIdentityParser.Name.Arn => cursor.ReadText(max, null, null, out arn),
                 UserIdentityParser.Name.AccountId => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.AccountId), out accountId),
-                UserIdentityParser.Name.AccessKeyId => cursor.ReadText(max, null, null, out accessKeyId),
-                UserIdentityParser.Name.UserName => cursor.ReadText(max, null, null, out userName),
+                UserIdentityParser.Name.AccessKeyId => cursor.ReadDeferredText(max, out accessKeyId),
+                UserIdentityParser.Name.UserName => cursor.ReadDeferredText(max, out userName),
                 UserIdentityParser.Name.InvokedBy => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.InvokedBy), out invokedBy),
                 UserIdentityParser.Name.IdentityProvider => cursor.ReadText(max, null, null, out identityProvider),
                 UserIdentityParser.Name.SessionContext => ReadSessionContext(ref cursor, fields, max, cache, out session),
@@ -288,6 +292,12 @@ internal static class PlainRecordScanner
             {
                 return false;
             }
+        }
+
+        // The general parser gives a null access key for an empty one.
+        if (accessKeyId.IsEmptyString)
+        {
+            accessKeyId = default;
         }
 
         identity = UserIdentityParser.Create(type, principalId, arn, accountId, accessKeyId, userName, invokedBy, identityProvider, session);
@@ -521,9 +531,12 @@ internal static class PlainRecordScanner
     }
 
     /// <summary>A position in the record's bytes and why the scan stopped, when it did.</summary>
-    private ref struct Cursor(ReadOnlySpan<byte> data, int position, Outcome ranOut, int maxNesting)
+    private ref struct Cursor(ReadOnlySpan<byte> data, int position, Outcome ranOut, int maxNesting, byte[]? buffer)
     {
         private readonly ReadOnlySpan<byte> data = data;
+
+        // The array that data starts at, or null when the caller did not give it.
+        private readonly byte[]? buffer = buffer;
 
         public int Position = position;
 
@@ -899,6 +912,29 @@ internal static class PlainRecordScanner
             }
 
             return ReadScalar(out var kind, out var start, out var end) && TextOf(kind, start, end, max, cache, recent, out text);
+        }
+
+        /// <summary>
+        /// Reads a value as <see cref="ReadText"/> does without a cache. A non-empty string without
+        /// escapes is kept as a slice of the buffer when the cursor has one.
+        /// </summary>
+        public bool ReadDeferredText(int max, out DeferredText value)
+        {
+            value = default;
+            if (buffer is null)
+            {
+                var read = ReadText(max, null, null, out var text);
+                value = new DeferredText(text);
+                return read;
+            }
+
+            if (!ReadTextOrBounds(max, out var decoded, out var start, out var end))
+            {
+                return false;
+            }
+
+            value = start < 0 ? new DeferredText(decoded) : DeferredText.FromUtf8(buffer.AsMemory(start, end - start));
+            return true;
         }
 
         /// <summary>

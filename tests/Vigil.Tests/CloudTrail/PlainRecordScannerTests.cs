@@ -174,16 +174,41 @@ public sealed class PlainRecordScannerTests
     }
 
     [Fact]
+    public async Task Reader_IdentityKeyAndNameForms_SameResults()
+    {
+        // Plain access keys and user names stay undecoded; the rest are decoded, and an empty key is null.
+        string[] values = ["\"AKIAEXAMPLE\"", "\"b\\u006Fb\"", "\"\"", "null", "7", "true", "{}"];
+        var records = values.Select((value, i) =>
+            $$$"""{"eventTime":"2026-11-03T06:03:48Z","eventID":"e{{{i}}}","userIdentity":{"type":"IAMUser","accessKeyId":{{{value}}},"userName":{{{value}}}}}""");
+        var content = Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", records) + "]}");
+
+        var plain = await AssertSameAsync(content, "identity-forms.json");
+
+        var identities = plain.Events.Select(e => e.UserIdentity!).ToList();
+        Assert.Equal(["AKIAEXAMPLE", "bob", null, null, "7", "true", null], identities.Select(i => i.AccessKeyId));
+        Assert.Equal(["AKIAEXAMPLE", "bob", "", null, "7", "true", null], identities.Select(i => i.UserName));
+        Assert.Equal(identities[0] with { AccessKeyId = "AKIAEXAMPLE", UserName = "AKIAEXAMPLE" }, identities[0]);
+        Assert.NotEqual(identities[0] with { UserName = "alice" }, identities[0]);
+    }
+
+    [Fact]
     public async Task Reader_DetachedEvent_KeepsRequestId()
     {
         var content = Encoding.UTF8.GetBytes("{\"Records\":[" + RoleRecord + "]}");
         var read = await CloudTrailRead.BytesAsync(content, "detach.json");
         var deferred = Assert.Single(read.Events);
 
-        var detached = deferred with { RawJson = new Vigil.Contracts.Text.Utf8JsonText(deferred.RawJson.Utf8.ToArray()), RequestId = deferred.RequestId };
+        var identity = deferred.UserIdentity!;
+        var detached = deferred with
+        {
+            RawJson = new Vigil.Contracts.Text.Utf8JsonText(deferred.RawJson.Utf8.ToArray()),
+            RequestId = deferred.RequestId,
+            UserIdentity = identity with { AccessKeyId = identity.AccessKeyId, UserName = identity.UserName },
+        };
 
         Assert.Equal(deferred, detached);
         Assert.Equal("F285", detached.RequestId);
+        Assert.Equal("ASIAEXAMPLE", detached.UserIdentity!.AccessKeyId);
     }
 
     [Fact]
