@@ -20,7 +20,7 @@ public sealed record UserIdentity
     private readonly DeferredText accessKeyId;
     private readonly DeferredText userName;
 
-    /// <summary>From the CloudTrail object reader, decoded from the record's bytes on every read.</summary>
+    /// <summary>The access key id, which the CloudTrail readers give as null when empty. From the object reader it is decoded from the record's bytes on every read.</summary>
     public string? AccessKeyId
     {
         get => accessKeyId.ToString();
@@ -33,7 +33,7 @@ public sealed record UserIdentity
         init => accessKeyId = value;
     }
 
-    /// <summary>From the CloudTrail object reader, decoded from the record's bytes on every read.</summary>
+    /// <summary>The user name. From the CloudTrail object reader it is decoded from the record's bytes on every read.</summary>
     public string? UserName
     {
         get => userName.ToString();

@@ -37,7 +37,7 @@ internal readonly struct DeferredText : IEquatable<DeferredText>
             ? new DeferredText(segment.Array!, segment.Offset, segment.Count)
             : new DeferredText(Encoding.UTF8.GetString(utf8.Span));
 
-    /// <summary>Whether the text is the empty string, without decoding; the bytes form is never empty.</summary>
+    /// <summary>Whether the text is the empty string, checked without decoding, because the bytes form is never empty.</summary>
     public bool IsEmptyString => source is string { Length: 0 };
 
     /// <summary>Returns the text, decoding the bytes into a new string on every call of the bytes form.</summary>

@@ -268,7 +268,10 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         /// <summary>Whether the current data ends the object.</summary>
         public bool Final { get; set; }
 
-        /// <summary>The array that the current data starts at. Accepted records keep slices of it as their raw JSON.</summary>
+        /// <summary>
+        /// The array that the current data starts at. Accepted records keep slices of it as their raw
+        /// JSON, and the plain scanner's records also for their request id, access key and user name.
+        /// </summary>
         public byte[] Buffer { get; set; } = [];
 
         /// <summary>Whether an event slices <see cref="Buffer"/>, so that the buffer must not be written again.</summary>

@@ -116,7 +116,7 @@ internal static class UserIdentityParser
         string? identityProvider, SessionContext session) =>
         Create(type, principalId, arn, accountId, new DeferredText(string.IsNullOrEmpty(accessKeyId) ? null : accessKeyId), new DeferredText(userName), invokedBy, identityProvider, session);
 
-    /// <summary>Builds the identity with the access key and user name in either form; an empty access key must already be null.</summary>
+    /// <summary>Builds the identity with the access key and user name in either form. The caller turns an empty access key into null.</summary>
     internal static UserIdentity Create(
         string? type, string? principalId, string? arn, string? accountId, DeferredText accessKeyId, DeferredText userName, string? invokedBy,
         string? identityProvider, SessionContext session) => new()
