@@ -43,7 +43,20 @@ public sealed record CloudTrailEvent
 
     public string? RecipientAccountId { get; init; }
 
-    public string? RequestId { get; init; }
+    private readonly DeferredText requestId;
+
+    /// <summary>The record's <c>requestID</c>. From the CloudTrail object reader it is decoded from the record's bytes on every read.</summary>
+    public string? RequestId
+    {
+        get => requestId.ToString();
+        init => requestId = new DeferredText(value);
+    }
+
+    /// <summary>Sets <see cref="RequestId"/> in either form. The reader passes a slice of the record, because little reads the value.</summary>
+    internal DeferredText RequestIdText
+    {
+        init => requestId = value;
+    }
 
     /// <summary>The caller; null for records without <c>userIdentity</c>, such as Insights events.</summary>
     public UserIdentity? UserIdentity { get; init; }
@@ -67,7 +80,9 @@ public sealed record CloudTrailEvent
     /// <remarks>
     /// From the CloudTrail object reader, the bytes are a slice of a read buffer that the neighbouring
     /// records share, of up to 64 KiB (more when one record is longer), so keeping one event keeps
-    /// that buffer alive. Copy the bytes to keep a few events out of many for long.
+    /// that buffer alive. <see cref="RequestId"/> and the identity's <see cref="UserIdentity.AccessKeyId"/>
+    /// and <see cref="UserIdentity.UserName"/> from that reader slice the same buffer. To keep a few events
+    /// out of many for long, copy the bytes and set those three values to their strings.
     /// </remarks>
     public required Utf8JsonText RawJson { get; init; }
 

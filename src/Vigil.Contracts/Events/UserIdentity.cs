@@ -1,3 +1,5 @@
+using Vigil.Contracts.Text;
+
 namespace Vigil.Contracts.Events;
 
 /// <summary>
@@ -15,9 +17,34 @@ public sealed record UserIdentity
 
     public string? AccountId { get; init; }
 
-    public string? AccessKeyId { get; init; }
+    private readonly DeferredText accessKeyId;
+    private readonly DeferredText userName;
 
-    public string? UserName { get; init; }
+    /// <summary>The access key id, which the CloudTrail readers give as null when empty. From the object reader it is decoded from the record's bytes on every read.</summary>
+    public string? AccessKeyId
+    {
+        get => accessKeyId.ToString();
+        init => accessKeyId = new DeferredText(value);
+    }
+
+    /// <summary>Sets <see cref="AccessKeyId"/> in either form. The reader passes a slice of the record, because only findings read the value.</summary>
+    internal DeferredText AccessKeyIdText
+    {
+        init => accessKeyId = value;
+    }
+
+    /// <summary>The user name. From the CloudTrail object reader it is decoded from the record's bytes on every read.</summary>
+    public string? UserName
+    {
+        get => userName.ToString();
+        init => userName = new DeferredText(value);
+    }
+
+    /// <summary>Sets <see cref="UserName"/> in either form. The reader passes a slice of the record, because only findings and principals without an ARN or id read the value.</summary>
+    internal DeferredText UserNameText
+    {
+        init => userName = value;
+    }
 
     public string? InvokedBy { get; init; }
 

@@ -268,7 +268,10 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         /// <summary>Whether the current data ends the object.</summary>
         public bool Final { get; set; }
 
-        /// <summary>The array that the current data starts at. Accepted records keep slices of it as their raw JSON.</summary>
+        /// <summary>
+        /// The array that the current data starts at. Accepted records keep slices of it as their raw
+        /// JSON, and the plain scanner's records also for their request id, access key and user name.
+        /// </summary>
         public byte[] Buffer { get; set; } = [];
 
         /// <summary>Whether an event slices <see cref="Buffer"/>, so that the buffer must not be written again.</summary>
@@ -408,7 +411,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
         /// </summary>
         private StepResult ReadPlainRecords(ReadOnlySpan<byte> data, int start, List<CloudTrailEvent> events, Action<RecordRejection> onRejected)
         {
-            var outcome = PlainRecordScanner.TryRead(data, start, Final, fields, options, Cache, out var end);
+            var outcome = PlainRecordScanner.TryRead(data, start, Final, fields, options, Cache, out var end, Buffer);
             if (outcome != PlainRecordScanner.Outcome.Read)
             {
                 return outcome == PlainRecordScanner.Outcome.NeedMoreData ? StepResult.NeedMoreData : StepResult.Continue;
@@ -423,7 +426,7 @@ public sealed class CloudTrailObjectReader(CloudTrailReaderOptions options)
                 // back to the reader, which also checks the array's syntax.
                 start = end + 1;
                 if (start + 1 >= data.Length || data[end] != (byte)',' || data[start] != (byte)'{'
-                    || PlainRecordScanner.TryRead(data, start, Final, fields, options, Cache, out end) != PlainRecordScanner.Outcome.Read)
+                    || PlainRecordScanner.TryRead(data, start, Final, fields, options, Cache, out end, Buffer) != PlainRecordScanner.Outcome.Read)
                 {
                     return StepResult.Resume;
                 }

@@ -136,7 +136,9 @@ internal static class CloudTrailRecordParser
             ReadOnly = fields.ReadOnly,
             ManagementEvent = fields.ManagementEvent,
             RecipientAccountId = fields.RecipientAccountId,
-            RequestId = fields.RequestId,
+            RequestIdText = fields.RequestIdOffset < 0
+                ? new DeferredText(fields.RequestId)
+                : DeferredText.FromUtf8(record.Slice(fields.RequestIdOffset, fields.RequestIdLength)),
             UserIdentity = fields.UserIdentity,
             RequestParametersJson = fields.RequestParametersJson,
             ResponseElementsJson = fields.ResponseElementsJson,
@@ -601,6 +603,13 @@ internal static class CloudTrailRecordParser
         public string? EventCategory;
         public string? RecipientAccountId;
         public string? RequestId;
+
+        /// <summary>
+        /// Where <c>requestID</c>'s content starts in the record when the plain scanner left it
+        /// undecoded, and then <see cref="RequestId"/> is null. Otherwise -1.
+        /// </summary>
+        public int RequestIdOffset = -1;
+        public int RequestIdLength;
         public bool? ReadOnly;
         public bool? ManagementEvent;
         public string? RequestParametersJson;
@@ -614,6 +623,12 @@ internal static class CloudTrailRecordParser
         // record, which have no record before them.
         private readonly RepeatedText?[]? recent;
 
+        // The same for the members of userIdentity and of its sessionIssuer section that come from
+        // the cache, by UserIdentityParser.Name. The records of one file mostly share the account,
+        // and a role's records share its issuer.
+        private readonly RepeatedText?[]? recentIdentity;
+        private readonly RepeatedText?[]? recentIssuer;
+
         public RecordFields(bool acrossRecords = true)
         {
             if (acrossRecords)
@@ -622,6 +637,19 @@ internal static class CloudTrailRecordParser
                 foreach (var field in FieldsWithRecentText)
                 {
                     recent[(int)field] = new RepeatedText();
+                }
+
+                var names = Enum.GetValues<UserIdentityParser.Name>().Length;
+                recentIdentity = new RepeatedText?[names];
+                recentIssuer = new RepeatedText?[names];
+                foreach (var name in IdentityNamesWithRecentText)
+                {
+                    recentIdentity[(int)name] = new RepeatedText();
+                }
+
+                foreach (var name in IssuerNamesWithRecentText)
+                {
+                    recentIssuer[(int)name] = new RepeatedText();
                 }
             }
         }
@@ -635,6 +663,22 @@ internal static class CloudTrailRecordParser
 
         /// <summary>The recent text of <paramref name="field"/>, or null for a single record and for fields not in <see cref="FieldsWithRecentText"/>.</summary>
         public RepeatedText? Recent(Field field) => recent?[(int)field];
+
+        private static readonly UserIdentityParser.Name[] IdentityNamesWithRecentText =
+        [
+            UserIdentityParser.Name.Type, UserIdentityParser.Name.AccountId, UserIdentityParser.Name.InvokedBy,
+        ];
+
+        private static readonly UserIdentityParser.Name[] IssuerNamesWithRecentText =
+        [
+            UserIdentityParser.Name.Type, UserIdentityParser.Name.Arn, UserIdentityParser.Name.UserName,
+        ];
+
+        /// <summary>The recent text of a member of <c>userIdentity</c>, or null for a single record and for members not in <see cref="IdentityNamesWithRecentText"/>.</summary>
+        public RepeatedText? RecentIdentity(UserIdentityParser.Name name) => recentIdentity?[(int)name];
+
+        /// <summary>The recent text of a member of <c>sessionContext.sessionIssuer</c>, or null for a single record and for members not in <see cref="IssuerNamesWithRecentText"/>.</summary>
+        public RepeatedText? RecentIssuer(UserIdentityParser.Name name) => recentIssuer?[(int)name];
 
         /// <summary>
         /// For each <see cref="Field"/>, the field whose member followed it in the last record read by
@@ -655,6 +699,8 @@ internal static class CloudTrailRecordParser
             EventTime = default;
             EventTimeText = EventId = EventVersion = EventSource = EventName = AwsRegion = SourceIpAddress = UserAgent = null;
             ErrorCode = ErrorMessage = EventType = EventCategory = RecipientAccountId = RequestId = null;
+            RequestIdOffset = -1;
+            RequestIdLength = 0;
             ReadOnly = ManagementEvent = null;
             RequestParametersJson = ResponseElementsJson = AdditionalEventDataJson = null;
             UserIdentity = null;

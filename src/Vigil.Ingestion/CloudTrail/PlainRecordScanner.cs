@@ -6,6 +6,7 @@ using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
 using Vigil.Contracts.Events;
+using Vigil.Contracts.Text;
 
 namespace Vigil.Ingestion.CloudTrail;
 
@@ -47,11 +48,13 @@ internal static class PlainRecordScanner
 
     /// <summary>
     /// Reads the record whose opening brace is at <paramref name="start"/> into <paramref name="fields"/>
-    /// and returns where it ends (after its closing brace) in <paramref name="end"/>.
+    /// and returns where it ends (after its closing brace) in <paramref name="end"/>. When <paramref name="buffer"/>
+    /// is given, <paramref name="data"/> must be its start, and the identity's access key and user name
+    /// are kept as slices of it, so the caller must not write to it again once it keeps the record.
     /// </summary>
     public static Outcome TryRead(
         ReadOnlySpan<byte> data, int start, bool final, CloudTrailRecordParser.RecordFields fields,
-        CloudTrailReaderOptions options, Utf8StringCache cache, out int end)
+        CloudTrailReaderOptions options, Utf8StringCache cache, out int end, byte[]? buffer = null)
     {
         end = start;
         // The record sits two levels down in its file, and userIdentity's sessionContext sections
@@ -65,7 +68,7 @@ internal static class PlainRecordScanner
         // A record longer than the limit is the general parser's to reject or discard.
         var limit = (int)Math.Min(data.Length, (long)start + options.MaxRecordBytes);
         var more = limit == data.Length && data.Length - start < options.MaxRecordBytes && !final;
-        var cursor = new Cursor(data[..limit], start, more ? Outcome.NeedMoreData : Outcome.Unusual, nesting);
+        var cursor = new Cursor(data[..limit], start, more ? Outcome.NeedMoreData : Outcome.Unusual, nesting, buffer);
         fields.Clear();
         if (!ReadRecord(ref cursor, fields, options, cache))
         {
@@ -139,7 +142,7 @@ internal static class PlainRecordScanner
             case CloudTrailRecordParser.Field.RecipientAccountId:
                 return cursor.ReadText(max, cache, fields.Recent(field), out fields.RecipientAccountId);
             case CloudTrailRecordParser.Field.RequestId:
-                return cursor.ReadText(max, null, null, out fields.RequestId);
+                return ReadRequestId(ref cursor, fields, max);
             case CloudTrailRecordParser.Field.ReadOnly:
                 return ReadFlag(ref cursor, out fields.ReadOnly);
             case CloudTrailRecordParser.Field.ManagementEvent:
@@ -193,6 +196,26 @@ internal static class PlainRecordScanner
         return cursor.TextOf(kind, start, end, max, null, null, out fields.EventTimeText);
     }
 
+    /// <summary>
+    /// Reads <c>requestID</c>. A non-empty string without escapes, as AWS writes it, is left as its
+    /// place in the record, because no detector reads it and the event decodes it on demand.
+    /// </summary>
+    private static bool ReadRequestId(ref Cursor cursor, CloudTrailRecordParser.RecordFields fields, int max)
+    {
+        if (!cursor.ReadTextOrBounds(max, out fields.RequestId, out var start, out var end))
+        {
+            return false;
+        }
+
+        if (start >= 0)
+        {
+            fields.RequestIdOffset = start - cursor.RecordStart;
+            fields.RequestIdLength = end - start;
+        }
+
+        return true;
+    }
+
     private static bool ReadFlag(ref Cursor cursor, out bool? value)
     {
         value = null;
@@ -235,8 +258,9 @@ internal static class PlainRecordScanner
         }
 
         var max = options.MaxStringLength;
-        string? type = null, principalId = null, arn = null, accountId = null, accessKeyId = null, userName = null, invokedBy = null;
+        string? type = null, principalId = null, arn = null, accountId = null, invokedBy = null;
         string? identityProvider = null;
+        DeferredText accessKeyId = default, userName = default;
         UserIdentityParser.SessionContext session = default;
         if (!cursor.Expect((byte)'{') || !cursor.TryEndObject(out var empty))
         {
@@ -253,13 +277,13 @@ internal static class PlainRecordScanner
         {
             var ok = (UserIdentityParser.Name)previous switch
             {
-                UserIdentityParser.Name.Type => cursor.ReadText(max, cache, null, out type),
+                UserIdentityParser.Name.Type => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.Type), out type),
                 UserIdentityParser.Name.PrincipalId => cursor.ReadText(max, null, null, out principalId),
                 UserIdentityParser.Name.Arn => cursor.ReadText(max, null, null, out arn),
-                UserIdentityParser.Name.AccountId => cursor.ReadText(max, cache, null, out accountId),
-                UserIdentityParser.Name.AccessKeyId => cursor.ReadText(max, null, null, out accessKeyId),
-                UserIdentityParser.Name.UserName => cursor.ReadText(max, null, null, out userName),
-                UserIdentityParser.Name.InvokedBy => cursor.ReadText(max, cache, null, out invokedBy),
+                UserIdentityParser.Name.AccountId => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.AccountId), out accountId),
+                UserIdentityParser.Name.AccessKeyId => cursor.ReadDeferredText(max, out accessKeyId),
+                UserIdentityParser.Name.UserName => cursor.ReadDeferredText(max, out userName),
+                UserIdentityParser.Name.InvokedBy => cursor.ReadText(max, cache, fields.RecentIdentity(UserIdentityParser.Name.InvokedBy), out invokedBy),
                 UserIdentityParser.Name.IdentityProvider => cursor.ReadText(max, null, null, out identityProvider),
                 UserIdentityParser.Name.SessionContext => ReadSessionContext(ref cursor, fields, max, cache, out session),
                 _ => cursor.SkipValue(out _),
@@ -268,6 +292,12 @@ internal static class PlainRecordScanner
             {
                 return false;
             }
+        }
+
+        // The general parser gives a null access key for an empty one.
+        if (accessKeyId.IsEmptyString)
+        {
+            accessKeyId = default;
         }
 
         identity = UserIdentityParser.Create(type, principalId, arn, accountId, accessKeyId, userName, invokedBy, identityProvider, session);
@@ -441,7 +471,7 @@ internal static class PlainRecordScanner
                 }
 
                 var name = (UserIdentityParser.Name)previous;
-                if (kind != ValueKind.Container && !ReadSessionValue(ref cursor, section, name, kind, start, end, max, cache, ref context))
+                if (kind != ValueKind.Container && !ReadSessionValue(ref cursor, fields, section, name, kind, start, end, max, cache, ref context))
                 {
                     return false;
                 }
@@ -462,17 +492,18 @@ internal static class PlainRecordScanner
     }
 
     private static bool ReadSessionValue(
-        ref Cursor cursor, UserIdentityParser.Name section, UserIdentityParser.Name name, ValueKind kind, int start, int end, int max, Utf8StringCache cache,
+        ref Cursor cursor, CloudTrailRecordParser.RecordFields fields, UserIdentityParser.Name section, UserIdentityParser.Name name, ValueKind kind, int start, int end,
+        int max, Utf8StringCache cache,
         ref UserIdentityParser.SessionContext context)
     {
         switch (section, name)
         {
             case (UserIdentityParser.Name.SessionIssuer, UserIdentityParser.Name.Type):
-                return cursor.TextOf(kind, start, end, max, cache, null, out context.IssuerType);
+                return cursor.TextOf(kind, start, end, max, cache, fields.RecentIssuer(name), out context.IssuerType);
             case (UserIdentityParser.Name.SessionIssuer, UserIdentityParser.Name.Arn):
-                return cursor.TextOf(kind, start, end, max, cache, null, out context.IssuerArn);
+                return cursor.TextOf(kind, start, end, max, cache, fields.RecentIssuer(name), out context.IssuerArn);
             case (UserIdentityParser.Name.SessionIssuer, UserIdentityParser.Name.UserName):
-                return cursor.TextOf(kind, start, end, max, cache, null, out context.IssuerUserName);
+                return cursor.TextOf(kind, start, end, max, cache, fields.RecentIssuer(name), out context.IssuerUserName);
             case (UserIdentityParser.Name.Attributes, UserIdentityParser.Name.MfaAuthenticated):
                 if (!cursor.TextOf(kind, start, end, max, cache, null, out var mfa))
                 {
@@ -500,11 +531,17 @@ internal static class PlainRecordScanner
     }
 
     /// <summary>A position in the record's bytes and why the scan stopped, when it did.</summary>
-    private ref struct Cursor(ReadOnlySpan<byte> data, int position, Outcome ranOut, int maxNesting)
+    private ref struct Cursor(ReadOnlySpan<byte> data, int position, Outcome ranOut, int maxNesting, byte[]? buffer)
     {
         private readonly ReadOnlySpan<byte> data = data;
 
+        // The array that data starts at, or null when the caller did not give it.
+        private readonly byte[]? buffer = buffer;
+
         public int Position = position;
+
+        /// <summary>Where the record's opening brace is in the data.</summary>
+        public readonly int RecordStart = position;
 
         public Outcome Failure = Outcome.Unusual;
 
@@ -875,6 +912,60 @@ internal static class PlainRecordScanner
             }
 
             return ReadScalar(out var kind, out var start, out var end) && TextOf(kind, start, end, max, cache, recent, out text);
+        }
+
+        /// <summary>
+        /// Reads a value as <see cref="ReadText"/> does without a cache. A non-empty string without
+        /// escapes is kept as a slice of the buffer when the cursor has one.
+        /// </summary>
+        public bool ReadDeferredText(int max, out DeferredText value)
+        {
+            value = default;
+            if (buffer is null)
+            {
+                var read = ReadText(max, null, null, out var text);
+                value = new DeferredText(text);
+                return read;
+            }
+
+            if (!ReadTextOrBounds(max, out var decoded, out var start, out var end))
+            {
+                return false;
+            }
+
+            value = start < 0 ? new DeferredText(decoded) : DeferredText.FromUtf8(buffer.AsMemory(start, end - start));
+            return true;
+        }
+
+        /// <summary>
+        /// Reads a value as <see cref="ReadText"/> does without a cache, but leaves a non-empty string
+        /// without escapes undecoded: its content is then between <paramref name="start"/> and
+        /// <paramref name="end"/>, and <paramref name="text"/> is null. Otherwise <paramref name="start"/> is -1.
+        /// </summary>
+        public bool ReadTextOrBounds(int max, out string? text, out int start, out int end)
+        {
+            text = null;
+            start = end = -1;
+            if ((uint)Position < (uint)data.Length && data[Position] == (byte)'"')
+            {
+                var contentStart = Position + 1;
+                var stop = SkipPlain(contentStart);
+                if (stop < data.Length && data[stop] == (byte)'"' && stop > contentStart)
+                {
+                    if (stop - contentStart > max)
+                    {
+                        // The general parser cuts it to the limit.
+                        return Unusual();
+                    }
+
+                    Position = stop + 1;
+                    start = contentStart;
+                    end = stop;
+                    return true;
+                }
+            }
+
+            return ReadText(max, null, null, out text);
         }
 
         /// <summary>The text of a string without escapes, whose content is between <paramref name="start"/> and <paramref name="end"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Vigil.Contracts.Events;
+using Vigil.Contracts.Text;
 
 namespace Vigil.Ingestion.CloudTrail;
 
@@ -112,14 +113,20 @@ internal static class UserIdentityParser
     /// <summary>Builds the identity from the values read, by either parser.</summary>
     internal static UserIdentity Create(
         string? type, string? principalId, string? arn, string? accountId, string? accessKeyId, string? userName, string? invokedBy,
+        string? identityProvider, SessionContext session) =>
+        Create(type, principalId, arn, accountId, new DeferredText(string.IsNullOrEmpty(accessKeyId) ? null : accessKeyId), new DeferredText(userName), invokedBy, identityProvider, session);
+
+    /// <summary>Builds the identity with the access key and user name in either form. The caller turns an empty access key into null.</summary>
+    internal static UserIdentity Create(
+        string? type, string? principalId, string? arn, string? accountId, DeferredText accessKeyId, DeferredText userName, string? invokedBy,
         string? identityProvider, SessionContext session) => new()
         {
             Type = type,
             PrincipalId = principalId,
             Arn = arn,
             AccountId = accountId,
-            AccessKeyId = string.IsNullOrEmpty(accessKeyId) ? null : accessKeyId,
-            UserName = userName,
+            AccessKeyIdText = accessKeyId,
+            UserNameText = userName,
             InvokedBy = invokedBy,
             SessionIssuerType = session.IssuerType,
             SessionIssuerArn = session.IssuerArn,

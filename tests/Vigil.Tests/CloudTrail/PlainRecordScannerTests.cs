@@ -118,6 +118,100 @@ public sealed class PlainRecordScannerTests
     }
 
     [Fact]
+    public async Task Reader_AlternatingIdentities_SameResults()
+    {
+        // The identity's type, account, invoking service and issuer change from record to record,
+        // so a value remembered from the record before must not be taken for the next one.
+        const string user = """{"eventTime":"2026-11-03T06:03:48Z","eventID":"u","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::111122223333:user/bob","accountId":"111122223333","userName":"bob"}}""";
+        const string service = """{"eventTime":"2026-11-03T06:03:49Z","eventID":"s","userIdentity":{"type":"AWSService","accountId":"444455556666","invokedBy":"lambda.amazonaws.com"}}""";
+        const string role = """{"eventTime":"2026-11-03T06:03:50Z","eventID":"r","userIdentity":{"type":"AssumedRole","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/Admin","userName":"Admin"}}}}""";
+        const string otherRole = """{"eventTime":"2026-11-03T06:03:51Z","eventID":"o","userIdentity":{"type":"AssumedRole","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Root","arn":"arn:aws:iam::111122223333:role/Audit","userName":"Audit"}}}}""";
+        string[] records = [user, service, role, otherRole, role, user, otherRole, service];
+        var content = Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", records) + "]}");
+
+        var plain = await AssertSameAsync(content, "identities.json");
+
+        var identities = plain.Events.Select(e => e.UserIdentity!).ToList();
+        Assert.Equal(["IAMUser", "AWSService", "AssumedRole", "AssumedRole", "AssumedRole", "IAMUser", "AssumedRole", "AWSService"], identities.Select(i => i.Type));
+        Assert.Equal("444455556666", identities[1].AccountId);
+        Assert.Equal("111122223333", identities[2].AccountId);
+        Assert.Equal([null, "lambda.amazonaws.com", null, null, null, null, null, "lambda.amazonaws.com"], identities.Select(i => i.InvokedBy));
+        Assert.Equal([null, null, "Role", "Root", "Role", null, "Root", null], identities.Select(i => i.SessionIssuerType));
+        Assert.Equal("arn:aws:iam::111122223333:role/Admin", identities[4].SessionIssuerArn);
+        Assert.Equal("arn:aws:iam::111122223333:role/Audit", identities[6].SessionIssuerArn);
+        Assert.Equal("Admin", identities[4].SessionIssuerUserName);
+        Assert.Equal("Audit", identities[6].SessionIssuerUserName);
+    }
+
+    [Fact]
+    public async Task Reader_RequestIdForms_SameResults()
+    {
+        // Plain request ids stay undecoded, and escaped, empty, null, numeric and overlong ones are decoded as before.
+        string[] ids = ["\"F285\"", "\"a\\u0041b\"", "\"\"", "null", "42", "\"" + new string('r', 300) + "\""];
+        var records = ids.Select((id, i) => $$"""{"eventTime":"2026-11-03T06:03:48Z","eventID":"e{{i}}","requestID":{{id}}}""");
+        var content = Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", records) + "]}");
+
+        var plain = await AssertSameAsync(content, "request-ids.json");
+
+        Assert.Equal(["F285", "aAb", "", null, "42", new string('r', 300)], plain.Events.Select(e => e.RequestId));
+    }
+
+    [Fact]
+    public async Task Reader_DeferredRequestId_BehavesAsString()
+    {
+        var content = Encoding.UTF8.GetBytes("{\"Records\":[" + RoleRecord + "]}");
+        var read = await CloudTrailRead.BytesAsync(content, "request-id.json");
+        var deferred = Assert.Single(read.Events);
+        var fromString = deferred with { RequestId = "F285" };
+
+        Assert.Equal("F285", deferred.RequestId);
+        Assert.Equal(fromString, deferred);
+        Assert.Equal(fromString.GetHashCode(), deferred.GetHashCode());
+        Assert.NotEqual(deferred, deferred with { RequestId = "F286" });
+        Assert.Null((deferred with { RequestId = null }).RequestId);
+        Assert.Contains("\"RequestId\":\"F285\"", System.Text.Json.JsonSerializer.Serialize(deferred), StringComparison.Ordinal);
+        Assert.Contains("RequestId = F285", deferred.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reader_IdentityKeyAndNameForms_SameResults()
+    {
+        // Plain access keys and user names stay undecoded; the rest are decoded, and an empty key is null.
+        string[] values = ["\"AKIAEXAMPLE\"", "\"b\\u006Fb\"", "\"\"", "null", "7", "true", "{}"];
+        var records = values.Select((value, i) =>
+            $$$"""{"eventTime":"2026-11-03T06:03:48Z","eventID":"e{{{i}}}","userIdentity":{"type":"IAMUser","accessKeyId":{{{value}}},"userName":{{{value}}}}}""");
+        var content = Encoding.UTF8.GetBytes("{\"Records\":[" + string.Join(",", records) + "]}");
+
+        var plain = await AssertSameAsync(content, "identity-forms.json");
+
+        var identities = plain.Events.Select(e => e.UserIdentity!).ToList();
+        Assert.Equal(["AKIAEXAMPLE", "bob", null, null, "7", "true", null], identities.Select(i => i.AccessKeyId));
+        Assert.Equal(["AKIAEXAMPLE", "bob", "", null, "7", "true", null], identities.Select(i => i.UserName));
+        Assert.Equal(identities[0] with { AccessKeyId = "AKIAEXAMPLE", UserName = "AKIAEXAMPLE" }, identities[0]);
+        Assert.NotEqual(identities[0] with { UserName = "alice" }, identities[0]);
+    }
+
+    [Fact]
+    public async Task Reader_DetachedEvent_KeepsRequestId()
+    {
+        var content = Encoding.UTF8.GetBytes("{\"Records\":[" + RoleRecord + "]}");
+        var read = await CloudTrailRead.BytesAsync(content, "detach.json");
+        var deferred = Assert.Single(read.Events);
+
+        var identity = deferred.UserIdentity!;
+        var detached = deferred with
+        {
+            RawJson = new Vigil.Contracts.Text.Utf8JsonText(deferred.RawJson.Utf8.ToArray()),
+            RequestId = deferred.RequestId,
+            UserIdentity = identity with { AccessKeyId = identity.AccessKeyId, UserName = identity.UserName },
+        };
+
+        Assert.Equal(deferred, detached);
+        Assert.Equal("F285", detached.RequestId);
+        Assert.Equal("ASIAEXAMPLE", detached.UserIdentity!.AccessKeyId);
+    }
+
+    [Fact]
     public void TryRead_CutRecord_NeedsMoreData()
     {
         var data = Encoding.UTF8.GetBytes(RoleRecord);
