@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs Vigil's whole test suite: starts the private PostgreSQL cluster, installs Debian's Chromium
-# for the browser tests when it is missing, builds the solution and runs every test project.
+# Runs Vigil's whole test suite: starts the private PostgreSQL cluster (and stops it at the end when
+# it was not running before), installs Debian's Chromium for the browser tests when it is missing,
+# builds the solution and runs every test project.
 # Ends with the line "N passed, N failed, N skipped". Tests that read the shared public data run
 # only when VIGIL_SHARED_DATA names that folder; the rest need nothing else.
 set -euo pipefail
@@ -20,7 +21,14 @@ if [[ -n "${VIGIL_SHARED_DATA:-}" ]]; then
   fi
 fi
 
-bash deploy/local/pg-start.sh >/dev/null
+if ! pg_messages="$(bash deploy/local/pg-start.sh 2>&1 >/dev/null)"; then
+  echo "$pg_messages" >&2
+  exit 1
+fi
+# Stop the cluster at the end only when this run started it, so a cluster that already ran stays up.
+if ! grep -q "already running" <<<"$pg_messages"; then
+  trap 'bash deploy/local/pg-stop.sh >/dev/null 2>&1 || true' EXIT
+fi
 
 # Debian's chromium for the browser tests, and jq for the test of the benchmark's jq baseline.
 missing=()
