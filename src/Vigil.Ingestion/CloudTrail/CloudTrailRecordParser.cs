@@ -136,9 +136,7 @@ internal static class CloudTrailRecordParser
             ReadOnly = fields.ReadOnly,
             ManagementEvent = fields.ManagementEvent,
             RecipientAccountId = fields.RecipientAccountId,
-            RequestIdText = fields.RequestIdOffset < 0
-                ? new DeferredText(fields.RequestId)
-                : DeferredText.FromUtf8(record.Slice(fields.RequestIdOffset, fields.RequestIdLength)),
+            RequestIdText = fields.RequestId,
             UserIdentity = fields.UserIdentity,
             RequestParametersJson = fields.RequestParametersJson,
             ResponseElementsJson = fields.ResponseElementsJson,
@@ -434,7 +432,9 @@ internal static class CloudTrailRecordParser
             case Field.RecipientAccountId:
                 return ReadString(ref reader, max, cache, out fields.RecipientAccountId, fields.Recent(field));
             case Field.RequestId:
-                return ReadString(ref reader, max, null, out fields.RequestId);
+                var read = ReadString(ref reader, max, null, out var requestId);
+                fields.RequestId = new DeferredText(requestId);
+                return read;
             case Field.ReadOnly:
                 return ReadFlexibleBoolean(ref reader, out fields.ReadOnly);
             case Field.ManagementEvent:
@@ -602,14 +602,10 @@ internal static class CloudTrailRecordParser
         public string? EventType;
         public string? EventCategory;
         public string? RecipientAccountId;
-        public string? RequestId;
 
-        /// <summary>
-        /// Where <c>requestID</c>'s content starts in the record when the plain scanner left it
-        /// undecoded, and then <see cref="RequestId"/> is null. Otherwise -1.
-        /// </summary>
-        public int RequestIdOffset = -1;
-        public int RequestIdLength;
+        // A slice of the record when the plain scanner left it undecoded, else the decoded string.
+        public DeferredText RequestId;
+
         public bool? ReadOnly;
         public bool? ManagementEvent;
         public string? RequestParametersJson;
@@ -698,9 +694,8 @@ internal static class CloudTrailRecordParser
             HasEventTime = false;
             EventTime = default;
             EventTimeText = EventId = EventVersion = EventSource = EventName = AwsRegion = SourceIpAddress = UserAgent = null;
-            ErrorCode = ErrorMessage = EventType = EventCategory = RecipientAccountId = RequestId = null;
-            RequestIdOffset = -1;
-            RequestIdLength = 0;
+            ErrorCode = ErrorMessage = EventType = EventCategory = RecipientAccountId = null;
+            RequestId = default;
             ReadOnly = ManagementEvent = null;
             RequestParametersJson = ResponseElementsJson = AdditionalEventDataJson = null;
             UserIdentity = null;

@@ -142,7 +142,8 @@ internal static class PlainRecordScanner
             case CloudTrailRecordParser.Field.RecipientAccountId:
                 return cursor.ReadText(max, cache, fields.Recent(field), out fields.RecipientAccountId);
             case CloudTrailRecordParser.Field.RequestId:
-                return ReadRequestId(ref cursor, fields, max);
+                // No detector reads the request id, so the event decodes it only when something does.
+                return cursor.ReadDeferredText(max, out fields.RequestId);
             case CloudTrailRecordParser.Field.ReadOnly:
                 return ReadFlag(ref cursor, out fields.ReadOnly);
             case CloudTrailRecordParser.Field.ManagementEvent:
@@ -194,26 +195,6 @@ internal static class PlainRecordScanner
 
         fields.HasEventTime = false;
         return cursor.TextOf(kind, start, end, max, null, null, out fields.EventTimeText);
-    }
-
-    /// <summary>
-    /// Reads <c>requestID</c>. A non-empty string without escapes, as AWS writes it, is left as its
-    /// place in the record, because no detector reads it and the event decodes it on demand.
-    /// </summary>
-    private static bool ReadRequestId(ref Cursor cursor, CloudTrailRecordParser.RecordFields fields, int max)
-    {
-        if (!cursor.ReadTextOrBounds(max, out fields.RequestId, out var start, out var end))
-        {
-            return false;
-        }
-
-        if (start >= 0)
-        {
-            fields.RequestIdOffset = start - cursor.RecordStart;
-            fields.RequestIdLength = end - start;
-        }
-
-        return true;
     }
 
     private static bool ReadFlag(ref Cursor cursor, out bool? value)
@@ -539,9 +520,6 @@ internal static class PlainRecordScanner
         private readonly byte[]? buffer = buffer;
 
         public int Position = position;
-
-        /// <summary>Where the record's opening brace is in the data.</summary>
-        public readonly int RecordStart = position;
 
         public Outcome Failure = Outcome.Unusual;
 
@@ -921,32 +899,7 @@ internal static class PlainRecordScanner
         public bool ReadDeferredText(int max, out DeferredText value)
         {
             value = default;
-            if (buffer is null)
-            {
-                var read = ReadText(max, null, null, out var text);
-                value = new DeferredText(text);
-                return read;
-            }
-
-            if (!ReadTextOrBounds(max, out var decoded, out var start, out var end))
-            {
-                return false;
-            }
-
-            value = start < 0 ? new DeferredText(decoded) : DeferredText.FromUtf8(buffer.AsMemory(start, end - start));
-            return true;
-        }
-
-        /// <summary>
-        /// Reads a value as <see cref="ReadText"/> does without a cache, but leaves a non-empty string
-        /// without escapes undecoded: its content is then between <paramref name="start"/> and
-        /// <paramref name="end"/>, and <paramref name="text"/> is null. Otherwise <paramref name="start"/> is -1.
-        /// </summary>
-        public bool ReadTextOrBounds(int max, out string? text, out int start, out int end)
-        {
-            text = null;
-            start = end = -1;
-            if ((uint)Position < (uint)data.Length && data[Position] == (byte)'"')
+            if (buffer is not null && (uint)Position < (uint)data.Length && data[Position] == (byte)'"')
             {
                 var contentStart = Position + 1;
                 var stop = SkipPlain(contentStart);
@@ -959,13 +912,14 @@ internal static class PlainRecordScanner
                     }
 
                     Position = stop + 1;
-                    start = contentStart;
-                    end = stop;
+                    value = DeferredText.FromUtf8(buffer.AsMemory(contentStart, stop - contentStart));
                     return true;
                 }
             }
 
-            return ReadText(max, null, null, out text);
+            var read = ReadText(max, null, null, out var text);
+            value = new DeferredText(text);
+            return read;
         }
 
         /// <summary>The text of a string without escapes, whose content is between <paramref name="start"/> and <paramref name="end"/>.</summary>
