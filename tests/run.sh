@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs Vigil's whole test suite: starts the private PostgreSQL cluster (and stops it at the end when
-# it was not running before), installs Debian's Chromium for the browser tests when it is missing,
-# builds the solution and runs every test project.
+# Runs Vigil's whole test suite. It starts the private PostgreSQL cluster and stops it at the end
+# when it was not running before. It installs Debian's Chromium for the browser tests when it is
+# missing, builds the solution and runs every test project.
 # Ends with the line "N passed, N failed, N skipped". Tests that read the shared public data run
 # only when VIGIL_SHARED_DATA names that folder; the rest need nothing else.
 set -euo pipefail

@@ -133,7 +133,12 @@ public sealed class ReaderSliceTests
         var records = new List<byte[]>(count);
         for (var i = 0; i < count; i++)
         {
-            var agent = i % 5 == 0 ? "agent \\\"quoted\\\" caf\\u00e9" : i % 7 == 0 ? "agent with café é" : "aws-cli/2.15.30 Python/3.11.8";
+            var agent = (i % 5, i % 7) switch
+            {
+                (0, _) => "agent \\\"quoted\\\" caf\\u00e9",
+                (_, 0) => "agent with café é",
+                _ => "aws-cli/2.15.30 Python/3.11.8",
+            };
             agent = agent.PadRight(32, '.');
             var text =
                 $"{{\"eventVersion\":\"1.10\",\"userIdentity\":{{\"type\":\"IAMUser\",\"principalId\":\"AIDA{i:D8}\","
