@@ -17,14 +17,19 @@ namespace Vigil.Contracts.Events;
 /// Fields not listed here end up in <see cref="ExtraFields"/>.
 /// </para>
 /// <para>
-/// Readers create millions of these, so the layout is compact. The 14 fields of the AWS default
-/// (version 2) format are stored in the record itself, with one bit per optional number instead of
-/// nullable fields. Every other field, and <see cref="ExtraFields"/>, is stored in a second object
-/// that is allocated only when one of them has a value. The public properties are the same for both,
-/// so equality, <c>with</c> and JSON treat every field alike wherever it is stored.
+/// Readers create millions of these, so the record is a value type of 144 bytes: a batch of records
+/// is one array, with no object per record. The 14 fields of the AWS default (version 2) format are
+/// stored in the record itself, with one bit per optional number instead of nullable fields. Every
+/// other field, and <see cref="ExtraFields"/>, is stored in a second object that is allocated only
+/// when one of them has a value. The public properties are the same for both, so equality,
+/// <c>with</c> and JSON treat every field alike wherever it is stored.
+/// </para>
+/// <para>
+/// A copy of a record shares its second object, which is never changed once the record is built:
+/// setting one of its fields, as <c>with</c> does, first copies it.
 /// </para>
 /// </remarks>
-public sealed record FlowRecord
+public record struct FlowRecord
 {
     private int version;
     private int sourcePort;
@@ -39,26 +44,14 @@ public sealed record FlowRecord
     // Null unless a field outside the version 2 format has a value; never an object with every field empty.
     private ExtendedFields? extended;
 
-    /// <summary>Copies every field, with an extended part of its own, so an init in a <c>with</c> expression leaves the original unchanged.</summary>
-    private FlowRecord(FlowRecord original)
+    /// <summary>
+    /// A record whose fields outside the version 2 format are those of <paramref name="extended"/>,
+    /// which the caller built for this record alone and does not change afterwards. Readers use this
+    /// to fill every such field in one object, where the init accessors would copy it once per field.
+    /// </summary>
+    internal FlowRecord(ExtendedFields extended)
     {
-        IngestTime = original.IngestTime;
-        AccountId = original.AccountId;
-        InterfaceId = original.InterfaceId;
-        SourceAddress = original.SourceAddress;
-        DestinationAddress = original.DestinationAddress;
-        Action = original.Action;
-        LogStatus = original.LogStatus;
-        version = original.version;
-        sourcePort = original.sourcePort;
-        destinationPort = original.destinationPort;
-        protocol = original.protocol;
-        packets = original.packets;
-        bytes = original.bytes;
-        start = original.start;
-        end = original.end;
-        present = original.present;
-        extended = original.extended is null ? null : original.extended with { };
+        this.extended = extended == ExtendedFields.Empty ? null : extended;
     }
 
     /// <summary>Which optional numbers of the version 2 format have a value.</summary>
@@ -155,316 +148,316 @@ public sealed record FlowRecord
     public string? VpcId
     {
         get => extended?.VpcId;
-        init => SetExtended(value, static (fields, value) => fields.VpcId = value);
+        init => SetExtended(value, static fields => fields.VpcId, static (fields, value) => fields.VpcId = value);
     }
 
     public string? SubnetId
     {
         get => extended?.SubnetId;
-        init => SetExtended(value, static (fields, value) => fields.SubnetId = value);
+        init => SetExtended(value, static fields => fields.SubnetId, static (fields, value) => fields.SubnetId = value);
     }
 
     /// <summary><c>instance-id</c>, null for requester-managed interfaces such as a NAT gateway's.</summary>
     public string? InstanceId
     {
         get => extended?.InstanceId;
-        init => SetExtended(value, static (fields, value) => fields.InstanceId = value);
+        init => SetExtended(value, static fields => fields.InstanceId, static (fields, value) => fields.InstanceId = value);
     }
 
     /// <summary><c>tcp-flags</c> as delivered, with the decoded flags in <see cref="TcpFlagSet"/>.</summary>
     public int? TcpFlags
     {
         get => extended?.TcpFlags;
-        init => SetExtended(value, static (fields, value) => fields.TcpFlags = value);
+        init => SetExtended(value, static fields => fields.TcpFlags, static (fields, value) => fields.TcpFlags = value);
     }
 
     /// <summary><c>type</c>: IPv4, IPv6 or EFA.</summary>
     public string? TrafficType
     {
         get => extended?.TrafficType;
-        init => SetExtended(value, static (fields, value) => fields.TrafficType = value);
+        init => SetExtended(value, static fields => fields.TrafficType, static (fields, value) => fields.TrafficType = value);
     }
 
     /// <summary><c>pkt-srcaddr</c>: the source address in the packet, which differs from <see cref="SourceAddress"/> behind a NAT gateway or for secondary addresses.</summary>
     public string? PacketSourceAddress
     {
         get => extended?.PacketSourceAddress;
-        init => SetExtended(value, static (fields, value) => fields.PacketSourceAddress = value);
+        init => SetExtended(value, static fields => fields.PacketSourceAddress, static (fields, value) => fields.PacketSourceAddress = value);
     }
 
     /// <summary><c>pkt-dstaddr</c>: the destination address in the packet.</summary>
     public string? PacketDestinationAddress
     {
         get => extended?.PacketDestinationAddress;
-        init => SetExtended(value, static (fields, value) => fields.PacketDestinationAddress = value);
+        init => SetExtended(value, static fields => fields.PacketDestinationAddress, static (fields, value) => fields.PacketDestinationAddress = value);
     }
 
     public string? Region
     {
         get => extended?.Region;
-        init => SetExtended(value, static (fields, value) => fields.Region = value);
+        init => SetExtended(value, static fields => fields.Region, static (fields, value) => fields.Region = value);
     }
 
     /// <summary><c>az-id</c>, for example use1-az1, or null for traffic from a sublocation.</summary>
     public string? AvailabilityZoneId
     {
         get => extended?.AvailabilityZoneId;
-        init => SetExtended(value, static (fields, value) => fields.AvailabilityZoneId = value);
+        init => SetExtended(value, static fields => fields.AvailabilityZoneId, static (fields, value) => fields.AvailabilityZoneId = value);
     }
 
     /// <summary><c>sublocation-type</c>: wavelength, outpost or localzone.</summary>
     public string? SublocationType
     {
         get => extended?.SublocationType;
-        init => SetExtended(value, static (fields, value) => fields.SublocationType = value);
+        init => SetExtended(value, static fields => fields.SublocationType, static (fields, value) => fields.SublocationType = value);
     }
 
     public string? SublocationId
     {
         get => extended?.SublocationId;
-        init => SetExtended(value, static (fields, value) => fields.SublocationId = value);
+        init => SetExtended(value, static fields => fields.SublocationId, static (fields, value) => fields.SublocationId = value);
     }
 
     /// <summary><c>pkt-src-aws-service</c>: the AWS IP range subset of the source, such as AMAZON, EC2 or S3.</summary>
     public string? PacketSourceAwsService
     {
         get => extended?.PacketSourceAwsService;
-        init => SetExtended(value, static (fields, value) => fields.PacketSourceAwsService = value);
+        init => SetExtended(value, static fields => fields.PacketSourceAwsService, static (fields, value) => fields.PacketSourceAwsService = value);
     }
 
     /// <summary><c>pkt-dst-aws-service</c>: the AWS IP range subset of the destination.</summary>
     public string? PacketDestinationAwsService
     {
         get => extended?.PacketDestinationAwsService;
-        init => SetExtended(value, static (fields, value) => fields.PacketDestinationAwsService = value);
+        init => SetExtended(value, static fields => fields.PacketDestinationAwsService, static (fields, value) => fields.PacketDestinationAwsService = value);
     }
 
     /// <summary><c>flow-direction</c>: ingress or egress, relative to the interface.</summary>
     public string? FlowDirection
     {
         get => extended?.FlowDirection;
-        init => SetExtended(value, static (fields, value) => fields.FlowDirection = value);
+        init => SetExtended(value, static fields => fields.FlowDirection, static (fields, value) => fields.FlowDirection = value);
     }
 
     /// <summary><c>traffic-path</c>: the AWS code for the path that egress traffic takes (gateway, peering, endpoint and so on).</summary>
     public int? TrafficPath
     {
         get => extended?.TrafficPath;
-        init => SetExtended(value, static (fields, value) => fields.TrafficPath = value);
+        init => SetExtended(value, static fields => fields.TrafficPath, static (fields, value) => fields.TrafficPath = value);
     }
 
     public string? EcsClusterArn
     {
         get => extended?.EcsClusterArn;
-        init => SetExtended(value, static (fields, value) => fields.EcsClusterArn = value);
+        init => SetExtended(value, static fields => fields.EcsClusterArn, static (fields, value) => fields.EcsClusterArn = value);
     }
 
     public string? EcsClusterName
     {
         get => extended?.EcsClusterName;
-        init => SetExtended(value, static (fields, value) => fields.EcsClusterName = value);
+        init => SetExtended(value, static fields => fields.EcsClusterName, static (fields, value) => fields.EcsClusterName = value);
     }
 
     public string? EcsContainerInstanceArn
     {
         get => extended?.EcsContainerInstanceArn;
-        init => SetExtended(value, static (fields, value) => fields.EcsContainerInstanceArn = value);
+        init => SetExtended(value, static fields => fields.EcsContainerInstanceArn, static (fields, value) => fields.EcsContainerInstanceArn = value);
     }
 
     public string? EcsContainerInstanceId
     {
         get => extended?.EcsContainerInstanceId;
-        init => SetExtended(value, static (fields, value) => fields.EcsContainerInstanceId = value);
+        init => SetExtended(value, static fields => fields.EcsContainerInstanceId, static (fields, value) => fields.EcsContainerInstanceId = value);
     }
 
     public string? EcsContainerId
     {
         get => extended?.EcsContainerId;
-        init => SetExtended(value, static (fields, value) => fields.EcsContainerId = value);
+        init => SetExtended(value, static fields => fields.EcsContainerId, static (fields, value) => fields.EcsContainerId = value);
     }
 
     public string? EcsSecondContainerId
     {
         get => extended?.EcsSecondContainerId;
-        init => SetExtended(value, static (fields, value) => fields.EcsSecondContainerId = value);
+        init => SetExtended(value, static fields => fields.EcsSecondContainerId, static (fields, value) => fields.EcsSecondContainerId = value);
     }
 
     public string? EcsServiceName
     {
         get => extended?.EcsServiceName;
-        init => SetExtended(value, static (fields, value) => fields.EcsServiceName = value);
+        init => SetExtended(value, static fields => fields.EcsServiceName, static (fields, value) => fields.EcsServiceName = value);
     }
 
     public string? EcsTaskDefinitionArn
     {
         get => extended?.EcsTaskDefinitionArn;
-        init => SetExtended(value, static (fields, value) => fields.EcsTaskDefinitionArn = value);
+        init => SetExtended(value, static fields => fields.EcsTaskDefinitionArn, static (fields, value) => fields.EcsTaskDefinitionArn = value);
     }
 
     public string? EcsTaskArn
     {
         get => extended?.EcsTaskArn;
-        init => SetExtended(value, static (fields, value) => fields.EcsTaskArn = value);
+        init => SetExtended(value, static fields => fields.EcsTaskArn, static (fields, value) => fields.EcsTaskArn = value);
     }
 
     public string? EcsTaskId
     {
         get => extended?.EcsTaskId;
-        init => SetExtended(value, static (fields, value) => fields.EcsTaskId = value);
+        init => SetExtended(value, static fields => fields.EcsTaskId, static (fields, value) => fields.EcsTaskId = value);
     }
 
     /// <summary><c>reject-reason</c>, for example BPA when VPC Block Public Access rejected the traffic.</summary>
     public string? RejectReason
     {
         get => extended?.RejectReason;
-        init => SetExtended(value, static (fields, value) => fields.RejectReason = value);
+        init => SetExtended(value, static fields => fields.RejectReason, static (fields, value) => fields.RejectReason = value);
     }
 
     /// <summary><c>resource-id</c>, as delivered.</summary>
     public string? ResourceId
     {
         get => extended?.ResourceId;
-        init => SetExtended(value, static (fields, value) => fields.ResourceId = value);
+        init => SetExtended(value, static fields => fields.ResourceId, static (fields, value) => fields.ResourceId = value);
     }
 
     /// <summary><c>encryption-status</c>: the VPC encryption controls code (0 cleartext, 1 to 3 encrypted).</summary>
     public int? EncryptionStatus
     {
         get => extended?.EncryptionStatus;
-        init => SetExtended(value, static (fields, value) => fields.EncryptionStatus = value);
+        init => SetExtended(value, static fields => fields.EncryptionStatus, static (fields, value) => fields.EncryptionStatus = value);
     }
 
     /// <summary><c>resource-type</c> of a Transit Gateway flow log: TransitGateway or TransitGatewayAttachment.</summary>
     public string? ResourceType
     {
         get => extended?.ResourceType;
-        init => SetExtended(value, static (fields, value) => fields.ResourceType = value);
+        init => SetExtended(value, static fields => fields.ResourceType, static (fields, value) => fields.ResourceType = value);
     }
 
     /// <summary><c>tgw-id</c>.</summary>
     public string? TransitGatewayId
     {
         get => extended?.TransitGatewayId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewayId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewayId, static (fields, value) => fields.TransitGatewayId = value);
     }
 
     /// <summary><c>tgw-attachment-id</c>.</summary>
     public string? TransitGatewayAttachmentId
     {
         get => extended?.TransitGatewayAttachmentId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewayAttachmentId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewayAttachmentId, static (fields, value) => fields.TransitGatewayAttachmentId = value);
     }
 
     /// <summary><c>tgw-src-vpc-account-id</c>.</summary>
     public string? TransitGatewaySourceVpcAccountId
     {
         get => extended?.TransitGatewaySourceVpcAccountId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewaySourceVpcAccountId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewaySourceVpcAccountId, static (fields, value) => fields.TransitGatewaySourceVpcAccountId = value);
     }
 
     /// <summary><c>tgw-dst-vpc-account-id</c>.</summary>
     public string? TransitGatewayDestinationVpcAccountId
     {
         get => extended?.TransitGatewayDestinationVpcAccountId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewayDestinationVpcAccountId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewayDestinationVpcAccountId, static (fields, value) => fields.TransitGatewayDestinationVpcAccountId = value);
     }
 
     /// <summary><c>tgw-src-vpc-id</c>.</summary>
     public string? TransitGatewaySourceVpcId
     {
         get => extended?.TransitGatewaySourceVpcId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewaySourceVpcId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewaySourceVpcId, static (fields, value) => fields.TransitGatewaySourceVpcId = value);
     }
 
     /// <summary><c>tgw-dst-vpc-id</c>.</summary>
     public string? TransitGatewayDestinationVpcId
     {
         get => extended?.TransitGatewayDestinationVpcId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewayDestinationVpcId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewayDestinationVpcId, static (fields, value) => fields.TransitGatewayDestinationVpcId = value);
     }
 
     /// <summary><c>tgw-src-subnet-id</c>.</summary>
     public string? TransitGatewaySourceSubnetId
     {
         get => extended?.TransitGatewaySourceSubnetId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewaySourceSubnetId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewaySourceSubnetId, static (fields, value) => fields.TransitGatewaySourceSubnetId = value);
     }
 
     /// <summary><c>tgw-dst-subnet-id</c>.</summary>
     public string? TransitGatewayDestinationSubnetId
     {
         get => extended?.TransitGatewayDestinationSubnetId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewayDestinationSubnetId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewayDestinationSubnetId, static (fields, value) => fields.TransitGatewayDestinationSubnetId = value);
     }
 
     /// <summary><c>tgw-src-eni</c>: the attachment network interface the flow came from.</summary>
     public string? TransitGatewaySourceInterfaceId
     {
         get => extended?.TransitGatewaySourceInterfaceId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewaySourceInterfaceId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewaySourceInterfaceId, static (fields, value) => fields.TransitGatewaySourceInterfaceId = value);
     }
 
     /// <summary><c>tgw-dst-eni</c>: the attachment network interface the flow went to.</summary>
     public string? TransitGatewayDestinationInterfaceId
     {
         get => extended?.TransitGatewayDestinationInterfaceId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewayDestinationInterfaceId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewayDestinationInterfaceId, static (fields, value) => fields.TransitGatewayDestinationInterfaceId = value);
     }
 
     /// <summary><c>tgw-src-az-id</c>.</summary>
     public string? TransitGatewaySourceAvailabilityZoneId
     {
         get => extended?.TransitGatewaySourceAvailabilityZoneId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewaySourceAvailabilityZoneId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewaySourceAvailabilityZoneId, static (fields, value) => fields.TransitGatewaySourceAvailabilityZoneId = value);
     }
 
     /// <summary><c>tgw-dst-az-id</c>.</summary>
     public string? TransitGatewayDestinationAvailabilityZoneId
     {
         get => extended?.TransitGatewayDestinationAvailabilityZoneId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewayDestinationAvailabilityZoneId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewayDestinationAvailabilityZoneId, static (fields, value) => fields.TransitGatewayDestinationAvailabilityZoneId = value);
     }
 
     /// <summary><c>tgw-pair-attachment-id</c>: the egress or ingress attachment of the flow, depending on its direction.</summary>
     public string? TransitGatewayPairAttachmentId
     {
         get => extended?.TransitGatewayPairAttachmentId;
-        init => SetExtended(value, static (fields, value) => fields.TransitGatewayPairAttachmentId = value);
+        init => SetExtended(value, static fields => fields.TransitGatewayPairAttachmentId, static (fields, value) => fields.TransitGatewayPairAttachmentId = value);
     }
 
     /// <summary><c>packets-lost-no-route</c>.</summary>
     public long? PacketsLostNoRoute
     {
         get => extended?.PacketsLostNoRoute;
-        init => SetExtended(value, static (fields, value) => fields.PacketsLostNoRoute = value);
+        init => SetExtended(value, static fields => fields.PacketsLostNoRoute, static (fields, value) => fields.PacketsLostNoRoute = value);
     }
 
     /// <summary><c>packets-lost-blackhole</c>.</summary>
     public long? PacketsLostBlackhole
     {
         get => extended?.PacketsLostBlackhole;
-        init => SetExtended(value, static (fields, value) => fields.PacketsLostBlackhole = value);
+        init => SetExtended(value, static fields => fields.PacketsLostBlackhole, static (fields, value) => fields.PacketsLostBlackhole = value);
     }
 
     /// <summary><c>packets-lost-mtu-exceeded</c>.</summary>
     public long? PacketsLostMtuExceeded
     {
         get => extended?.PacketsLostMtuExceeded;
-        init => SetExtended(value, static (fields, value) => fields.PacketsLostMtuExceeded = value);
+        init => SetExtended(value, static fields => fields.PacketsLostMtuExceeded, static (fields, value) => fields.PacketsLostMtuExceeded = value);
     }
 
     /// <summary><c>packets-lost-ttl-expired</c>.</summary>
     public long? PacketsLostTtlExpired
     {
         get => extended?.PacketsLostTtlExpired;
-        init => SetExtended(value, static (fields, value) => fields.PacketsLostTtlExpired = value);
+        init => SetExtended(value, static fields => fields.PacketsLostTtlExpired, static (fields, value) => fields.PacketsLostTtlExpired = value);
     }
 
     /// <summary>Columns of the format that no property above maps, in the order of the format.</summary>
     public IReadOnlyList<FlowExtraField> ExtraFields
     {
         get => extended?.ExtraFields ?? [];
-        init => SetExtended(value is { Count: > 0 } ? value : null, static (fields, value) => fields.ExtraFields = value);
+        init => SetExtended(value is { Count: > 0 } ? value : null, static fields => fields.ExtraFields, static (fields, value) => fields.ExtraFields = value);
     }
 
     /// <summary>The known flags of <see cref="TcpFlags"/> (bits 1 to 32), or null when the field is absent.</summary>
@@ -487,32 +480,34 @@ public sealed record FlowRecord
         present = value.HasValue ? present | bit : present & ~bit;
     }
 
-    /// <summary>Stores one field of the extended part, creating it for a value and dropping it once every field is empty again.</summary>
-    private void SetExtended<T>(T value, Action<ExtendedFields, T> set)
+    /// <summary>
+    /// Stores one field of the extended part in a copy of it, so a <c>with</c> expression, which
+    /// copies the record with the same extended part, leaves the original unchanged. Nothing is copied
+    /// when the field already has the value, as for the many null fields that JSON sets. The part is
+    /// dropped once every field is empty again.
+    /// </summary>
+    private void SetExtended<T>(T value, Func<ExtendedFields, T> get, Action<ExtendedFields, T> set)
     {
-        if (value is null && extended is null)
+        if (EqualityComparer<T>.Default.Equals(get(extended ?? ExtendedFields.Empty), value))
         {
             return;
         }
 
-        extended ??= new ExtendedFields();
-        set(extended, value);
-        if (value is null && extended == ExtendedFields.Empty)
-        {
-            extended = null;
-        }
+        var fields = extended is null ? new ExtendedFields() : extended with { };
+        set(fields, value);
+        extended = value is null && fields == ExtendedFields.Empty ? null : fields;
     }
 
     /// <summary>
-    /// The fields outside the version 2 format. Only <see cref="FlowRecord"/> writes them, during its
-    /// initialisation, so the object is never changed after the record is built.
+    /// The fields outside the version 2 format. <see cref="FlowRecord"/> and the readers write them
+    /// only while a record is built, so the object is never changed after that.
     /// </summary>
     /// <remarks>
     /// NOTE: one field of this object makes the record take about 584 bytes, little less than the
     /// 616 of a record with every field inline, so custom formats with version 3 to 5 fields gain
     /// little. Splitting it into groups (version 3 to 5, ECS, Transit Gateway) would help them.
     /// </remarks>
-    private sealed record ExtendedFields
+    internal sealed record ExtendedFields
     {
         public static readonly ExtendedFields Empty = new();
 

@@ -78,7 +78,8 @@ public sealed class LogObjectInspector
     /// <summary>
     /// Inspects the object in <paramref name="content"/> from its current position, under
     /// <paramref name="name"/>, its key or path. The stream is not disposed. Normalised records go to
-    /// <paramref name="onRecords"/> in object order when it is given.
+    /// <paramref name="onRecords"/> in object order when it is given. A batch's list may be refilled
+    /// once the callback's task completes (the flow log readers do so), so a caller that keeps records copies them.
     /// </summary>
     public async Task<LogObjectInspection> InspectAsync(
         Stream content,

@@ -19,12 +19,15 @@ public sealed record CloudTrailEventBatch(IReadOnlyList<CloudTrailEvent> Events)
     public override IEnumerable<object> Items => Events;
 }
 
-/// <summary>Records of a VPC or Transit Gateway flow log, text or Parquet.</summary>
+/// <summary>
+/// Records of a VPC or Transit Gateway flow log, text or Parquet. The reader refills
+/// <see cref="Records"/> for its next batch once the callback that received this one completes.
+/// </summary>
 public sealed record FlowRecordBatch(IReadOnlyList<FlowRecord> Records) : LogRecordBatch
 {
     public override int Count => Records.Count;
 
-    public override IEnumerable<object> Items => Records;
+    public override IEnumerable<object> Items => Records.Select(static record => (object)record);
 }
 
 /// <summary>Records of a Route 53 Resolver query log.</summary>

@@ -28,23 +28,24 @@ internal static class DefaultFormatLine
     private const int BlockSize = 32;
 
     /// <summary>
-    /// Builds the record of <paramref name="line"/> (without its line break) or returns null.
+    /// Builds the record of <paramref name="line"/> (without its line break) into <paramref name="record"/>,
+    /// which may be a slot of the caller's batch, or returns false and leaves it unchanged.
     /// <paramref name="previousAccountId"/> is the account id of the caller's previous record, which
     /// is reused without a cache lookup when the bytes are the same, as they are on nearly every line of an object.
     /// </summary>
-    public static FlowRecord? TryParse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Utf8StringCache cache, ref string? previousAccountId)
+    public static bool TryParse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Utf8StringCache cache, ref string? previousAccountId, ref FlowRecord record)
     {
         var bounds = default(TokenBounds);
         if (!TryFindTokens(line, ref bounds, out var ascii))
         {
-            return null;
+            return false;
         }
 
         // Numbers and addresses are checked for digits and dots below, but text is not, so the whole
         // line must be valid UTF-8 as on the general path.
         if (!ascii && !Utf8.IsValid(line))
         {
-            return null;
+            return false;
         }
 
         if (!TryReadNumber(line, bounds, 0, int.MaxValue, out var version, out var hasVersion)
@@ -58,7 +59,7 @@ internal static class DefaultFormatLine
             || !TryReadNumber(line, bounds, 10, FlowFields.Start.Maximum, out var start, out var hasStart)
             || !TryReadNumber(line, bounds, 11, FlowFields.End.Maximum, out var end, out var hasEnd))
         {
-            return null;
+            return false;
         }
 
         var accountId = Token(line, bounds, 1);
@@ -77,7 +78,7 @@ internal static class DefaultFormatLine
             previousAccountId = account;
         }
 
-        return new FlowRecord
+        record = new FlowRecord
         {
             IngestTime = ingestTime,
             Version = hasVersion ? (int)version : null,
@@ -95,6 +96,7 @@ internal static class DefaultFormatLine
             Action = ReadText(Token(line, bounds, 12), cache),
             LogStatus = ReadText(Token(line, bounds, 13), cache),
         };
+        return true;
     }
 
     /// <summary>

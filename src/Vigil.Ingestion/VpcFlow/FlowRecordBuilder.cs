@@ -269,23 +269,8 @@ internal sealed class FlowRecordBuilder
         LogStatus = Text(FlowFields.LogStatus),
     };
 
-    private FlowRecord BuildAll(DateTimeOffset ingestTime) => new()
+    private FlowRecord BuildAll(DateTimeOffset ingestTime) => new(new FlowRecord.ExtendedFields
     {
-        IngestTime = ingestTime,
-        Version = Int32(FlowFields.Version),
-        AccountId = Text(FlowFields.AccountId),
-        InterfaceId = Text(FlowFields.InterfaceId),
-        SourceAddress = Text(FlowFields.SourceAddress),
-        DestinationAddress = Text(FlowFields.DestinationAddress),
-        SourcePort = Int32(FlowFields.SourcePort),
-        DestinationPort = Int32(FlowFields.DestinationPort),
-        Protocol = Int32(FlowFields.Protocol),
-        Packets = Int64(FlowFields.Packets),
-        Bytes = Int64(FlowFields.Bytes),
-        Start = Time(FlowFields.Start),
-        End = Time(FlowFields.End),
-        Action = Text(FlowFields.Action),
-        LogStatus = Text(FlowFields.LogStatus),
         VpcId = Text(FlowFields.VpcId),
         SubnetId = Text(FlowFields.SubnetId),
         InstanceId = Text(FlowFields.InstanceId),
@@ -332,7 +317,24 @@ internal sealed class FlowRecordBuilder
         PacketsLostBlackhole = Int64(FlowFields.PacketsLostBlackhole),
         PacketsLostMtuExceeded = Int64(FlowFields.PacketsLostMtuExceeded),
         PacketsLostTtlExpired = Int64(FlowFields.PacketsLostTtlExpired),
-        ExtraFields = extraFields is null ? [] : [.. extraFields],
+        ExtraFields = extraFields is { Count: > 0 } ? [.. extraFields] : null,
+    })
+    {
+        IngestTime = ingestTime,
+        Version = Int32(FlowFields.Version),
+        AccountId = Text(FlowFields.AccountId),
+        InterfaceId = Text(FlowFields.InterfaceId),
+        SourceAddress = Text(FlowFields.SourceAddress),
+        DestinationAddress = Text(FlowFields.DestinationAddress),
+        SourcePort = Int32(FlowFields.SourcePort),
+        DestinationPort = Int32(FlowFields.DestinationPort),
+        Protocol = Int32(FlowFields.Protocol),
+        Packets = Int64(FlowFields.Packets),
+        Bytes = Int64(FlowFields.Bytes),
+        Start = Time(FlowFields.Start),
+        End = Time(FlowFields.End),
+        Action = Text(FlowFields.Action),
+        LogStatus = Text(FlowFields.LogStatus),
     };
 
     /// <summary>

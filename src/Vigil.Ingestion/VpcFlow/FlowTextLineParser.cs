@@ -21,8 +21,11 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
     private long recordIndex;
     private bool sawLine;
 
-    /// <summary>Records parsed since the last <see cref="TakePending"/>.</summary>
-    public List<FlowRecord> Pending { get; private set; } = NewBatch(options);
+    /// <summary>
+    /// Records parsed and not yet handed over. The caller empties the list after handing it over, so
+    /// one list serves the whole object. It has room for a whole batch, up to 500 records, so it does not grow record by record.
+    /// </summary>
+    public List<FlowRecord> Pending { get; } = new(Math.Min(options.BatchSize, 500));
 
     public long RecordsRead { get; private set; }
 
@@ -35,16 +38,6 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
 
     /// <summary>The error that stopped the object. Once it is set, no more lines are parsed.</summary>
     public string? Error { get; private set; }
-
-    public List<FlowRecord> TakePending()
-    {
-        var batch = Pending;
-        Pending = NewBatch(options);
-        return batch;
-    }
-
-    /// <summary>A list with room for a whole batch, up to 1,024 records, so it does not grow record by record.</summary>
-    private static List<FlowRecord> NewBatch(VpcFlowReaderOptions options) => new(Math.Min(options.BatchSize, 1024));
 
     /// <summary>
     /// Parses the whole lines of <paramref name="data"/> from <paramref name="start"/> until a batch is
@@ -99,10 +92,8 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
             return;
         }
 
-        if (layout is { IsDefaultOrder: true }
-            && DefaultFormatLine.TryParse(bytes, ingestTime, cache, ref previousAccountId) is { } record)
+        if (layout is { IsDefaultOrder: true } && TryParseDefaultFormat(bytes, cache))
         {
-            Accept(record);
             return;
         }
 
@@ -393,6 +384,26 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
     }
 
     private void Accept() => Accept(builder.Build(ingestTime));
+
+    /// <summary>
+    /// Parses a line of the default format straight into a new last slot of <see cref="Pending"/>,
+    /// so the 144-byte record is not copied on its way there, and removes the slot again when the
+    /// line needs the general path.
+    /// </summary>
+    private bool TryParseDefaultFormat(ReadOnlySpan<byte> bytes, Utf8StringCache cache)
+    {
+        var count = Pending.Count;
+        CollectionsMarshal.SetCount(Pending, count + 1);
+        if (DefaultFormatLine.TryParse(bytes, ingestTime, cache, ref previousAccountId, ref CollectionsMarshal.AsSpan(Pending)[count]))
+        {
+            recordIndex++;
+            RecordsRead++;
+            return true;
+        }
+
+        CollectionsMarshal.SetCount(Pending, count);
+        return false;
+    }
 
     private void Accept(FlowRecord record)
     {

@@ -44,6 +44,8 @@ public sealed class VpcFlowParquetReader(VpcFlowReaderOptions options)
     /// Reads every row of <paramref name="parquet"/> and hands the records to <paramref name="onRecords"/>
     /// in the order of the file, at most <see cref="VpcFlowReaderOptions.BatchSize"/> at a time. A
     /// stream that cannot seek is first copied to a temporary file, up to <see cref="VpcFlowReaderOptions.MaxParquetBytes"/>.
+    /// The list passed to <paramref name="onRecords"/> is refilled once its task completes, so a caller
+    /// that keeps records copies them out of it.
     /// </summary>
     public async Task<VpcFlowParquetSummary> ReadAsync(
         Stream parquet,
@@ -105,7 +107,7 @@ public sealed class VpcFlowParquetReader(VpcFlowReaderOptions options)
         Action<RecordRejection> onRejected)
     {
         private readonly FlowRecordBuilder builder = new();
-        private List<FlowRecord> pending = [];
+        private readonly List<FlowRecord> pending = [];
         private long rowIndex;
         private long recordsRead;
         private long recordsRejected;
@@ -138,7 +140,7 @@ public sealed class VpcFlowParquetReader(VpcFlowReaderOptions options)
             if (pending.Count > 0)
             {
                 await onRecords(pending);
-                pending = [];
+                pending.Clear();
             }
         }
 
@@ -203,7 +205,7 @@ public sealed class VpcFlowParquetReader(VpcFlowReaderOptions options)
                 for (var row = 0; row < rows; row++)
                 {
                     ReadRow(columns, row);
-                    await HandOverFullBatchAsync(rows - row - 1);
+                    await HandOverFullBatchAsync();
                 }
             }
             finally
@@ -243,12 +245,12 @@ public sealed class VpcFlowParquetReader(VpcFlowReaderOptions options)
                     pending.Add(values.Build(row, ingestTime));
                 }
 
-                await HandOverFullBatchAsync(rows - row - 1);
+                await HandOverFullBatchAsync();
             }
         }
 
-        /// <summary>Hands over the pending batch once it is full, and starts the next one with room for the rows left in the row group.</summary>
-        private async ValueTask HandOverFullBatchAsync(long rowsLeft)
+        /// <summary>Hands over the pending batch once it is full, then empties it for the next one.</summary>
+        private async ValueTask HandOverFullBatchAsync()
         {
             if (pending.Count < options.BatchSize)
             {
@@ -256,7 +258,7 @@ public sealed class VpcFlowParquetReader(VpcFlowReaderOptions options)
             }
 
             await onRecords(pending);
-            pending = new List<FlowRecord>((int)Math.Min(options.BatchSize, rowsLeft));
+            pending.Clear();
         }
 
         private void ReadRow(List<FlowParquetColumn> columns, int row)

@@ -16,8 +16,12 @@ public sealed record VpcFlowReaderOptions
     /// </summary>
     public int MaxLineBytes { get; init; } = 64 * 1024;
 
-    /// <summary>Maximum number of records handed to the callback at once (default 1,000).</summary>
-    public int BatchSize { get; init; } = 1000;
+    /// <summary>
+    /// Maximum number of records handed to the callback at once (default 500). A batch of 500 records
+    /// is a list of 72,000 bytes, below the 85,000 bytes from which .NET allocates an array on the
+    /// large object heap, which only a full collection frees.
+    /// </summary>
+    public int BatchSize { get; init; } = 500;
 
     /// <summary>
     /// Maximum size of a Parquet object, in bytes (default 256 MiB). AWS caps a delivered flow log file at 75 MB.

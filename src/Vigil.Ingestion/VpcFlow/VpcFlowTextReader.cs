@@ -35,7 +35,9 @@ public sealed class VpcFlowTextReader(VpcFlowReaderOptions options)
 
     /// <summary>
     /// Reads every line of <paramref name="text"/> and hands the records to <paramref name="onRecords"/>
-    /// in the order of the file, at most <see cref="VpcFlowReaderOptions.BatchSize"/> at a time.
+    /// in the order of the file, at most <see cref="VpcFlowReaderOptions.BatchSize"/> at a time. The
+    /// list passed to <paramref name="onRecords"/> is refilled once its task completes, so a caller
+    /// that keeps records copies them out of it.
     /// </summary>
     public async Task<VpcFlowTextSummary> ReadAsync(
         Stream text,
@@ -85,7 +87,8 @@ public sealed class VpcFlowTextReader(VpcFlowReaderOptions options)
                     var next = parser.ParseLines(buffer.AsSpan(0, length), start, ref line, bufferOffset);
                     if (parser.Pending.Count >= options.BatchSize)
                     {
-                        await onRecords(parser.TakePending());
+                        await onRecords(parser.Pending);
+                        parser.Pending.Clear();
                     }
 
                     if (next == start)
@@ -134,7 +137,7 @@ public sealed class VpcFlowTextReader(VpcFlowReaderOptions options)
         parser.Finish();
         if (parser.Pending.Count > 0)
         {
-            await onRecords(parser.TakePending());
+            await onRecords(parser.Pending);
         }
 
         return new VpcFlowTextSummary(parser.RecordsRead, parser.RecordsRejected, parser.HeaderLines, parser.UsedDefaultFormat, parser.Error);

@@ -13,11 +13,11 @@ public sealed class LogMessageParserTests
         var parsed = new LogMessageParser(FlowLineFormat.Default).Parse("2 111122223333 eni-0a1 10.0.0.5 198.51.100.7 49152 443 6 10 840 1764583200 1764583260 ACCEPT OK", IngestTime);
 
         Assert.Null(parsed.Error);
-        Assert.NotNull(parsed.Flow);
-        Assert.Equal("111122223333", parsed.Flow.AccountId);
-        Assert.Equal("eni-0a1", parsed.Flow.InterfaceId);
-        Assert.Equal(443, parsed.Flow.DestinationPort);
-        Assert.Equal(840, parsed.Flow.Bytes);
+        var flow = Assert.NotNull(parsed.Flow);
+        Assert.Equal("111122223333", flow.AccountId);
+        Assert.Equal("eni-0a1", flow.InterfaceId);
+        Assert.Equal(443, flow.DestinationPort);
+        Assert.Equal(840, flow.Bytes);
     }
 
     [Fact]
@@ -28,9 +28,10 @@ public sealed class LogMessageParserTests
         var parsed = new LogMessageParser(format).Parse("5 vpc-9 10.0.0.5 10.0.0.6 eni-7 REJECT", IngestTime);
 
         Assert.Null(parsed.Error);
-        Assert.Equal("vpc-9", parsed.Flow!.VpcId);
-        Assert.Equal("eni-7", parsed.Flow.InterfaceId);
-        Assert.Null(parsed.Flow.AccountId);
+        var flow = Assert.NotNull(parsed.Flow);
+        Assert.Equal("vpc-9", flow.VpcId);
+        Assert.Equal("eni-7", flow.InterfaceId);
+        Assert.Null(flow.AccountId);
         Assert.False(format.HasAccountId);
     }
 

@@ -72,9 +72,10 @@ internal sealed record InspectionRead(LogObjectInspection Result, IReadOnlyList<
     private static LogObjectInspector Inspector(LogObjectInspectorOptions? options) =>
         new(options ?? LogObjectInspectorOptions.Default, new FixedTimeProvider(IngestTime));
 
+    /// <summary>Keeps a batch, with a copy of a flow batch's list, which the reader refills for its next batch.</summary>
     private static ValueTask Collect(List<LogRecordBatch> batches, LogRecordBatch batch)
     {
-        batches.Add(batch);
+        batches.Add(batch is FlowRecordBatch flows ? new FlowRecordBatch([.. flows.Records]) : batch);
         return ValueTask.CompletedTask;
     }
 }

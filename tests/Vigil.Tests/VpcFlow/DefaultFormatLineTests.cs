@@ -33,7 +33,7 @@ public sealed class DefaultFormatLineTests
     {
         string? previousAccountId = null;
 
-        var record = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(line), IngestTime, new Utf8StringCache(), ref previousAccountId);
+        var record = Parse(Encoding.UTF8.GetBytes(line), IngestTime, new Utf8StringCache(), ref previousAccountId);
 
         Assert.NotNull(record);
     }
@@ -55,7 +55,7 @@ public sealed class DefaultFormatLineTests
     {
         string? previousAccountId = null;
 
-        var record = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(line), IngestTime, new Utf8StringCache(), ref previousAccountId);
+        var record = Parse(Encoding.UTF8.GetBytes(line), IngestTime, new Utf8StringCache(), ref previousAccountId);
 
         Assert.Null(record);
     }
@@ -66,7 +66,7 @@ public sealed class DefaultFormatLineTests
         byte[] line = [.. "2 123456789012 eni-"u8, 0xC3, 0x28, .. " 10.0.1.5 198.51.100.7 1 2 6 3 4 1700000000 1700000060 ACCEPT OK"u8];
         string? previousAccountId = null;
 
-        var record = DefaultFormatLine.TryParse(line, IngestTime, new Utf8StringCache(), ref previousAccountId);
+        var record = Parse(line, IngestTime, new Utf8StringCache(), ref previousAccountId);
 
         Assert.Null(record);
     }
@@ -76,9 +76,8 @@ public sealed class DefaultFormatLineTests
     {
         string? previousAccountId = null;
 
-        var record = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(UsualLine), IngestTime, new Utf8StringCache(), ref previousAccountId);
+        var record = Assert.NotNull(Parse(Encoding.UTF8.GetBytes(UsualLine), IngestTime, new Utf8StringCache(), ref previousAccountId));
 
-        Assert.NotNull(record);
         Assert.Equal(IngestTime, record.IngestTime);
         Assert.Equal(2, record.Version);
         Assert.Equal("123456789012", record.AccountId);
@@ -103,7 +102,7 @@ public sealed class DefaultFormatLineTests
         var cache = new Utf8StringCache();
         string? previousAccountId = "123456789012";
 
-        var record = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(UsualLine.Replace("123456789012", "210987654321")), IngestTime, cache, ref previousAccountId);
+        var record = Parse(Encoding.UTF8.GetBytes(UsualLine.Replace("123456789012", "210987654321")), IngestTime, cache, ref previousAccountId);
 
         Assert.Equal("210987654321", record?.AccountId);
         Assert.Equal("210987654321", previousAccountId);
@@ -223,7 +222,7 @@ public sealed class DefaultFormatLineTests
         // that the token search reads, and put the line end anywhere in a block.
         var values = UsualLine.Split(' ');
         string? previousAccountId = null;
-        var expected = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(UsualLine), IngestTime, new Utf8StringCache(), ref previousAccountId);
+        var expected = Parse(Encoding.UTF8.GetBytes(UsualLine), IngestTime, new Utf8StringCache(), ref previousAccountId);
         Assert.NotNull(expected);
 
         for (var gap = 0; gap < values.Length; gap++)
@@ -234,7 +233,7 @@ public sealed class DefaultFormatLineTests
                 var line = string.Join(' ', values[..(gap + 1)]) + (gap + 1 < values.Length ? run + string.Join(' ', values[(gap + 1)..]) : run);
                 string? account = null;
 
-                var record = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(line), IngestTime, new Utf8StringCache(), ref account);
+                var record = Parse(Encoding.UTF8.GetBytes(line), IngestTime, new Utf8StringCache(), ref account);
 
                 Assert.Equal(expected, record);
             }
@@ -257,9 +256,7 @@ public sealed class DefaultFormatLineTests
         Assert.Equal(length, line.Length);
         string? previousAccountId = null;
 
-        var record = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(line), IngestTime, new Utf8StringCache(), ref previousAccountId);
-
-        Assert.NotNull(record);
+        var record = Assert.NotNull(Parse(Encoding.UTF8.GetBytes(line), IngestTime, new Utf8StringCache(), ref previousAccountId));
         Assert.Equal(status, record.LogStatus);
         Assert.Null(record.Action);
     }
@@ -276,9 +273,9 @@ public sealed class DefaultFormatLineTests
             var value = long.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
             string? previousAccountId = null;
 
-            var first = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes(text + " - - - - - - - - - - - - -"), IngestTime, new Utf8StringCache(), ref previousAccountId);
-            var near = DefaultFormatLine.TryParse(Encoding.UTF8.GetBytes($"- - - - - - - - {text} {text} - - - -"), IngestTime, new Utf8StringCache(), ref previousAccountId);
-            var far = DefaultFormatLine.TryParse(
+            var first = Parse(Encoding.UTF8.GetBytes(text + " - - - - - - - - - - - - -"), IngestTime, new Utf8StringCache(), ref previousAccountId);
+            var near = Parse(Encoding.UTF8.GetBytes($"- - - - - - - - {text} {text} - - - -"), IngestTime, new Utf8StringCache(), ref previousAccountId);
+            var far = Parse(
                 Encoding.UTF8.GetBytes($"2 123456789012 eni-0123456789abcdef0 10.0.1.5 198.51.100.7 1 2 6 {text} {text} - - ACCEPT OK"), IngestTime, new Utf8StringCache(), ref previousAccountId);
 
             if (value <= int.MaxValue)
@@ -405,4 +402,11 @@ public sealed class DefaultFormatLineTests
     /// <summary>Describes each rejection without its byte offset, which differs when the separators do.</summary>
     private static List<string> Describe(IEnumerable<RecordRejection> rejections) =>
         [.. rejections.Select(rejection => $"line {rejection.Line}, record {rejection.RecordIndex}: {rejection.Field}: {rejection.Reason}")];
+
+    /// <summary>The record that <see cref="DefaultFormatLine.TryParse"/> writes, or null when it returns false.</summary>
+    private static FlowRecord? Parse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Utf8StringCache cache, ref string? previousAccountId)
+    {
+        var record = default(FlowRecord);
+        return DefaultFormatLine.TryParse(line, ingestTime, cache, ref previousAccountId, ref record) ? record : null;
+    }
 }
