@@ -36,11 +36,96 @@ internal static class DefaultFormatLine
     public static bool TryParse(ReadOnlySpan<byte> line, DateTimeOffset ingestTime, Utf8StringCache cache, ref string? previousAccountId, ref FlowRecord record)
     {
         var bounds = default(TokenBounds);
-        if (!TryFindTokens(line, ref bounds, out var ascii))
+        return TryFindTokens(line, ref bounds, out var ascii) && TryBuild(line, bounds, ascii, ingestTime, cache, ref previousAccountId, ref record);
+    }
+
+    /// <summary>
+    /// Reads the line that starts at <paramref name="start"/> in <paramref name="data"/>, finding its
+    /// line break and its tokens in the same pass, so the line's bytes are searched once. Returns the
+    /// outcome. <paramref name="lineLength"/> is the length of the line without its line break, set
+    /// unless the outcome is <see cref="LineOutcome.Unknown"/>.
+    /// </summary>
+    /// <remarks>
+    /// Blocks of 32 bytes are read from the line's start, past its end into the next line, so the
+    /// pass needs the line break within whole blocks before the end of <paramref name="data"/>. It
+    /// gives <see cref="LineOutcome.Unknown"/> otherwise, and for more than 14 tokens, so the caller
+    /// finds the line break itself. A line ending in a carriage return, or longer than
+    /// <paramref name="maxLineBytes"/>, gives <see cref="LineOutcome.NotParsed"/>, for the caller's line-by-line path.
+    /// </remarks>
+    public static LineOutcome TryParseLine(
+        ReadOnlySpan<byte> data, int start, int maxLineBytes, DateTimeOffset ingestTime, Utf8StringCache cache, ref string? previousAccountId, ref FlowRecord record, out int lineLength)
+    {
+        var bounds = default(TokenBounds);
+        lineLength = FindLineTokens(data, start, ref bounds, out var count, out var ascii);
+        if (lineLength < 0)
         {
-            return false;
+            return LineOutcome.Unknown;
         }
 
+        var line = data.Slice(start, lineLength);
+        if (count != 2 * FieldCount || lineLength > maxLineBytes || line.EndsWith((byte)'\r'))
+        {
+            return LineOutcome.NotParsed;
+        }
+
+        return TryBuild(line, bounds, ascii, ingestTime, cache, ref previousAccountId, ref record) ? LineOutcome.Parsed : LineOutcome.NotParsed;
+    }
+
+    /// <summary>
+    /// Finds the line break after <paramref name="start"/> and the starts and ends of the tokens before
+    /// it, relative to <paramref name="start"/>. Returns the line's length, or -1 when no line break
+    /// comes within whole blocks of <paramref name="data"/> or a line has more than 14 tokens.
+    /// </summary>
+    private static int FindLineTokens(ReadOnlySpan<byte> data, int start, ref TokenBounds bounds, out int count, out bool ascii)
+    {
+        Span<int> offsets = bounds;
+        ref var firstOffset = ref MemoryMarshal.GetReference(offsets);
+        count = 0;
+        ascii = false;
+        var highBits = 0u;
+        var previousSeparator = 1u;
+        for (var position = start; data.Length - position >= BlockSize; position += BlockSize)
+        {
+            var separators = Separators(data, position, out var high, out var newlines);
+            var end = BlockSize;
+            if (newlines != 0)
+            {
+                // The bytes from the line break on count as separators, so a token that ends the line ends at a change.
+                end = BitOperations.TrailingZeroCount(newlines);
+                separators |= uint.MaxValue << end;
+                high &= (1u << end) - 1;
+            }
+
+            highBits |= high;
+            var changes = separators ^ ((separators << 1) | previousSeparator);
+            previousSeparator = separators >> (BlockSize - 1);
+            if (count + BitOperations.PopCount(changes) > offsets.Length)
+            {
+                return -1;
+            }
+
+            // The check above keeps every write inside the offsets.
+            var blockOffset = position - start;
+            while (changes != 0)
+            {
+                Unsafe.Add(ref firstOffset, count++) = blockOffset + BitOperations.TrailingZeroCount(changes);
+                changes &= changes - 1;
+            }
+
+            if (end < BlockSize)
+            {
+                ascii = highBits == 0;
+                return blockOffset + end;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Builds the record from the tokens of <paramref name="line"/> that <paramref name="bounds"/> locates.</summary>
+    private static bool TryBuild(
+        ReadOnlySpan<byte> line, in TokenBounds bounds, bool ascii, DateTimeOffset ingestTime, Utf8StringCache cache, ref string? previousAccountId, ref FlowRecord record)
+    {
         // Numbers and addresses are checked for digits and dots below, but text is not, so the whole
         // line must be valid UTF-8 as on the general path.
         if (!ascii && !Utf8.IsValid(line))
@@ -179,6 +264,29 @@ internal static class DefaultFormatLine
 
         ascii = highBits == 0;
         return count == offsets.Length;
+    }
+
+    /// <summary>
+    /// The same as <see cref="Separators(ReadOnlySpan{byte}, int, out uint)"/>, with the line breaks
+    /// among the 32 bytes in <paramref name="newlines"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Separators(ReadOnlySpan<byte> text, int start, out uint high, out uint newlines)
+    {
+        var block = text.Slice(start, 32);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vector = Vector256.Create(block);
+            high = vector.ExtractMostSignificantBits();
+            newlines = Vector256.Equals(vector, Vector256.Create((byte)'\n')).ExtractMostSignificantBits();
+            return (Vector256.Equals(vector, Vector256.Create((byte)' ')) | Vector256.Equals(vector, Vector256.Create((byte)'\t'))).ExtractMostSignificantBits();
+        }
+
+        var low = Vector128.Create(block);
+        var upper = Vector128.Create(block[16..]);
+        var newline = Vector128.Create((byte)'\n');
+        newlines = Vector128.Equals(low, newline).ExtractMostSignificantBits() | (Vector128.Equals(upper, newline).ExtractMostSignificantBits() << 16);
+        return Separators(text, start, out high);
     }
 
     /// <summary>Returns one bit per byte of the 32 from <paramref name="start"/> that is a space or a tab, and in <paramref name="high"/> the bytes over 0x7F.</summary>
@@ -427,6 +535,19 @@ internal static class DefaultFormatLine
 
     private static string? ReadText(ReadOnlySpan<byte> value, Utf8StringCache cache) =>
         IsPlaceholder(value) ? null : FlowRecordBuilder.KnownText(value) ?? cache.Get(value);
+
+    /// <summary>What <see cref="TryParseLine"/> did with a line.</summary>
+    internal enum LineOutcome
+    {
+        /// <summary>The record was built.</summary>
+        Parsed,
+
+        /// <summary>The line's length is known, and the line needs the line-by-line path.</summary>
+        NotParsed,
+
+        /// <summary>The line's end was not found; the caller finds it.</summary>
+        Unknown,
+    }
 
     /// <summary>The start and end of each of the 14 tokens, in that order, as offsets in the line.</summary>
     [InlineArray(2 * FieldCount)]

@@ -51,18 +51,50 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
         var batchSize = options.BatchSize;
         while (Error is null && Pending.Count < batchSize)
         {
-            var newline = data[start..].IndexOf((byte)'\n');
-            if (newline < 0)
+            var newline = 0;
+            var outcome = layout is { IsDefaultOrder: true } ? TryParseDefaultFormatLine(data, start, cache, out newline) : DefaultFormatLine.LineOutcome.Unknown;
+            if (outcome == DefaultFormatLine.LineOutcome.Unknown)
             {
-                break;
+                newline = data[start..].IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    break;
+                }
             }
 
-            ParseLine(data.Slice(start, newline), line, dataOffset + start, cache);
+            if (outcome != DefaultFormatLine.LineOutcome.Parsed)
+            {
+                ParseLine(data.Slice(start, newline), line, dataOffset + start, cache);
+            }
+
             line++;
             start += newline + 1;
         }
 
         return start;
+    }
+
+    /// <summary>
+    /// Reads the line at <paramref name="start"/> with <see cref="DefaultFormatLine.TryParseLine"/>,
+    /// straight into a new last slot of <see cref="Pending"/>, which it removes again unless the record was built.
+    /// </summary>
+    private DefaultFormatLine.LineOutcome TryParseDefaultFormatLine(ReadOnlySpan<byte> data, int start, Utf8StringCache cache, out int lineLength)
+    {
+        var count = Pending.Count;
+        CollectionsMarshal.SetCount(Pending, count + 1);
+        var outcome = DefaultFormatLine.TryParseLine(
+            data, start, options.MaxLineBytes, ingestTime, cache, ref previousAccountId, ref CollectionsMarshal.AsSpan(Pending)[count], out lineLength);
+        if (outcome == DefaultFormatLine.LineOutcome.Parsed)
+        {
+            recordIndex++;
+            RecordsRead++;
+        }
+        else
+        {
+            CollectionsMarshal.SetCount(Pending, count);
+        }
+
+        return outcome;
     }
 
     /// <summary>Parses one line without its line break, which <paramref name="line"/> and <paramref name="byteOffset"/> locate in the object.</summary>

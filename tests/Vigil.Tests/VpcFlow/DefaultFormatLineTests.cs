@@ -369,11 +369,63 @@ public sealed class DefaultFormatLineTests
         Assert.True(onePass.Records.Count >= canonical, $"{onePass.Records.Count} records for {canonical} canonical addresses");
     }
 
+    [Fact]
+    public async Task Reader_LineBreakAtEveryBlockPosition_SameAsFieldByField()
+    {
+        // The one-pass reader finds each line break in 32-byte blocks that run past the line. Runs of
+        // 0 to 40 trailing separators, and account ids of 1 to 12 digits, put the break and the token
+        // ends at every position of a block and the next line's start anywhere in it.
+        var lines = new List<string>();
+        for (var width = 0; width <= 40; width++)
+        {
+            foreach (var account in new[] { "1", "1234", "123456789012" })
+            {
+                var trailing = width % 3 == 0 ? new string('\t', width) : new string(' ', width);
+                lines.Add(UsualLine.Replace("123456789012", account, StringComparison.Ordinal) + trailing);
+                lines.Add(UsualLine.Replace("123456789012", account, StringComparison.Ordinal) + trailing + "\r");
+            }
+        }
+
+        var (onePass, fieldByField) = await ReadBothWaysAsync(lines);
+
+        Assert.Equal(lines.Count, onePass.Records.Count);
+        Assert.Equal(fieldByField.Records, onePass.Records);
+        Assert.Empty(onePass.Rejections);
+    }
+
+    [Fact]
+    public async Task Reader_LastLineWithoutBreak_Read()
+    {
+        var text = Header + "\n" + UsualLine + "\n" + UsualLine.Replace(" 10 8400 ", " 11 8401 ", StringComparison.Ordinal);
+
+        var read = await FlowTextRead.TextAsync(text);
+
+        Assert.Equal([8400L, 8401L], read.Records.Select(record => record.Bytes!.Value));
+        Assert.Empty(read.Rejections);
+    }
+
+    [Fact]
+    public async Task Reader_DefaultFormatLineOverLimit_RejectedLikeFieldByField()
+    {
+        // 14 tokens, one of them long enough to take the line over the limit.
+        var options = new VpcFlowReaderOptions { MaxLineBytes = 200 };
+        var lines = new[] { UsualLine, UsualLine.Replace("eni-0123456789abcdef0", "eni-" + new string('a', 150), StringComparison.Ordinal), UsualLine };
+
+        var (onePass, fieldByField) = await ReadBothWaysAsync(lines, options);
+
+        Assert.Equal(2, onePass.Records.Count);
+        Assert.Equal(fieldByField.Records, onePass.Records);
+        var rejection = Assert.Single(onePass.Rejections);
+        Assert.Equal(3, rejection.Line);
+        Assert.Contains("more than the limit of 200", rejection.Reason, StringComparison.Ordinal);
+        Assert.Equal(Describe(fieldByField.Rejections), Describe(onePass.Rejections));
+    }
+
     /// <summary>
     /// Reads the lines under the default header and under the reversed header, with each line's values
     /// reversed to match. The word HEADER stands for the header line in each read.
     /// </summary>
-    private static async Task<(FlowTextRead OnePass, FlowTextRead FieldByField)> ReadBothWaysAsync(IReadOnlyList<string> lines)
+    private static async Task<(FlowTextRead OnePass, FlowTextRead FieldByField)> ReadBothWaysAsync(IReadOnlyList<string> lines, VpcFlowReaderOptions? options = null)
     {
         var reversedHeader = string.Join(' ', Header.Split(' ').Reverse());
         var inOrder = new StringBuilder(Header).Append('\n');
@@ -394,8 +446,8 @@ public sealed class DefaultFormatLineTests
             reversed.Append(string.Join(' ', values.Reverse())).Append(ending).Append('\n');
         }
 
-        var onePass = await FlowTextRead.TextAsync(inOrder.ToString());
-        var fieldByField = await FlowTextRead.TextAsync(reversed.ToString());
+        var onePass = await FlowTextRead.TextAsync(inOrder.ToString(), options);
+        var fieldByField = await FlowTextRead.TextAsync(reversed.ToString(), options);
         return (onePass, fieldByField);
     }
 
