@@ -64,7 +64,39 @@ internal sealed class Utf8StringCache
             return Encoding.UTF8.GetString(utf8);
         }
 
+        return Get(utf8, Hash(utf8));
+    }
+
+    /// <summary>
+    /// Returns the hash of <paramref name="utf8"/> for <see cref="Get(ReadOnlySpan{byte}, ulong)"/> and
+    /// starts loading its table entry, so that a lookup made after other work finds the entry in the
+    /// processor's cache instead of waiting for memory.
+    /// </summary>
+    public ulong Prepare(ReadOnlySpan<byte> utf8)
+    {
         var hash = Hash(utf8);
+        if (utf8.Length <= MaxShortKeyBytes)
+        {
+            // A load whose value is not needed yet: the processor goes on while the line arrives.
+            _ = Volatile.Read(ref shortEntries[(int)hash & (Slots - 2)].Value);
+        }
+
+        return hash;
+    }
+
+    /// <summary>The same as <see cref="Get(ReadOnlySpan{byte})"/>, with the hash that <see cref="Prepare"/> returned for <paramref name="utf8"/>.</summary>
+    public string Get(ReadOnlySpan<byte> utf8, ulong hash)
+    {
+        if (utf8.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        if (utf8.Length > MaxCachedBytes)
+        {
+            return Encoding.UTF8.GetString(utf8);
+        }
+
         var pair = (int)hash & (Slots - 2);
         return utf8.Length <= MaxShortKeyBytes ? GetShort(utf8, pair) : GetLong(utf8, hash, pair);
     }
@@ -227,10 +259,31 @@ internal sealed class Utf8StringCache
         /// <summary>The key's length in byte 0, then its bytes. A length of 0 marks an empty entry, because empty keys are not cached.</summary>
         public ShortKey Key;
 
+        /// <summary>
+        /// Compares the key with <paramref name="utf8"/>. A key of 8 to 23 bytes is compared as two or
+        /// three words of 8 bytes, the last ending with the key and overlapping the one before.
+        /// </summary>
         public readonly bool Matches(ReadOnlySpan<byte> utf8)
         {
             ReadOnlySpan<byte> key = Key;
-            return key[0] == utf8.Length && utf8.SequenceEqual(key.Slice(1, utf8.Length));
+            var length = utf8.Length;
+            if (key[0] != length)
+            {
+                return false;
+            }
+
+            if (length < sizeof(ulong))
+            {
+                return utf8.SequenceEqual(key.Slice(1, length));
+            }
+
+            ref var keyBytes = ref Unsafe.Add(ref MemoryMarshal.GetReference(key), 1);
+            ref var bytes = ref MemoryMarshal.GetReference(utf8);
+            var tail = length - sizeof(ulong);
+            return Unsafe.ReadUnaligned<ulong>(ref keyBytes) == Unsafe.ReadUnaligned<ulong>(ref bytes)
+                && Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref keyBytes, tail)) == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, tail))
+                && (length <= 2 * sizeof(ulong)
+                    || Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref keyBytes, sizeof(ulong))) == Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, sizeof(ulong))));
         }
     }
 

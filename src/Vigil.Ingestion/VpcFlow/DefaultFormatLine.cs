@@ -133,6 +133,10 @@ internal static class DefaultFormatLine
             return false;
         }
 
+        // The interface id is looked up last, and its cache entry is loaded meanwhile.
+        var interfaceId = Token(line, bounds, 2);
+        var interfaceHash = cache.Prepare(interfaceId);
+
         if (!TryReadNumber(line, bounds, 0, int.MaxValue, out var version, out var hasVersion)
             || !TryReadAddress(line, bounds, 3, cache, out var sourceAddress)
             || !TryReadAddress(line, bounds, 4, cache, out var destinationAddress)
@@ -168,7 +172,7 @@ internal static class DefaultFormatLine
             IngestTime = ingestTime,
             Version = hasVersion ? (int)version : null,
             AccountId = account,
-            InterfaceId = ReadText(Token(line, bounds, 2), cache),
+            InterfaceId = IsPlaceholder(interfaceId) ? null : FlowRecordBuilder.KnownText(interfaceId) ?? cache.Get(interfaceId, interfaceHash),
             SourceAddress = sourceAddress,
             DestinationAddress = destinationAddress,
             SourcePort = hasSourcePort ? (int)sourcePort : null,
