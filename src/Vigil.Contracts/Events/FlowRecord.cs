@@ -17,10 +17,10 @@ namespace Vigil.Contracts.Events;
 /// Fields not listed here end up in <see cref="ExtraFields"/>.
 /// </para>
 /// <para>
-/// Readers create millions of these, so the record is a value type of 144 bytes: a batch of records
-/// is one array, with no object per record. The 14 fields of the AWS default (version 2) format are
-/// stored in the record itself, with one bit per optional number instead of nullable fields. Every
-/// other field, and <see cref="ExtraFields"/>, is stored in a second object that is allocated only
+/// Readers create millions of these, so the record is a value type of 152 bytes: a batch of records
+/// is one array, with no object per record. The 14 fields of the AWS default (version 2) format and
+/// <see cref="Region"/> are stored in the record itself, with one bit per optional number instead of
+/// nullable fields. Every other field, and <see cref="ExtraFields"/>, is stored in a second object that is allocated only
 /// when one of them has a value. The public properties are the same for both, so equality,
 /// <c>with</c> and JSON treat every field alike wherever it is stored.
 /// </para>
@@ -192,11 +192,11 @@ public record struct FlowRecord
         init => SetExtended(value, static fields => fields.PacketDestinationAddress, static (fields, value) => fields.PacketDestinationAddress = value);
     }
 
-    public string? Region
-    {
-        get => extended?.Region;
-        init => SetExtended(value, static fields => fields.Region, static (fields, value) => fields.Region = value);
-    }
+    /// <summary>
+    /// <c>region</c>. Kept in the record itself, not with the other fields outside the version 2
+    /// format, because the ingestor fills it in from the delivery key for records whose format leaves it out.
+    /// </summary>
+    public string? Region { get; init; }
 
     /// <summary><c>az-id</c>, for example use1-az1, or null for traffic from a sublocation.</summary>
     public string? AvailabilityZoneId
@@ -524,8 +524,6 @@ public record struct FlowRecord
         public string? PacketSourceAddress { get; set; }
 
         public string? PacketDestinationAddress { get; set; }
-
-        public string? Region { get; set; }
 
         public string? AvailabilityZoneId { get; set; }
 

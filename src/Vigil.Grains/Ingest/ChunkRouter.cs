@@ -29,12 +29,34 @@ internal sealed class ChunkRouter<TRecord>(
 
     public async ValueTask AddAsync(IReadOnlyList<TRecord> records)
     {
-        foreach (var record in records)
+        var next = 0;
+        while (next < records.Count)
         {
+            next = Buffer(records, next);
+            if (buffered >= chunkSize)
+            {
+                await FlushAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Buffers records from <paramref name="start"/> until a chunk is full or none is left, and returns
+    /// the index of the next record. It is not async, so a record that is a value type is not copied
+    /// into the state machine of <see cref="AddAsync"/> on the heap.
+    /// </summary>
+    private int Buffer(IReadOnlyList<TRecord> records, int start)
+    {
+        var index = start;
+        while (index < records.Count && buffered < chunkSize)
+        {
+            var record = records[index++];
             var key = keyOf(record);
             if (!pending.TryGetValue(key, out var list))
             {
-                list = [];
+                // Most grains get one or two records of a chunk, and a flow record is a 152-byte value,
+                // so the list starts with room for one instead of the default four.
+                list = new List<TRecord>(1);
                 pending[key] = list;
             }
 
@@ -45,12 +67,9 @@ internal sealed class ChunkRouter<TRecord>(
             {
                 NewestEventTime = time;
             }
-
-            if (buffered >= chunkSize)
-            {
-                await FlushAsync();
-            }
         }
+
+        return index;
     }
 
     /// <summary>Hands the buffered records to the window as one chunk per grain; does not wait for the grains.</summary>

@@ -278,7 +278,6 @@ internal sealed class FlowRecordBuilder
         TrafficType = Text(FlowFields.TrafficType),
         PacketSourceAddress = Text(FlowFields.PacketSourceAddress),
         PacketDestinationAddress = Text(FlowFields.PacketDestinationAddress),
-        Region = Text(FlowFields.Region),
         AvailabilityZoneId = Text(FlowFields.AvailabilityZoneId),
         SublocationType = Text(FlowFields.SublocationType),
         SublocationId = Text(FlowFields.SublocationId),
@@ -335,6 +334,7 @@ internal sealed class FlowRecordBuilder
         End = Time(FlowFields.End),
         Action = Text(FlowFields.Action),
         LogStatus = Text(FlowFields.LogStatus),
+        Region = Text(FlowFields.Region),
     };
 
     /// <summary>
