@@ -77,7 +77,7 @@ internal sealed class Utf8StringCache
         var hash = Hash(utf8);
         if (utf8.Length <= MaxShortKeyBytes)
         {
-            // A load whose value is not needed yet: the processor goes on while the line arrives.
+            // The value is not needed yet, so the processor goes on while the cache line arrives.
             _ = Volatile.Read(ref shortEntries[(int)hash & (Slots - 2)].Value);
         }
 

@@ -419,7 +419,7 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
 
     /// <summary>
     /// Parses a line of the default format straight into a new last slot of <see cref="Pending"/>,
-    /// so the 144-byte record is not copied on its way there, and removes the slot again when the
+    /// so the 152-byte record is not copied on its way there, and removes the slot again when the
     /// line needs the general path.
     /// </summary>
     private bool TryParseDefaultFormat(ReadOnlySpan<byte> bytes, Utf8StringCache cache)

@@ -18,7 +18,7 @@ public sealed record VpcFlowReaderOptions
 
     /// <summary>
     /// Maximum number of records handed to the callback at once (default 500). A batch of 500 records
-    /// is a list of 72,000 bytes, below the 85,000 bytes from which .NET allocates an array on the
+    /// is a list of 76,000 bytes, below the 85,000 bytes from which .NET allocates an array on the
     /// large object heap, which only a full collection frees.
     /// </summary>
     public int BatchSize { get; init; } = 500;
