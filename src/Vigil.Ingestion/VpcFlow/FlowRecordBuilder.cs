@@ -244,13 +244,13 @@ internal sealed class FlowRecordBuilder
     }
 
     /// <summary>
-    /// Builds the record. A record with only version 2 fields sets just those, so it never touches
-    /// the properties whose values <see cref="FlowRecord"/> keeps in its optional second object.
+    /// Builds the record. A record with only version 2 fields gets no second object, so the
+    /// properties that <see cref="FlowRecord"/> keeps there are not read from this builder at all.
     /// </summary>
     public FlowRecord Build(DateTimeOffset ingestTime) =>
-        (filled & ~FlowFields.DefaultFormatSlots) == 0 && extraFields is null ? BuildDefaultFormat(ingestTime) : BuildAll(ingestTime);
+        BuildWith(ingestTime, (filled & ~FlowFields.DefaultFormatSlots) == 0 && extraFields is null ? FlowRecord.ExtendedFields.Empty : BuildExtendedFields());
 
-    private FlowRecord BuildDefaultFormat(DateTimeOffset ingestTime) => new()
+    private FlowRecord BuildWith(DateTimeOffset ingestTime, FlowRecord.ExtendedFields extended) => new(extended)
     {
         IngestTime = ingestTime,
         Version = Int32(FlowFields.Version),
@@ -267,9 +267,10 @@ internal sealed class FlowRecordBuilder
         End = Time(FlowFields.End),
         Action = Text(FlowFields.Action),
         LogStatus = Text(FlowFields.LogStatus),
+        Region = Text(FlowFields.Region),
     };
 
-    private FlowRecord BuildAll(DateTimeOffset ingestTime) => new(new FlowRecord.ExtendedFields
+    private FlowRecord.ExtendedFields BuildExtendedFields() => new()
     {
         VpcId = Text(FlowFields.VpcId),
         SubnetId = Text(FlowFields.SubnetId),
@@ -317,24 +318,6 @@ internal sealed class FlowRecordBuilder
         PacketsLostMtuExceeded = Int64(FlowFields.PacketsLostMtuExceeded),
         PacketsLostTtlExpired = Int64(FlowFields.PacketsLostTtlExpired),
         ExtraFields = extraFields is { Count: > 0 } ? [.. extraFields] : null,
-    })
-    {
-        IngestTime = ingestTime,
-        Version = Int32(FlowFields.Version),
-        AccountId = Text(FlowFields.AccountId),
-        InterfaceId = Text(FlowFields.InterfaceId),
-        SourceAddress = Text(FlowFields.SourceAddress),
-        DestinationAddress = Text(FlowFields.DestinationAddress),
-        SourcePort = Int32(FlowFields.SourcePort),
-        DestinationPort = Int32(FlowFields.DestinationPort),
-        Protocol = Int32(FlowFields.Protocol),
-        Packets = Int64(FlowFields.Packets),
-        Bytes = Int64(FlowFields.Bytes),
-        Start = Time(FlowFields.Start),
-        End = Time(FlowFields.End),
-        Action = Text(FlowFields.Action),
-        LogStatus = Text(FlowFields.LogStatus),
-        Region = Text(FlowFields.Region),
     };
 
     /// <summary>
