@@ -20,9 +20,9 @@ namespace Vigil.Contracts.Events;
 /// Readers create millions of these, so the record is a value type of 152 bytes: a batch of records
 /// is one array, with no object per record. The 14 fields of the AWS default (version 2) format and
 /// <see cref="Region"/> are stored in the record itself, with one bit per optional number instead of
-/// nullable fields. Every other field, and <see cref="ExtraFields"/>, is stored in a second object that is allocated only
-/// when one of them has a value. The public properties are the same for both, so equality,
-/// <c>with</c> and JSON treat every field alike wherever it is stored.
+/// nullable fields. Every other field, and <see cref="ExtraFields"/>, is stored in a second object
+/// that is allocated only when one of them has a value. The public properties are the same for
+/// both, so equality, <c>with</c> and JSON treat every field alike wherever it is stored.
 /// </para>
 /// <para>
 /// A copy of a record shares its second object, which is never changed once the record is built:
