@@ -74,26 +74,11 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
         return start;
     }
 
-    /// <summary>
-    /// Reads the line at <paramref name="start"/> with <see cref="DefaultFormatLine.TryParseLine"/>,
-    /// straight into a new last slot of <see cref="Pending"/>, which it removes again unless the record was built.
-    /// </summary>
+    /// <summary>Reads the line at <paramref name="start"/> with <see cref="DefaultFormatLine.TryParseLine"/>, straight into <see cref="Pending"/>.</summary>
     private DefaultFormatLine.LineOutcome TryParseDefaultFormatLine(ReadOnlySpan<byte> data, int start, Utf8StringCache cache, out int lineLength)
     {
-        var count = Pending.Count;
-        CollectionsMarshal.SetCount(Pending, count + 1);
-        var outcome = DefaultFormatLine.TryParseLine(
-            data, start, options.MaxLineBytes, ingestTime, cache, ref previousAccountId, ref CollectionsMarshal.AsSpan(Pending)[count], out lineLength);
-        if (outcome == DefaultFormatLine.LineOutcome.Parsed)
-        {
-            recordIndex++;
-            RecordsRead++;
-        }
-        else
-        {
-            CollectionsMarshal.SetCount(Pending, count);
-        }
-
+        var outcome = DefaultFormatLine.TryParseLine(data, start, options.MaxLineBytes, ingestTime, cache, ref previousAccountId, ref AddSlot(), out lineLength);
+        CloseSlot(outcome == DefaultFormatLine.LineOutcome.Parsed);
         return outcome;
     }
 
@@ -417,24 +402,37 @@ internal sealed class FlowTextLineParser(string objectName, DateTimeOffset inges
 
     private void Accept() => Accept(builder.Build(ingestTime));
 
-    /// <summary>
-    /// Parses a line of the default format straight into a new last slot of <see cref="Pending"/>,
-    /// so the 152-byte record is not copied on its way there, and removes the slot again when the
-    /// line needs the general path.
-    /// </summary>
+    /// <summary>Parses a line of the default format with <see cref="DefaultFormatLine.TryParse"/>, straight into <see cref="Pending"/>.</summary>
     private bool TryParseDefaultFormat(ReadOnlySpan<byte> bytes, Utf8StringCache cache)
+    {
+        var parsed = DefaultFormatLine.TryParse(bytes, ingestTime, cache, ref previousAccountId, ref AddSlot());
+        CloseSlot(parsed);
+        return parsed;
+    }
+
+    /// <summary>
+    /// Adds a last slot to <see cref="Pending"/> and returns it, so a record is built in place instead
+    /// of being copied there, 152 bytes at a time. <see cref="CloseSlot"/> keeps or removes it.
+    /// </summary>
+    private ref FlowRecord AddSlot()
     {
         var count = Pending.Count;
         CollectionsMarshal.SetCount(Pending, count + 1);
-        if (DefaultFormatLine.TryParse(bytes, ingestTime, cache, ref previousAccountId, ref CollectionsMarshal.AsSpan(Pending)[count]))
+        return ref CollectionsMarshal.AsSpan(Pending)[count];
+    }
+
+    /// <summary>Counts the record in the slot of <see cref="AddSlot"/> when it was built, and removes the slot otherwise.</summary>
+    private void CloseSlot(bool built)
+    {
+        if (built)
         {
             recordIndex++;
             RecordsRead++;
-            return true;
         }
-
-        CollectionsMarshal.SetCount(Pending, count);
-        return false;
+        else
+        {
+            CollectionsMarshal.SetCount(Pending, Pending.Count - 1);
+        }
     }
 
     private void Accept(FlowRecord record)
