@@ -52,20 +52,7 @@ internal sealed class Utf8StringCache
     public static Utf8StringCache ForCurrentThread => current ??= new Utf8StringCache();
 
     /// <summary>Returns the string of <paramref name="utf8"/>, which the caller has checked is valid UTF-8.</summary>
-    public string Get(ReadOnlySpan<byte> utf8)
-    {
-        if (utf8.Length == 0)
-        {
-            return string.Empty;
-        }
-
-        if (utf8.Length > MaxCachedBytes)
-        {
-            return Encoding.UTF8.GetString(utf8);
-        }
-
-        return Get(utf8, Hash(utf8));
-    }
+    public string Get(ReadOnlySpan<byte> utf8) => Get(utf8, IsCachedLength(utf8.Length) ? Hash(utf8) : 0);
 
     /// <summary>
     /// Returns the hash of <paramref name="utf8"/> for <see cref="Get(ReadOnlySpan{byte}, ulong)"/> and
@@ -74,6 +61,12 @@ internal sealed class Utf8StringCache
     /// </summary>
     public ulong Prepare(ReadOnlySpan<byte> utf8)
     {
+        if (!IsCachedLength(utf8.Length))
+        {
+            // Get does not look such a value up, so its hash is not needed.
+            return 0;
+        }
+
         var hash = Hash(utf8);
         if (utf8.Length <= MaxShortKeyBytes)
         {
@@ -94,6 +87,7 @@ internal sealed class Utf8StringCache
 
         if (utf8.Length > MaxCachedBytes)
         {
+            // Long values rarely repeat, so they are decoded without the cache.
             return Encoding.UTF8.GetString(utf8);
         }
 
@@ -151,6 +145,9 @@ internal sealed class Utf8StringCache
         var pair = Ipv4Pair(address);
         return FindIpv4(pair, address) ?? AddIpv4(pair, address, Encoding.ASCII.GetString(utf8));
     }
+
+    /// <summary>True for a value of 1 to <see cref="MaxCachedBytes"/> bytes, which the UTF-8 tables cache.</summary>
+    private static bool IsCachedLength(int length) => length is > 0 and <= MaxCachedBytes;
 
     /// <summary>The same as <see cref="GetIpv4(uint, ReadOnlySpan{byte})"/> for an address given as UTF-16 text.</summary>
     public string GetIpv4(uint address, ReadOnlySpan<char> text)

@@ -226,7 +226,7 @@ internal static class DefaultFormatLine
             // A full block, or the last bytes of the line as the end of an overlapping block.
             var blockStart = Math.Min(position, text.Length - BlockSize);
             var skipped = position - blockStart;
-            var separators = Separators(text, blockStart, out var high) >> skipped;
+            var separators = Separators(text, blockStart, out var high, out _) >> skipped;
             highBits |= high >> skipped;
 
             // Bits past the end of the line count as separators, so a token that ends the line ends at a change.
@@ -271,8 +271,8 @@ internal static class DefaultFormatLine
     }
 
     /// <summary>
-    /// The same as <see cref="Separators(ReadOnlySpan{byte}, int, out uint)"/>, with the line breaks
-    /// among the 32 bytes in <paramref name="newlines"/>.
+    /// Returns one bit per byte of the 32 from <paramref name="start"/> that is a space or a tab, in
+    /// <paramref name="high"/> the bytes over 0x7F, and in <paramref name="newlines"/> the line breaks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Separators(ReadOnlySpan<byte> text, int start, out uint high, out uint newlines)
@@ -288,26 +288,9 @@ internal static class DefaultFormatLine
 
         var low = Vector128.Create(block);
         var upper = Vector128.Create(block[16..]);
+        high = low.ExtractMostSignificantBits() | (upper.ExtractMostSignificantBits() << 16);
         var newline = Vector128.Create((byte)'\n');
         newlines = Vector128.Equals(low, newline).ExtractMostSignificantBits() | (Vector128.Equals(upper, newline).ExtractMostSignificantBits() << 16);
-        return Separators(text, start, out high);
-    }
-
-    /// <summary>Returns one bit per byte of the 32 from <paramref name="start"/> that is a space or a tab, and in <paramref name="high"/> the bytes over 0x7F.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Separators(ReadOnlySpan<byte> text, int start, out uint high)
-    {
-        var block = text.Slice(start, 32);
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var vector = Vector256.Create(block);
-            high = vector.ExtractMostSignificantBits();
-            return (Vector256.Equals(vector, Vector256.Create((byte)' ')) | Vector256.Equals(vector, Vector256.Create((byte)'\t'))).ExtractMostSignificantBits();
-        }
-
-        var low = Vector128.Create(block);
-        var upper = Vector128.Create(block[16..]);
-        high = low.ExtractMostSignificantBits() | (upper.ExtractMostSignificantBits() << 16);
         var space = Vector128.Create((byte)' ');
         var tab = Vector128.Create((byte)'\t');
         return (Vector128.Equals(low, space) | Vector128.Equals(low, tab)).ExtractMostSignificantBits()
