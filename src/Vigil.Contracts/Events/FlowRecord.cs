@@ -45,7 +45,7 @@ public record struct FlowRecord
     private ExtendedFields? extended;
 
     /// <summary>
-    /// A record whose fields outside the version 2 format are those of <paramref name="extended"/>,
+    /// Creates a record whose fields outside the version 2 format are those of <paramref name="extended"/>,
     /// which the caller built for this record alone and does not change afterwards. Readers use this
     /// to fill every such field in one object, where the init accessors would copy it once per field.
     /// </summary>

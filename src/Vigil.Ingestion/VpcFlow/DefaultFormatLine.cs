@@ -523,7 +523,7 @@ internal static class DefaultFormatLine
     private static string? ReadText(ReadOnlySpan<byte> value, Utf8StringCache cache) =>
         IsPlaceholder(value) ? null : FlowRecordBuilder.KnownText(value) ?? cache.Get(value);
 
-    /// <summary>What <see cref="TryParseLine"/> did with a line.</summary>
+    /// <summary>The outcome of <see cref="TryParseLine"/> for one line.</summary>
     internal enum LineOutcome
     {
         /// <summary>The record was built.</summary>
@@ -532,7 +532,7 @@ internal static class DefaultFormatLine
         /// <summary>The line's length is known, and the line needs the line-by-line path.</summary>
         NotParsed,
 
-        /// <summary>The line's end was not found; the caller finds it.</summary>
+        /// <summary>The line's end was not found, so the caller finds it.</summary>
         Unknown,
     }
 

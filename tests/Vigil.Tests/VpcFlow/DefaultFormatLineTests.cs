@@ -370,7 +370,7 @@ public sealed class DefaultFormatLineTests
     }
 
     [Fact]
-    public async Task Reader_LineBreakAtEveryBlockPosition_SameAsFieldByField()
+    public async Task Reader_BreakPositions_SameAsFieldByField()
     {
         // The one-pass reader finds each line break in 32-byte blocks that run past the line. Runs of
         // 0 to 40 trailing separators, and account ids of 1 to 12 digits, put the break and the token
@@ -405,7 +405,7 @@ public sealed class DefaultFormatLineTests
     }
 
     [Fact]
-    public async Task Reader_DefaultFormatLineOverLimit_RejectedLikeFieldByField()
+    public async Task Reader_LongDefaultLine_RejectedLikeFieldByField()
     {
         // 14 tokens, one of them long enough to take the line over the limit.
         var options = new VpcFlowReaderOptions { MaxLineBytes = 200 };
