@@ -1,3 +1,4 @@
+using System.Buffers;
 using Vigil.Contracts.Events;
 using Vigil.Contracts.Storage;
 using Vigil.Ingestion.CloudTrail;
@@ -118,27 +119,48 @@ public sealed class LogObjectInspector
         }
 
         run.Compression = magic is [0x1f, 0x8b, ..] ? LogObjectCompression.Gzip : LogObjectCompression.Plain;
-        var rawAgain = new PrefixedReadStream(magic, raw, leaveOpen: true);
-        await using var decompressed = await LogObjectStream.OpenAsync(rawAgain, options.MaxDecompressedBytes, cancellationToken);
 
-        var prefix = await PrefixedReadStream.ReadPrefixAsync(decompressed, options.DetectionBytes, cancellationToken);
-        var complete = prefix.Length < options.DetectionBytes;
-        var detection = LogContentDetector.Detect(prefix, complete, options.VpcFlow);
-        run.Detected(detection);
-
-        // A UTF-8 byte-order mark is not part of the content: JSON readers would take it for a value.
-        var content = prefix.AsSpan().StartsWith(System.Text.Encoding.UTF8.Preamble) ? prefix[System.Text.Encoding.UTF8.Preamble.Length..] : prefix;
-        await using var objectContent = new PrefixedReadStream(content, decompressed, leaveOpen: true);
-        return ReaderFor(detection, LogKeyHint.FromKey(run.Name)) switch
+        // A seekable stream goes back to its start, so that it needs no buffer to read the magic bytes again.
+        Stream rawAgain;
+        if (raw.CanSeek)
         {
-            LogObjectKind.CloudTrail => await ReadCloudTrailAsync(objectContent, run, cancellationToken),
-            LogObjectKind.VpcFlow when detection.Format == LogObjectFormat.Parquet => await ReadParquetAsync(objectContent, run, cancellationToken),
-            LogObjectKind.VpcFlow => await ReadFlowTextAsync(objectContent, run, cancellationToken),
-            LogObjectKind.Route53ResolverQuery => await ReadQueryLogAsync(objectContent, run, cancellationToken),
-            _ => run.Stopped(detection == ContentDetection.Empty
-                ? $"{run.Name}: {detection.Reason}"
-                : $"{run.Name}: the content matches no supported log kind: {detection.Reason}"),
-        };
+            raw.Seek(-magic.Length, SeekOrigin.Current);
+            rawAgain = raw;
+        }
+        else
+        {
+            rawAgain = new PrefixedReadStream(magic, raw, leaveOpen: true);
+        }
+
+        await using var decompressed = await LogObjectStream.OpenAsync(rawAgain, options.MaxDecompressedBytes, cancellationToken, leaveOpen: raw.CanSeek);
+
+        // The prefix goes back to the pool when the reader is done: the readers copy what they read.
+        var (prefixBuffer, prefixLength) = await PrefixedReadStream.RentPrefixAsync(decompressed, options.DetectionBytes, cancellationToken);
+        try
+        {
+            var prefix = prefixBuffer.AsMemory(0, prefixLength);
+            var complete = prefixLength < options.DetectionBytes;
+            var detection = LogContentDetector.Detect(prefix.Span, complete, options.VpcFlow);
+            run.Detected(detection);
+
+            // A UTF-8 byte-order mark is not part of the content: JSON readers would take it for a value.
+            var content = prefix.Span.StartsWith(System.Text.Encoding.UTF8.Preamble) ? prefix[System.Text.Encoding.UTF8.Preamble.Length..] : prefix;
+            await using var objectContent = new PrefixedReadStream(content, decompressed, leaveOpen: true);
+            return ReaderFor(detection, LogKeyHint.FromKey(run.Name)) switch
+            {
+                LogObjectKind.CloudTrail => await ReadCloudTrailAsync(objectContent, run, cancellationToken),
+                LogObjectKind.VpcFlow when detection.Format == LogObjectFormat.Parquet => await ReadParquetAsync(objectContent, run, cancellationToken),
+                LogObjectKind.VpcFlow => await ReadFlowTextAsync(objectContent, run, cancellationToken),
+                LogObjectKind.Route53ResolverQuery => await ReadQueryLogAsync(objectContent, run, cancellationToken),
+                _ => run.Stopped(detection == ContentDetection.Empty
+                    ? $"{run.Name}: {detection.Reason}"
+                    : $"{run.Name}: the content matches no supported log kind: {detection.Reason}"),
+            };
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(prefixBuffer);
+        }
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Vigil.Ingestion.Inspection;
 
 /// <summary>
@@ -22,10 +24,35 @@ internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream res
     public static async Task<byte[]> ReadPrefixAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
     {
         var buffer = new byte[maxBytes];
-        var length = 0;
-        while (length < maxBytes)
+        var length = await FillAsync(stream, buffer, cancellationToken);
+        return length == maxBytes ? buffer : buffer[..length];
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="maxBytes"/> bytes, fewer only at the end of <paramref name="stream"/>,
+    /// into an array from <see cref="ArrayPool{T}.Shared"/>, which may be longer. The caller returns the
+    /// array to the pool once nothing reads it any more.
+    /// </summary>
+    public static async Task<(byte[] Buffer, int Length)> RentPrefixAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(maxBytes);
+        try
         {
-            var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken);
+            return (buffer, await FillAsync(stream, buffer.AsMemory(0, maxBytes), cancellationToken));
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private static async Task<int> FillAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        while (length < buffer.Length)
+        {
+            var read = await stream.ReadAsync(buffer[length..], cancellationToken);
             if (read == 0)
             {
                 break;
@@ -34,7 +61,7 @@ internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream res
             length += read;
         }
 
-        return length == maxBytes ? buffer : buffer[..length];
+        return length;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));

@@ -1,7 +1,7 @@
 namespace Vigil.Ingestion.Objects;
 
 /// <summary>A read-only stream that fails once more than a given number of bytes have been read from it.</summary>
-public sealed class BoundedReadStream(Stream inner, long maxBytes) : ForwardReadStream(inner)
+public sealed class BoundedReadStream(Stream inner, long maxBytes, bool leaveOpen = false) : ForwardReadStream(inner, leaveOpen)
 {
     private long total;
 

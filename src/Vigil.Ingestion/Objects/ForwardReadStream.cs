@@ -1,10 +1,10 @@
 namespace Vigil.Ingestion.Objects;
 
 /// <summary>
-/// Base of the read-only, forward-only wrapper streams: it owns the inner stream and rejects
-/// seeking and writing, so a subclass only supplies the reads.
+/// Base of the read-only, forward-only wrapper streams: it owns the inner stream, unless told to
+/// leave it open, and rejects seeking and writing, so a subclass only supplies the reads.
 /// </summary>
-public abstract class ForwardReadStream(Stream inner) : Stream
+public abstract class ForwardReadStream(Stream inner, bool leaveOpen = false) : Stream
 {
     protected Stream Inner { get; } = inner;
 
@@ -35,7 +35,7 @@ public abstract class ForwardReadStream(Stream inner) : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !leaveOpen)
         {
             Inner.Dispose();
         }

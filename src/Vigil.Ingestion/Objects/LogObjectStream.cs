@@ -8,14 +8,17 @@ public static class LogObjectStream
     /// <summary>
     /// Wraps <paramref name="raw"/> so that reading it yields the decompressed content. The result
     /// throws <see cref="DecompressedSizeExceededException"/> once more than <paramref name="maxDecompressedBytes"/> are read.
+    /// Disposing the result disposes <paramref name="raw"/> unless <paramref name="leaveOpen"/> is true.
     /// </summary>
-    public static async Task<Stream> OpenAsync(Stream raw, long maxDecompressedBytes, CancellationToken cancellationToken)
+    public static async Task<Stream> OpenAsync(Stream raw, long maxDecompressedBytes, CancellationToken cancellationToken, bool leaveOpen = false)
     {
         var buffered = raw.CanSeek ? raw : new BufferedStream(raw, 64 * 1024);
         var magic = new byte[2];
         var read = await ReadPrefixAsync(buffered, magic, cancellationToken);
 
+        // Every stream made here is disposed with the result; raw only when it is not to be left open.
         Stream content;
+        var contentIsRaw = raw.CanSeek;
         if (raw.CanSeek)
         {
             raw.Seek(-read, SeekOrigin.Current);
@@ -23,16 +26,17 @@ public static class LogObjectStream
         }
         else
         {
-            content = new PrefixedStream(magic.AsMemory(0, read), buffered);
+            content = new PrefixedStream(magic.AsMemory(0, read), buffered, leaveOpen);
         }
 
         if (read == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
         {
             // GZipStream reads concatenated gzip members one after another (multi-member files).
-            content = new GZipStream(content, CompressionMode.Decompress, leaveOpen: false);
+            content = new GZipStream(content, CompressionMode.Decompress, leaveOpen: leaveOpen && contentIsRaw);
+            contentIsRaw = false;
         }
 
-        return new BoundedReadStream(content, maxDecompressedBytes);
+        return new BoundedReadStream(content, maxDecompressedBytes, leaveOpen && contentIsRaw);
     }
 
     private static async Task<int> ReadPrefixAsync(Stream stream, byte[] prefix, CancellationToken cancellationToken)
@@ -53,7 +57,7 @@ public static class LogObjectStream
     }
 
     /// <summary>Returns the bytes already taken from a non-seekable stream before the rest of it.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : ForwardReadStream(rest)
+    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, bool leaveOpen) : ForwardReadStream(rest, leaveOpen)
     {
         private ReadOnlyMemory<byte> remaining = prefix;
 

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 using Vigil.Ingestion.Inspection;
 using Vigil.Ingestion.VpcFlow;
@@ -101,6 +102,31 @@ public sealed class InspectorLimitTests
 
         await InspectionRead.StreamAsync(content, "route53.log");
 
+        Assert.True(content.CanRead);
+    }
+
+    [Fact]
+    public async Task Inspect_SeekableGzipAfterOtherBytes_ReadsFromPositionAndLeavesOpen()
+    {
+        // The inspector reads the magic bytes and goes back to where the object starts, not to the stream's start.
+        var plain = Fixture.Bytes("Inspection/route53.log");
+        var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            await gzip.WriteAsync(plain);
+        }
+
+        byte[] bytes = [.. "other"u8, .. compressed.ToArray()];
+        var content = new MemoryStream(bytes, writable: false) { Position = 5 };
+
+        var read = await InspectionRead.StreamAsync(content, "route53.log.gz");
+        var direct = await InspectionRead.StreamAsync(new MemoryStream(plain, writable: false), "route53.log");
+
+        Assert.Equal(LogObjectKind.Route53ResolverQuery, read.Result.Kind);
+        Assert.Equal(LogObjectCompression.Gzip, read.Result.Compression);
+        Assert.Equal(direct.Result.RecordsRead, read.Result.RecordsRead);
+        Assert.True(read.Result.RecordsRead > 0);
+        Assert.Null(read.Result.Error);
         Assert.True(content.CanRead);
     }
 

@@ -85,6 +85,66 @@ public sealed class LogObjectStreamTests
         Assert.Equal(4, read.Events.Count);
     }
 
+    [Theory]
+    [InlineData(true, true, true)]
+    [InlineData(true, true, false)]
+    [InlineData(true, false, true)]
+    [InlineData(true, false, false)]
+    [InlineData(false, true, true)]
+    [InlineData(false, true, false)]
+    [InlineData(false, false, true)]
+    [InlineData(false, false, false)]
+    public async Task Open_LeaveOpen_DisposesRawOnlyWhenAsked(bool seekable, bool gzip, bool leaveOpen)
+    {
+        var plain = Fixture.Bytes("CloudTrail/event-times.json");
+        var raw = new DisposalTrackingStream(gzip ? Gzip(plain) : plain, seekable);
+
+        var content = await LogObjectStream.OpenAsync(raw, Limit, CancellationToken.None, leaveOpen);
+        var copy = new MemoryStream();
+        await content.CopyToAsync(copy);
+        await content.DisposeAsync();
+
+        Assert.Equal(plain, copy.ToArray());
+        Assert.Equal(!leaveOpen, raw.Disposed);
+    }
+
+    /// <summary>A stream over bytes, seekable or not, that records whether it was disposed.</summary>
+    private sealed class DisposalTrackingStream(byte[] content, bool seekable) : Stream
+    {
+        private readonly MemoryStream inner = new(content, writable: false);
+
+        public bool Disposed { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => seekable;
+
+        public override bool CanWrite => false;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override long Seek(long offset, SeekOrigin origin) =>
+            seekable ? inner.Seek(offset, origin) : throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
+    }
+
     private static byte[] Gzip(byte[] data)
     {
         var output = new MemoryStream();
