@@ -34,8 +34,12 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
     {
         var raised = new List<Finding>();
         var checkTrusted = context.Intel.TrustedEntryCount > 0;
-        foreach (var record in records)
+
+        // Indexed, because the enumerator of a list seen through an interface is an object per call.
+        var list = records as IReadOnlyList<CloudTrailEvent> ?? [.. records];
+        for (var index = 0; index < list.Count; index++)
         {
+            var record = list[index];
             if (checkTrusted && context.Intel.TryMatchTrusted(record.SourceIpAddress, out _))
             {
                 continue;

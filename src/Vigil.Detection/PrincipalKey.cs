@@ -12,22 +12,34 @@ public static class PrincipalKey
     /// <summary>Longest key kept as is; longer keys (forged or unusual ARNs) are shortened with a hash suffix.</summary>
     public const int MaxLength = GrainKeyText.MaxLength;
 
-    public static string For(CloudTrailEvent record)
+    public static string For(CloudTrailEvent record) => GrainKeyText.Bound($"{record.AccountId}/{PrincipalOf(record)}");
+
+    public static string GrainKey(string tenantId, string principalKey) => $"{tenantId}/{principalKey}";
+
+    /// <summary>
+    /// The grain key of the event's principal, <c>GrainKey(tenantId, For(record))</c>, made as one
+    /// string instead of two when the principal key needs no shortening, as it does for every record routed.
+    /// </summary>
+    public static string GrainKeyFor(string tenantId, CloudTrailEvent record)
+    {
+        var account = record.AccountId;
+        var principal = PrincipalOf(record);
+        return account.Length + 1 + principal.Length <= MaxLength
+            ? $"{tenantId}/{account}/{principal}"
+            : GrainKey(tenantId, GrainKeyText.Bound($"{account}/{principal}"));
+    }
+
+    private static string PrincipalOf(CloudTrailEvent record)
     {
         var identity = record.UserIdentity;
-        var account = record.AccountId;
-        var principal = identity switch
+        return identity switch
         {
             null => "(no identity)",
             { Type: "AssumedRole" } => identity.SessionIssuerArn ?? identity.Arn ?? identity.PrincipalId,
-            { Type: "Root" } => identity.Arn ?? $"arn:aws:iam::{identity.AccountId ?? account}:root",
+            { Type: "Root" } => identity.Arn ?? $"arn:aws:iam::{identity.AccountId ?? record.AccountId}:root",
             { Type: "AWSService" } => "service:" + (identity.InvokedBy ?? "unknown"),
             { Type: "AWSAccount" } => "account:" + (identity.AccountId ?? identity.PrincipalId),
             _ => identity.Arn ?? identity.PrincipalId ?? identity.UserName,
         } ?? "(" + (identity?.Type ?? "unknown") + ")";
-
-        return GrainKeyText.Bound($"{account}/{principal}");
     }
-
-    public static string GrainKey(string tenantId, string principalKey) => $"{tenantId}/{principalKey}";
 }

@@ -26,8 +26,12 @@ public static class EndpointFlowAnomalyDetector
     {
         var raised = new List<Finding>();
         var checkTrusted = context.Intel.TrustedEntryCount > 0;
-        foreach (var record in records)
+
+        // Indexed, because the enumerator of a list seen through an interface is an object per call.
+        var list = records as IReadOnlyList<FlowRecord> ?? [.. records];
+        for (var index = 0; index < list.Count; index++)
         {
+            var record = list[index];
             if ((record.End ?? record.Start) is not { } time || !FlowSides.TryResolve(record, out var sides) || !FlowSides.IsPublic(sides.RemoteAddress))
             {
                 continue;

@@ -37,8 +37,11 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
 
     public FlowThresholdOptions Options => options;
 
-    /// <summary>Counts one flow record into <paramref name="state"/> and adds the findings whose threshold it reaches.</summary>
-    public void Inspect(FlowRecord record, string endpointKey, DetectionContext context, FlowWindowState state, List<Finding> findings)
+    /// <summary>
+    /// Counts one flow record into <paramref name="state"/> and adds the findings whose threshold it
+    /// reaches. With <paramref name="changes"/>, every change to <paramref name="state"/> is recorded there, so it can be undone.
+    /// </summary>
+    public void Inspect(FlowRecord record, string endpointKey, DetectionContext context, FlowWindowState state, List<Finding> findings, FlowWindowChanges? changes = null)
     {
         if ((record.End ?? record.Start) is not { } time || !FlowSides.TryResolve(record, out var sides))
         {
@@ -54,7 +57,7 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
         var accepted = record.Action == FlowAction.Accept;
         if (!sides.RemoteInitiated && accepted && sides.RemotePort is { } remotePort && sides.LocalPort is { } localPort)
         {
-            if (ReachesThreshold(window, state, $"portscan|{sides.RemoteAddress}", remotePort.ToString(CultureInfo.InvariantCulture), options.PortscanPorts))
+            if (ReachesThreshold(window, state, $"portscan|{sides.RemoteAddress}", remotePort.ToString(CultureInfo.InvariantCulture), options.PortscanPorts, changes))
             {
                 findings.Add(Create(record, endpointKey, context, sides, PortscanType, 5.0, "ACTOR",
                     $"{Subject(record)} is performing outbound port scans against a remote host.",
@@ -62,23 +65,23 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
             }
 
             if (FlowSides.IsPublic(sides.RemoteAddress)
-                && ReachesThreshold(window, state, $"sweep|{record.Protocol}/{remotePort}", sides.RemoteAddress, options.PortSweepHosts))
+                && ReachesThreshold(window, state, $"sweep|{record.Protocol}/{remotePort}", sides.RemoteAddress, options.PortSweepHosts, changes))
             {
                 findings.Add(Create(record, endpointKey, context, sides, PortSweepType, 8.0, "ACTOR",
                     $"{Subject(record)} is probing port {remotePort} on many hosts.",
                     $"{Subject(record)} connected to port {remotePort} of {options.PortSweepHosts} or more public addresses within {Minutes} minutes, the latest {sides.RemoteAddress}."));
             }
 
-            CountBruteForce(record, endpointKey, context, sides, window, state, serverPort: remotePort, clientPort: localPort, actor: true, findings);
+            CountBruteForce(record, endpointKey, context, sides, window, state, serverPort: remotePort, clientPort: localPort, actor: true, findings, changes);
         }
         else if (sides.RemoteInitiated && accepted && sides.LocalPort is { } serverPort && sides.RemotePort is { } clientPort)
         {
-            CountBruteForce(record, endpointKey, context, sides, window, state, serverPort, clientPort, actor: false, findings);
+            CountBruteForce(record, endpointKey, context, sides, window, state, serverPort, clientPort, actor: false, findings, changes);
         }
 
         if (!sides.RemoteIsSource && record.Packets is { } packets && packets > 0 && FlowSides.IsPublic(sides.RemoteAddress))
         {
-            CountDenialOfService(record, endpointKey, context, sides, window, state, packets, findings);
+            CountDenialOfService(record, endpointKey, context, sides, window, state, packets, findings, changes);
         }
     }
 
@@ -86,7 +89,7 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
 
     private void CountBruteForce(
         FlowRecord record, string endpointKey, DetectionContext context, FlowSides sides, FlowWindow window, FlowWindowState state,
-        int serverPort, int clientPort, bool actor, List<Finding> findings)
+        int serverPort, int clientPort, bool actor, List<Finding> findings, FlowWindowChanges? changes)
     {
         if (record.Protocol != 6)
         {
@@ -106,7 +109,7 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
         }
 
         var key = $"{(actor ? "brute-actor" : "brute-target")}|{serverPort}|{sides.RemoteAddress}";
-        if (!ReachesThreshold(window, state, key, clientPort.ToString(CultureInfo.InvariantCulture), options.BruteForceConnections))
+        if (!ReachesThreshold(window, state, key, clientPort.ToString(CultureInfo.InvariantCulture), options.BruteForceConnections, changes))
         {
             return;
         }
@@ -121,7 +124,8 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
     }
 
     private void CountDenialOfService(
-        FlowRecord record, string endpointKey, DetectionContext context, FlowSides sides, FlowWindow window, FlowWindowState state, long packets, List<Finding> findings)
+        FlowRecord record, string endpointKey, DetectionContext context, FlowSides sides, FlowWindow window, FlowWindowState state, long packets, List<Finding> findings,
+        FlowWindowChanges? changes)
     {
         var protocol = record.Protocol ?? -1;
         var (type, what) = protocol switch
@@ -145,12 +149,13 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
             return;
         }
 
-        var counter = CounterFor(window, state, $"dos|{type}|{sides.RemoteAddress}");
+        var counter = CounterFor(window, state, $"dos|{type}|{sides.RemoteAddress}", changes);
         if (counter is null || counter.Raised)
         {
             return;
         }
 
+        changes?.CounterChanging(counter);
         counter.Total += packets;
         if (counter.Total < options.DenialOfServicePackets)
         {
@@ -165,28 +170,34 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
     }
 
     /// <summary>Adds a distinct value to the counter; true exactly once per window, when the counter reaches the threshold.</summary>
-    private bool ReachesThreshold(FlowWindow window, FlowWindowState state, string key, string value, int threshold)
+    private bool ReachesThreshold(FlowWindow window, FlowWindowState state, string key, string value, int threshold, FlowWindowChanges? changes)
     {
-        var counter = CounterFor(window, state, key);
+        var counter = CounterFor(window, state, key, changes);
         if (counter is null || counter.Raised)
         {
             return false;
         }
 
-        counter.Distinct.Add(value);
+        if (counter.Distinct.Add(value))
+        {
+            changes?.ValueAdded(counter, value);
+        }
+
         if (counter.Distinct.Count < threshold)
         {
             return false;
         }
 
-        // The finding is raised now, so the values are no longer needed to decide anything in this window.
+        // The finding is raised now, so the values are no longer needed to decide anything in this
+        // window. They go with a new set, so that undoing the change can put the old one back.
+        changes?.CounterChanging(counter);
         counter.Raised = true;
         counter.Total = counter.Distinct.Count;
-        counter.Distinct.Clear();
+        counter.Distinct = new HashSet<string>(StringComparer.Ordinal);
         return true;
     }
 
-    private FlowCounter? CounterFor(FlowWindow window, FlowWindowState state, string key)
+    private FlowCounter? CounterFor(FlowWindow window, FlowWindowState state, string key, FlowWindowChanges? changes)
     {
         if (window.Counters.TryGetValue(key, out var counter))
         {
@@ -201,6 +212,7 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
 
         counter = new FlowCounter();
         window.Counters[key] = counter;
+        changes?.CounterAdded(window, key);
         return counter;
     }
 

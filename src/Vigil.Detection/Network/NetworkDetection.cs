@@ -21,27 +21,44 @@ public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors,
     /// <summary>
     /// Runs the flow detectors; flows whose source or destination is on a trusted list raise nothing and
     /// are not counted. With <paramref name="windows"/>, the threshold rules count the flows into it and
-    /// raise the findings whose thresholds are reached; without it they do not run.
+    /// raise the findings whose thresholds are reached; without it they do not run. With
+    /// <paramref name="changes"/>, the changes to <paramref name="windows"/> are recorded there, so they can be undone.
     /// </summary>
-    public IReadOnlyList<Finding> InspectFlows(IEnumerable<FlowRecord> records, string endpointKey, DetectionContext context, FlowWindowState? windows = null)
+    public IReadOnlyList<Finding> InspectFlows(
+        IEnumerable<FlowRecord> records, string endpointKey, DetectionContext context, FlowWindowState? windows = null, FlowWindowChanges? changes = null) =>
+        InspectFlowChunks([records as IReadOnlyList<FlowRecord> ?? [.. records]], endpointKey, context, windows, changes);
+
+    /// <summary>
+    /// Runs the flow detectors as <see cref="InspectFlows"/> does over the records of <paramref name="chunks"/>
+    /// one chunk after another, without a list of all of them.
+    /// </summary>
+    public IReadOnlyList<Finding> InspectFlowChunks(
+        IReadOnlyList<IReadOnlyList<FlowRecord>> chunks, string endpointKey, DetectionContext context, FlowWindowState? windows = null, FlowWindowChanges? changes = null)
     {
         var raised = new List<Finding>();
         var checkTrusted = context.Intel.TrustedEntryCount > 0;
-        foreach (var record in records)
+
+        // Indexed, because the enumerator of a list seen through an interface is an object per call.
+        for (var chunk = 0; chunk < chunks.Count; chunk++)
         {
-            if (checkTrusted && (context.Intel.TryMatchTrusted(record.SourceAddress, out _) || context.Intel.TryMatchTrusted(record.DestinationAddress, out _)))
+            var records = chunks[chunk];
+            for (var index = 0; index < records.Count; index++)
             {
-                continue;
-            }
+                var record = records[index];
+                if (checkTrusted && (context.Intel.TryMatchTrusted(record.SourceAddress, out _) || context.Intel.TryMatchTrusted(record.DestinationAddress, out _)))
+                {
+                    continue;
+                }
 
-            foreach (var detector in flowDetectors)
-            {
-                detector.Inspect(record, endpointKey, context, raised);
-            }
+                foreach (var detector in flowDetectors)
+                {
+                    detector.Inspect(record, endpointKey, context, raised);
+                }
 
-            if (windows is not null)
-            {
-                thresholds?.Inspect(record, endpointKey, context, windows, raised);
+                if (windows is not null)
+                {
+                    thresholds?.Inspect(record, endpointKey, context, windows, raised, changes);
+                }
             }
         }
 
@@ -53,8 +70,10 @@ public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors,
     {
         var raised = new List<Finding>();
         var checkTrusted = context.Intel.TrustedEntryCount > 0;
-        foreach (var record in records)
+        var list = records as IReadOnlyList<DnsQueryRecord> ?? [.. records];
+        for (var index = 0; index < list.Count; index++)
         {
+            var record = list[index];
             if (checkTrusted && context.Intel.TryMatchTrustedDomain(record.NormalizedQueryName, out _))
             {
                 continue;

@@ -48,9 +48,13 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
     public PreparedChunk Prepare(IEnumerable<CloudTrailEvent> records, PrincipalProfile profile, IpEnricher enricher, DetectionContext context)
     {
         var candidates = new List<AnomalyCandidate>();
-        var observations = new ObservationList(records is IReadOnlyCollection<CloudTrailEvent> collection ? collection.Count : 0);
-        foreach (var record in records)
+
+        // Indexed, because the enumerator of a list seen through an interface is an object per call.
+        var list = records as IReadOnlyList<CloudTrailEvent> ?? [.. records];
+        var observations = new ObservationList(list.Count);
+        for (var index = 0; index < list.Count; index++)
         {
+            var record = list[index];
             if (record.UserIdentity is null || record.UserIdentity.Type == "AWSService")
             {
                 continue;

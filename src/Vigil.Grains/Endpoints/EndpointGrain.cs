@@ -46,6 +46,9 @@ public sealed class EndpointGrain(
     // Open correlation windows of the tenant's rules for this endpoint; kept in memory only.
     private readonly CorrelationState ruleState = new();
 
+    // What a flow call changed in the flow windows, to undo it when the call's findings fail to store.
+    private readonly FlowWindowChanges flowWindowChanges = new();
+
     // The current window of the DNS tunnelling and DGA rules; kept in memory only.
     private readonly DnsWindowState dnsWindows = new();
 
@@ -77,19 +80,14 @@ public sealed class EndpointGrain(
             newest = Newest(chunk.Records, newest);
         }
 
-        // The counters change only when the findings of every chunk are stored, so a failed call can
-        // be retried in full. Most calls raise nothing, so the threshold detectors first run over all
-        // new records at once. Only when that raises a finding do they run again chunk by chunk, from
-        // the counters before the call, because each chunk's findings are stored under its own write
-        // key. Tenant flow rules keep correlation windows that a second pass would count twice, so
-        // with flow rules every call runs chunk by chunk.
-        var windows = CopyOf(Persisted.FlowWindows);
-        var byChunk = ruleSet.Has(SigmaLogSource.VpcFlow)
-            || detectors.Network.InspectFlows(fresh.SelectMany(index => batch.Chunks[index].Records), endpointKey, context, windows).Count > 0;
-        if (byChunk)
-        {
-            windows = CopyOf(Persisted.FlowWindows);
-        }
+        // The counters are counted into in place, and every change is recorded, so a call whose
+        // findings fail to store is undone and can be retried in full. Most calls raise nothing, so
+        // the threshold detectors first run over all new records at once. Only when that raises a
+        // finding are those counts undone and the detectors run again chunk by chunk, because each
+        // chunk's findings are stored under its own write key. Tenant flow rules keep correlation
+        // windows that a second pass would count twice, so with flow rules every call runs chunk by chunk.
+        var windows = Persisted.FlowWindows;
+        flowWindowChanges.Begin(windows);
 
         // The profile learns while it scores, so it runs once per chunk, in order, and its state from
         // before the call comes back when a chunk's findings fail to store: the retried call must find
@@ -98,6 +96,19 @@ public sealed class EndpointGrain(
         var raised = new List<Finding>();
         try
         {
+            var freshRecords = new IReadOnlyList<FlowRecord>[fresh.Count];
+            for (var position = 0; position < fresh.Count; position++)
+            {
+                freshRecords[position] = batch.Chunks[fresh[position]].Records;
+            }
+
+            var byChunk = ruleSet.Has(SigmaLogSource.VpcFlow)
+                || detectors.Network.InspectFlowChunks(freshRecords, endpointKey, context, windows, flowWindowChanges).Count > 0;
+            if (byChunk)
+            {
+                flowWindowChanges.RollBack();
+            }
+
             foreach (var index in fresh)
             {
                 var chunk = batch.Chunks[index];
@@ -105,7 +116,7 @@ public sealed class EndpointGrain(
                 if (byChunk)
                 {
                     findings.AddRange(detectors.Filter([
-                        .. detectors.Network.InspectFlows(chunk.Records, endpointKey, context, windows),
+                        .. detectors.Network.InspectFlows(chunk.Records, endpointKey, context, windows, flowWindowChanges),
                         .. ruleSet.InspectFlows(chunk.Records, endpointKey, context, ruleState)]));
                 }
 
@@ -118,12 +129,13 @@ public sealed class EndpointGrain(
         catch
         {
             profile.RollBackChanges();
+            flowWindowChanges.RollBack();
             throw;
         }
 
         profile.CommitChanges();
+        flowWindowChanges.Commit();
         RememberAnomalies(raised);
-        Persisted.FlowWindows = windows;
         Persisted.FlowsApplied += records;
         Remember(applied, newest);
         return results;
@@ -343,8 +355,9 @@ public sealed class EndpointGrain(
     /// </summary>
     private static DateTimeOffset? Newest(IReadOnlyList<FlowRecord> records, DateTimeOffset? newest)
     {
-        foreach (var record in records)
+        for (var index = 0; index < records.Count; index++)
         {
+            var record = records[index];
             var time = record.End ?? record.Start;
             if (time is not null && (newest is null || time > newest))
             {
@@ -354,20 +367,6 @@ public sealed class EndpointGrain(
 
         return newest;
     }
-
-    private static FlowWindowState CopyOf(FlowWindowState state) => new()
-    {
-        LateRecords = state.LateRecords,
-        DroppedCounters = state.DroppedCounters,
-        Windows = [.. state.Windows.Select(window => new FlowWindow
-        {
-            Start = window.Start,
-            Counters = window.Counters.ToDictionary(
-                pair => pair.Key,
-                pair => new FlowCounter { Total = pair.Value.Total, Raised = pair.Value.Raised, Distinct = new HashSet<string>(pair.Value.Distinct, StringComparer.Ordinal) },
-                StringComparer.Ordinal),
-        })],
-    };
 
     protected override void OnStateLoaded()
     {

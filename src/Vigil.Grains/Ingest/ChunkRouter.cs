@@ -12,8 +12,7 @@ internal sealed class ChunkRouter<TRecord>(
     string tenantId,
     string objectKey,
     string kindName,
-    Func<TRecord, string> keyOf,
-    Func<string, string> grainKeyOf,
+    Func<TRecord, string> grainKeyOf,
     Func<TRecord, DateTimeOffset?> timeOf,
     GrainCallWindow<TRecord> window,
     int chunkSize)
@@ -51,7 +50,7 @@ internal sealed class ChunkRouter<TRecord>(
         while (index < records.Count && buffered < chunkSize)
         {
             var record = records[index++];
-            var key = keyOf(record);
+            var key = grainKeyOf(record);
             if (!pending.TryGetValue(key, out var list))
             {
                 // Most grains get one or two records of a chunk, and a flow record is a 152-byte value,
@@ -83,7 +82,7 @@ internal sealed class ChunkRouter<TRecord>(
         var chunkKey = RecordChunk.KeyFor(objectKey, kindName, chunkIndex);
         foreach (var (key, list) in pending)
         {
-            sent.Add(await window.AddAsync(tenantId, grainKeyOf(key), chunkKey, list));
+            sent.Add(await window.AddAsync(tenantId, key, chunkKey, list));
         }
 
         pending.Clear();

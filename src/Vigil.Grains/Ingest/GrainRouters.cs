@@ -35,8 +35,7 @@ internal sealed class GrainRouters(string tenantId, string objectKey, GrainCallW
         tenantId,
         objectKey,
         "cloudtrail",
-        PrincipalKey.For,
-        principal => PrincipalKey.GrainKey(tenantId, principal),
+        record => PrincipalKey.GrainKeyFor(tenantId, record),
         record => record.EventTime,
         windows.CloudTrail,
         chunkSize)).AddAsync(events);
@@ -45,8 +44,7 @@ internal sealed class GrainRouters(string tenantId, string objectKey, GrainCallW
         tenantId,
         objectKey,
         "flow",
-        EndpointKey.ForFlow,
-        endpoint => EndpointKey.GrainKey(tenantId, endpoint),
+        record => EndpointKey.GrainKeyForFlow(tenantId, record),
         record => record.End ?? record.Start,
         windows.Flows,
         chunkSize)).AddAsync(records);
@@ -55,8 +53,7 @@ internal sealed class GrainRouters(string tenantId, string objectKey, GrainCallW
         tenantId,
         objectKey,
         "dns",
-        EndpointKey.ForDns,
-        endpoint => EndpointKey.GrainKey(tenantId, endpoint),
+        record => EndpointKey.GrainKeyForDns(tenantId, record),
         record => record.QueryTimestamp,
         windows.Queries,
         chunkSize)).AddAsync(records);

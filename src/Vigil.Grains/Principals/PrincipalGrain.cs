@@ -73,7 +73,7 @@ public sealed class PrincipalGrain(
         var results = new BatchResult[batch.Chunks.Count];
         var applied = new List<AppliedChunk>(batch.Chunks.Count);
         // A call of one event, the most common size, cannot repeat an event id within itself.
-        HashSet<string>? seenInCall = batch.Chunks is [] or [{ Records.Count: <= 1 }] ? null : new(StringComparer.Ordinal);
+        HashSet<string>? seenInCall = batch.Chunks is [] or [{ Records.Count: <= 1 }] ? null : new(RecordCount(batch), StringComparer.Ordinal);
         HashSet<string>? chunksInCall = batch.Chunks.Count > 1 ? new(StringComparer.Ordinal) : null;
         for (var index = 0; index < batch.Chunks.Count; index++)
         {
@@ -88,8 +88,9 @@ public sealed class PrincipalGrain(
             // Each event id is hashed once, here, and Remember adds the same hashes.
             var fresh = new List<CloudTrailEvent>(chunk.Records.Count);
             var freshHashes = new List<ulong>(chunk.Records.Count);
-            foreach (var record in chunk.Records)
+            for (var position = 0; position < chunk.Records.Count; position++)
             {
+                var record = chunk.Records[position];
                 var hash = RecentKeySet.Hash(record.EventId);
                 if (!eventIds.Contains(hash) && (seenInCall is null || seenInCall.Add(record.EventId)))
                 {
@@ -129,7 +130,7 @@ public sealed class PrincipalGrain(
             // by chunk, because each chunk's findings are stored under the chunk's own write key.
             var byChunk = ruleSet.Has(SigmaLogSource.CloudTrail)
                 || anomalies.Any(found => found.Count > 0)
-                || CloudTrailDetection.Default.Inspect(applied.Count == 1 ? applied[0].Fresh : applied.SelectMany(chunk => chunk.Fresh), principalKey, context).Count > 0;
+                || CloudTrailDetection.Default.Inspect(applied.Count == 1 ? applied[0].Fresh : AllFresh(applied), principalKey, context).Count > 0;
             for (var position = 0; position < applied.Count; position++)
             {
                 var chunk = applied[position];
@@ -171,6 +172,34 @@ public sealed class PrincipalGrain(
         }
 
         return results;
+    }
+
+    private static int RecordCount(CloudTrailChunks batch)
+    {
+        var count = 0;
+        for (var index = 0; index < batch.Chunks.Count; index++)
+        {
+            count += batch.Chunks[index].Records.Count;
+        }
+
+        return count;
+    }
+
+    private static List<CloudTrailEvent> AllFresh(List<AppliedChunk> applied)
+    {
+        var count = 0;
+        foreach (var chunk in applied)
+        {
+            count += chunk.Fresh.Count;
+        }
+
+        var all = new List<CloudTrailEvent>(count);
+        foreach (var chunk in applied)
+        {
+            all.AddRange(chunk.Fresh);
+        }
+
+        return all;
     }
 
     public Task<bool> MarkAnomalyNotUsefulAsync(string tenantId, string findingId)

@@ -186,6 +186,20 @@ public sealed class UserIdentityTests
         Assert.Equal("111122223333", record.AccountId);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(5)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(11)]
+    public async Task PrincipalGrainKey_IdentityType_IsTenantAndPrincipalKey(int index)
+    {
+        var record = await ReadAsync(index);
+
+        Assert.Equal("tenant-a/" + PrincipalKey.For(record), PrincipalKey.GrainKeyFor("tenant-a", record));
+    }
+
     [Fact]
     public void PrincipalKey_RootWithoutArn_BuildsRootArn()
     {
@@ -221,6 +235,7 @@ public sealed class UserIdentityTests
 
         Assert.Equal(PrincipalKey.MaxLength, key.Length);
         Assert.NotEqual(key, PrincipalKey.For(otherRecord));
+        Assert.Equal("tenant-a/" + key, PrincipalKey.GrainKeyFor("tenant-a", record));
     }
 
     private static async Task<CloudTrailEvent> ReadAsync(int index) =>
