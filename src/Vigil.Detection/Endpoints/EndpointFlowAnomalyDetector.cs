@@ -68,8 +68,7 @@ public static class EndpointFlowAnomalyDetector
             return;
         }
 
-        var protocol = NetworkFindingFactory.ProtocolName(record.Protocol)?.ToLowerInvariant() ?? "unknown";
-        var portKey = $"{protocol}/{port.ToString(CultureInfo.InvariantCulture)}";
+        var (protocol, portKey) = PortKeys.Of(record.Protocol, port);
         var portClass = profile.Classify(EndpointDimension.RemotePort, portKey, time);
         profile.Observe(EndpointDimension.RemotePort, portKey, time);
 
@@ -247,4 +246,39 @@ public static class EndpointFlowAnomalyDetector
     }
 
     private static string Megabytes(double bytes) => (bytes / 1_000_000).ToString("0.#", CultureInfo.InvariantCulture) + " MB";
+}
+
+/// <summary>
+/// The lower-case protocol name and the <c>protocol/port</c> key of a remote port, made once per
+/// protocol and port instead of for every flow record. At most <see cref="MaxKeys"/> keys are kept;
+/// beyond that a key is made anew each time.
+/// </summary>
+internal static class PortKeys
+{
+    private const int MaxKeys = 65_536;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<long, (string Protocol, string Key)> Keys = new();
+
+    // Counted here because ConcurrentDictionary.Count takes every lock of the dictionary.
+    private static int kept;
+
+    public static (string Protocol, string Key) Of(int? protocol, int port)
+    {
+        // Protocol numbers are 0 to 255 and ports 0 to 65535; other values are made each time.
+        var cacheable = protocol is null or (>= 0 and <= 255) && port is >= 0 and <= 65535;
+        var id = ((long)(protocol ?? 256) << 16) | (uint)port;
+        if (cacheable && Keys.TryGetValue(id, out var known))
+        {
+            return known;
+        }
+
+        var name = NetworkFindingFactory.ProtocolName(protocol)?.ToLowerInvariant() ?? "unknown";
+        var made = (name, $"{name}/{port.ToString(CultureInfo.InvariantCulture)}");
+        if (cacheable && Volatile.Read(ref kept) < MaxKeys && Keys.TryAdd(id, made))
+        {
+            Interlocked.Increment(ref kept);
+        }
+
+        return made;
+    }
 }

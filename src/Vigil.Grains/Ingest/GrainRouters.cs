@@ -14,6 +14,7 @@ internal sealed class GrainRouters(string tenantId, string objectKey, GrainCallW
 {
     private ChunkRouter<CloudTrailEvent>? cloudTrail;
     private ChunkRouter<FlowRecord>? flows;
+    private FlowGrainKeys? flowKeys;
     private ChunkRouter<DnsQueryRecord>? queries;
 
     /// <summary>What the grains reported for every chunk completed so far.</summary>
@@ -44,7 +45,7 @@ internal sealed class GrainRouters(string tenantId, string objectKey, GrainCallW
         tenantId,
         objectKey,
         "flow",
-        record => EndpointKey.GrainKeyForFlow(tenantId, record),
+        (flowKeys ??= new FlowGrainKeys(tenantId)).For,
         record => record.End ?? record.Start,
         windows.Flows,
         chunkSize)).AddAsync(records);
@@ -95,4 +96,36 @@ internal sealed class GrainRouters(string tenantId, string objectKey, GrainCallW
             await queries.CompleteAsync();
         }
     }
+}
+
+/// <summary>
+/// The endpoint grain keys of one object's flow records. Nearly every record of an object repeats an
+/// interface id that the reader gave as the same string instance, so a key is remembered by the
+/// instances of the account, interface and instance ids it was made from, and is made again only
+/// for other instances. A small table indexed by the interface id's identity hash keeps the memory fixed.
+/// </summary>
+internal sealed class FlowGrainKeys(string tenantId)
+{
+    private const int Slots = 64;
+
+    private readonly Slot[] slots = new Slot[Slots];
+
+    public string For(FlowRecord record)
+    {
+        var id = record.InterfaceId ?? record.InstanceId;
+        ref var slot = ref slots[(id is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(id)) & (Slots - 1)];
+        if (slot.Key is not null
+            && ReferenceEquals(slot.InterfaceId, record.InterfaceId)
+            && ReferenceEquals(slot.InstanceId, record.InstanceId)
+            && ReferenceEquals(slot.AccountId, record.AccountId))
+        {
+            return slot.Key;
+        }
+
+        var key = EndpointKey.GrainKeyForFlow(tenantId, record);
+        slot = new Slot(record.AccountId, record.InterfaceId, record.InstanceId, key);
+        return key;
+    }
+
+    private readonly record struct Slot(string? AccountId, string? InterfaceId, string? InstanceId, string? Key);
 }
