@@ -54,10 +54,12 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
             return;
         }
 
+        // Counter keys are written here and looked up as text, so a key becomes a string only for a new counter.
+        Span<char> key = stackalloc char[KeyBufferLength];
         var accepted = record.Action == FlowAction.Accept;
         if (!sides.RemoteInitiated && accepted && sides.RemotePort is { } remotePort && sides.LocalPort is { } localPort)
         {
-            if (ReachesThreshold(window, state, $"portscan|{sides.RemoteAddress}", remotePort.ToString(CultureInfo.InvariantCulture), options.PortscanPorts, changes))
+            if (ReachesThreshold(window, state, key.TryWrite($"portscan|{sides.RemoteAddress}", out var length) ? key[..length] : $"portscan|{sides.RemoteAddress}", PortText(remotePort), options.PortscanPorts, changes))
             {
                 findings.Add(Create(record, endpointKey, context, sides, PortscanType, 5.0, "ACTOR",
                     $"{Subject(record)} is performing outbound port scans against a remote host.",
@@ -65,31 +67,42 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
             }
 
             if (FlowSides.IsPublic(sides.RemoteAddress)
-                && ReachesThreshold(window, state, $"sweep|{record.Protocol}/{remotePort}", sides.RemoteAddress, options.PortSweepHosts, changes))
+                && ReachesThreshold(window, state, key.TryWrite($"sweep|{record.Protocol}/{remotePort}", out length) ? key[..length] : $"sweep|{record.Protocol}/{remotePort}", sides.RemoteAddress, options.PortSweepHosts, changes))
             {
                 findings.Add(Create(record, endpointKey, context, sides, PortSweepType, 8.0, "ACTOR",
                     $"{Subject(record)} is probing port {remotePort} on many hosts.",
                     $"{Subject(record)} connected to port {remotePort} of {options.PortSweepHosts} or more public addresses within {Minutes} minutes, the latest {sides.RemoteAddress}."));
             }
 
-            CountBruteForce(record, endpointKey, context, sides, window, state, serverPort: remotePort, clientPort: localPort, actor: true, findings, changes);
+            CountBruteForce(record, endpointKey, context, sides, window, state, serverPort: remotePort, clientPort: localPort, actor: true, findings, changes, key);
         }
         else if (sides.RemoteInitiated && accepted && sides.LocalPort is { } serverPort && sides.RemotePort is { } clientPort)
         {
-            CountBruteForce(record, endpointKey, context, sides, window, state, serverPort, clientPort, actor: false, findings, changes);
+            CountBruteForce(record, endpointKey, context, sides, window, state, serverPort, clientPort, actor: false, findings, changes, key);
         }
 
         if (!sides.RemoteIsSource && record.Packets is { } packets && packets > 0 && FlowSides.IsPublic(sides.RemoteAddress))
         {
-            CountDenialOfService(record, endpointKey, context, sides, window, state, packets, findings, changes);
+            CountDenialOfService(record, endpointKey, context, sides, window, state, packets, findings, changes, key);
         }
     }
 
     private double Minutes => options.Window.TotalMinutes;
 
+    /// <summary>Room for the longest counter key: a prefix, a finding type, a port and an IPv6 address.</summary>
+    private const int KeyBufferLength = 160;
+
+    // The text of each port, made once, since ports are counted as distinct values on every record.
+    private static readonly string?[] PortTexts = new string?[65536];
+
+    private static string PortText(int port) =>
+        port is >= 0 and <= 65535
+            ? PortTexts[port] ??= port.ToString(CultureInfo.InvariantCulture)
+            : port.ToString(CultureInfo.InvariantCulture);
+
     private void CountBruteForce(
         FlowRecord record, string endpointKey, DetectionContext context, FlowSides sides, FlowWindow window, FlowWindowState state,
-        int serverPort, int clientPort, bool actor, List<Finding> findings, FlowWindowChanges? changes)
+        int serverPort, int clientPort, bool actor, List<Finding> findings, FlowWindowChanges? changes, Span<char> buffer)
     {
         if (record.Protocol != 6)
         {
@@ -108,8 +121,9 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
             return;
         }
 
-        var key = $"{(actor ? "brute-actor" : "brute-target")}|{serverPort}|{sides.RemoteAddress}";
-        if (!ReachesThreshold(window, state, key, clientPort.ToString(CultureInfo.InvariantCulture), options.BruteForceConnections, changes))
+        var role = actor ? "brute-actor" : "brute-target";
+        ReadOnlySpan<char> key = buffer.TryWrite($"{role}|{serverPort}|{sides.RemoteAddress}", out var length) ? buffer[..length] : $"{role}|{serverPort}|{sides.RemoteAddress}";
+        if (!ReachesThreshold(window, state, key, PortText(clientPort), options.BruteForceConnections, changes))
         {
             return;
         }
@@ -125,7 +139,7 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
 
     private void CountDenialOfService(
         FlowRecord record, string endpointKey, DetectionContext context, FlowSides sides, FlowWindow window, FlowWindowState state, long packets, List<Finding> findings,
-        FlowWindowChanges? changes)
+        FlowWindowChanges? changes, Span<char> buffer)
     {
         var protocol = record.Protocol ?? -1;
         var (type, what) = protocol switch
@@ -149,7 +163,7 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
             return;
         }
 
-        var counter = CounterFor(window, state, $"dos|{type}|{sides.RemoteAddress}", changes);
+        var counter = CounterFor(window, state, buffer.TryWrite($"dos|{type}|{sides.RemoteAddress}", out var length) ? buffer[..length] : $"dos|{type}|{sides.RemoteAddress}", changes);
         if (counter is null || counter.Raised)
         {
             return;
@@ -170,7 +184,7 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
     }
 
     /// <summary>Adds a distinct value to the counter; true exactly once per window, when the counter reaches the threshold.</summary>
-    private bool ReachesThreshold(FlowWindow window, FlowWindowState state, string key, string value, int threshold, FlowWindowChanges? changes)
+    private bool ReachesThreshold(FlowWindow window, FlowWindowState state, ReadOnlySpan<char> key, string value, int threshold, FlowWindowChanges? changes)
     {
         var counter = CounterFor(window, state, key, changes);
         if (counter is null || counter.Raised)
@@ -197,9 +211,11 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
         return true;
     }
 
-    private FlowCounter? CounterFor(FlowWindow window, FlowWindowState state, string key, FlowWindowChanges? changes)
+    private FlowCounter? CounterFor(FlowWindow window, FlowWindowState state, ReadOnlySpan<char> key, FlowWindowChanges? changes)
     {
-        if (window.Counters.TryGetValue(key, out var counter))
+        // A dictionary read from stored state may have another comparer; it is looked up by a string then.
+        FlowCounter? counter;
+        if (window.Counters.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup) ? lookup.TryGetValue(key, out counter) : window.Counters.TryGetValue(key.ToString(), out counter))
         {
             return counter;
         }
@@ -210,9 +226,10 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
             return null;
         }
 
+        var text = key.ToString();
         counter = new FlowCounter();
-        window.Counters[key] = counter;
-        changes?.CounterAdded(window, key);
+        window.Counters[text] = counter;
+        changes?.CounterAdded(window, text);
         return counter;
     }
 
