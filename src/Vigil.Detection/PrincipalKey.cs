@@ -17,8 +17,8 @@ public static class PrincipalKey
     public static string GrainKey(string tenantId, string principalKey) => $"{tenantId}/{principalKey}";
 
     /// <summary>
-    /// The grain key of the event's principal, <c>GrainKey(tenantId, For(record))</c>, made as one
-    /// string instead of two when the principal key needs no shortening, as it does for every record routed.
+    /// The grain key of the event's principal, <c>GrainKey(tenantId, For(record))</c>. It is made as one
+    /// string instead of two unless the principal key must be shortened, which only a key over <see cref="MaxLength"/> is.
     /// </summary>
     public static string GrainKeyFor(string tenantId, CloudTrailEvent record)
     {

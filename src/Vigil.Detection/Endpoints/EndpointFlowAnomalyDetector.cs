@@ -250,8 +250,8 @@ public static class EndpointFlowAnomalyDetector
 
 /// <summary>
 /// The lower-case protocol name and the <c>protocol/port</c> key of a remote port, made once per
-/// protocol and port instead of for every flow record. At most <see cref="MaxKeys"/> keys are kept;
-/// beyond that a key is made anew each time.
+/// protocol and port instead of for every flow record. At most <see cref="MaxKeys"/> keys are kept,
+/// and beyond that a key is made anew each time.
 /// </summary>
 internal static class PortKeys
 {
@@ -264,7 +264,7 @@ internal static class PortKeys
 
     public static (string Protocol, string Key) Of(int? protocol, int port)
     {
-        // Protocol numbers are 0 to 255 and ports 0 to 65535; other values are made each time.
+        // Protocol numbers are 0 to 255 and ports 0 to 65535. Keys of other values are made each time.
         var cacheable = protocol is null or (>= 0 and <= 255) && port is >= 0 and <= 65535;
         var id = ((long)(protocol ?? 256) << 16) | (uint)port;
         if (cacheable && Keys.TryGetValue(id, out var known))

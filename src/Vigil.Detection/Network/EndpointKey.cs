@@ -19,8 +19,8 @@ public static class EndpointKey
     }
 
     /// <summary>
-    /// The grain key of the record's endpoint, <c>GrainKey(tenantId, ForFlow(record))</c>, made as one
-    /// string instead of three when the endpoint key needs no shortening, as it does for every record routed.
+    /// The grain key of the record's endpoint, <c>GrainKey(tenantId, ForFlow(record))</c>. It is made as
+    /// one string instead of three unless the endpoint key must be shortened, which only a key over <see cref="MaxLength"/> is.
     /// </summary>
     public static string GrainKeyForFlow(string tenantId, in FlowRecord record)
     {

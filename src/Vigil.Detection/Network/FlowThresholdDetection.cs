@@ -213,7 +213,7 @@ public sealed class FlowThresholdDetection(FlowThresholdOptions options)
 
     private FlowCounter? CounterFor(FlowWindow window, FlowWindowState state, ReadOnlySpan<char> key, FlowWindowChanges? changes)
     {
-        // A dictionary read from stored state may have another comparer; it is looked up by a string then.
+        // A dictionary read from stored state may have another comparer, so then it is looked up by a string.
         FlowCounter? counter;
         if (window.Counters.TryGetAlternateLookup<ReadOnlySpan<char>>(out var lookup) ? lookup.TryGetValue(key, out counter) : window.Counters.TryGetValue(key.ToString(), out counter))
         {

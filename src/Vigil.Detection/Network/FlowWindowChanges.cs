@@ -39,7 +39,7 @@ public sealed class FlowWindowChanges
     {
         if (state is null)
         {
-            throw new InvalidOperationException("Begin was not called.");
+            throw new InvalidOperationException("There is no recording to roll back: call Begin before counting.");
         }
 
         for (var index = changes.Count - 1; index >= 0; index--)

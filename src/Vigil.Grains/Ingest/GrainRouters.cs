@@ -99,10 +99,10 @@ internal sealed class GrainRouters(string tenantId, string objectKey, GrainCallW
 }
 
 /// <summary>
-/// The endpoint grain keys of one object's flow records. Nearly every record of an object repeats an
-/// interface id that the reader gave as the same string instance, so a key is remembered by the
-/// instances of the account, interface and instance ids it was made from, and is made again only
-/// for other instances. A small table indexed by the interface id's identity hash keeps the memory fixed.
+/// The endpoint grain keys of one object's flow records. The reader's string cache returns the same
+/// instance for an interface id that repeats. So a key is remembered with the account, interface and
+/// instance id strings it was made from, and other instances make it again. A table of 64 slots,
+/// indexed by the interface id's identity hash, keeps the memory fixed.
 /// </summary>
 internal sealed class FlowGrainKeys(string tenantId)
 {

@@ -134,7 +134,7 @@ public sealed class LogObjectInspector
 
         await using var decompressed = await LogObjectStream.OpenAsync(rawAgain, options.MaxDecompressedBytes, cancellationToken, leaveOpen: raw.CanSeek);
 
-        // The prefix goes back to the pool when the reader is done: the readers copy what they read.
+        // The prefix goes back to the pool when the reader is done, because the readers copy what they read.
         var (prefixBuffer, prefixLength) = await PrefixedReadStream.RentPrefixAsync(decompressed, options.DetectionBytes, cancellationToken);
         try
         {

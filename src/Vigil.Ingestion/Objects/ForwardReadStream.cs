@@ -1,8 +1,8 @@
 namespace Vigil.Ingestion.Objects;
 
 /// <summary>
-/// Base of the read-only, forward-only wrapper streams: it owns the inner stream, unless told to
-/// leave it open, and rejects seeking and writing, so a subclass only supplies the reads.
+/// Base of the read-only, forward-only wrapper streams. It disposes the inner stream unless
+/// <c>leaveOpen</c> is true, and rejects seeking and writing, so a subclass only supplies the reads.
 /// </summary>
 public abstract class ForwardReadStream(Stream inner, bool leaveOpen = false) : Stream
 {

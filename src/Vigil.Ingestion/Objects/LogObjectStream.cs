@@ -16,7 +16,7 @@ public static class LogObjectStream
         var magic = new byte[2];
         var read = await ReadPrefixAsync(buffered, magic, cancellationToken);
 
-        // Every stream made here is disposed with the result; raw only when it is not to be left open.
+        // Every stream made here is disposed with the result, and raw too unless leaveOpen is true.
         Stream content;
         var contentIsRaw = raw.CanSeek;
         if (raw.CanSeek)

@@ -106,7 +106,7 @@ public sealed class InspectorLimitTests
     }
 
     [Fact]
-    public async Task Inspect_SeekableGzipAfterOtherBytes_ReadsFromPositionAndLeavesOpen()
+    public async Task Inspect_SeekableGzipAtOffset_Reads()
     {
         // The inspector reads the magic bytes and goes back to where the object starts, not to the stream's start.
         var plain = Fixture.Bytes("Inspection/route53.log");
