@@ -18,10 +18,6 @@ internal sealed class ChunkRouter<TRecord>(
     int chunkSize)
 {
     private readonly Dictionary<string, List<TRecord>> pending = new(StringComparer.Ordinal);
-
-    // How many records each grain got in its last chunk of this object, so its next list starts with
-    // that much room instead of growing from one, which copies every record of a value type again.
-    private readonly Dictionary<string, int> lastCounts = new(StringComparer.Ordinal);
     private readonly List<Task<BatchResult>> sent = [];
     private int buffered;
     private int chunkIndex;
@@ -58,8 +54,8 @@ internal sealed class ChunkRouter<TRecord>(
             if (!pending.TryGetValue(key, out var list))
             {
                 // Most grains get one or two records of a chunk, and a flow record is a 152-byte value,
-                // so a grain's first list starts with room for one instead of the default four.
-                list = new List<TRecord>(lastCounts.GetValueOrDefault(key, 1));
+                // so the list starts with room for one instead of the default four.
+                list = new List<TRecord>(1);
                 pending[key] = list;
             }
 
@@ -86,7 +82,6 @@ internal sealed class ChunkRouter<TRecord>(
         var chunkKey = RecordChunk.KeyFor(objectKey, kindName, chunkIndex);
         foreach (var (key, list) in pending)
         {
-            lastCounts[key] = list.Count;
             sent.Add(await window.AddAsync(tenantId, key, chunkKey, list));
         }
 
