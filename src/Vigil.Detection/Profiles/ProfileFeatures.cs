@@ -108,7 +108,13 @@ public static class ProfileFeatures
     /// dropped (<c>aws-cli/2.15.0 Python/3.11</c> is <c>aws-cli</c>, <c>[Boto3/1.34.0 ...]</c> is
     /// <c>boto3</c>); <c>browser</c> for web browsers; <c>(none)</c> when there is none.
     /// </summary>
-    public static string UserAgentFamily(string? userAgent)
+    public static string UserAgentFamily(string? userAgent) =>
+        userAgent is null ? FamilyOf(null) : (families ??= new()).Get(userAgent, FamilyOf);
+
+    [ThreadStatic]
+    private static ReferenceMemo<string>? families;
+
+    private static string FamilyOf(string? userAgent)
     {
         var text = userAgent.AsSpan().TrimStart(" [\"'".AsSpan());
         if (text.StartsWith("Mozilla/", StringComparison.OrdinalIgnoreCase))
