@@ -41,9 +41,19 @@ public sealed partial class EndpointProfile
 
         changes.Tables.RollBack(tables);
 
-        if (changes.TimingsCopy is { } timingsCopy)
+        // As for the tables: peers added and removed are undone in reverse order, so each peer goes
+        // back into its slot, and Restore then puts back the connection times.
+        for (var index = changes.TimingsAddedAndRemoved.Count - 1; index >= 0; index--)
         {
-            timings = timingsCopy;
+            var (peer, added) = changes.TimingsAddedAndRemoved[index];
+            if (added)
+            {
+                timings.Remove(peer);
+            }
+            else
+            {
+                timings.TryAdd(peer, []);
+            }
         }
 
         Restore(timings, changes.Timings);
@@ -65,30 +75,37 @@ public sealed partial class EndpointProfile
     /// <summary>Keeps the value of <paramref name="key"/> as it was before its first change in this recording.</summary>
     private void Remember(int dimension, string key) => changes?.Tables.Remember(tables, dimension, key);
 
-    /// <summary>Keeps the value of <paramref name="key"/> and, at the first removal of this recording, a copy of its table.</summary>
+    /// <summary>Keeps the value of <paramref name="key"/> and logs its removal, which must follow.</summary>
     private void RememberRemoval(int dimension, string key) => changes?.Tables.RememberRemoval(tables, dimension, key);
 
-    /// <summary>Keeps a copy of a peer's connection times, or its absence, before their first change in this recording.</summary>
+    /// <summary>
+    /// Keeps a copy of a peer's connection times, or its absence, before their first change in this
+    /// recording, and logs the peer's addition when it has no connection times now.
+    /// </summary>
     private void RememberTimings(string peer)
     {
-        if (changes is null || changes.Timings.ContainsKey(peer))
+        if (changes is null)
         {
             return;
         }
 
-        changes.Timings[peer] = timings.TryGetValue(peer, out var samples) ? [.. samples] : null;
+        var present = timings.TryGetValue(peer, out var samples);
+        if (!present)
+        {
+            changes.TimingsAddedAndRemoved.Add((peer, true));
+        }
+
+        if (!changes.Timings.ContainsKey(peer))
+        {
+            changes.Timings[peer] = present ? [.. samples!] : null;
+        }
     }
 
     /// <summary>As <see cref="RememberRemoval"/>, for the table of connection times.</summary>
     private void RememberTimingsRemoval(string peer)
     {
         RememberTimings(peer);
-        if (changes is not null && changes.TimingsCopy is null)
-        {
-            var copy = new Dictionary<string, List<ConnectionSample>>(timings, StringComparer.Ordinal);
-            Restore(copy, changes.Timings);
-            changes.TimingsCopy = copy;
-        }
+        changes?.TimingsAddedAndRemoved.Add((peer, false));
     }
 
     private static void Restore(Dictionary<string, List<ConnectionSample>> table, Dictionary<string, List<ConnectionSample>?> originals)
@@ -129,7 +146,7 @@ public sealed partial class EndpointProfile
         /// <summary>Each peer whose connection times changed, with a copy of them before the recording, or null when it had none.</summary>
         public Dictionary<string, List<ConnectionSample>?> Timings { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>The table of connection times as it was, once the recording removed a peer from it.</summary>
-        public Dictionary<string, List<ConnectionSample>>? TimingsCopy { get; set; }
+        /// <summary>Peers added to or removed from the table of connection times, in the order it happened.</summary>
+        public List<(string Peer, bool Added)> TimingsAddedAndRemoved { get; } = [];
     }
 }

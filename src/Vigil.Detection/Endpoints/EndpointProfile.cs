@@ -22,7 +22,7 @@ public sealed partial class EndpointProfile
     private static readonly EndpointDimension[] AllDimensions = Enum.GetValues<EndpointDimension>();
 
     private readonly Dictionary<string, EndpointEntry>[] tables;
-    private Dictionary<string, List<ConnectionSample>> timings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ConnectionSample>> timings = new(StringComparer.Ordinal);
 
     private int firstDay = NoDay;
     private int lastDay = NoDay;

@@ -65,7 +65,7 @@ public sealed partial class BehaviorProfile
     /// <summary>Keeps <paramref name="current"/>, the value of <paramref name="key"/> now or null when absent, if this is its first change in this recording.</summary>
     private void Remember(int dimension, string key, ProfileEntry? current) => changes?.Tables.Remember(dimension, key, current);
 
-    /// <summary>Keeps the value of <paramref name="key"/> and, at the first removal of this recording, a copy of its table.</summary>
+    /// <summary>Keeps the value of <paramref name="key"/> and logs its removal, which must follow.</summary>
     private void RememberRemoval(int dimension, string key) => changes?.Tables.RememberRemoval(dimensions, dimension, key);
 
     private readonly record struct Counters(int FirstDay, int LastDay, int LastActiveDay, long EventCount, int ActiveDays, int HoursDay, int HoursCountedToday, int PrunedDay);

@@ -103,6 +103,54 @@ public sealed class EndpointProfileChangesTests
         Assert.Equal(afterFirst, profile.Serialize());
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void RollBack_RandomChanges_RestoresBytes(int seed)
+    {
+        // Values from small pools, so tables overflow and values are dropped, added back and dropped again.
+        var random = new Random(seed);
+        var profile = Learned();
+        var before = profile.Serialize();
+
+        profile.BeginChanges();
+        for (var step = 0; step < 400; step++)
+        {
+            var time = Start.AddDays(30 + (step / 100)).AddMinutes(step);
+            var value = random.Next(12);
+            switch (random.Next(6))
+            {
+                case 0:
+                    profile.Observe(EndpointDimension.RemotePort, $"tcp/{9000 + value}", time);
+                    break;
+                case 1:
+                    profile.AddPeerBytes($"192.0.2.{value}", 1_000 + step, time);
+                    break;
+                case 2:
+                    profile.Observe(EndpointDimension.Domain, $"site{value}.example", time);
+                    break;
+                case 3:
+                    profile.AddConnection($"192.0.2.{value}", new ConnectionSample(time.ToUnixTimeSeconds(), 300 + step, 50000 + step));
+                    break;
+                case 4:
+                    profile.ForgetConnections($"192.0.2.{value}");
+                    break;
+                default:
+                    profile.Tick(time);
+                    break;
+            }
+        }
+
+        profile.Prune(Start.AddDays(36));
+        Assert.NotEqual(before, profile.Serialize());
+        profile.RollBackChanges();
+
+        Assert.Equal(before, profile.Serialize());
+    }
+
     /// <summary>A profile of 30 days with full tables, peer bytes and connection times.</summary>
     private static EndpointProfile Learned()
     {

@@ -147,6 +147,35 @@ public sealed class PrincipalProfileChangesTests
         return lines;
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void RollBack_RandomChanges_RestoresBytes(int seed)
+    {
+        // Values from small pools, so tables overflow and values are dropped, added back and dropped again.
+        var random = new Random(seed);
+        var profile = Learned();
+        var before = profile.Serialize();
+
+        profile.BeginChanges();
+        for (var step = 0; step < 400; step++)
+        {
+            var time = Start.AddDays(30 + (step / 100)).AddMinutes(step);
+            var observation = new ProfileObservation(
+                $"ec2:Call{random.Next(12)}", $"AS{65000 + random.Next(8)}", random.Next(2) == 0 ? "DE" : "FR", $"tool{random.Next(6)}", "IAMUser", $"bucket-{random.Next(9)}");
+            profile.Behavior.Observe(observation, time);
+        }
+
+        profile.Behavior.Prune(Start.AddDays(36));
+        Assert.NotEqual(before, profile.Serialize());
+        profile.RollBackChanges();
+
+        Assert.Equal(before, profile.Serialize());
+    }
+
     /// <summary>A profile of 30 days with full tables, hourly counts, a sign-in and a remembered anomaly.</summary>
     private static PrincipalProfile Learned()
     {
