@@ -21,11 +21,20 @@ public sealed partial class EndpointProfile
     /// </summary>
     public void BeginChanges()
     {
-        changes = new ChangeLog(tables.Length, new Counters(firstDay, lastDay, lastActiveDay, RecordCount, ActiveDays, volumeDay, volumeWeight, volumeSum, volumeSumSquares, volumeMax));
+        CommitChanges();
+        changes = ChangeLog.Rent(tables.Length);
+        changes.Counters = new Counters(firstDay, lastDay, lastActiveDay, RecordCount, ActiveDays, volumeDay, volumeWeight, volumeSum, volumeSumSquares, volumeMax);
     }
 
     /// <summary>Keeps the changes since <see cref="BeginChanges"/> and stops recording.</summary>
-    public void CommitChanges() => changes = null;
+    public void CommitChanges()
+    {
+        if (changes is { } log)
+        {
+            changes = null;
+            ChangeLog.Return(log);
+        }
+    }
 
     /// <summary>
     /// Puts the profile back as it was at <see cref="BeginChanges"/>: the same values with the same
@@ -69,7 +78,9 @@ public sealed partial class EndpointProfile
         volumeSum = counters.VolumeSum;
         volumeSumSquares = counters.VolumeSumSquares;
         volumeMax = counters.VolumeMax;
+        var log = changes;
         changes = null;
+        ChangeLog.Return(log);
     }
 
     /// <summary>Keeps the value of <paramref name="key"/> as it was before its first change in this recording.</summary>
@@ -136,10 +147,22 @@ public sealed partial class EndpointProfile
         double VolumeSumSquares,
         double VolumeMax);
 
-    /// <summary>What one recording changed. A new one per recording, so a profile keeps nothing between grain calls.</summary>
-    private sealed class ChangeLog(int dimensions, Counters counters)
+    /// <summary>
+    /// What one recording changed. A profile keeps nothing between grain calls: the log goes back to
+    /// a pool shared by all endpoint profiles when the recording ends, as the behaviour profile's does.
+    /// </summary>
+    private sealed class ChangeLog(int dimensions)
     {
-        public Counters Counters { get; } = counters;
+        /// <summary>Most logs kept in the pool; more are left to the garbage collector.</summary>
+        private const int MaxPooled = 1_024;
+
+        /// <summary>Most peers of a log whose table of connection times stays allocated in the pool.</summary>
+        private const int MaxKeptTimings = 32;
+
+        private static readonly Stack<ChangeLog> Pool = new();
+        private static readonly Lock PoolGate = new();
+
+        public Counters Counters { get; set; }
 
         public TableChangeLog<EndpointEntry> Tables { get; } = new(dimensions);
 
@@ -148,5 +171,45 @@ public sealed partial class EndpointProfile
 
         /// <summary>Peers added to or removed from the table of connection times, in the order it happened.</summary>
         public List<(string Peer, bool Added)> TimingsAddedAndRemoved { get; } = [];
+
+        /// <summary>Returns an empty log from the pool, or a new one.</summary>
+        public static ChangeLog Rent(int dimensions)
+        {
+            lock (PoolGate)
+            {
+                if (Pool.TryPop(out var log) && log.Tables.Dimensions == dimensions)
+                {
+                    return log;
+                }
+            }
+
+            return new ChangeLog(dimensions);
+        }
+
+        /// <summary>Empties a log that no profile refers to any more and puts it back in the pool.</summary>
+        public static void Return(ChangeLog log)
+        {
+            log.Tables.Clear();
+            var keptTimings = log.Timings.Count;
+            log.Timings.Clear();
+            if (keptTimings > MaxKeptTimings)
+            {
+                log.Timings.TrimExcess(MaxKeptTimings);
+            }
+
+            log.TimingsAddedAndRemoved.Clear();
+            if (log.TimingsAddedAndRemoved.Capacity > MaxKeptTimings)
+            {
+                log.TimingsAddedAndRemoved.Capacity = MaxKeptTimings;
+            }
+
+            lock (PoolGate)
+            {
+                if (Pool.Count < MaxPooled)
+                {
+                    Pool.Push(log);
+                }
+            }
+        }
     }
 }
