@@ -153,14 +153,13 @@ public sealed partial class EndpointProfile
     /// </summary>
     private sealed class ChangeLog(int dimensions)
     {
-        /// <summary>Most logs kept in the pool; more are left to the garbage collector.</summary>
+        /// <summary>Maximum number of logs kept in the pool, as for the behaviour profile.</summary>
         private const int MaxPooled = 1_024;
 
-        /// <summary>Most peers of a log whose table of connection times stays allocated in the pool.</summary>
+        /// <summary>Maximum number of peers for which a pooled log keeps its table of connection times allocated.</summary>
         private const int MaxKeptTimings = 32;
 
-        private static readonly Stack<ChangeLog> Pool = new();
-        private static readonly Lock PoolGate = new();
+        private static readonly ChangeLogPool<ChangeLog> Pool = new(MaxPooled);
 
         public Counters Counters { get; set; }
 
@@ -173,18 +172,8 @@ public sealed partial class EndpointProfile
         public List<(string Peer, bool Added)> TimingsAddedAndRemoved { get; } = [];
 
         /// <summary>Returns an empty log from the pool, or a new one.</summary>
-        public static ChangeLog Rent(int dimensions)
-        {
-            lock (PoolGate)
-            {
-                if (Pool.TryPop(out var log) && log.Tables.Dimensions == dimensions)
-                {
-                    return log;
-                }
-            }
-
-            return new ChangeLog(dimensions);
-        }
+        public static ChangeLog Rent(int dimensions) =>
+            Pool.TryRent(out var log) && log.Tables.Dimensions == dimensions ? log : new ChangeLog(dimensions);
 
         /// <summary>Empties a log that no profile refers to any more and puts it back in the pool.</summary>
         public static void Return(ChangeLog log)
@@ -203,13 +192,7 @@ public sealed partial class EndpointProfile
                 log.TimingsAddedAndRemoved.Capacity = MaxKeptTimings;
             }
 
-            lock (PoolGate)
-            {
-                if (Pool.Count < MaxPooled)
-                {
-                    Pool.Push(log);
-                }
-            }
+            Pool.Return(log);
         }
     }
 }

@@ -84,8 +84,7 @@ public sealed partial class BehaviorProfile
         /// </summary>
         private const int MaxPooled = 1_024;
 
-        private static readonly Stack<ChangeLog> Pool = new();
-        private static readonly Lock PoolGate = new();
+        private static readonly ChangeLogPool<ChangeLog> Pool = new(MaxPooled);
 
         public Counters Counters { get; set; }
 
@@ -95,30 +94,14 @@ public sealed partial class BehaviorProfile
         public TableChangeLog<ProfileEntry> Tables { get; } = new(dimensionCount);
 
         /// <summary>Returns an empty log from the pool, or a new one.</summary>
-        public static ChangeLog Rent(int dimensionCount)
-        {
-            lock (PoolGate)
-            {
-                if (Pool.TryPop(out var log) && log.Tables.Dimensions == dimensionCount)
-                {
-                    return log;
-                }
-            }
-
-            return new ChangeLog(dimensionCount);
-        }
+        public static ChangeLog Rent(int dimensionCount) =>
+            Pool.TryRent(out var log) && log.Tables.Dimensions == dimensionCount ? log : new ChangeLog(dimensionCount);
 
         /// <summary>Empties a log that no profile refers to any more and puts it back in the pool.</summary>
         public static void Return(ChangeLog log)
         {
             log.Tables.Clear();
-            lock (PoolGate)
-            {
-                if (Pool.Count < MaxPooled)
-                {
-                    Pool.Push(log);
-                }
-            }
+            Pool.Return(log);
         }
     }
 }
