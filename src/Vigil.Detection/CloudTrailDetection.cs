@@ -35,8 +35,7 @@ public sealed class CloudTrailDetection(IReadOnlyList<ICloudTrailDetector> detec
         var raised = new List<Finding>();
         var checkTrusted = context.Intel.TrustedEntryCount > 0;
 
-        // Indexed, because the enumerator of a list seen through an interface is an object per call.
-        var list = records as IReadOnlyList<CloudTrailEvent> ?? [.. records];
+        var list = records.AsReadOnlyList();
         for (var index = 0; index < list.Count; index++)
         {
             var record = list[index];

@@ -26,7 +26,7 @@ public static class PrincipalKey
         var principal = PrincipalOf(record);
         return account.Length + 1 + principal.Length <= MaxLength
             ? $"{tenantId}/{account}/{principal}"
-            : GrainKey(tenantId, GrainKeyText.Bound($"{account}/{principal}"));
+            : GrainKey(tenantId, For(record));
     }
 
     private static string PrincipalOf(CloudTrailEvent record)

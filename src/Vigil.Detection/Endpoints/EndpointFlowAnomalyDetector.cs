@@ -27,8 +27,7 @@ public static class EndpointFlowAnomalyDetector
         var raised = new List<Finding>();
         var checkTrusted = context.Intel.TrustedEntryCount > 0;
 
-        // Indexed, because the enumerator of a list seen through an interface is an object per call.
-        var list = records as IReadOnlyList<FlowRecord> ?? [.. records];
+        var list = records.AsReadOnlyList();
         for (var index = 0; index < list.Count; index++)
         {
             var record = list[index];
@@ -260,7 +259,7 @@ internal static class PortKeys
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<long, (string Protocol, string Key)> Keys = new();
 
     // Counted here because ConcurrentDictionary.Count takes every lock of the dictionary.
-    private static int kept;
+    private static int keyCount;
 
     public static (string Protocol, string Key) Of(int? protocol, int port)
     {
@@ -273,12 +272,12 @@ internal static class PortKeys
         }
 
         var name = NetworkFindingFactory.ProtocolName(protocol)?.ToLowerInvariant() ?? "unknown";
-        var made = (name, $"{name}/{port.ToString(CultureInfo.InvariantCulture)}");
-        if (cacheable && Volatile.Read(ref kept) < MaxKeys && Keys.TryAdd(id, made))
+        var created = (name, $"{name}/{port.ToString(CultureInfo.InvariantCulture)}");
+        if (cacheable && Volatile.Read(ref keyCount) < MaxKeys && Keys.TryAdd(id, created))
         {
-            Interlocked.Increment(ref kept);
+            Interlocked.Increment(ref keyCount);
         }
 
-        return made;
+        return created;
     }
 }

@@ -26,7 +26,7 @@ public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors,
     /// </summary>
     public IReadOnlyList<Finding> InspectFlows(
         IEnumerable<FlowRecord> records, string endpointKey, DetectionContext context, FlowWindowState? windows = null, FlowWindowChanges? changes = null) =>
-        InspectFlowChunks([records as IReadOnlyList<FlowRecord> ?? [.. records]], endpointKey, context, windows, changes);
+        InspectFlowChunks([records.AsReadOnlyList()], endpointKey, context, windows, changes);
 
     /// <summary>
     /// Runs the flow detectors as <see cref="InspectFlows"/> does over the records of <paramref name="chunks"/>
@@ -38,7 +38,7 @@ public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors,
         var raised = new List<Finding>();
         var checkTrusted = context.Intel.TrustedEntryCount > 0;
 
-        // Indexed, because the enumerator of a list seen through an interface is an object per call.
+        // Indexed, because the enumerator of a list seen through an interface is an object per walk.
         for (var chunk = 0; chunk < chunks.Count; chunk++)
         {
             var records = chunks[chunk];
@@ -70,7 +70,7 @@ public sealed class NetworkDetection(IReadOnlyList<IFlowDetector> flowDetectors,
     {
         var raised = new List<Finding>();
         var checkTrusted = context.Intel.TrustedEntryCount > 0;
-        var list = records as IReadOnlyList<DnsQueryRecord> ?? [.. records];
+        var list = records.AsReadOnlyList();
         for (var index = 0; index < list.Count; index++)
         {
             var record = list[index];

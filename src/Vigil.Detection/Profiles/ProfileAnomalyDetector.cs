@@ -49,8 +49,7 @@ public sealed class ProfileAnomalyDetector(ApiTactics tactics)
     {
         var candidates = new List<AnomalyCandidate>();
 
-        // Indexed, because the enumerator of a list seen through an interface is an object per call.
-        var list = records as IReadOnlyList<CloudTrailEvent> ?? [.. records];
+        var list = records.AsReadOnlyList();
         var observations = new ObservationList(list.Count);
         for (var index = 0; index < list.Count; index++)
         {
