@@ -1,24 +1,15 @@
 using System.Buffers;
+using Vigil.Ingestion.Objects;
 
 namespace Vigil.Ingestion.Inspection;
 
 /// <summary>
 /// A read-only, forward-only stream that returns bytes already taken from a stream, then the rest
-/// of that stream, so a prefix read for detection is read again by the log reader.
+/// of that stream, so a prefix read for detection or for magic bytes is read again by the next reader.
 /// </summary>
-internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream rest, bool leaveOpen) : Stream
+internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream rest, bool leaveOpen) : ForwardReadStream(rest, leaveOpen)
 {
     private ReadOnlyMemory<byte> remaining = prefix;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <summary>Reads up to <paramref name="maxBytes"/> bytes, fewer only at the end of <paramref name="stream"/>.</summary>
     public static async Task<byte[]> ReadPrefixAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
@@ -47,7 +38,8 @@ internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream res
         }
     }
 
-    private static async Task<int> FillAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>Reads into <paramref name="buffer"/> until it is full or <paramref name="stream"/> ends, and returns the bytes read.</summary>
+    public static async Task<int> FillAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var length = 0;
         while (length < buffer.Length)
@@ -64,13 +56,11 @@ internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream res
         return length;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         if (remaining.IsEmpty)
         {
-            return rest.Read(buffer);
+            return Inner.Read(buffer);
         }
 
         var count = Math.Min(buffer.Length, remaining.Length);
@@ -79,36 +69,13 @@ internal sealed class PrefixedReadStream(ReadOnlyMemory<byte> prefix, Stream res
         return count;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (remaining.IsEmpty)
         {
-            return await rest.ReadAsync(buffer, cancellationToken);
+            return await Inner.ReadAsync(buffer, cancellationToken);
         }
 
         return Read(buffer.Span);
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !leaveOpen)
-        {
-            rest.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

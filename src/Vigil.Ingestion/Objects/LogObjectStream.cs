@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Vigil.Ingestion.Inspection;
 
 namespace Vigil.Ingestion.Objects;
 
@@ -14,7 +15,7 @@ public static class LogObjectStream
     {
         var buffered = raw.CanSeek ? raw : new BufferedStream(raw, 64 * 1024);
         var magic = new byte[2];
-        var read = await ReadPrefixAsync(buffered, magic, cancellationToken);
+        var read = await PrefixedReadStream.FillAsync(buffered, magic, cancellationToken);
 
         // Every stream made here is disposed with the result, and raw too unless leaveOpen is true.
         Stream content;
@@ -26,7 +27,7 @@ public static class LogObjectStream
         }
         else
         {
-            content = new PrefixedStream(magic.AsMemory(0, read), buffered, leaveOpen);
+            content = new PrefixedReadStream(magic.AsMemory(0, read), buffered, leaveOpen);
         }
 
         if (read == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
@@ -37,52 +38,6 @@ public static class LogObjectStream
         }
 
         return new BoundedReadStream(content, maxDecompressedBytes, leaveOpen && contentIsRaw);
-    }
-
-    private static async Task<int> ReadPrefixAsync(Stream stream, byte[] prefix, CancellationToken cancellationToken)
-    {
-        var total = 0;
-        while (total < prefix.Length)
-        {
-            var read = await stream.ReadAsync(prefix.AsMemory(total), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return total;
-    }
-
-    /// <summary>Returns the bytes already taken from a non-seekable stream before the rest of it.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest, bool leaveOpen) : ForwardReadStream(rest, leaveOpen)
-    {
-        private ReadOnlyMemory<byte> remaining = prefix;
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (remaining.IsEmpty)
-            {
-                return Inner.Read(buffer);
-            }
-
-            var count = Math.Min(buffer.Length, remaining.Length);
-            remaining.Span[..count].CopyTo(buffer);
-            remaining = remaining[count..];
-            return count;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (remaining.IsEmpty)
-            {
-                return await Inner.ReadAsync(buffer, cancellationToken);
-            }
-
-            return Read(buffer.Span);
-        }
     }
 }
 
