@@ -23,7 +23,7 @@ public sealed class EndpointKeyTests
     }
 
     [Fact]
-    public void Flow_VeryLongInterfaceId_GrainKeyHasBoundedKey()
+    public void Flow_LongInterfaceId_IsBounded()
     {
         var record = new FlowRecord { IngestTime = TestEvents.Now, AccountId = "111122223333", InterfaceId = "eni-" + new string('f', 2000) };
 
@@ -45,7 +45,7 @@ public sealed class EndpointKeyTests
     }
 
     [Fact]
-    public void Dns_VeryLongInstanceId_GrainKeyHasBoundedKey()
+    public void Dns_LongInstanceId_IsBounded()
     {
         var record = Query(new DnsQuerySourceIds { Instance = "i-" + new string('f', 2000) });
 

@@ -7,9 +7,9 @@ using static Vigil.Tests.Network.NetworkTestRecords;
 namespace Vigil.Tests.Network;
 
 /// <summary>
-/// Undoing what the flow thresholds counted into an endpoint's windows: every kind of change (new
-/// windows and counters, distinct values, raised counters, packet totals, late and dropped records)
-/// comes back to the state before, and counting again after the undo gives what one count gives.
+/// Undoing what the flow thresholds counted into an endpoint's windows. Every kind of change comes
+/// back to the state before: new windows and counters, distinct values, raised counters, packet
+/// totals, and late and dropped records. Counting again after the undo gives what one count gives.
 /// </summary>
 public sealed class FlowWindowChangesTests
 {
@@ -48,7 +48,7 @@ public sealed class FlowWindowChangesTests
     }
 
     [Fact]
-    public void CountAgainAfterRollBack_SameAsCountingOnce()
+    public void RollBack_ThenRecount_MatchesOneCount()
     {
         var once = new FlowWindowState();
         Count(once, FirstCall(), changes: null);

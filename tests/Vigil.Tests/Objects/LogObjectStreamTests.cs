@@ -94,7 +94,7 @@ public sealed class LogObjectStreamTests
     [InlineData(false, true, false)]
     [InlineData(false, false, true)]
     [InlineData(false, false, false)]
-    public async Task Open_LeaveOpen_DisposesRawOnlyWhenAsked(bool seekable, bool gzip, bool leaveOpen)
+    public async Task Open_LeaveOpen_ControlsRawDisposal(bool seekable, bool gzip, bool leaveOpen)
     {
         var plain = Fixture.Bytes("CloudTrail/event-times.json");
         var raw = new DisposalTrackingStream(gzip ? Gzip(plain) : plain, seekable);
